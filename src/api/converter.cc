@@ -1,0 +1,43 @@
+#include "api/converter.h"
+
+#include "frontends/graphdef/import.h"
+#include "passes/passes.h"
+#include "support/file.h"
+#include "tflite/writer.h"
+
+namespace tflc {
+
+Expected<std::string> convert(const ConvertOptions& o) {
+  int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty();
+  if (sources != 1)
+    return usage_error("exactly one of --graph_def_file, --saved_model_dir or --keras_model_file is required");
+  if (!o.saved_model_dir.empty())
+    return unsupported("not supported yet: --saved_model_dir (SavedModel input); convert a frozen GraphDef with "
+                       "--enable_v1_converter --graph_def_file");
+  if (!o.keras_model_file.empty())
+    return unsupported("not supported yet: --keras_model_file (Keras input); convert a frozen GraphDef with "
+                       "--enable_v1_converter --graph_def_file");
+  GraphDefImportOptions gopt;
+  gopt.input_arrays = o.input_arrays;
+  gopt.output_arrays = o.output_arrays;
+  gopt.fold_budget = o.fold_budget;
+  if (!o.input_shapes.empty()) {
+    ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(o.input_shapes));
+  }
+  if (!gopt.input_shapes.empty() && gopt.input_arrays.empty())
+    return usage_error("--input_shapes needs --input_arrays to say which input each shape is for");
+  ASSIGN_OR_RETURN(tensorflow::GraphDef gd, read_graphdef(o.graph_def_file));
+  ASSIGN_OR_RETURN(Model model, import_graphdef(gd, gopt));
+  gd.Clear();
+  PipelineOptions popt;
+  popt.fold_budget = o.fold_budget;
+  RETURN_IF_ERROR(run_pipeline(model, popt));
+  return write_tflite(model);
+}
+
+Status convert_to_file(const ConvertOptions& options, const std::string& output_file) {
+  ASSIGN_OR_RETURN(std::string bytes, convert(options));
+  return write_file_atomic(output_file, bytes);
+}
+
+}  // namespace tflc

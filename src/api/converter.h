@@ -1,0 +1,26 @@
+// The library API: what tflite_convert does, callable from C++.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "support/status.h"
+
+namespace tflc {
+
+struct ConvertOptions {
+  std::string graph_def_file;
+  std::string saved_model_dir;
+  std::string keras_model_file;
+  std::vector<std::string> input_arrays;
+  std::vector<std::string> output_arrays;
+  std::string input_shapes;  // TF's "1,28,28,1:1,10" form
+  int64_t fold_budget = 1 << 20;
+};
+
+// Converts and returns the .tflite bytes.
+Expected<std::string> convert(const ConvertOptions& options);
+// Converts and writes `output_file` atomically (nothing is left on failure).
+Status convert_to_file(const ConvertOptions& options, const std::string& output_file);
+
+}  // namespace tflc

@@ -1,0 +1,466 @@
+#include "frontends/graphdef/import.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "frontends/graphdef/tensor_proto.h"
+#include "frontends/graphdef/tf_op_registry.h"
+#include "frontends/graphdef/unsupported_ops.h"
+#include "support/file.h"
+#include "tensorflow/core/framework/types.pb.h"
+
+namespace tflc {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool looks_like_text(std::string_view b) {
+  size_t n = std::min<size_t>(b.size(), 256);
+  if (n == 0) return false;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(b[i]);
+    if (c < 9 || (c > 13 && c < 32) || c > 126) return false;
+  }
+  return true;
+}
+
+class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (first.empty()) first = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+  }
+  std::string first;
+};
+
+// Identity-like ops that only forward their input (control edges are dropped).
+const std::set<std::string>& forwarding_ops() {
+  static const std::set<std::string> s = {"Identity", "StopGradient", "CheckNumerics", "Snapshot",
+                                          "PreventGradient", "EnsureShape"};
+  return s;
+}
+
+struct Ref {
+  std::string node;
+  int index = 0;
+};
+
+Expected<Ref> parse_ref(const std::string& s) {
+  Ref r;
+  size_t colon = s.rfind(':');
+  if (colon == std::string::npos) {
+    r.node = s;
+    return r;
+  }
+  r.node = s.substr(0, colon);
+  std::string idx = s.substr(colon + 1);
+  if (idx.empty() || idx.size() > 6 || !std::all_of(idx.begin(), idx.end(), ::isdigit))
+    return invalid_input("'" + s + "' is not a tensor name (expected node or node:index)");
+  r.index = std::stoi(idx);
+  return r;
+}
+
+std::string tensor_type_str(const Tensor& t) {
+  if (t.dtype == DType::kInvalid) return "tensor<*x?>";
+  if (t.unknown_rank) return "tensor<*x" + dtype_name(t.dtype) + ">";
+  std::string s = "tensor<";
+  for (int64_t d : t.shape) s += (d < 0 ? std::string("?") : std::to_string(d)) + "x";
+  std::string n = dtype_name(t.dtype);
+  if (n == "float32") n = "f32";
+  else if (n == "int32") n = "i32";
+  else if (n == "int64") n = "i64";
+  else if (n == "bool") n = "i1";
+  return s + n + ">";
+}
+
+class Importer {
+ public:
+  Importer(tensorflow::GraphDef& gd, const GraphDefImportOptions& opt) : gd_(gd), opt_(opt) {}
+
+  Expected<Model> run() {
+    RETURN_IF_ERROR(index_nodes());
+    RETURN_IF_ERROR(pick_outputs());
+    RETURN_IF_ERROR(pick_inputs());
+    RETURN_IF_ERROR(collect_reachable());
+    std::vector<int> order;
+    Status sorted = topo_sort(&order);
+    if (!sorted.ok()) {
+      // A cycle usually comes from TF1 control flow; name those ops instead.
+      Status u = report_unsupported_types();
+      return u.ok() ? sorted : u;
+    }
+    RETURN_IF_ERROR(create_inputs());
+    for (int i : order) RETURN_IF_ERROR(lower_node(i));
+    if (!unsupported_.empty()) return unsupported_ops_status(unsupported_);
+    RETURN_IF_ERROR(set_outputs());
+    Model m;
+    m.source_format = "graphdef";
+    m.subgraphs.push_back(std::move(g_));
+    m.signatures.push_back(std::move(sig_));
+    return m;
+  }
+
+ private:
+  Status index_nodes() {
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      const auto& n = gd_.node(i);
+      if (n.name().empty()) return invalid_input("node #" + std::to_string(i) + " has no name");
+      if (!by_name_.emplace(n.name(), i).second) return invalid_input("two nodes are named '" + n.name() + "'");
+    }
+    if (gd_.node_size() == 0) return invalid_input("the GraphDef has no nodes");
+    if (gd_.library().function_size() > 0) has_functions_ = true;
+    return ok_status();
+  }
+
+  Expected<int> find_node(const std::string& name, const char* flag) const {
+    auto it = by_name_.find(name);
+    if (it == by_name_.end())
+      return invalid_input(std::string(flag) + " names '" + name + "', which is not a node of the graph; " +
+                           "give a node name or node:index");
+    return it->second;
+  }
+
+  Status pick_outputs() {
+    if (!opt_.output_arrays.empty()) {
+      for (const auto& s : opt_.output_arrays) {
+        ASSIGN_OR_RETURN(Ref r, parse_ref(s));
+        RETURN_IF_ERROR(find_node(r.node, "--output_arrays").status());
+        outputs_.push_back(r);
+        output_keys_.push_back(r.index == 0 ? r.node : s);
+      }
+      return ok_status();
+    }
+    std::set<std::string> consumed;
+    for (const auto& n : gd_.node())
+      for (const auto& in : n.input())
+        if (!in.empty() && in[0] != '^') {
+          auto r = parse_ref(in);
+          if (r.ok()) consumed.insert(r->node);
+        }
+    static const std::set<std::string> not_outputs = {"NoOp", "Assert", "Const", "Placeholder", "SaveV2",
+                                                      "RestoreV2", "Save", "Restore", "VarHandleOp"};
+    for (const auto& n : gd_.node())
+      if (!consumed.count(n.name()) && !not_outputs.count(n.op())) {
+        outputs_.push_back({n.name(), 0});
+        output_keys_.push_back(n.name());
+      }
+    if (outputs_.empty()) return invalid_input("the graph has no output node; pass --output_arrays");
+    return ok_status();
+  }
+
+  Status pick_inputs() {
+    if (!opt_.input_arrays.empty()) {
+      for (const auto& s : opt_.input_arrays) {
+        ASSIGN_OR_RETURN(Ref r, parse_ref(s));
+        ASSIGN_OR_RETURN(int idx, find_node(r.node, "--input_arrays"));
+        if (r.index != 0) return unsupported("not supported yet: input array '" + s + "' is not output 0 of its node");
+        input_nodes_.push_back(idx);
+      }
+    }
+    // Without --input_arrays the Placeholders reachable from the outputs are
+    // the inputs; collect_reachable() fills them in, in GraphDef order.
+    return ok_status();
+  }
+
+  Status collect_reachable() {
+    std::set<int> inputs(input_nodes_.begin(), input_nodes_.end());
+    std::vector<int> stack;
+    for (const auto& r : outputs_) stack.push_back(by_name_.at(r.node));
+    reachable_.assign(gd_.node_size(), false);
+    while (!stack.empty()) {
+      int i = stack.back();
+      stack.pop_back();
+      if (reachable_[i]) continue;
+      reachable_[i] = true;
+      if (inputs.count(i)) continue;
+      for (const auto& in : gd_.node(i).input()) {
+        if (in.empty() || in[0] == '^') continue;  // control edges are dropped
+        ASSIGN_OR_RETURN(Ref r, parse_ref(in));
+        auto it = by_name_.find(r.node);
+        if (it == by_name_.end())
+          return invalid_input("node '" + gd_.node(i).name() + "' reads '" + in + "', which is not in the graph");
+        stack.push_back(it->second);
+      }
+    }
+    if (opt_.input_arrays.empty())
+      for (int i = 0; i < gd_.node_size(); ++i)
+        if (reachable_[i] && gd_.node(i).op() == "Placeholder") input_nodes_.push_back(i);
+    for (int i : input_nodes_) input_set_.insert(i);
+    return ok_status();
+  }
+
+  Status topo_sort(std::vector<int>* order) {
+    // Iterative DFS; state 1 = on stack, 2 = done.
+    std::vector<char> state(gd_.node_size(), 0);
+    for (const auto& out : outputs_) {
+      int root = by_name_.at(out.node);
+      std::vector<std::pair<int, int>> stack = {{root, 0}};
+      while (!stack.empty()) {
+        auto& [i, next] = stack.back();
+        if (next == 0) {
+          if (state[i] == 2) {
+            stack.pop_back();
+            continue;
+          }
+          state[i] = 1;
+        }
+        const auto& node = gd_.node(i);
+        bool pushed = false;
+        if (!input_set_.count(i)) {
+          while (next < node.input_size()) {
+            const std::string& in = node.input(next++);
+            if (in.empty() || in[0] == '^') continue;
+            int j = by_name_.at(parse_ref(in)->node);
+            if (state[j] == 1)
+              return invalid_input("the graph has a cycle through node '" + gd_.node(j).name() +
+                                   "'; pass a frozen inference graph without loops");
+            if (state[j] == 0) {
+              stack.push_back({j, 0});
+              pushed = true;
+              break;
+            }
+          }
+        }
+        if (pushed) continue;
+        state[i] = 2;
+        order->push_back(i);
+        stack.pop_back();
+      }
+    }
+    return ok_status();
+  }
+
+  Status report_unsupported_types() {
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      if (!reachable_[i]) continue;
+      const auto& n = gd_.node(i);
+      if (is_builtin_node(n.op()) || find_tf_op(n.op())) continue;
+      unsupported_.push_back({n.op(), n.name(), {}, {}});
+    }
+    if (unsupported_.empty()) return ok_status();
+    return unsupported_ops_status(unsupported_);
+  }
+
+  static bool is_builtin_node(const std::string& op) {
+    return op == "Placeholder" || op == "PlaceholderWithDefault" || op == "Const" || op == "IdentityN" ||
+           op == "NoOp" || forwarding_ops().count(op);
+  }
+
+  Status create_inputs() {
+    if (!opt_.input_shapes.empty() && opt_.input_shapes.size() != input_nodes_.size())
+      return invalid_input("--input_shapes gives " + std::to_string(opt_.input_shapes.size()) + " shapes for " +
+                           std::to_string(input_nodes_.size()) + " inputs; give one shape per input array");
+    for (size_t k = 0; k < input_nodes_.size(); ++k) {
+      const auto& n = gd_.node(input_nodes_[k]);
+      TfNodeContext ctx(g_, n, {}, opt_.fold_budget);
+      std::string key = ctx.has_attr("dtype") ? "dtype" : "T";
+      ASSIGN_OR_RETURN(DType dtype, ctx.attr_type(key));
+      Tensor t;
+      t.name = n.name();
+      t.dtype = dtype;
+      auto it = n.attr().find("shape");
+      if (it == n.attr().end() || it->second.value_case() != tensorflow::AttrValue::kShape) {
+        auto os = n.attr().find("_output_shapes");
+        if (os != n.attr().end() && os->second.list().shape_size() > 0) {
+          ASSIGN_OR_RETURN(t.shape, shape_from_proto(os->second.list().shape(0), &t.unknown_rank));
+        } else {
+          t.unknown_rank = true;
+        }
+      } else {
+        ASSIGN_OR_RETURN(t.shape, shape_from_proto(it->second.shape(), &t.unknown_rank));
+      }
+      if (!opt_.input_shapes.empty()) {
+        const auto& want = opt_.input_shapes[k];
+        if (!t.unknown_rank) {
+          bool agree = want.size() == t.shape.size();
+          for (size_t d = 0; agree && d < want.size(); ++d) agree = t.shape[d] < 0 || t.shape[d] == want[d];
+          if (!agree)
+            return invalid_input("--input_shapes gives " + shape_str(want) + " for input '" + n.name() +
+                                 "', but the graph declares " + shape_str(t.shape) + "; give a compatible shape");
+        }
+        t.shape = want;
+        t.unknown_rank = false;
+      }
+      if (t.unknown_rank)
+        return invalid_input("input '" + n.name() + "' has an unknown rank; give its shape with --input_shapes");
+      TensorId id = g_.add_tensor(std::move(t));
+      g_.inputs.push_back(id);
+      sig_.inputs.push_back({n.name(), id});
+      values_[{n.name(), 0}] = id;
+    }
+    return ok_status();
+  }
+
+  bool poisoned(TensorId id) const { return poisoned_.count(id) > 0; }
+
+  Status lower_node(int idx) {
+    const auto& node = gd_.node(idx);
+    if (input_set_.count(idx)) return ok_status();
+    std::vector<TensorId> ins;
+    bool any_poisoned = false;
+    for (const auto& s : node.input()) {
+      if (s.empty() || s[0] == '^') continue;
+      Ref r = *parse_ref(s);
+      auto it = values_.find({r.node, r.index});
+      if (it == values_.end())
+        return invalid_input("node '" + node.name() + "' reads '" + s + "', which that node does not produce");
+      ins.push_back(it->second);
+      any_poisoned = any_poisoned || poisoned(it->second);
+    }
+    TensorId first_new = static_cast<TensorId>(g_.tensors.size());
+    std::vector<TensorId> outs;
+    if (node.op() == "Const") {
+      auto it = node.attr().find("value");
+      if (it == node.attr().end() || !it->second.has_tensor())
+        return invalid_input("Const node '" + node.name() + "' has no value");
+      auto v = const_from_tensor_proto(*const_cast<tensorflow::AttrValue&>(it->second).mutable_tensor());
+      if (!v.ok()) return v.status().with_context("Const node '" + node.name() + "'");
+      outs.push_back(g_.add_const(node.name(), v->dtype, std::move(v->shape), std::move(v->bytes)));
+    } else if (forwarding_ops().count(node.op()) || node.op() == "PlaceholderWithDefault") {
+      if (ins.empty()) return invalid_input(node.op() + " node '" + node.name() + "' has no input");
+      outs.push_back(ins[0]);
+    } else if (node.op() == "IdentityN") {
+      outs = ins;
+    } else if (node.op() == "NoOp") {
+      return ok_status();
+    } else if (any_poisoned) {
+      // Downstream of an unsupported op: skip, its cause is already listed.
+      poison_outputs(node);
+      return ok_status();
+    } else if (TfLowerFn fn = find_tf_op(node.op())) {
+      TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
+      auto r = fn(ctx);
+      if (!r.ok()) {
+        if (r.status().kind() == ErrorKind::kUnsupported) {
+          unsupported_.push_back(make_entry(node, ins, r.status().message()));
+          poison_outputs(node);
+          return ok_status();
+        }
+        return r.status().with_context(node.op() + " node '" + node.name() + "'");
+      }
+      outs = std::move(r).value();
+      for (size_t i = 0; i < outs.size(); ++i)
+        if (outs[i] >= first_new) g_.t(outs[i]).name = ctx.output_name(static_cast<int>(i));
+    } else {
+      unsupported_.push_back(make_entry(node, ins, ""));
+      poison_outputs(node);
+      return ok_status();
+    }
+    for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
+    return ok_status();
+  }
+
+  UnsupportedOp make_entry(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins, std::string reason) {
+    UnsupportedOp u{node.op(), node.name(), {}, std::move(reason)};
+    for (TensorId i : ins) u.input_types.push_back(tensor_type_str(g_.t(i)));
+    return u;
+  }
+
+  void poison_outputs(const tensorflow::NodeDef& node) {
+    // Enough outputs for any consumer; unknown type and shape.
+    for (int i = 0; i < 64; ++i) {
+      Tensor t;
+      t.name = node.name() + ":" + std::to_string(i);
+      t.dtype = DType::kInvalid;
+      t.unknown_rank = true;
+      TensorId id = g_.add_tensor(std::move(t));
+      poisoned_.insert(id);
+      values_[{node.name(), i}] = id;
+    }
+  }
+
+  Status set_outputs() {
+    for (size_t k = 0; k < outputs_.size(); ++k) {
+      auto it = values_.find({outputs_[k].node, outputs_[k].index});
+      if (it == values_.end())
+        return invalid_input("output array '" + output_keys_[k] + "' is not produced by the graph; check --output_arrays");
+      g_.outputs.push_back(it->second);
+      sig_.outputs.push_back({output_keys_[k], it->second});
+    }
+    return ok_status();
+  }
+
+  tensorflow::GraphDef& gd_;
+  const GraphDefImportOptions& opt_;
+  std::unordered_map<std::string, int> by_name_;
+  std::vector<Ref> outputs_;
+  std::vector<std::string> output_keys_;
+  std::vector<int> input_nodes_;
+  std::set<int> input_set_;
+  std::vector<bool> reachable_;
+  std::map<std::pair<std::string, int>, TensorId> values_;
+  std::set<TensorId> poisoned_;
+  std::vector<UnsupportedOp> unsupported_;
+  bool has_functions_ = false;
+  Graph g_;
+  SignatureDef sig_;
+};
+
+}  // namespace
+
+Expected<tensorflow::GraphDef> read_graphdef(const std::string& path) {
+  ASSIGN_OR_RETURN(auto file, MappedFile::open(path));
+  std::string_view b = file->bytes();
+  tensorflow::GraphDef gd;
+  bool text = ends_with(path, ".pbtxt") || ends_with(path, ".txt") || ends_with(path, ".prototxt");
+  if (!text) {
+    if (b.size() > static_cast<size_t>(INT_MAX))
+      return invalid_input("'" + path + "' is over 2 GB, the protobuf limit; TensorFlow cannot write such a GraphDef either");
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(b.data()), static_cast<int>(b.size()));
+    in.SetTotalBytesLimit(INT_MAX);
+    if (gd.ParseFromCodedStream(&in) && in.ConsumedEntireMessage()) {
+      file->release_pages();
+      return gd;
+    }
+    if (!looks_like_text(b))
+      return invalid_input("'" + path + "' is not a valid GraphDef (truncated or corrupt protobuf); " +
+                           "pass a frozen GraphDef .pb or .pbtxt");
+    gd.Clear();
+  }
+  google::protobuf::TextFormat::Parser parser;
+  FirstErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  google::protobuf::io::ArrayInputStream in(b.data(), static_cast<int>(std::min<size_t>(b.size(), INT_MAX)));
+  if (!parser.Parse(&in, &gd))
+    return invalid_input("'" + path + "' is not a valid text GraphDef (" + errors.first + "); pass a frozen GraphDef .pb or .pbtxt");
+  return gd;
+}
+
+Expected<Model> import_graphdef(tensorflow::GraphDef& graph, const GraphDefImportOptions& options) {
+  return Importer(graph, options).run();
+}
+
+Expected<std::vector<std::vector<int64_t>>> parse_input_shapes(const std::string& text) {
+  std::vector<std::vector<int64_t>> shapes;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(':', start);
+    if (end == std::string::npos) end = text.size();
+    std::string part = text.substr(start, end - start);
+    std::vector<int64_t> shape;
+    size_t p = 0;
+    while (p < part.size()) {
+      size_t q = part.find(',', p);
+      if (q == std::string::npos) q = part.size();
+      std::string d = part.substr(p, q - p);
+      if (d.empty() || d.size() > 12 || !std::all_of(d.begin(), d.end(), ::isdigit))
+        return usage_error("--input_shapes: '" + text + "' is not a list of shapes such as 1,28,28,1:1,10");
+      shape.push_back(std::stoll(d));
+      p = q + 1;
+    }
+    shapes.push_back(shape);
+    start = end + 1;
+  }
+  return shapes;
+}
+
+}  // namespace tflc

@@ -1,0 +1,202 @@
+#include "frontends/graphdef/tf_op_registry.h"
+
+#include <map>
+
+#include "tensorflow/core/framework/types.pb.h"
+
+namespace tflc {
+namespace {
+
+std::map<std::string, TfLowerFn>& table() {
+  static std::map<std::string, TfLowerFn> t;
+  return t;
+}
+
+Status missing_attr(const std::string& node, const std::string& key) {
+  return invalid_input("node '" + node + "' lacks attribute '" + key + "'");
+}
+
+Status wrong_attr(const std::string& node, const std::string& key, const char* want) {
+  return invalid_input("attribute '" + key + "' of node '" + node + "' is not " + want);
+}
+
+}  // namespace
+
+bool register_tf_op(TfOpRecord record) {
+  for (const std::string& op : record.tf_ops) {
+    TFLC_CHECK(table().count(op) == 0);  // one lowering per TF op
+    table()[op] = record.lower;
+  }
+  return true;
+}
+
+TfLowerFn find_tf_op(const std::string& tf_op) {
+  auto it = table().find(tf_op);
+  return it == table().end() ? nullptr : it->second;
+}
+
+std::vector<std::string> all_tf_ops() {
+  std::vector<std::string> out;
+  for (auto& [k, v] : table()) out.push_back(k);
+  return out;
+}
+
+DType dtype_from_tf(int t) {
+  switch (t) {
+    case tensorflow::DT_FLOAT: return DType::kFloat32;
+    case tensorflow::DT_DOUBLE: return DType::kFloat64;
+    case tensorflow::DT_INT32: return DType::kInt32;
+    case tensorflow::DT_UINT8: return DType::kUInt8;
+    case tensorflow::DT_INT16: return DType::kInt16;
+    case tensorflow::DT_INT8: return DType::kInt8;
+    case tensorflow::DT_STRING: return DType::kString;
+    case tensorflow::DT_COMPLEX64: return DType::kComplex64;
+    case tensorflow::DT_INT64: return DType::kInt64;
+    case tensorflow::DT_BOOL: return DType::kBool;
+    case tensorflow::DT_BFLOAT16: return DType::kBFloat16;
+    case tensorflow::DT_UINT16: return DType::kUInt16;
+    case tensorflow::DT_COMPLEX128: return DType::kComplex128;
+    case tensorflow::DT_HALF: return DType::kFloat16;
+    case tensorflow::DT_RESOURCE: return DType::kResource;
+    case tensorflow::DT_VARIANT: return DType::kVariant;
+    case tensorflow::DT_UINT32: return DType::kUInt32;
+    case tensorflow::DT_UINT64: return DType::kUInt64;
+    case tensorflow::DT_INT4: return DType::kInt4;
+    default: return DType::kInvalid;
+  }
+}
+
+Status TfNodeContext::expect_inputs(int min, int max) const {
+  if (max < 0) max = min;
+  int n = num_inputs();
+  if (n < min || n > max)
+    return invalid_input(node_.op() + " node '" + name() + "' has " + std::to_string(n) + " inputs, expected " +
+                         std::to_string(min) + (max == min ? "" : ".." + std::to_string(max)));
+  return ok_status();
+}
+
+bool TfNodeContext::has_attr(const std::string& key) const { return node_.attr().count(key) > 0; }
+
+Expected<int64_t> TfNodeContext::attr_int(const std::string& key, std::optional<int64_t> def) const {
+  auto it = node_.attr().find(key);
+  if (it == node_.attr().end()) {
+    if (def) return *def;
+    return missing_attr(name(), key);
+  }
+  if (it->second.value_case() != tensorflow::AttrValue::kI) return wrong_attr(name(), key, "an int");
+  return it->second.i();
+}
+
+Expected<float> TfNodeContext::attr_float(const std::string& key, std::optional<float> def) const {
+  auto it = node_.attr().find(key);
+  if (it == node_.attr().end()) {
+    if (def) return *def;
+    return missing_attr(name(), key);
+  }
+  if (it->second.value_case() != tensorflow::AttrValue::kF) return wrong_attr(name(), key, "a float");
+  return it->second.f();
+}
+
+Expected<bool> TfNodeContext::attr_bool(const std::string& key, std::optional<bool> def) const {
+  auto it = node_.attr().find(key);
+  if (it == node_.attr().end()) {
+    if (def) return *def;
+    return missing_attr(name(), key);
+  }
+  if (it->second.value_case() != tensorflow::AttrValue::kB) return wrong_attr(name(), key, "a bool");
+  return it->second.b();
+}
+
+Expected<std::string> TfNodeContext::attr_string(const std::string& key, std::optional<std::string> def) const {
+  auto it = node_.attr().find(key);
+  if (it == node_.attr().end()) {
+    if (def) return *def;
+    return missing_attr(name(), key);
+  }
+  if (it->second.value_case() != tensorflow::AttrValue::kS) return wrong_attr(name(), key, "a string");
+  return it->second.s();
+}
+
+Expected<DType> TfNodeContext::attr_type(const std::string& key, std::optional<DType> def) const {
+  auto it = node_.attr().find(key);
+  if (it == node_.attr().end()) {
+    if (def) return *def;
+    return missing_attr(name(), key);
+  }
+  if (it->second.value_case() != tensorflow::AttrValue::kType) return wrong_attr(name(), key, "a type");
+  DType t = dtype_from_tf(it->second.type());
+  if (t == DType::kInvalid)
+    return unsupported("not supported yet: data type " + tensorflow::DataType_Name(it->second.type()) +
+                       " of node '" + name() + "'");
+  return t;
+}
+
+Expected<std::vector<int64_t>> TfNodeContext::attr_ints(const std::string& key,
+                                                        std::optional<std::vector<int64_t>> def) const {
+  auto it = node_.attr().find(key);
+  if (it == node_.attr().end()) {
+    if (def) return *def;
+    return missing_attr(name(), key);
+  }
+  if (it->second.value_case() != tensorflow::AttrValue::kList) return wrong_attr(name(), key, "a list");
+  const auto& l = it->second.list().i();
+  return std::vector<int64_t>(l.begin(), l.end());
+}
+
+Status TfNodeContext::expect_nhwc(const char* key) const {
+  auto f = attr_string(key, std::string("NHWC"));
+  if (!f.ok()) return f.status();
+  if (*f != "NHWC" && *f != "NDHWC")
+    return unsupported("not supported yet: " + node_.op() + " node '" + name() + "' with " + key + "=" + *f +
+                       " (only NHWC)");
+  return ok_status();
+}
+
+Expected<std::vector<TensorId>> TfNodeContext::emit(OpCode code, std::vector<TensorId> inputs, Attrs attrs,
+                                                     int num_outputs) {
+  std::string base = name() + "/" + op_name(code);
+  if (emitted_++ > 0) base += "_" + std::to_string(emitted_ - 1);
+  std::vector<TensorId> outs;
+  for (int i = 0; i < num_outputs; ++i) {
+    Tensor t;
+    t.name = num_outputs == 1 ? base : base + ":" + std::to_string(i);
+    outs.push_back(g_.add_tensor(std::move(t)));
+  }
+  Op& op = g_.add_op(code, std::move(inputs), outs, std::move(attrs), name());
+  RETURN_IF_ERROR(infer_op(g_, op));
+  RETURN_IF_ERROR(try_fold(g_, op, fold_budget_));
+  if (all_inputs_const(g_, op)) {
+    bool folded = true;
+    for (TensorId o : outs) folded = folded && g_.t(o).is_const();
+    if (folded) op.dead = true;
+  }
+  return outs;
+}
+
+Expected<TensorId> TfNodeContext::emit1(OpCode code, std::vector<TensorId> inputs, Attrs attrs) {
+  auto r = emit(code, std::move(inputs), std::move(attrs), 1);
+  if (!r.ok()) return r.status();
+  return r->front();
+}
+
+TensorId TfNodeContext::constant(DType dtype, Shape shape, std::string bytes, const std::string& suffix) {
+  return g_.add_const(name() + "/" + suffix, dtype, std::move(shape), std::move(bytes));
+}
+
+TensorId TfNodeContext::const_i32(const std::vector<int32_t>& v, const std::string& suffix) {
+  return constant(DType::kInt32, {static_cast<int64_t>(v.size())}, to_bytes(v), suffix);
+}
+
+TensorId TfNodeContext::const_i32_scalar(int32_t v, const std::string& suffix) {
+  return constant(DType::kInt32, {}, to_bytes(std::vector<int32_t>{v}), suffix);
+}
+
+TensorId TfNodeContext::const_f32_scalar(float v, const std::string& suffix) {
+  return constant(DType::kFloat32, {}, to_bytes(std::vector<float>{v}), suffix);
+}
+
+std::string TfNodeContext::output_name(int i) const {
+  return i == 0 ? name() : name() + ":" + std::to_string(i);
+}
+
+}  // namespace tflc

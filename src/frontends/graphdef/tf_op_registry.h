@@ -1,0 +1,86 @@
+// TF -> TFLite legalization table. Each TF op type has one record (in one
+// tf_ops/*.cc file) that lowers a NodeDef into IR ops through TfNodeContext.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir/graph.h"
+#include "ops/op_util.h"
+#include "support/status.h"
+#include "tensorflow/core/framework/node_def.pb.h"
+
+namespace tflc {
+
+// Constant folding budget used while lowering (bytes per folded result).
+constexpr int64_t kDefaultFoldBudget = 1 << 20;
+
+class TfNodeContext {
+ public:
+  TfNodeContext(Graph& g, const tensorflow::NodeDef& node, std::vector<TensorId> inputs, int64_t fold_budget)
+      : g_(g), node_(node), inputs_(std::move(inputs)), fold_budget_(fold_budget) {}
+
+  Graph& graph() { return g_; }
+  const tensorflow::NodeDef& node() const { return node_; }
+  const std::string& name() const { return node_.name(); }
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  TensorId in(int i) const { return inputs_.at(i); }
+  const Tensor& in_tensor(int i) const { return g_.t(inputs_.at(i)); }
+  const std::vector<TensorId>& inputs() const { return inputs_; }
+  Status expect_inputs(int min, int max = -1) const;
+
+  // Attributes; `def` is used when the attribute is absent.
+  bool has_attr(const std::string& key) const;
+  Expected<int64_t> attr_int(const std::string& key, std::optional<int64_t> def = std::nullopt) const;
+  Expected<float> attr_float(const std::string& key, std::optional<float> def = std::nullopt) const;
+  Expected<bool> attr_bool(const std::string& key, std::optional<bool> def = std::nullopt) const;
+  Expected<std::string> attr_string(const std::string& key, std::optional<std::string> def = std::nullopt) const;
+  Expected<DType> attr_type(const std::string& key, std::optional<DType> def = std::nullopt) const;
+  Expected<std::vector<int64_t>> attr_ints(const std::string& key,
+                                           std::optional<std::vector<int64_t>> def = std::nullopt) const;
+  // "NHWC" only; other layouts get a "not supported yet" error.
+  Status expect_nhwc(const char* key = "data_format") const;
+
+  // Emits one op; runs shape inference and folds it when its inputs are
+  // constant. Outputs are named "<node>/<OP>"; the importer renames the
+  // tensors a lowering returns to the node's own output names.
+  Expected<std::vector<TensorId>> emit(OpCode code, std::vector<TensorId> inputs, Attrs attrs = {},
+                                       int num_outputs = 1);
+  Expected<TensorId> emit1(OpCode code, std::vector<TensorId> inputs, Attrs attrs = {});
+  TensorId constant(DType dtype, Shape shape, std::string bytes, const std::string& suffix);
+  TensorId const_i32(const std::vector<int32_t>& v, const std::string& suffix);  // rank-1
+  TensorId const_i32_scalar(int32_t v, const std::string& suffix);
+  TensorId const_f32_scalar(float v, const std::string& suffix);
+
+  // Name for output `i` of this node: "node" for 0, "node:i" otherwise.
+  std::string output_name(int i) const;
+
+ private:
+  Graph& g_;
+  const tensorflow::NodeDef& node_;
+  std::vector<TensorId> inputs_;
+  int64_t fold_budget_;
+  int emitted_ = 0;
+};
+
+using TfLowerFn = Expected<std::vector<TensorId>> (*)(TfNodeContext& ctx);
+
+struct TfOpRecord {
+  std::vector<std::string> tf_ops;  // TF op types sharing this lowering
+  TfLowerFn lower;
+};
+
+bool register_tf_op(TfOpRecord record);
+TfLowerFn find_tf_op(const std::string& tf_op);
+std::vector<std::string> all_tf_ops();
+
+#define TFLC_REGISTER_TF_OP(ident, ...) \
+  static const bool ident##_tf_registered = ::tflc::register_tf_op(__VA_ARGS__)
+
+// Maps a TF DataType value to ours; kInvalid when TFLite has no such type.
+DType dtype_from_tf(int tf_dtype);
+
+}  // namespace tflc

@@ -1,0 +1,66 @@
+#include "ops/registry.h"
+
+#include <algorithm>
+#include <map>
+
+namespace tflc {
+namespace {
+std::map<int, OpSchema>& table() {
+  static std::map<int, OpSchema> t;
+  return t;
+}
+}  // namespace
+
+bool register_op(OpSchema schema) {
+  int key = static_cast<int>(schema.code);
+  TFLC_CHECK(table().count(key) == 0);  // one record per builtin
+  table().emplace(key, std::move(schema));
+  return true;
+}
+
+const OpSchema* find_op(OpCode code) {
+  auto it = table().find(static_cast<int>(code));
+  return it == table().end() ? nullptr : &it->second;
+}
+
+std::vector<const OpSchema*> all_ops() {
+  std::vector<const OpSchema*> out;
+  for (auto& [k, v] : table()) out.push_back(&v);
+  return out;
+}
+
+std::string op_name(OpCode code) {
+  const char* n = tflite::EnumNameBuiltinOperator(code);
+  return n && *n ? n : "BUILTIN_" + std::to_string(static_cast<int>(code));
+}
+
+bool all_inputs_const(const Graph& g, const Op& op) {
+  for (TensorId i : op.inputs)
+    if (i >= 0 && !g.t(i).is_const()) return false;
+  return true;
+}
+
+Status infer_op(Graph& g, Op& op) {
+  const OpSchema* s = find_op(op.code);
+  if (!s) return internal_error("no schema for op " + op_name(op.code));
+  if (!s->infer) return internal_error("op " + op_name(op.code) + " has no shape inference");
+  return s->infer(g, op).with_context(op_name(op.code));
+}
+
+Status try_fold(Graph& g, Op& op, int64_t byte_budget) {
+  const OpSchema* s = find_op(op.code);
+  if (!s || !s->eval || !all_inputs_const(g, op)) return ok_status();
+  int64_t in_bytes = 0, out_bytes = 0;
+  for (TensorId i : op.inputs)
+    if (i >= 0) in_bytes += static_cast<int64_t>(g.t(i).data->size());
+  for (TensorId o : op.outputs) {
+    const Tensor& t = g.t(o);
+    int64_t n = t.num_elements();
+    if (n < 0 || dtype_size(t.dtype) == 0) return ok_status();
+    out_bytes += n * dtype_size(t.dtype);
+  }
+  if (out_bytes > std::max(byte_budget, in_bytes)) return ok_status();
+  return s->eval(g, op).with_context("folding " + op_name(op.code));
+}
+
+}  // namespace tflc

@@ -1,0 +1,250 @@
+#include "tflite/writer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+
+#include "ops/registry.h"
+
+namespace tflc {
+namespace {
+
+constexpr int kSchemaVersion = 3;
+constexpr int kMaxDeprecatedCode = 127;  // PLACEHOLDER_FOR_GREATER_OP_CODES
+constexpr size_t kBufferAlign = 16;
+constexpr uint64_t kFlatBufferLimit = (uint64_t{1} << 31) - (uint64_t{64} << 20);
+
+int op_version(const Graph& g, const Op& op) {
+  const OpSchema* s = find_op(op.code);
+  return s && s->version ? s->version(g, op) : 1;
+}
+
+// "1.14.0" < "2.3.0" by numeric parts.
+bool version_less(const std::string& a, const std::string& b) {
+  auto parts = [](const std::string& s) {
+    std::vector<int> p;
+    size_t i = 0;
+    while (i < s.size()) {
+      size_t j = s.find('.', i);
+      if (j == std::string::npos) j = s.size();
+      p.push_back(std::atoi(s.substr(i, j - i).c_str()));
+      i = j + 1;
+    }
+    return p;
+  };
+  return parts(a) < parts(b);
+}
+
+struct OpCodeKey {
+  int code;
+  int version;
+  std::string custom;
+  bool operator<(const OpCodeKey& o) const { return std::tie(code, version, custom) < std::tie(o.code, o.version, o.custom); }
+};
+
+class Writer {
+ public:
+  Writer(Model& m, const WriteOptions& opt) : m_(m), opt_(opt) {}
+
+  Expected<std::string> run() {
+    uint64_t const_bytes = 0;
+    for (const Graph& g : m_.subgraphs)
+      for (const Tensor& t : g.tensors)
+        if (t.data) const_bytes += t.data->size() + kBufferAlign;
+    offsets_mode_ = opt_.force_buffer_offsets || const_bytes > kFlatBufferLimit;
+    fbb_.emplace(offsets_mode_ ? (1 << 20) : static_cast<size_t>(const_bytes + (1 << 20)));
+    auto& fbb = *fbb_;
+
+    buffers_.push_back(tflite::CreateBuffer(fbb));  // buffer 0: empty, by convention
+    std::vector<flatbuffers::Offset<tflite::SubGraph>> subgraphs;
+    for (Graph& g : m_.subgraphs) {
+      auto sg = write_subgraph(g);
+      if (!sg.ok()) return sg.status();
+      subgraphs.push_back(*sg);
+    }
+    std::vector<flatbuffers::Offset<tflite::SignatureDef>> sigs;
+    for (const SignatureDef& s : m_.signatures) sigs.push_back(write_signature(s));
+
+    // Metadata: min_runtime_version as a 16-byte zero-padded string.
+    std::string runtime = min_runtime_version(m_);
+    std::string padded(16, '\0');
+    std::memcpy(padded.data(), runtime.data(), std::min<size_t>(runtime.size(), 15));
+    std::vector<flatbuffers::Offset<tflite::Metadata>> metadata;
+    metadata.push_back(tflite::CreateMetadata(fbb, fbb.CreateString("min_runtime_version"),
+                                              add_buffer(make_buffer(padded))));
+    std::vector<flatbuffers::Offset<tflite::OperatorCode>> codes;
+    for (const auto& key : code_order_) {
+      auto custom = key.custom.empty() ? 0 : fbb.CreateString(key.custom);
+      codes.push_back(tflite::CreateOperatorCode(fbb, static_cast<int8_t>(std::min(key.code, kMaxDeprecatedCode)),
+                                                 custom, key.version,
+                                                 static_cast<tflite::BuiltinOperator>(key.code)));
+    }
+    auto model = tflite::CreateModel(fbb, kSchemaVersion, fbb.CreateVector(codes), fbb.CreateVector(subgraphs),
+                                     fbb.CreateString(m_.description), fbb.CreateVector(buffers_), 0,
+                                     fbb.CreateVector(metadata), fbb.CreateVector(sigs));
+    fbb.Finish(model, tflite::ModelIdentifier());
+    std::string out(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+    fbb_.reset();
+    if (offsets_mode_) append_offset_buffers(out);
+    return out;
+  }
+
+ private:
+  // Returns the buffer index of `bytes`, written once per distinct Buffer.
+  uint32_t add_buffer(const Buffer& data) {
+    auto& fbb = *fbb_;
+    const std::string& bytes = *data;
+    if (offsets_mode_) {
+      // offset is patched once the FlatBuffer size is known; 1 keeps the field present.
+      pending_.push_back(data);
+      buffers_.push_back(tflite::CreateBuffer(fbb, 0, 1, bytes.size()));
+    } else {
+      fbb.ForceVectorAlignment(bytes.size(), 1, kBufferAlign);
+      auto data = fbb.CreateVector(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+      buffers_.push_back(tflite::CreateBuffer(fbb, data));
+    }
+    return static_cast<uint32_t>(buffers_.size() - 1);
+  }
+
+  Expected<flatbuffers::Offset<tflite::SubGraph>> write_subgraph(Graph& g) {
+    auto& fbb = *fbb_;
+    std::vector<int> index(g.tensors.size(), -1);
+    std::vector<TensorId> order;
+    auto use = [&](TensorId id) {
+      if (id >= 0 && index[id] < 0) {
+        index[id] = static_cast<int>(order.size());
+        order.push_back(id);
+      }
+    };
+    for (TensorId i : g.inputs) use(i);
+    for (const auto& op : g.ops) {
+      if (op->dead) continue;
+      for (TensorId i : op->inputs) use(i);
+      for (TensorId o : op->outputs) use(o);
+    }
+    for (TensorId o : g.outputs) use(o);
+    tensor_index_ = index;
+
+    std::vector<flatbuffers::Offset<tflite::Tensor>> tensors;
+    for (TensorId id : order) {
+      Tensor& t = g.t(id);
+      if (t.dtype == DType::kInvalid) return internal_error("tensor '" + t.name + "' has no type");
+      if (t.unknown_rank) return unsupported("not supported yet: tensor '" + t.name + "' of unknown rank");
+      std::vector<int32_t> shape, signature;
+      bool dynamic = false;
+      for (int64_t d : t.shape) {
+        if (d > INT32_MAX) return unsupported("not supported yet: dimension over 2^31 in '" + t.name + "'");
+        shape.push_back(d < 0 ? 1 : static_cast<int32_t>(d));
+        signature.push_back(static_cast<int32_t>(d));
+        dynamic = dynamic || d < 0;
+      }
+      uint32_t buffer = 0;
+      if (t.data) {
+        auto it = buffer_of_.find(t.data.get());
+        if (it == buffer_of_.end()) it = buffer_of_.emplace(t.data.get(), add_buffer(t.data)).first;
+        buffer = it->second;
+      }
+      flatbuffers::Offset<tflite::QuantizationParameters> q = 0;
+      if (t.quant) {
+        q = tflite::CreateQuantizationParameters(
+            fbb, t.quant->min.empty() ? 0 : fbb.CreateVector(t.quant->min),
+            t.quant->max.empty() ? 0 : fbb.CreateVector(t.quant->max), fbb.CreateVector(t.quant->scale),
+            fbb.CreateVector(t.quant->zero_point), tflite::QuantizationDetails::NONE, 0, t.quant->axis);
+      }
+      tensors.push_back(tflite::CreateTensor(fbb, fbb.CreateVector(shape), static_cast<tflite::TensorType>(t.dtype),
+                                             buffer, fbb.CreateString(t.name), q, t.is_variable, 0,
+                                             dynamic ? fbb.CreateVector(signature) : 0));
+    }
+    // Constants were copied into the builder; drop our references.
+    for (Tensor& t : g.tensors) t.data.reset();
+    buffer_of_.clear();
+
+    std::vector<flatbuffers::Offset<tflite::Operator>> ops;
+    for (const auto& op : g.ops) {
+      if (op->dead) continue;
+      const OpSchema* s = find_op(op->code);
+      if (!s) return internal_error("no TFLite record for " + op_name(op->code));
+      OpCodeKey key{static_cast<int>(op->code), op_version(g, *op),
+                    op->code == OpCode::CUSTOM ? op->attrs.custom_code : std::string()};
+      auto [it, inserted] = code_index_.emplace(key, static_cast<int>(code_order_.size()));
+      if (inserted) code_order_.push_back(key);
+      WrittenOptions wo;
+      if (s->write_options) wo = s->write_options(fbb, g, *op);
+      std::vector<int32_t> ins, outs;
+      for (TensorId i : op->inputs) ins.push_back(i < 0 ? -1 : index[i]);
+      for (TensorId o : op->outputs) outs.push_back(index[o]);
+      auto custom = op->attrs.custom_options.empty() ? 0 : fbb.CreateVector(op->attrs.custom_options);
+      ops.push_back(tflite::CreateOperator(fbb, it->second, fbb.CreateVector(ins), fbb.CreateVector(outs), wo.type,
+                                           wo.offset, custom));
+    }
+    std::vector<int32_t> gin, gout;
+    for (TensorId i : g.inputs) gin.push_back(index[i]);
+    for (TensorId o : g.outputs) gout.push_back(index[o]);
+    return tflite::CreateSubGraph(fbb, fbb.CreateVector(tensors), fbb.CreateVector(gin), fbb.CreateVector(gout),
+                                  fbb.CreateVector(ops), fbb.CreateString(g.name));
+  }
+
+  flatbuffers::Offset<tflite::SignatureDef> write_signature(const SignatureDef& s) {
+    auto& fbb = *fbb_;
+    auto maps = [&](const std::vector<std::pair<std::string, TensorId>>& v) {
+      std::vector<flatbuffers::Offset<tflite::TensorMap>> out;
+      for (const auto& [name, id] : v)
+        out.push_back(tflite::CreateTensorMap(fbb, fbb.CreateString(name), tensor_index_.at(id)));
+      return fbb.CreateVector(out);
+    };
+    auto ins = maps(s.inputs);
+    auto outs = maps(s.outputs);
+    return tflite::CreateSignatureDef(fbb, ins, outs, fbb.CreateString(s.key), s.subgraph);
+  }
+
+  void append_offset_buffers(std::string& out) {
+    auto* model = tflite::GetMutableModel(out.data());
+    auto* buffers = model->mutable_buffers();
+    size_t k = 0;
+    for (size_t b = 0; b < buffers->size(); ++b) {
+      auto* buf = buffers->GetMutableObject(static_cast<flatbuffers::uoffset_t>(b));
+      if (buf->offset() == 0) continue;
+      out.resize((out.size() + kBufferAlign - 1) / kBufferAlign * kBufferAlign, '\0');
+      buf->mutate_offset(out.size());
+      out += *pending_[k++];
+    }
+  }
+
+  Model& m_;
+  const WriteOptions& opt_;
+  bool offsets_mode_ = false;
+  std::optional<flatbuffers::FlatBufferBuilder> fbb_;
+  std::vector<flatbuffers::Offset<tflite::Buffer>> buffers_;
+  std::unordered_map<const std::string*, uint32_t> buffer_of_;
+  std::vector<Buffer> pending_;
+  std::vector<int> tensor_index_;
+  std::map<OpCodeKey, int> code_index_;
+  std::vector<OpCodeKey> code_order_;
+};
+
+}  // namespace
+
+std::string min_runtime_version(const Model& model) {
+  std::string best = "1.5.0";
+  for (const Graph& g : model.subgraphs)
+    for (const auto& op : g.ops) {
+      if (op->dead) continue;
+      const OpSchema* s = find_op(op->code);
+      if (!s) continue;
+      size_t v = static_cast<size_t>(op_version(g, *op));
+      if (v >= 1 && v <= s->runtime_versions.size()) {
+        std::string r = s->runtime_versions[v - 1];
+        if (version_less(best, r)) best = r;
+      }
+    }
+  return best;
+}
+
+Expected<std::string> write_tflite(Model& model, const WriteOptions& options) {
+  return Writer(model, options).run();
+}
+
+}  // namespace tflc

@@ -1,0 +1,24 @@
+// IR model -> TFLite FlatBuffer (schema version 3).
+#pragma once
+
+#include <string>
+
+#include "ir/graph.h"
+#include "support/status.h"
+
+namespace tflc {
+
+struct WriteOptions {
+  // Store constant data after the FlatBuffer, addressed by Buffer.offset and
+  // Buffer.size. Chosen automatically when the data would pass 2 GB.
+  bool force_buffer_offsets = false;
+};
+
+// Serializes `model`. Drops each constant's reference once copied, so the
+// peak memory stays near one copy of the weights.
+Expected<std::string> write_tflite(Model& model, const WriteOptions& options = {});
+
+// min_runtime_version as TFLite's runtime_version.cc computes it.
+std::string min_runtime_version(const Model& model);
+
+}  // namespace tflc
