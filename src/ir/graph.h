@@ -74,6 +74,7 @@ struct Attrs {
   DType out_type = DType::kInvalid;         // arg_max/min, shape, cast
   DType in_type = DType::kInvalid;          // cast
   int batch_dims = 0;                       // gather
+  std::vector<int32_t> dims;                // squeeze_dims, reshape new_shape
   std::string custom_code;                  // CUSTOM ops
   std::vector<uint8_t> custom_options;
 };
