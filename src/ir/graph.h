@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,8 +90,12 @@ struct Op {
 };
 
 struct Graph {
+  Graph() = default;
+  Graph(Graph&&) noexcept = default;  // lets std::vector<Graph> move, not copy
+  Graph& operator=(Graph&&) noexcept = default;
+
   std::string name = "main";
-  std::vector<Tensor> tensors;
+  std::deque<Tensor> tensors;  // deque: references stay valid as tensors are added
   std::vector<std::unique_ptr<Op>> ops;  // kept in topological order
   std::vector<TensorId> inputs, outputs;
 

@@ -1,0 +1,40 @@
+#include "passes/pattern.h"
+
+#include <cstring>
+
+namespace tflc {
+
+UseDef::UseDef(const Graph& g) : producer(g.producer_index()), uses(g.use_counts()) {
+  is_graph_output.assign(g.tensors.size(), false);
+  for (TensorId o : g.outputs) is_graph_output[o] = true;
+}
+
+std::optional<FilterLayout> filter_layout(const Op& op) {
+  switch (op.code) {
+    case OpCode::CONV_2D: return FilterLayout{1, 2, 0};            // OHWI
+    case OpCode::DEPTHWISE_CONV_2D: return FilterLayout{1, 2, 3};  // 1HWO
+    case OpCode::FULLY_CONNECTED: return FilterLayout{1, 2, 0};    // [O, I]
+    case OpCode::CONV_3D: return FilterLayout{1, 2, 4};            // DHWIO
+    case OpCode::TRANSPOSE_CONV: return FilterLayout{1, 3, 0};     // OHWI
+    default: return std::nullopt;
+  }
+}
+
+void absorb_consumer(Op& producer, Op& consumer) {
+  producer.outputs[0] = consumer.outputs[0];
+  consumer.dead = true;
+}
+
+std::optional<std::vector<float>> per_channel_values(const Tensor& t, int64_t n) {
+  if (!t.is_const() || t.dtype != DType::kFloat32 || t.unknown_rank) return std::nullopt;
+  int64_t count = t.num_elements();
+  if (count != 1 && count != n) return std::nullopt;
+  for (int i = 0; i + 1 < t.rank(); ++i)
+    if (t.shape[i] != 1) return std::nullopt;
+  std::vector<float> v(static_cast<size_t>(count));
+  std::memcpy(v.data(), t.data->data(), v.size() * sizeof(float));
+  if (count == 1) v.assign(static_cast<size_t>(n), v[0]);
+  return v;
+}
+
+}  // namespace tflc

@@ -1,0 +1,39 @@
+// Helpers shared by the fusion passes: use-def lookups and the channel
+// layout of the ops that own a filter and a bias.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace tflc {
+
+struct UseDef {
+  std::vector<int> producer;  // tensor -> op index or -1
+  std::vector<int> uses;      // tensor -> number of uses (graph outputs count)
+  std::vector<bool> is_graph_output;
+  explicit UseDef(const Graph& g);
+  Op* producer_of(Graph& g, TensorId t) const {
+    return t >= 0 && producer[t] >= 0 ? g.ops[producer[t]].get() : nullptr;
+  }
+};
+
+// Ops with a (filter, bias) pair: where each input sits and which filter axis
+// holds the output channels.
+struct FilterLayout {
+  int filter_input;
+  int bias_input;
+  int channel_axis;  // axis of the filter that indexes output channels
+};
+std::optional<FilterLayout> filter_layout(const Op& op);
+
+// Makes `consumer`'s output the producer's output: the producer now writes
+// consumer->outputs[0] and the consumer is marked dead.
+void absorb_consumer(Op& producer, Op& consumer);
+
+// A float32 constant of n values broadcastable over the channel axis:
+// shape [], [1], [n] or [1,..,1,n]. Returns the per-channel values.
+std::optional<std::vector<float>> per_channel_values(const Tensor& t, int64_t n);
+
+}  // namespace tflc
