@@ -333,7 +333,8 @@ class Importer {
     } else if (node.op() == "NoOp") {
       return ok_status();
     } else if (any_poisoned) {
-      // Downstream of an unsupported op: skip, its cause is already listed.
+      // Downstream of an unsupported op: list it only if it is unsupported too.
+      if (!find_tf_op(node.op())) unsupported_.push_back(make_entry(node, ins, ""));
       poison_outputs(node);
       return ok_status();
     } else if (TfLowerFn fn = find_tf_op(node.op())) {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, and convert the bundled
+# example model, then print a summary of the .tflite produced.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(cmake g++ make protobuf-compiler libprotobuf-dev flatbuffers-compiler libflatbuffers-dev
+              libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "== installing test tools (npm, pinned)"
+bash tests/e2e/setup.sh
+
+echo "== building"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+
+echo "== converting examples/mnist_cnn.pb"
+./build/tflite_convert --enable_v1_converter --graph_def_file=examples/mnist_cnn.pb \
+  --output_file=build/mnist_cnn.tflite --input_arrays=input --output_arrays=probs
+./build/tflite_analyze build/mnist_cnn.tflite
