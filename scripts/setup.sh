@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(cmake g++ make protobuf-compiler libprotobuf-dev flatbuffers-compiler libflatbuffers-dev
-              libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
+              libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev)
+# Node 20 usually comes with the machine; Debian's nodejs only if there is none.
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

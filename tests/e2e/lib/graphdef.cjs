@@ -174,7 +174,13 @@ async function tfjsRun(gd, feeds, outputs, rename = {}) {
     feedDict[x.name.replace(/:0$/, '')] = tf.tensor(x.data, x.shape, dtype);
   }
   const names = outputs.map((o) => o.replace(/:0$/, ''));
-  const res = [].concat(await model.executeAsync(feedDict, names));
+  let res;
+  try {
+    res = [].concat(model.execute(feedDict, names));
+  } catch (e) {             // graphs with dynamic ops need the async executor
+    if (!/executeAsync/.test(e.message)) throw e;
+    res = [].concat(await model.executeAsync(feedDict, names));
+  }
   const out = [];
   for (let k = 0; k < res.length; k++) {
     out.push({name: outputs[k], dtype: res[k].dtype, shape: res[k].shape,
