@@ -1,3 +1,4 @@
+#include "ir/dump.h"
 #include "passes/passes.h"
 
 namespace tflc {
@@ -14,6 +15,7 @@ Status run_pipeline(Model& m, const PipelineOptions& options) {
     RETURN_IF_ERROR(fuse_bias_add(g).with_context("bias fusion"));
     RETURN_IF_ERROR(fuse_activation(g).with_context("activation fusion"));
     RETURN_IF_ERROR(eliminate_dead_ops(g));
+    RETURN_IF_ERROR(verify_graph(g).with_context("after the passes"));
   }
   return dedup_buffers(m);
 }
