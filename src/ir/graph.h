@@ -126,7 +126,8 @@ struct Model {
   std::vector<Graph> subgraphs;
   std::vector<SignatureDef> signatures;
   std::string description = "tflite-converter";
-  std::string source_format;  // "graphdef", ...
+  std::string source_format;  // "graphdef", "saved_model", "keras"
+  int api_version = 1;        // TF converter API the flags follow (1 or 2)
 };
 
 }  // namespace tflc

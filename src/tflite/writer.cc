@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "conversion_metadata_generated.h"
 #include "ops/registry.h"
 
 namespace tflc {
@@ -75,6 +76,8 @@ class Writer {
     std::vector<flatbuffers::Offset<tflite::Metadata>> metadata;
     metadata.push_back(tflite::CreateMetadata(fbb, fbb.CreateString("min_runtime_version"),
                                               add_buffer(make_buffer(padded))));
+    metadata.push_back(tflite::CreateMetadata(fbb, fbb.CreateString("CONVERSION_METADATA"),
+                                              add_buffer(make_buffer(conversion_metadata()))));
     std::vector<flatbuffers::Offset<tflite::OperatorCode>> codes;
     for (const auto& key : code_order_) {
       auto custom = key.custom.empty() ? 0 : fbb.CreateString(key.custom);
@@ -211,6 +214,18 @@ class Writer {
       buf->mutate_offset(out.size());
       out += *pending_[k++];
     }
+  }
+
+  std::string conversion_metadata() const {
+    flatbuffers::FlatBufferBuilder b;
+    tflite::ModelType type = m_.source_format == "graphdef"      ? tflite::ModelType::TF_GRAPH_DEF
+                             : m_.source_format == "saved_model" ? tflite::ModelType::TF_SAVED_MODEL
+                             : m_.source_format == "keras"       ? tflite::ModelType::KERAS_MODEL
+                                                                 : tflite::ModelType::NONE;
+    auto env = tflite::CreateEnvironment(b, 0, static_cast<uint32_t>(m_.api_version), type);
+    auto opts = tflite::CreateConversionOptions(b);
+    b.Finish(tflite::CreateConversionMetadata(b, env, opts));
+    return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
   }
 
   Model& m_;
