@@ -1,0 +1,187 @@
+// Each pass run alone on a hand-built graph.
+#include <gtest/gtest.h>
+
+#include "ops/op_util.h"
+#include "passes/passes.h"
+
+namespace tflc {
+namespace {
+
+TensorId act(Graph& g, const std::string& name, Shape shape) {
+  Tensor t;
+  t.name = name;
+  t.shape = std::move(shape);
+  return g.add_tensor(std::move(t));
+}
+
+TensorId cf(Graph& g, const std::string& name, Shape shape, std::vector<float> v) {
+  return g.add_const(name, DType::kFloat32, std::move(shape), to_bytes(v));
+}
+
+TensorId ci(Graph& g, const std::string& name, std::vector<int32_t> v) {
+  return g.add_const(name, DType::kInt32, {static_cast<int64_t>(v.size())}, to_bytes(v));
+}
+
+std::vector<float> values(const Graph& g, TensorId id) { return const_values<float>(g.t(id)); }
+
+// conv(x) with a 2-channel 1x1 filter [[1],[2]] and bias [10, 20].
+struct ConvGraph {
+  Graph g;
+  TensorId x, conv_out;
+  Op* conv;
+  ConvGraph() {
+    x = act(g, "x", {1, 2, 2, 1});
+    conv_out = act(g, "conv", {1, 2, 2, 2});
+    TensorId w = cf(g, "w", {2, 1, 1, 1}, {1, 2});
+    TensorId b = cf(g, "b", {2}, {10, 20});
+    conv = &g.add_op(OpCode::CONV_2D, {x, w, b}, {conv_out});
+    g.inputs = {x};
+  }
+};
+
+TEST(FuseBiasAdd, FoldsPerChannelConstantIntoBias) {
+  ConvGraph c;
+  TensorId y = act(c.g, "y", {1, 2, 2, 2});
+  c.g.add_op(OpCode::ADD, {c.conv_out, cf(c.g, "d", {2}, {1, -1})}, {y});
+  c.g.outputs = {y};
+  ASSERT_TRUE(fuse_bias_add(c.g).ok());
+  ASSERT_EQ(c.g.ops.size(), 1u);
+  EXPECT_EQ(c.g.ops[0]->outputs[0], y);
+  EXPECT_EQ(values(c.g, c.g.ops[0]->inputs[2]), (std::vector<float>{11, 19}));
+}
+
+TEST(FuseBiasAdd, KeepsAddWhenConvHasAnotherUse) {
+  ConvGraph c;
+  TensorId y = act(c.g, "y", {1, 2, 2, 2});
+  c.g.add_op(OpCode::ADD, {c.conv_out, cf(c.g, "d", {2}, {1, -1})}, {y});
+  c.g.outputs = {y, c.conv_out};
+  ASSERT_TRUE(fuse_bias_add(c.g).ok());
+  EXPECT_EQ(c.g.ops.size(), 2u);
+}
+
+TEST(FoldBatchNorm, ScalesFilterAndBiasPerOutputChannel) {
+  ConvGraph c;
+  TensorId y = act(c.g, "y", {1, 2, 2, 2});
+  c.g.add_op(OpCode::MUL, {c.conv_out, cf(c.g, "m", {2}, {3, 0.5})}, {y});
+  c.g.outputs = {y};
+  ASSERT_TRUE(fold_batch_norm(c.g).ok());
+  ASSERT_EQ(c.g.ops.size(), 1u);
+  EXPECT_EQ(values(c.g, c.g.ops[0]->inputs[1]), (std::vector<float>{3, 1}));
+  EXPECT_EQ(values(c.g, c.g.ops[0]->inputs[2]), (std::vector<float>{30, 10}));
+}
+
+TEST(FoldBatchNorm, LeavesMulWithoutConv) {
+  Graph g;
+  TensorId x = act(g, "x", {1, 2});
+  TensorId y = act(g, "y", {1, 2});
+  g.add_op(OpCode::MUL, {x, cf(g, "m", {2}, {3, 4})}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  ASSERT_TRUE(fold_batch_norm(g).ok());
+  EXPECT_EQ(g.ops.size(), 1u);
+}
+
+TEST(FuseActivation, FusesReluIntoConv) {
+  ConvGraph c;
+  TensorId y = act(c.g, "y", {1, 2, 2, 2});
+  c.g.add_op(OpCode::RELU6, {c.conv_out}, {y});
+  c.g.outputs = {y};
+  ASSERT_TRUE(fuse_activation(c.g).ok());
+  ASSERT_EQ(c.g.ops.size(), 1u);
+  EXPECT_EQ(c.g.ops[0]->attrs.activation, Activation::kRelu6);
+  EXPECT_EQ(c.g.ops[0]->outputs[0], y);
+}
+
+TEST(FuseActivation, DoesNotFuseTwice) {
+  ConvGraph c;
+  c.conv->attrs.activation = Activation::kRelu;
+  TensorId y = act(c.g, "y", {1, 2, 2, 2});
+  c.g.add_op(OpCode::RELU6, {c.conv_out}, {y});
+  c.g.outputs = {y};
+  ASSERT_TRUE(fuse_activation(c.g).ok());
+  EXPECT_EQ(c.g.ops.size(), 2u);
+}
+
+TEST(CleanupTransposeReshape, InverseTransposesCancel) {
+  Graph g;
+  TensorId x = act(g, "x", {2, 3});
+  TensorId a = act(g, "a", {3, 2});
+  TensorId b = act(g, "b", {2, 3});
+  TensorId y = act(g, "y", {2, 3});
+  g.add_op(OpCode::TRANSPOSE, {x, ci(g, "p", {1, 0})}, {a});
+  g.add_op(OpCode::TRANSPOSE, {a, ci(g, "q", {1, 0})}, {b});
+  g.add_op(OpCode::RELU, {b}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  ASSERT_TRUE(cleanup_transpose_reshape(g).ok());
+  ASSERT_EQ(g.ops.size(), 1u);
+  EXPECT_EQ(g.ops[0]->inputs[0], x);
+}
+
+TEST(CleanupTransposeReshape, ReshapeChainCollapses) {
+  Graph g;
+  TensorId x = act(g, "x", {2, 3});
+  TensorId a = act(g, "a", {6});
+  TensorId b = act(g, "b", {3, 2});
+  g.add_op(OpCode::RESHAPE, {x, ci(g, "s1", {6})}, {a});
+  g.add_op(OpCode::RESHAPE, {a, ci(g, "s2", {3, 2})}, {b});
+  g.inputs = {x};
+  g.outputs = {b};
+  ASSERT_TRUE(cleanup_transpose_reshape(g).ok());
+  ASSERT_EQ(g.ops.size(), 1u);
+  EXPECT_EQ(g.ops[0]->inputs[0], x);
+}
+
+TEST(FuseDilatedConv, SameFromSpaceToBatchPattern) {
+  Graph g;
+  TensorId x = act(g, "x", {1, 8, 8, 1});
+  TensorId s = act(g, "s", {4, 6, 6, 1});
+  TensorId c = act(g, "c", {4, 4, 4, 1});
+  TensorId y = act(g, "y", {1, 8, 8, 1});
+  TensorId block = ci(g, "block", {2, 2});
+  g.add_op(OpCode::SPACE_TO_BATCH_ND, {x, block, g.add_const("pads", DType::kInt32, {2, 2}, to_bytes(std::vector<int32_t>{2, 2, 2, 2}))}, {s});
+  Attrs a;
+  a.padding = Padding::kValid;
+  g.add_op(OpCode::CONV_2D, {s, cf(g, "w", {1, 3, 3, 1}, std::vector<float>(9, 1)), cf(g, "b", {1}, {0})}, {c}, a);
+  g.add_op(OpCode::BATCH_TO_SPACE_ND, {c, block, g.add_const("crops", DType::kInt32, {2, 2}, to_bytes(std::vector<int32_t>{0, 0, 0, 0}))}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  ASSERT_TRUE(fuse_dilated_conv(g).ok());
+  ASSERT_EQ(g.ops.size(), 1u);
+  const Op& conv = *g.ops[0];
+  EXPECT_EQ(conv.inputs[0], x);
+  EXPECT_EQ(conv.attrs.padding, Padding::kSame);
+  EXPECT_EQ(conv.attrs.dilation_h, 2);
+  EXPECT_EQ(conv.outputs[0], y);
+}
+
+TEST(DedupBuffers, IdenticalConstantsShareOneBuffer) {
+  Model m;
+  m.subgraphs.emplace_back();
+  Graph& g = m.subgraphs[0];
+  TensorId a = cf(g, "a", {2}, {1, 2});
+  TensorId b = cf(g, "b", {2}, {1, 2});
+  TensorId c = cf(g, "c", {2}, {1, 3});
+  ASSERT_TRUE(dedup_buffers(m).ok());
+  EXPECT_EQ(g.t(a).data.get(), g.t(b).data.get());
+  EXPECT_NE(g.t(a).data.get(), g.t(c).data.get());
+}
+
+TEST(EliminateDeadOps, RemovesUnusedChains) {
+  Graph g;
+  TensorId x = act(g, "x", {2});
+  TensorId a = act(g, "a", {2});
+  TensorId b = act(g, "b", {2});
+  TensorId y = act(g, "y", {2});
+  g.add_op(OpCode::RELU, {x}, {a});
+  g.add_op(OpCode::RELU, {a}, {b});
+  g.add_op(OpCode::RELU6, {x}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  ASSERT_TRUE(eliminate_dead_ops(g).ok());
+  ASSERT_EQ(g.ops.size(), 1u);
+  EXPECT_EQ(g.ops[0]->code, OpCode::RELU6);
+}
+
+}  // namespace
+}  // namespace tflc
