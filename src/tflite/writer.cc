@@ -81,9 +81,9 @@ class Writer {
     std::vector<flatbuffers::Offset<tflite::OperatorCode>> codes;
     for (const auto& key : code_order_) {
       auto custom = key.custom.empty() ? 0 : fbb.CreateString(key.custom);
-      codes.push_back(tflite::CreateOperatorCode(fbb, static_cast<int8_t>(std::min(key.code, kMaxDeprecatedCode)),
-                                                 custom, key.version,
-                                                 static_cast<tflite::BuiltinOperator>(key.code)));
+      auto [deprecated, builtin] = operator_code_fields(key.code);
+      codes.push_back(tflite::CreateOperatorCode(fbb, deprecated, custom, key.version,
+                                                 static_cast<tflite::BuiltinOperator>(builtin)));
     }
     auto model = tflite::CreateModel(fbb, kSchemaVersion, fbb.CreateVector(codes), fbb.CreateVector(subgraphs),
                                      fbb.CreateString(m_.description), fbb.CreateVector(buffers_), 0,
@@ -241,6 +241,10 @@ class Writer {
 };
 
 }  // namespace
+
+std::pair<int8_t, int32_t> operator_code_fields(int32_t code) {
+  return {static_cast<int8_t>(std::min(code, kMaxDeprecatedCode)), code};
+}
 
 std::string min_runtime_version(const Model& model) {
   std::string best = "1.5.0";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "ir/graph.h"
 #include "support/status.h"
@@ -17,6 +18,10 @@ struct WriteOptions {
 // Serializes `model`. Drops each constant's reference once copied, so the
 // peak memory stays near one copy of the weights.
 Expected<std::string> write_tflite(Model& model, const WriteOptions& options = {});
+
+// OperatorCode's (deprecated_builtin_code, builtin_code): codes over 127 keep
+// 127 (PLACEHOLDER_FOR_GREATER_OP_CODES) in the deprecated int8 field.
+std::pair<int8_t, int32_t> operator_code_fields(int32_t code);
 
 // min_runtime_version as TFLite's runtime_version.cc computes it.
 std::string min_runtime_version(const Model& model);
