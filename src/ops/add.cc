@@ -10,12 +10,15 @@ WrittenOptions write_add(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, co
   return {tflite::BuiltinOptions::AddOptions, o.Union()};
 }
 
-// op_version.cc: int8/uint8 -> 2, int16 -> 3 (or 5 without pot scale), int64 -> 4.
+// op_version.cc: int16 without quantization -> 5, int64 -> 4, quantized
+// int16 without pot scale -> 3 (we always write pot_scale_int16 = true, the
+// schema default), int8 -> 2. uint8 stays 1.
 int version_add(const Graph& g, const Op& op) {
-  switch (input(g, op, 0).dtype) {
-    case DType::kInt8: case DType::kUInt8: return 2;
-    case DType::kInt16: return 3;
+  const Tensor& a = input(g, op, 0);
+  switch (a.dtype) {
+    case DType::kInt16: return a.quant ? 1 : 5;
     case DType::kInt64: return 4;
+    case DType::kInt8: return 2;
     default: return 1;
   }
 }
@@ -23,11 +26,11 @@ int version_add(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(add, {.code = OpCode::ADD,
                        .infer = infer_binary_broadcast,
                        .eval = [](Graph& g, Op& op) {
-                         return eval_binary(g, op, [](auto a, auto b) { return a + b; });
+                         return eval_arith(g, op, [](auto a, auto b) { return wrap_add(a, b); });
                        },
                        .write_options = write_add,
                        .version = version_add,
-                       .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0", "2.10.0"}});
+                       .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0", "2.13.0"}});
 
 }  // namespace
 }  // namespace tflc

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "ops/op_util.h"
 
@@ -46,5 +48,142 @@ Status eval_binary(Graph& g, Op& op, F f) {
     out.data = make_buffer(to_bytes(r));
   });
 }
+
+// --- Integer arithmetic that wraps like the TFLite kernels do in practice,
+// without C++ signed-overflow undefined behaviour. ---
+template <typename T>
+T wrap_add(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+  } else {
+    return a + b;
+  }
+}
+template <typename T>
+T wrap_sub(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
+  } else {
+    return a - b;
+  }
+}
+template <typename T>
+T wrap_mul(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    // Promote small types to unsigned int so the product cannot overflow int.
+    using W = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, U>;
+    return static_cast<T>(static_cast<U>(static_cast<W>(static_cast<U>(a)) * static_cast<W>(static_cast<U>(b))));
+  } else {
+    return a * b;
+  }
+}
+template <typename T>
+T wrap_neg(T a) {
+  if constexpr (std::is_integral_v<T>) {
+    return wrap_sub(T(0), a);
+  } else {
+    return -a;  // keeps -0.0 for 0.0, as TFLite's Negate does
+  }
+}
+// C++ truncating division; INT_MIN / -1 wraps to INT_MIN. b must be nonzero.
+template <typename T>
+T trunc_div(T a, T b) {
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    if (b == -1) return wrap_neg(a);
+  }
+  return static_cast<T>(a / b);
+}
+
+// The output range TFLite's float/int kernels clamp ADD/SUB/MUL/DIV results
+// to (CalculateActivationRange): with no activation it is [lowest, max], so
+// float overflow yields +-FLT_MAX rather than infinity.
+template <typename T>
+Status activation_range(Activation a, T* lo, T* hi) {
+  *lo = std::numeric_limits<T>::lowest();
+  *hi = std::numeric_limits<T>::max();
+  switch (a) {
+    case Activation::kNone: return ok_status();
+    case Activation::kRelu: *lo = 0; return ok_status();
+    case Activation::kRelu6: *lo = 0; *hi = 6; return ok_status();
+    case Activation::kReluN1To1:
+      if constexpr (std::is_signed_v<T>) {
+        *lo = static_cast<T>(-1);
+        *hi = 1;
+        return ok_status();
+      }
+      break;
+    default: break;
+  }
+  return unsupported("not supported yet: evaluating fused activation " + std::to_string(static_cast<int>(a)) +
+                     " on an arithmetic op");
+}
+
+template <typename T>
+T clamp_to(T v, T lo, T hi) {
+  // Same order as TFLite's ActivationFunctionWithMinMax: NaN passes through.
+  T m = v < lo ? lo : v;
+  return m > hi ? hi : m;
+}
+
+// ADD/SUB/MUL/DIV reference: broadcast, f on the input C++ type, then the
+// clamp to the fused activation range. Only float32/int32/int64 (and the
+// other plain integer types) are evaluated.
+template <typename F>
+Status eval_arith(Graph& g, Op& op, F f) {
+  const Tensor& a = input(g, op, 0);
+  const Tensor& b = input(g, op, 1);
+  Tensor& out = output(g, op, 0);
+  if (a.dtype != b.dtype) return invalid_input("operand types differ");
+  if (a.dtype == DType::kBool) return invalid_input("arithmetic on bool tensors");
+  Status st = ok_status();
+  Status d = dispatch_numeric(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T lo, hi;
+    st = activation_range<T>(op.attrs.activation, &lo, &hi);
+    if (!st.ok()) return;
+    std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
+    std::vector<T> r(static_cast<size_t>(num_elements(out.shape)));
+    for_each_broadcast(a.shape, b.shape, out.shape, [&](int64_t k, int64_t ia, int64_t ib) {
+      r[k] = clamp_to<T>(static_cast<T>(f(va[ia], vb[ib])), lo, hi);
+    });
+    out.data = make_buffer(to_bytes(r));
+  });
+  RETURN_IF_ERROR(d);
+  return st;
+}
+
+// Evaluates a unary op over every element; f maps T -> T.
+template <typename F>
+Status eval_unary(Graph& g, Op& op, F f) {
+  const Tensor& a = input(g, op, 0);
+  Tensor& out = output(g, op, 0);
+  return dispatch_numeric(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> v = const_values<T>(a);
+    for (T& x : v) x = static_cast<T>(f(x));
+    out.data = make_buffer(to_bytes(v));
+  });
+}
+
+// Evaluates a float32-only unary op (the TFLite kernel has no other type).
+template <typename F>
+Status eval_unary_float(Graph& g, Op& op, F f) {
+  const Tensor& a = input(g, op, 0);
+  if (a.dtype != DType::kFloat32)
+    return unsupported("not supported yet: evaluating " + op_name(op.code) + " on " + dtype_name(a.dtype));
+  Tensor& out = output(g, op, 0);
+  std::vector<float> v = const_values<float>(a);
+  for (float& x : v) x = static_cast<float>(f(x));
+  out.data = make_buffer(to_bytes(v));
+  return ok_status();
+}
+
+// For op_version.cc rules: inputs 0 and 1 have different dims, and the
+// largest input rank.
+bool needs_broadcast(const Graph& g, const Op& op);
+int max_input_rank(const Graph& g, const Op& op);
 
 }  // namespace tflc

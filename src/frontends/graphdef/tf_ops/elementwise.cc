@@ -1,0 +1,321 @@
+// TF elementwise ops -> TFLite builtins: binary arithmetic, comparisons,
+// logical ops, Select/SelectV2, unary math, Erf and Cast. Most are one
+// builtin, as the official converter's legalize_patterns.td does; where
+// TFLite lacks a kernel for a type we use an exact equivalent (Square on
+// integers -> MUL) or report "not supported yet".
+#include "frontends/graphdef/tf_ops/elementwise.h"
+
+#include <algorithm>
+
+namespace tflc {
+
+TensorId scalar_const(TfNodeContext& ctx, DType dtype, double v, const std::string& suffix) {
+  std::string bytes;
+  Status st = dispatch_numeric(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    bytes = to_bytes(std::vector<T>{static_cast<T>(dtype == DType::kBool ? (v != 0) : v)});
+  });
+  TFLC_CHECK(st.ok());  // callers pass numeric types only
+  return ctx.constant(dtype, {}, std::move(bytes), suffix);
+}
+
+namespace {
+
+using D = DType;
+
+// Non-quantized operand types TFLite's kernels accept, and the largest rank
+// at which they broadcast (0: not a broadcasting op).
+struct RuntimeSupport {
+  std::vector<DType> types;
+  int value_input = 0;
+  int broadcast_rank = 0;
+};
+
+const RuntimeSupport* runtime_support(OpCode code) {
+  static const RuntimeSupport kArith = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 6};
+  static const RuntimeSupport kSub = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 5};
+  static const RuntimeSupport kDiv = {{D::kFloat32, D::kInt32}, 0, 5};
+  static const RuntimeSupport kFloorDiv = {{D::kFloat32, D::kInt32}, 0, 4};
+  static const RuntimeSupport kFloorMod = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 4};
+  static const RuntimeSupport kMaxMin = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 5};
+  static const RuntimeSupport kF32I32Bcast4 = {{D::kFloat32, D::kInt32}, 0, 4};
+  static const RuntimeSupport kAddN = {{D::kFloat32, D::kInt32}, 0, 0};
+  static const RuntimeSupport kOrder = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 4};
+  static const RuntimeSupport kEquality = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool, D::kString}, 0, 4};
+  static const RuntimeSupport kLogical = {{D::kBool}, 0, 4};
+  static const RuntimeSupport kLogicalNot = {{D::kBool}, 0, 0};
+  static const RuntimeSupport kSelect = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool}, 1, 0};
+  static const RuntimeSupport kSelectV2 = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool}, 1, 5};
+  static const RuntimeSupport kFloat = {{D::kFloat32}, 0, 0};
+  static const RuntimeSupport kNeg = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 0};
+  static const RuntimeSupport kAbs = {{D::kFloat32, D::kInt32}, 0, 0};
+  static const RuntimeSupport kFill = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool}, 1, 0};
+  static const RuntimeSupport kLike = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 0};
+  static const RuntimeSupport kCast = {
+      {D::kFloat32, D::kFloat64, D::kInt32, D::kInt64, D::kBool, D::kUInt8, D::kInt8, D::kInt16, D::kUInt16,
+       D::kUInt32},
+      0,
+      0};
+  switch (code) {
+    case OpCode::ADD: case OpCode::MUL: return &kArith;
+    case OpCode::SUB: return &kSub;
+    case OpCode::DIV: return &kDiv;
+    case OpCode::FLOOR_DIV: return &kFloorDiv;
+    case OpCode::FLOOR_MOD: return &kFloorMod;
+    case OpCode::MAXIMUM: case OpCode::MINIMUM: return &kMaxMin;
+    case OpCode::SQUARED_DIFFERENCE: case OpCode::POW: return &kF32I32Bcast4;
+    case OpCode::ADD_N: return &kAddN;
+    case OpCode::LESS: case OpCode::LESS_EQUAL: case OpCode::GREATER: case OpCode::GREATER_EQUAL: return &kOrder;
+    case OpCode::EQUAL: case OpCode::NOT_EQUAL: return &kEquality;
+    case OpCode::LOGICAL_AND: case OpCode::LOGICAL_OR: return &kLogical;
+    case OpCode::LOGICAL_NOT: return &kLogicalNot;
+    case OpCode::SELECT: return &kSelect;
+    case OpCode::SELECT_V2: return &kSelectV2;
+    case OpCode::EXP: case OpCode::LOG: case OpCode::SQRT: case OpCode::RSQRT: case OpCode::SQUARE:
+    case OpCode::FLOOR: case OpCode::CEIL: case OpCode::ROUND: case OpCode::SIN: case OpCode::COS:
+    case OpCode::RELU: case OpCode::RELU6: case OpCode::RELU_N1_TO_1: case OpCode::LEAKY_RELU: case OpCode::ELU:
+    case OpCode::LOGISTIC: case OpCode::TANH: case OpCode::SOFTMAX: case OpCode::LOG_SOFTMAX:
+      return &kFloat;
+    case OpCode::NEG: return &kNeg;
+    case OpCode::ABS: return &kAbs;
+    case OpCode::FILL: return &kFill;
+    case OpCode::ZEROS_LIKE: case OpCode::RANGE: return &kLike;
+    case OpCode::CAST: return &kCast;
+    default: return nullptr;
+  }
+}
+
+bool allowed(const RuntimeSupport& s, DType t) { return std::find(s.types.begin(), s.types.end(), t) != s.types.end(); }
+
+}  // namespace
+
+Status check_runtime_support(const Graph& g, const Op& op, const std::string& tf_op) {
+  const RuntimeSupport* s = runtime_support(op.code);
+  if (!s) return ok_status();
+  auto no_kernel = [&](DType t) {
+    return unsupported("not supported yet: " + tf_op + " on " + dtype_name(t) + " tensors (TFLite " + op_name(op.code) +
+                       " has no " + dtype_name(t) + " kernel)");
+  };
+  if (static_cast<int>(op.inputs.size()) <= s->value_input) return ok_status();
+  DType t = g.t(op.inputs[s->value_input]).dtype;
+  if (!allowed(*s, t)) return no_kernel(t);
+  if (op.code == OpCode::CAST && !allowed(*s, g.t(op.outputs[0]).dtype)) return no_kernel(g.t(op.outputs[0]).dtype);
+  if (s->broadcast_rank > 0) {
+    const Tensor& out = g.t(op.outputs[0]);
+    bool small = !out.unknown_rank && out.rank() <= s->broadcast_rank;
+    bool same = true;  // identical static shapes need no broadcasting
+    for (TensorId i : op.inputs) {
+      const Tensor& in = g.t(i);
+      same = same && !in.unknown_rank && in.has_static_shape() && in.shape == g.t(op.inputs[0]).shape;
+    }
+    if (!small && !same) {
+      std::string shapes;
+      for (TensorId i : op.inputs)
+        shapes += (shapes.empty() ? "" : " and ") + (g.t(i).unknown_rank ? "<unknown rank>" : shape_str(g.t(i).shape));
+      return unsupported("not supported yet: " + tf_op + " broadcasting " + shapes + " (TFLite " + op_name(op.code) +
+                         " broadcasts up to rank " + std::to_string(s->broadcast_rank) + ")");
+    }
+  }
+  return ok_status();
+}
+
+Expected<TensorId> emit_checked(TfNodeContext& ctx, OpCode code, std::vector<TensorId> inputs, Attrs attrs) {
+  Graph& g = ctx.graph();
+  ASSIGN_OR_RETURN(TensorId out, ctx.emit1(code, std::move(inputs), std::move(attrs)));
+  if (!g.t(out).is_const()) RETURN_IF_ERROR(check_runtime_support(g, *g.ops.back(), ctx.node().op()));
+  return out;
+}
+
+namespace {
+
+using Outs = Expected<std::vector<TensorId>>;
+
+Outs one(Expected<TensorId> t) {
+  if (!t.ok()) return t.status();
+  return std::vector<TensorId>{*t};
+}
+
+DType in_dtype(const TfNodeContext& ctx, int i) { return ctx.in_tensor(i).dtype; }
+
+// ------------------------------------------------------------ binary ops
+
+template <OpCode C>
+Outs lower_binary(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(2));
+  return one(emit_checked(ctx, C, {ctx.in(0), ctx.in(1)}));
+}
+
+TFLC_REGISTER_TF_OP(sub, {{"Sub"}, lower_binary<OpCode::SUB>});
+TFLC_REGISTER_TF_OP(mul, {{"Mul"}, lower_binary<OpCode::MUL>});
+// RealDiv is float division; Div truncates on integers, like TFLite DIV.
+TFLC_REGISTER_TF_OP(div, {{"RealDiv", "Div"}, lower_binary<OpCode::DIV>});
+TFLC_REGISTER_TF_OP(floor_div, {{"FloorDiv"}, lower_binary<OpCode::FLOOR_DIV>});
+TFLC_REGISTER_TF_OP(floor_mod, {{"FloorMod"}, lower_binary<OpCode::FLOOR_MOD>});
+TFLC_REGISTER_TF_OP(maximum, {{"Maximum"}, lower_binary<OpCode::MAXIMUM>});
+TFLC_REGISTER_TF_OP(minimum, {{"Minimum"}, lower_binary<OpCode::MINIMUM>});
+TFLC_REGISTER_TF_OP(squared_difference, {{"SquaredDifference"}, lower_binary<OpCode::SQUARED_DIFFERENCE>});
+TFLC_REGISTER_TF_OP(pow, {{"Pow"}, lower_binary<OpCode::POW>});
+TFLC_REGISTER_TF_OP(less, {{"Less"}, lower_binary<OpCode::LESS>});
+TFLC_REGISTER_TF_OP(greater, {{"Greater"}, lower_binary<OpCode::GREATER>});
+TFLC_REGISTER_TF_OP(less_equal, {{"LessEqual"}, lower_binary<OpCode::LESS_EQUAL>});
+TFLC_REGISTER_TF_OP(greater_equal, {{"GreaterEqual"}, lower_binary<OpCode::GREATER_EQUAL>});
+TFLC_REGISTER_TF_OP(logical_and, {{"LogicalAnd"}, lower_binary<OpCode::LOGICAL_AND>});
+TFLC_REGISTER_TF_OP(logical_or, {{"LogicalOr"}, lower_binary<OpCode::LOGICAL_OR>});
+
+// Equal/NotEqual with incompatible_shape_error=false give a scalar
+// false/true when the shapes cannot broadcast.
+template <OpCode C>
+Outs lower_equality(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(2));
+  ASSIGN_OR_RETURN(bool strict, ctx.attr_bool("incompatible_shape_error", true));
+  const Tensor& a = ctx.in_tensor(0);
+  const Tensor& b = ctx.in_tensor(1);
+  if (!strict && !a.unknown_rank && !b.unknown_rank && !broadcast_shapes(a.shape, b.shape).ok()) {
+    std::string v(1, C == OpCode::NOT_EQUAL ? '\1' : '\0');
+    return std::vector<TensorId>{ctx.constant(DType::kBool, {}, v, "incompatible")};
+  }
+  return one(emit_checked(ctx, C, {ctx.in(0), ctx.in(1)}));
+}
+
+TFLC_REGISTER_TF_OP(equal, {{"Equal"}, lower_equality<OpCode::EQUAL>});
+TFLC_REGISTER_TF_OP(not_equal, {{"NotEqual"}, lower_equality<OpCode::NOT_EQUAL>});
+
+// AddN: one input is the identity; float32/int32 -> ADD_N; other types
+// (int64) -> a chain of ADDs, which sums in the same order.
+Outs lower_add_n(TfNodeContext& ctx) {
+  if (ctx.num_inputs() < 1) return invalid_input("AddN node '" + ctx.name() + "' has no inputs");
+  if (ctx.num_inputs() == 1) return std::vector<TensorId>{ctx.in(0)};
+  DType t = in_dtype(ctx, 0);
+  bool all_const = true;
+  for (int i = 0; i < ctx.num_inputs(); ++i) all_const = all_const && ctx.in_tensor(i).is_const();
+  if (all_const || t == DType::kFloat32 || t == DType::kInt32) return one(emit_checked(ctx, OpCode::ADD_N, ctx.inputs()));
+  TensorId acc = ctx.in(0);
+  for (int i = 1; i < ctx.num_inputs(); ++i) {
+    ASSIGN_OR_RETURN(acc, emit_checked(ctx, OpCode::ADD, {acc, ctx.in(i)}));
+  }
+  return std::vector<TensorId>{acc};
+}
+
+TFLC_REGISTER_TF_OP(add_n, {{"AddN"}, lower_add_n});
+
+// Select: condition of x's shape, a scalar, or a vector selecting rows —
+// all handled by TFLite SELECT. SelectV2 broadcasts; like the official
+// converter we use SELECT when all three static shapes are equal.
+Outs lower_select(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(3));
+  return one(emit_checked(ctx, OpCode::SELECT, {ctx.in(0), ctx.in(1), ctx.in(2)}));
+}
+
+Outs lower_select_v2(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(3));
+  const Tensor& c = ctx.in_tensor(0);
+  bool same = c.has_static_shape() && !c.unknown_rank;
+  for (int i = 1; i < 3; ++i) same = same && !ctx.in_tensor(i).unknown_rank && ctx.in_tensor(i).shape == c.shape;
+  return one(emit_checked(ctx, same ? OpCode::SELECT : OpCode::SELECT_V2, {ctx.in(0), ctx.in(1), ctx.in(2)}));
+}
+
+TFLC_REGISTER_TF_OP(select, {{"Select"}, lower_select});
+TFLC_REGISTER_TF_OP(select_v2, {{"SelectV2"}, lower_select_v2});
+
+// ------------------------------------------------------------- unary ops
+
+template <OpCode C>
+Outs lower_unary(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  return one(emit_checked(ctx, C, {ctx.in(0)}));
+}
+
+TFLC_REGISTER_TF_OP(exp, {{"Exp"}, lower_unary<OpCode::EXP>});
+TFLC_REGISTER_TF_OP(log, {{"Log"}, lower_unary<OpCode::LOG>});
+TFLC_REGISTER_TF_OP(sqrt, {{"Sqrt"}, lower_unary<OpCode::SQRT>});
+TFLC_REGISTER_TF_OP(rsqrt, {{"Rsqrt"}, lower_unary<OpCode::RSQRT>});
+TFLC_REGISTER_TF_OP(sin, {{"Sin"}, lower_unary<OpCode::SIN>});
+TFLC_REGISTER_TF_OP(cos, {{"Cos"}, lower_unary<OpCode::COS>});
+TFLC_REGISTER_TF_OP(floor, {{"Floor"}, lower_unary<OpCode::FLOOR>});
+TFLC_REGISTER_TF_OP(ceil, {{"Ceil"}, lower_unary<OpCode::CEIL>});
+TFLC_REGISTER_TF_OP(neg, {{"Neg"}, lower_unary<OpCode::NEG>});
+TFLC_REGISTER_TF_OP(logical_not, {{"LogicalNot"}, lower_unary<OpCode::LOGICAL_NOT>});
+
+// Round is the identity on integers (TF allows them; TFLite ROUND is float).
+Outs lower_round(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  if (dtype_is_integer(in_dtype(ctx, 0))) return std::vector<TensorId>{ctx.in(0)};
+  return one(emit_checked(ctx, OpCode::ROUND, {ctx.in(0)}));
+}
+
+// TFLite SQUARE is float-only; integers square exactly with MUL.
+Outs lower_square(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  if (dtype_is_integer(in_dtype(ctx, 0))) return one(emit_checked(ctx, OpCode::MUL, {ctx.in(0), ctx.in(0)}));
+  return one(emit_checked(ctx, OpCode::SQUARE, {ctx.in(0)}));
+}
+
+// TFLite ABS has no int64 kernel; max(x, -x) is exact (both wrap at the
+// minimum value, as TF's abs does).
+Outs lower_abs(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  if (in_dtype(ctx, 0) == DType::kInt64 && !ctx.in_tensor(0).is_const()) {
+    ASSIGN_OR_RETURN(TensorId neg, emit_checked(ctx, OpCode::NEG, {ctx.in(0)}));
+    return one(emit_checked(ctx, OpCode::MAXIMUM, {ctx.in(0), neg}));
+  }
+  return one(emit_checked(ctx, OpCode::ABS, {ctx.in(0)}));
+}
+
+TFLC_REGISTER_TF_OP(round, {{"Round"}, lower_round});
+TFLC_REGISTER_TF_OP(square, {{"Square"}, lower_square});
+TFLC_REGISTER_TF_OP(abs, {{"Abs"}, lower_abs});
+
+// Erf has no TFLite builtin. TF's CPU kernel evaluates Eigen's
+// generic_fast_erf_float: clamp x to [-4, 4], then x * P(x^2) / Q(x^2) with
+// an odd degree-13 numerator and even degree-8 denominator. We build that
+// same rational function from MINIMUM/MAXIMUM/MUL/ADD/DIV, so the result is
+// what TF computes (to float rounding), not a further approximation.
+Outs lower_erf(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  if (in_dtype(ctx, 0) != DType::kFloat32)
+    return unsupported("not supported yet: Erf on " + dtype_name(in_dtype(ctx, 0)) + " tensors (float32 only)");
+  static const float kAlpha[] = {-2.72614225801306e-10f, 2.77068142495902e-08f, -2.10102402082508e-06f,
+                                 -5.69250639462346e-05f, -7.34990630326855e-04f, -2.95459980854025e-03f,
+                                 -1.60960333262415e-02f};  // x^13 ... x^1
+  static const float kBeta[] = {-1.45660718464996e-05f, -2.13374055278905e-04f, -1.68282697438203e-03f,
+                                -7.37332916720468e-03f, -1.42647390514189e-02f};  // x^8 ... x^0
+  int k = 0;
+  auto c = [&](float v) { return ctx.const_f32_scalar(v, "erf_c" + std::to_string(k++)); };
+  ASSIGN_OR_RETURN(TensorId lo, emit_checked(ctx, OpCode::MINIMUM, {ctx.in(0), c(4.f)}));
+  ASSIGN_OR_RETURN(TensorId x, emit_checked(ctx, OpCode::MAXIMUM, {lo, c(-4.f)}));
+  ASSIGN_OR_RETURN(TensorId x2, emit_checked(ctx, OpCode::MUL, {x, x}));
+  // Horner steps p = x2 * p + coef, as Eigen's pmadd chain.
+  auto horner = [&](const float* coef, int n) -> Expected<TensorId> {
+    ASSIGN_OR_RETURN(TensorId p, emit_checked(ctx, OpCode::MUL, {x2, c(coef[0])}));
+    ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::ADD, {p, c(coef[1])}));
+    for (int i = 2; i < n; ++i) {
+      ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::MUL, {x2, p}));
+      ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::ADD, {p, c(coef[i])}));
+    }
+    return p;
+  };
+  ASSIGN_OR_RETURN(TensorId p, horner(kAlpha, 7));
+  ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::MUL, {x, p}));
+  ASSIGN_OR_RETURN(TensorId q, horner(kBeta, 5));
+  return one(emit_checked(ctx, OpCode::DIV, {p, q}));
+}
+
+TFLC_REGISTER_TF_OP(erf, {{"Erf"}, lower_erf});
+
+// Cast: the identity when the types agree, else CAST. (Truncate only
+// matters for float narrowing, which CAST does the same way.)
+Outs lower_cast(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  ASSIGN_OR_RETURN(DType dst, ctx.attr_type("DstT"));
+  DType src = in_dtype(ctx, 0);
+  if (src == dst) return std::vector<TensorId>{ctx.in(0)};
+  Attrs a;
+  a.in_type = src;
+  a.out_type = dst;
+  return one(emit_checked(ctx, OpCode::CAST, {ctx.in(0)}, a));
+}
+
+TFLC_REGISTER_TF_OP(cast, {{"Cast"}, lower_cast});
+
+}  // namespace
+}  // namespace tflc

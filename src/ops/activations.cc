@@ -1,0 +1,175 @@
+// Activation builtins: RELU family, LEAKY_RELU, ELU, LOGISTIC, TANH, SOFTMAX,
+// LOG_SOFTMAX. Reference kernels are the float32 ones of TFLite's
+// activations.cc; versions follow tools/versioning/op_version.cc.
+#include <cmath>
+
+#include "ops/kernels.h"
+
+namespace tflc {
+namespace {
+
+DType in_type(const Graph& g, const Op& op) { return input(g, op, 0).dtype; }
+
+Status infer_float_activation(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 1, 1));
+  return infer_same_as_input(g, op);
+}
+
+// op_version.cc: int16 -> 3, int8 (RELU also uint8) -> 2.
+int version_relu(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kInt16) return 3;
+  return t == DType::kInt8 || t == DType::kUInt8 ? 2 : 1;
+}
+int version_16_3_8_2(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kInt16) return 3;
+  return t == DType::kInt8 ? 2 : 1;
+}
+// LOGISTIC/TANH: int16 in and out -> 3, int8 -> 2.
+int version_logistic(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kInt16 && output(g, op, 0).dtype == DType::kInt16) return 3;
+  return t == DType::kInt8 ? 2 : 1;
+}
+
+TFLC_REGISTER_OP(relu, {.code = OpCode::RELU,
+                        .infer = infer_float_activation,
+                        .eval = [](Graph& g, Op& op) {
+                          return eval_unary_float(g, op, [](float x) { return x < 0.f ? 0.f : x; });
+                        },
+                        .version = version_relu,
+                        .runtime_versions = {"1.5.0", "2.1.0", "2.5.0"}});
+
+TFLC_REGISTER_OP(relu6, {.code = OpCode::RELU6,
+                         .infer = infer_float_activation,
+                         .eval = [](Graph& g, Op& op) {
+                           return eval_unary_float(g, op, [](float x) { return clamp_to(x, 0.f, 6.f); });
+                         },
+                         .version = version_16_3_8_2,
+                         .runtime_versions = {"1.5.0", "1.14.0", "2.5.0"}});
+
+TFLC_REGISTER_OP(relu_n1_to_1, {.code = OpCode::RELU_N1_TO_1,
+                                .infer = infer_float_activation,
+                                .eval = [](Graph& g, Op& op) {
+                                  return eval_unary_float(g, op, [](float x) { return clamp_to(x, -1.f, 1.f); });
+                                },
+                                .runtime_versions = {"1.5.0"}});
+
+// TFLite: x > 0 ? x : alpha * x (also right for alpha > 1, unlike max()).
+TFLC_REGISTER_OP(leaky_relu, {.code = OpCode::LEAKY_RELU,
+                              .infer = infer_float_activation,
+                              .eval = [](Graph& g, Op& op) {
+                                float alpha = op.attrs.alpha;
+                                return eval_unary_float(g, op, [alpha](float x) { return x > 0.f ? x : x * alpha; });
+                              },
+                              .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op& op) {
+                                return WrittenOptions{tflite::BuiltinOptions::LeakyReluOptions,
+                                                      tflite::CreateLeakyReluOptions(fbb, op.attrs.alpha).Union()};
+                              },
+                              // op_version.cc: int16 -> 2.
+                              .version = [](const Graph& g, const Op& op) {
+                                return in_type(g, op) == DType::kInt16 ? 2 : 1;
+                              },
+                              .runtime_versions = {"1.13.1", "2.3.0"}});
+
+TFLC_REGISTER_OP(elu, {.code = OpCode::ELU,
+                       .infer = infer_float_activation,
+                       .eval = [](Graph& g, Op& op) {
+                         return eval_unary_float(g, op, [](float x) { return x < 0.f ? std::expm1(x) : x; });
+                       },
+                       .runtime_versions = {"1.14.0"}});
+
+// reference_ops::Logistic: saturates outside [-9, 16.619...].
+float logistic(float x) {
+  constexpr float kUpper = 16.619047164916992188f, kLower = -9.f;
+  if (x > kUpper) return 1.f;
+  if (x < kLower) return std::exp(x);
+  return 1.f / (1.f + std::exp(-x));
+}
+
+TFLC_REGISTER_OP(logistic, {.code = OpCode::LOGISTIC,
+                            .infer = infer_float_activation,
+                            .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, logistic); },
+                            .version = version_logistic,
+                            .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"}});
+
+TFLC_REGISTER_OP(tanh, {.code = OpCode::TANH,
+                        .infer = infer_float_activation,
+                        .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::tanh(x); }); },
+                        .version = version_logistic,
+                        .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"}});
+
+// ------------------------------------------------------ SOFTMAX, LOG_SOFTMAX
+
+Status infer_softmax(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 1, 1));
+  const Tensor& a = input(g, op, 0);
+  if (!a.unknown_rank && a.rank() < 1) return invalid_input("softmax needs an input of rank >= 1");
+  return infer_same_as_input(g, op);
+}
+
+// Applies f(row, out_row, depth) to every row along the last axis.
+template <typename F>
+Status eval_last_axis(Graph& g, Op& op, F f) {
+  const Tensor& a = input(g, op, 0);
+  if (a.dtype != DType::kFloat32)
+    return unsupported("not supported yet: evaluating " + op_name(op.code) + " on " + dtype_name(a.dtype));
+  std::vector<float> v = const_values<float>(a);
+  std::vector<float> r(v.size());
+  int64_t depth = a.shape.back();
+  if (depth > 0)
+    for (size_t off = 0; off + depth <= v.size(); off += depth) f(&v[off], &r[off], depth);
+  output(g, op, 0).data = make_buffer(to_bytes(r));
+  return ok_status();
+}
+
+// reference_ops::Softmax: exp((x - max) * beta) / sum.
+Status eval_softmax(Graph& g, Op& op) {
+  float beta = op.attrs.beta;
+  return eval_last_axis(g, op, [beta](const float* x, float* y, int64_t n) {
+    float mx = x[0];
+    for (int64_t i = 1; i < n; ++i) mx = std::max(mx, x[i]);
+    float sum = 0.f;
+    for (int64_t i = 0; i < n; ++i) sum += std::exp((x[i] - mx) * beta);
+    for (int64_t i = 0; i < n; ++i) y[i] = std::exp((x[i] - mx) * beta) / sum;
+  });
+}
+
+// reference_ops::LogSoftmax: (x - max) - log(sum(exp(x - max))).
+Status eval_log_softmax(Graph& g, Op& op) {
+  return eval_last_axis(g, op, [](const float* x, float* y, int64_t n) {
+    float mx = x[0];
+    for (int64_t i = 1; i < n; ++i) mx = std::max(mx, x[i]);
+    float sum = 0.f;
+    for (int64_t i = 0; i < n; ++i) sum += std::exp(x[i] - mx);
+    float log_sum = std::log(sum);
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] - mx - log_sum;
+  });
+}
+
+TFLC_REGISTER_OP(softmax, {.code = OpCode::SOFTMAX,
+                           .infer = infer_softmax,
+                           .eval = eval_softmax,
+                           .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op& op) {
+                             return WrittenOptions{tflite::BuiltinOptions::SoftmaxOptions,
+                                                   tflite::CreateSoftmaxOptions(fbb, op.attrs.beta).Union()};
+                           },
+                           .version = version_16_3_8_2,
+                           .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"}});
+
+TFLC_REGISTER_OP(log_softmax, {.code = OpCode::LOG_SOFTMAX,
+                               .infer = infer_softmax,
+                               .eval = eval_log_softmax,
+                               .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                                 return WrittenOptions{tflite::BuiltinOptions::LogSoftmaxOptions,
+                                                       tflite::CreateLogSoftmaxOptions(fbb).Union()};
+                               },
+                               // op_version.cc: int8 -> 2.
+                               .version = [](const Graph& g, const Op& op) {
+                                 return in_type(g, op) == DType::kInt8 ? 2 : 1;
+                               },
+                               .runtime_versions = {"1.14.0", "1.14.0"}});
+
+}  // namespace
+}  // namespace tflc

@@ -1,0 +1,167 @@
+// Tensor-creating builtins: FILL, ZEROS_LIKE, RANGE. Their outputs have a
+// shape only known from constant inputs; otherwise dimensions are dynamic.
+#include <cmath>
+
+#include "ops/kernels.h"
+
+namespace tflc {
+namespace {
+
+// ----------------------------------------------------------------------- FILL
+
+Status infer_fill(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 2, 2));
+  const Tensor& dims = input(g, op, 0);
+  const Tensor& value = input(g, op, 1);
+  if (dims.dtype != DType::kInt32 && dims.dtype != DType::kInt64)
+    return invalid_input("FILL dims must be int32 or int64, got " + dtype_name(dims.dtype));
+  if (!value.unknown_rank && value.rank() != 0 && num_elements(value.shape) != 1)
+    return invalid_input("FILL value must be a scalar, got " + shape_str(value.shape));
+  if (!dims.unknown_rank && dims.rank() != 1) return invalid_input("FILL dims must be a vector, got " + shape_str(dims.shape));
+  if (dims.is_const()) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> d, const_ints(g, op.inputs[0]));
+    for (int64_t x : d)
+      if (x < 0) return invalid_input("FILL dims must be non-negative, got " + shape_str(d));
+    set_output(g, op, 0, value.dtype, d);
+    return ok_status();
+  }
+  if (dims.unknown_rank || dims.shape[0] < 0) {
+    set_output(g, op, 0, value.dtype, {});
+    output(g, op, 0).unknown_rank = true;
+    return ok_status();
+  }
+  set_output(g, op, 0, value.dtype, Shape(static_cast<size_t>(dims.shape[0]), -1));
+  return ok_status();
+}
+
+Status eval_fill(Graph& g, Op& op) {
+  const Tensor& value = input(g, op, 1);
+  Tensor& out = output(g, op, 0);
+  int64_t n = num_elements(out.shape);
+  if (n < 0) return internal_error("FILL output shape is not static");
+  return dispatch_numeric(value.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> v = const_values<T>(value);
+    std::vector<T> r(static_cast<size_t>(n), v.empty() ? T{} : v[0]);
+    out.data = make_buffer(to_bytes(r));
+  });
+}
+
+// op_version.cc (input 1 = value): float16 -> 4, int8/int16 -> 3,
+// bool/string -> 2.
+int version_fill(const Graph& g, const Op& op) {
+  DType t = input(g, op, 1).dtype;
+  if (t == DType::kFloat16) return 4;
+  if (t == DType::kInt8 || t == DType::kInt16) return 3;
+  if (t == DType::kBool || t == DType::kString) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(fill, {.code = OpCode::FILL,
+                        .infer = infer_fill,
+                        .eval = eval_fill,
+                        .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                          return WrittenOptions{tflite::BuiltinOptions::FillOptions,
+                                                tflite::CreateFillOptions(fbb).Union()};
+                        },
+                        .version = version_fill,
+                        .runtime_versions = {"1.13.0", "2.3.0", "2.5.0", "2.12.0"}});
+
+// ----------------------------------------------------------------- ZEROS_LIKE
+
+Status eval_zeros_like(Graph& g, Op& op) {
+  const Tensor& a = input(g, op, 0);
+  Tensor& out = output(g, op, 0);
+  if (dtype_size(a.dtype) == 0) return unsupported("not supported yet: ZEROS_LIKE of " + dtype_name(a.dtype));
+  out.data = make_buffer(std::string(a.data->size(), '\0'));
+  return ok_status();
+}
+
+TFLC_REGISTER_OP(zeros_like, {.code = OpCode::ZEROS_LIKE,
+                              .infer = infer_same_as_input,
+                              .eval = eval_zeros_like,
+                              .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                                return WrittenOptions{tflite::BuiltinOptions::ZerosLikeOptions,
+                                                      tflite::CreateZerosLikeOptions(fbb).Union()};
+                              },
+                              .runtime_versions = {"1.12.0"}});
+
+// ---------------------------------------------------------------------- RANGE
+
+// TFLite's GetSize: validates the direction and counts the elements.
+template <typename T>
+Expected<int64_t> range_size(T start, T limit, T delta) {
+  if (delta == T(0)) return invalid_input("RANGE delta must not be zero");
+  if (!((start >= limit && delta < T(0)) || (start <= limit && delta > T(0))))
+    return invalid_input("RANGE start, limit and delta do not agree in direction");
+  if constexpr (std::is_integral_v<T>) {
+    // Computed in int64 (TFLite uses T, which can overflow for wide ranges).
+    int64_t span = std::abs(static_cast<int64_t>(limit) - static_cast<int64_t>(start));
+    int64_t step = std::abs(static_cast<int64_t>(delta));
+    return (span + step - 1) / step;
+  } else {
+    T n = std::ceil(std::abs((limit - start) / delta));
+    if (!(n < T(1LL << 40))) return invalid_input("RANGE is too large");
+    return static_cast<int64_t>(n);
+  }
+}
+
+Status infer_range(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 3, 3));
+  const Tensor& s = input(g, op, 0);
+  for (int i = 0; i < 3; ++i) {
+    const Tensor& t = input(g, op, i);
+    if (t.dtype != s.dtype) return invalid_input("RANGE inputs have different types");
+    if (!t.unknown_rank && t.rank() != 0) return invalid_input("RANGE inputs must be scalars, got " + shape_str(t.shape));
+  }
+  if (s.dtype != DType::kFloat32 && s.dtype != DType::kInt32 && s.dtype != DType::kInt64 && s.dtype != DType::kFloat64)
+    return unsupported("not supported yet: RANGE of " + dtype_name(s.dtype));
+  int64_t size = -1;
+  if (all_inputs_const(g, op)) {
+    Status st = ok_status();
+    RETURN_IF_ERROR(dispatch_numeric(s.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      auto n = range_size<T>(const_values<T>(input(g, op, 0))[0], const_values<T>(input(g, op, 1))[0],
+                             const_values<T>(input(g, op, 2))[0]);
+      if (n.ok()) size = *n;
+      else st = n.status();
+    }));
+    RETURN_IF_ERROR(st);
+  }
+  set_output(g, op, 0, s.dtype, {size});
+  return ok_status();
+}
+
+// Accumulates start + delta + delta ..., as TFLite (and TF) do.
+Status eval_range(Graph& g, Op& op) {
+  Tensor& out = output(g, op, 0);
+  int64_t n = num_elements(out.shape);
+  if (n < 0) return internal_error("RANGE size unknown while folding");
+  return dispatch_numeric(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T value = const_values<T>(input(g, op, 0))[0];
+    T delta = const_values<T>(input(g, op, 2))[0];
+    std::vector<T> r(static_cast<size_t>(n));
+    for (auto& x : r) {
+      x = value;
+      value = wrap_add(value, delta);
+    }
+    out.data = make_buffer(to_bytes(r));
+  });
+}
+
+TFLC_REGISTER_OP(range, {.code = OpCode::RANGE,
+                         .infer = infer_range,
+                         .eval = eval_range,
+                         .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                           return WrittenOptions{tflite::BuiltinOptions::RangeOptions,
+                                                 tflite::CreateRangeOptions(fbb).Union()};
+                         },
+                         // op_version.cc: int64 -> 2.
+                         .version = [](const Graph& g, const Op& op) {
+                           return input(g, op, 0).dtype == DType::kInt64 ? 2 : 1;
+                         },
+                         .runtime_versions = {"1.13.0", "2.14.0"}});
+
+}  // namespace
+}  // namespace tflc

@@ -1,0 +1,594 @@
+// Broadcast binary builtins (arithmetic, comparisons, logical), ADD_N and
+// SELECT / SELECT_V2. Kernels follow TFLite's reference kernels; versions
+// follow tools/versioning/op_version.cc.
+#include <algorithm>
+#include <cmath>
+
+#include "ops/kernels.h"
+
+namespace tflc {
+namespace {
+
+tflite::ActivationFunctionType fused(const Op& op) {
+  return static_cast<tflite::ActivationFunctionType>(op.attrs.activation);
+}
+
+DType in_type(const Graph& g, const Op& op, int i = 0) { return input(g, op, i).dtype; }
+
+// Checks that every element of a constant integer divisor is nonzero; TFLite
+// (and TF) reject integer division by zero.
+Status check_int_divisor(const Tensor& b) {
+  if (!dtype_is_integer(b.dtype)) return ok_status();
+  Status st = ok_status();
+  RETURN_IF_ERROR(dispatch_numeric(b.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    for (T v : const_values<T>(b))
+      if (v == T(0)) st = invalid_input("integer division by zero");
+  }));
+  return st;
+}
+
+// Comparison kernel: f(a, b) -> bool over broadcast inputs.
+template <typename F>
+Status eval_compare(Graph& g, Op& op, F f) {
+  const Tensor& a = input(g, op, 0);
+  const Tensor& b = input(g, op, 1);
+  Tensor& out = output(g, op, 0);
+  if (a.dtype != b.dtype) return invalid_input("operand types differ");
+  return dispatch_numeric(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
+    std::vector<bool> r(static_cast<size_t>(num_elements(out.shape)));
+    for_each_broadcast(a.shape, b.shape, out.shape,
+                       [&](int64_t k, int64_t ia, int64_t ib) { r[k] = f(va[ia], vb[ib]); });
+    out.data = make_buffer(to_bytes(r));
+  });
+}
+
+// ---------------------------------------------------------------- SUB/MUL/DIV
+
+WrittenOptions write_sub(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  return {tflite::BuiltinOptions::SubOptions, tflite::CreateSubOptions(fbb, fused(op)).Union()};
+}
+
+// op_version.cc: int16 with pot_scale_int16 = false -> 5 (we write the
+// default, true), int64 -> 4, >4D broadcast -> 3, int8 -> 2.
+int version_sub(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kInt64) return 4;
+  if (needs_broadcast(g, op) && max_input_rank(g, op) > 4) return 3;
+  if (t == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(sub, {.code = OpCode::SUB,
+                       .infer = infer_binary_broadcast,
+                       .eval = [](Graph& g, Op& op) {
+                         return eval_arith(g, op, [](auto a, auto b) { return wrap_sub(a, b); });
+                       },
+                       .write_options = write_sub,
+                       .version = version_sub,
+                       .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.4.0", "2.4.0"}});
+
+WrittenOptions write_mul(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  return {tflite::BuiltinOptions::MulOptions, tflite::CreateMulOptions(fbb, fused(op)).Union()};
+}
+
+// op_version.cc: unquantized int16 or uint32 -> 7, complex64 -> 6, int64 -> 5,
+// int16 -> 4, (quantized rescale >= 1 -> 3), int8 -> 2.
+int version_mul(const Graph& g, const Op& op) {
+  const Tensor& a = input(g, op, 0);
+  if ((a.dtype == DType::kInt16 && !a.quant) || a.dtype == DType::kUInt32) return 7;
+  if (a.dtype == DType::kComplex64) return 6;
+  if (a.dtype == DType::kInt64) return 5;
+  if (a.dtype == DType::kInt16) return 4;
+  const Tensor& b = input(g, op, 1);
+  const Tensor& o = output(g, op, 0);
+  if (a.quant && b.quant && o.quant && !a.quant->scale.empty() && !b.quant->scale.empty() &&
+      !o.quant->scale.empty() && o.quant->scale[0] != 0 &&
+      a.quant->scale[0] * b.quant->scale[0] / o.quant->scale[0] >= 1.0f)
+    return 3;
+  if (a.dtype == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(mul, {.code = OpCode::MUL,
+                       .infer = infer_binary_broadcast,
+                       .eval = [](Graph& g, Op& op) {
+                         return eval_arith(g, op, [](auto a, auto b) { return wrap_mul(a, b); });
+                       },
+                       .write_options = write_mul,
+                       .version = version_mul,
+                       .runtime_versions = {"1.5.0", "1.14.0", "1.15.0", "2.3.0", "2.6.0", "2.11.0", "2.13.0"}});
+
+WrittenOptions write_div(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  return {tflite::BuiltinOptions::DivOptions, tflite::CreateDivOptions(fbb, fused(op)).Union()};
+}
+
+// op_version.cc: >4D broadcast -> 2.
+int version_div(const Graph& g, const Op& op) {
+  return needs_broadcast(g, op) && max_input_rank(g, op) > 4 ? 2 : 1;
+}
+
+// Float division by zero gives +-inf, which the activation clamp turns into
+// +-FLT_MAX exactly as TFLite does; integer division truncates.
+Status eval_div(Graph& g, Op& op) {
+  RETURN_IF_ERROR(check_int_divisor(input(g, op, 1)));
+  return eval_arith(g, op, [](auto a, auto b) { return trunc_div(a, b); });
+}
+
+TFLC_REGISTER_OP(div, {.code = OpCode::DIV,
+                       .infer = infer_binary_broadcast,
+                       .eval = eval_div,
+                       .write_options = write_div,
+                       .version = version_div,
+                       .runtime_versions = {"1.6.0", "2.3.0"}});
+
+// ---------------------------------------------------------- FLOOR_DIV / MOD
+
+// TFLite computes floor(double(a) / double(b)) for every type.
+template <typename T>
+T floor_div_value(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) {
+      T q = trunc_div(a, b);
+      if (a % b != 0 && ((a < 0) != (b < 0))) q = static_cast<T>(q - 1);
+      return q;
+    } else {
+      return static_cast<T>(a / b);
+    }
+  } else {
+    return static_cast<T>(std::floor(static_cast<double>(a) / static_cast<double>(b)));
+  }
+}
+
+// reference_ops::FloorMod: truncated remainder moved to the divisor's sign.
+template <typename T>
+T floor_mod_value(T a, T b) {
+  T r;
+  if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) {
+      r = b == T(-1) ? T(0) : static_cast<T>(a % b);
+    } else {
+      r = static_cast<T>(a % b);
+    }
+  } else {
+    r = static_cast<T>(std::fmod(a, b));
+  }
+  return (r != 0) && ((b < 0) != (r < 0)) ? static_cast<T>(r + b) : r;
+}
+
+Status eval_floor_div(Graph& g, Op& op) {
+  RETURN_IF_ERROR(check_int_divisor(input(g, op, 1)));
+  return eval_binary(g, op, [](auto a, auto b) { return floor_div_value(a, b); });
+}
+
+Status eval_floor_mod(Graph& g, Op& op) {
+  RETURN_IF_ERROR(check_int_divisor(input(g, op, 1)));
+  return eval_binary(g, op, [](auto a, auto b) { return floor_mod_value(a, b); });
+}
+
+// op_version.cc: int8/int16 -> 3, float32 -> 2.
+int version_floor_div(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kInt16 || t == DType::kInt8) return 3;
+  if (t == DType::kFloat32) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(floor_div, {.code = OpCode::FLOOR_DIV,
+                             .infer = infer_binary_broadcast,
+                             .eval = eval_floor_div,
+                             .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                               return WrittenOptions{tflite::BuiltinOptions::FloorDivOptions,
+                                                     tflite::CreateFloorDivOptions(fbb).Union()};
+                             },
+                             .version = version_floor_div,
+                             .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"}});
+
+TFLC_REGISTER_OP(floor_mod, {.code = OpCode::FLOOR_MOD,
+                             .infer = infer_binary_broadcast,
+                             .eval = eval_floor_mod,
+                             .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                               return WrittenOptions{tflite::BuiltinOptions::FloorModOptions,
+                                                     tflite::CreateFloorModOptions(fbb).Union()};
+                             },
+                             // op_version.cc: int8/int16 -> 2.
+                             .version = [](const Graph& g, const Op& op) {
+                               DType t = in_type(g, op);
+                               return t == DType::kInt16 || t == DType::kInt8 ? 2 : 1;
+                             },
+                             .runtime_versions = {"1.13.0", "2.13.0"}});
+
+// ------------------------------------------------------------ MAXIMUM/MINIMUM
+
+WrittenOptions write_max_min(flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+  return {tflite::BuiltinOptions::MaximumMinimumOptions, tflite::CreateMaximumMinimumOptions(fbb).Union()};
+}
+
+// op_version.cc: int16 -> 4, >4D broadcast -> 3, int8 -> 2.
+int version_max_min(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kInt16 && output(g, op, 0).dtype == DType::kInt16) return 4;
+  if (needs_broadcast(g, op) && max_input_rank(g, op) > 4) return 3;
+  if (t == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(maximum, {.code = OpCode::MAXIMUM,
+                           .infer = infer_binary_broadcast,
+                           .eval = [](Graph& g, Op& op) {
+                             return eval_binary(g, op, [](auto a, auto b) { return a > b ? a : b; });
+                           },
+                           .write_options = write_max_min,
+                           .version = version_max_min,
+                           .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"}});
+
+TFLC_REGISTER_OP(minimum, {.code = OpCode::MINIMUM,
+                           .infer = infer_binary_broadcast,
+                           .eval = [](Graph& g, Op& op) {
+                             return eval_binary(g, op, [](auto a, auto b) { return a < b ? a : b; });
+                           },
+                           .write_options = write_max_min,
+                           .version = version_max_min,
+                           .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"}});
+
+// --------------------------------------------------- SQUARED_DIFFERENCE, POW
+
+TFLC_REGISTER_OP(squared_difference,
+                 {.code = OpCode::SQUARED_DIFFERENCE,
+                  .infer = infer_binary_broadcast,
+                  .eval = [](Graph& g, Op& op) {
+                    return eval_binary(g, op, [](auto a, auto b) {
+                      auto d = wrap_sub(a, b);
+                      return wrap_mul(d, d);
+                    });
+                  },
+                  .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                    return WrittenOptions{tflite::BuiltinOptions::SquaredDifferenceOptions,
+                                          tflite::CreateSquaredDifferenceOptions(fbb).Union()};
+                  },
+                  // op_version.cc: int8 -> 2.
+                  .version = [](const Graph& g, const Op& op) { return in_type(g, op) == DType::kInt8 ? 2 : 1; },
+                  .runtime_versions = {"1.13.1", "2.5.0"}});
+
+// Integer power by squaring (wrapping), as TF computes it; negative
+// exponents are an error in both TF and TFLite.
+template <typename T>
+T int_pow(T base, T exp) {
+  T result = 1;
+  while (exp > 0) {
+    if (exp & 1) result = wrap_mul(result, base);
+    base = wrap_mul(base, base);
+    exp = static_cast<T>(exp >> 1);
+  }
+  return result;
+}
+
+Status eval_pow(Graph& g, Op& op) {
+  const Tensor& b = input(g, op, 1);
+  if (dtype_is_integer(b.dtype)) {
+    Status st = ok_status();
+    RETURN_IF_ERROR(dispatch_numeric(b.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      for (T v : const_values<T>(b))
+        if (v < T(0)) st = invalid_input("integers to negative integer powers are not allowed");
+    }));
+    RETURN_IF_ERROR(st);
+  }
+  return eval_binary(g, op, [](auto a, auto e) {
+    using T = decltype(a);
+    if constexpr (std::is_integral_v<T>) {
+      return int_pow(a, e);
+    } else {
+      return static_cast<T>(std::pow(a, e));
+    }
+  });
+}
+
+TFLC_REGISTER_OP(pow, {.code = OpCode::POW,
+                       .infer = infer_binary_broadcast,
+                       .eval = eval_pow,
+                       .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                         return WrittenOptions{tflite::BuiltinOptions::PowOptions,
+                                               tflite::CreatePowOptions(fbb).Union()};
+                       },
+                       .runtime_versions = {"1.10.0"}});
+
+// ---------------------------------------------------------------------- ADD_N
+
+// All inputs have one shape (TF requires it; TFLite does not broadcast).
+Status infer_add_n(Graph& g, Op& op) {
+  if (op.inputs.empty()) return invalid_input("ADD_N needs at least one input");
+  const Tensor& a = input(g, op, 0);
+  Shape s = a.shape;
+  bool unknown = a.unknown_rank;
+  for (size_t i = 1; i < op.inputs.size(); ++i) {
+    const Tensor& t = input(g, op, static_cast<int>(i));
+    if (t.dtype != a.dtype) return invalid_input("ADD_N inputs have different types");
+    if (t.unknown_rank) continue;
+    if (unknown) {
+      s = t.shape;
+      unknown = false;
+      continue;
+    }
+    if (t.rank() != static_cast<int>(s.size()))
+      return invalid_input("ADD_N inputs have different shapes: " + shape_str(s) + " and " + shape_str(t.shape));
+    for (size_t d = 0; d < s.size(); ++d) {
+      if (s[d] < 0) s[d] = t.shape[d];
+      else if (t.shape[d] >= 0 && t.shape[d] != s[d])
+        return invalid_input("ADD_N inputs have different shapes: " + shape_str(s) + " and " + shape_str(t.shape));
+    }
+  }
+  set_output(g, op, 0, a.dtype, s);
+  output(g, op, 0).unknown_rank = unknown;
+  return ok_status();
+}
+
+// Sums in input order, like TFLite's AddN.
+Status eval_add_n(Graph& g, Op& op) {
+  Tensor& out = output(g, op, 0);
+  return dispatch_numeric(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> acc = const_values<T>(input(g, op, 0));
+    for (size_t i = 1; i < op.inputs.size(); ++i) {
+      std::vector<T> v = const_values<T>(input(g, op, static_cast<int>(i)));
+      for (size_t k = 0; k < acc.size() && k < v.size(); ++k) acc[k] = wrap_add(acc[k], v[k]);
+    }
+    out.data = make_buffer(to_bytes(acc));
+  });
+}
+
+TFLC_REGISTER_OP(add_n, {.code = OpCode::ADD_N,
+                         .infer = infer_add_n,
+                         .eval = eval_add_n,
+                         .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                           return WrittenOptions{tflite::BuiltinOptions::AddNOptions,
+                                                 tflite::CreateAddNOptions(fbb).Union()};
+                         },
+                         .runtime_versions = {"1.14.0"}});
+
+// ---------------------------------------------------------------- comparisons
+
+// op_version.cc for LESS and GREATER_EQUAL: int16 -> 3, int8 -> 2.
+int version_cmp_16_8(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  return t == DType::kInt16 ? 3 : t == DType::kInt8 ? 2 : 1;
+}
+// GREATER and LESS_EQUAL: int8 -> 2.
+int version_cmp_8(const Graph& g, const Op& op) { return in_type(g, op) == DType::kInt8 ? 2 : 1; }
+
+#define TFLC_CMP_OPTIONS(Name)                                                               \
+  [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {                         \
+    return WrittenOptions{tflite::BuiltinOptions::Name##Options, tflite::Create##Name##Options(fbb).Union()}; \
+  }
+
+TFLC_REGISTER_OP(less, {.code = OpCode::LESS,
+                        .infer = infer_compare,
+                        .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a < b; }); },
+                        .write_options = TFLC_CMP_OPTIONS(Less),
+                        .version = version_cmp_16_8,
+                        .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"}});
+
+TFLC_REGISTER_OP(greater_equal,
+                 {.code = OpCode::GREATER_EQUAL,
+                  .infer = infer_compare,
+                  .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a >= b; }); },
+                  .write_options = TFLC_CMP_OPTIONS(GreaterEqual),
+                  .version = version_cmp_16_8,
+                  .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"}});
+
+TFLC_REGISTER_OP(greater, {.code = OpCode::GREATER,
+                           .infer = infer_compare,
+                           .eval = [](Graph& g, Op& op) {
+                             return eval_compare(g, op, [](auto a, auto b) { return a > b; });
+                           },
+                           .write_options = TFLC_CMP_OPTIONS(Greater),
+                           .version = version_cmp_8,
+                           .runtime_versions = {"1.14.0", "1.14.0"}});
+
+TFLC_REGISTER_OP(less_equal, {.code = OpCode::LESS_EQUAL,
+                              .infer = infer_compare,
+                              .eval = [](Graph& g, Op& op) {
+                                return eval_compare(g, op, [](auto a, auto b) { return a <= b; });
+                              },
+                              .write_options = TFLC_CMP_OPTIONS(LessEqual),
+                              .version = version_cmp_8,
+                              .runtime_versions = {"1.14.0", "1.14.0"}});
+
+// op_version.cc: int16 -> 4, string -> 3, int8 -> 2.
+int version_equal(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kInt16) return 4;
+  if (t == DType::kString) return 3;
+  if (t == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(equal, {.code = OpCode::EQUAL,
+                         .infer = infer_compare,
+                         .eval = [](Graph& g, Op& op) {
+                           return eval_compare(g, op, [](auto a, auto b) { return a == b; });
+                         },
+                         .write_options = TFLC_CMP_OPTIONS(Equal),
+                         .version = version_equal,
+                         .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.13.0"}});
+
+// op_version.cc: string -> 3, int8 -> 2.
+int version_not_equal(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kString) return 3;
+  if (t == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(not_equal, {.code = OpCode::NOT_EQUAL,
+                             .infer = infer_compare,
+                             .eval = [](Graph& g, Op& op) {
+                               return eval_compare(g, op, [](auto a, auto b) { return a != b; });
+                             },
+                             .write_options = TFLC_CMP_OPTIONS(NotEqual),
+                             .version = version_not_equal,
+                             .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"}});
+
+// -------------------------------------------------------------------- logical
+
+Status infer_logical(Graph& g, Op& op) {
+  RETURN_IF_ERROR(infer_binary_broadcast(g, op));
+  if (input(g, op, 0).dtype != DType::kBool) return invalid_input("logical ops take bool tensors");
+  return ok_status();
+}
+
+TFLC_REGISTER_OP(logical_and, {.code = OpCode::LOGICAL_AND,
+                               .infer = infer_logical,
+                               .eval = [](Graph& g, Op& op) {
+                                 return eval_compare(g, op, [](auto a, auto b) { return a != 0 && b != 0; });
+                               },
+                               .write_options = TFLC_CMP_OPTIONS(LogicalAnd),
+                               .runtime_versions = {"1.11.0"}});
+
+TFLC_REGISTER_OP(logical_or, {.code = OpCode::LOGICAL_OR,
+                              .infer = infer_logical,
+                              .eval = [](Graph& g, Op& op) {
+                                return eval_compare(g, op, [](auto a, auto b) { return a != 0 || b != 0; });
+                              },
+                              .write_options = TFLC_CMP_OPTIONS(LogicalOr),
+                              .runtime_versions = {"1.11.0"}});
+
+#undef TFLC_CMP_OPTIONS
+
+// --------------------------------------------------------- SELECT, SELECT_V2
+
+// SELECT (v1): condition of the same shape as x, a scalar, or a vector over
+// x's first dimension (row selection); x and y have one shape.
+Status infer_select(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 3, 3));
+  const Tensor& c = input(g, op, 0);
+  const Tensor& x = input(g, op, 1);
+  const Tensor& y = input(g, op, 2);
+  if (c.dtype != DType::kBool) return invalid_input("SELECT condition must be bool, got " + dtype_name(c.dtype));
+  if (x.dtype != y.dtype) return invalid_input("SELECT operands have different types");
+  if (x.unknown_rank || y.unknown_rank) {
+    set_output(g, op, 0, x.dtype, {});
+    output(g, op, 0).unknown_rank = true;
+    return ok_status();
+  }
+  if (x.rank() != y.rank()) return invalid_input("SELECT operands have different shapes");
+  ASSIGN_OR_RETURN(Shape s, broadcast_shapes(x.shape, y.shape));
+  if (!c.unknown_rank && c.rank() != 0 && c.shape != s) {
+    bool rows = c.rank() == 1 && s.size() >= 1 && (c.shape[0] == s[0] || c.shape[0] < 0 || s[0] < 0);
+    // Otherwise the shapes must agree (up to dynamic dimensions): SELECT
+    // does not broadcast.
+    bool same = c.rank() == static_cast<int>(s.size());
+    for (size_t d = 0; same && d < s.size(); ++d) {
+      if (s[d] < 0) s[d] = c.shape[d];
+      else same = c.shape[d] < 0 || c.shape[d] == s[d];
+    }
+    if (!rows && !same)
+      return invalid_input("SELECT condition " + shape_str(c.shape) + " does not match " + shape_str(s));
+  }
+  set_output(g, op, 0, x.dtype, std::move(s));
+  return ok_status();
+}
+
+Status eval_select(Graph& g, Op& op) {
+  const Tensor& c = input(g, op, 0);
+  const Tensor& x = input(g, op, 1);
+  const Tensor& y = input(g, op, 2);
+  Tensor& out = output(g, op, 0);
+  std::vector<uint8_t> cv = const_values<uint8_t>(c);
+  int64_t n = num_elements(out.shape);
+  return dispatch_numeric(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> xv = const_values<T>(x), yv = const_values<T>(y);
+    std::vector<T> r(static_cast<size_t>(n));
+    int64_t inner = 1;
+    if (c.rank() == 1 && c.shape != out.shape && !out.shape.empty() && out.shape[0] > 0) inner = n / out.shape[0];
+    for (int64_t k = 0; k < n; ++k) {
+      size_t ci = c.rank() == 0 ? 0 : static_cast<size_t>(k / inner);
+      r[k] = cv[ci] ? xv[k] : yv[k];
+    }
+    out.data = make_buffer(to_bytes(r));
+  });
+}
+
+// op_version.cc: uint32 input 0 -> 4, any rank-5 input -> 3, int8 input 0 -> 2.
+int version_select(const Graph& g, const Op& op) {
+  DType t = in_type(g, op);
+  if (t == DType::kUInt32) return 4;
+  for (int i = 0; i < 3; ++i)
+    if (input(g, op, i).rank() == 5) return 3;
+  if (t == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(select, {.code = OpCode::SELECT,
+                          .infer = infer_select,
+                          .eval = eval_select,
+                          .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                            return WrittenOptions{tflite::BuiltinOptions::SelectOptions,
+                                                  tflite::CreateSelectOptions(fbb).Union()};
+                          },
+                          .version = version_select,
+                          .runtime_versions = {"1.14.0", "1.14.0", "2.12.0", "2.12.0"}});
+
+// SELECT_V2: the three inputs broadcast together.
+Status infer_select_v2(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 3, 3));
+  const Tensor& c = input(g, op, 0);
+  const Tensor& x = input(g, op, 1);
+  const Tensor& y = input(g, op, 2);
+  if (c.dtype != DType::kBool) return invalid_input("SELECT_V2 condition must be bool, got " + dtype_name(c.dtype));
+  if (x.dtype != y.dtype) return invalid_input("SELECT_V2 operands have different types");
+  if (c.unknown_rank || x.unknown_rank || y.unknown_rank) {
+    set_output(g, op, 0, x.dtype, {});
+    output(g, op, 0).unknown_rank = true;
+    return ok_status();
+  }
+  ASSIGN_OR_RETURN(Shape s, broadcast_shapes(x.shape, y.shape));
+  ASSIGN_OR_RETURN(s, broadcast_shapes(c.shape, s));
+  set_output(g, op, 0, x.dtype, std::move(s));
+  return ok_status();
+}
+
+// Flat index into a tensor of `shape` broadcast against `out`, for index k.
+std::vector<int64_t> broadcast_index_map(const Shape& shape, const Shape& out) {
+  int64_t n = num_elements(out);
+  std::vector<int64_t> idx(static_cast<size_t>(n));
+  for_each_broadcast(shape, out, out, [&](int64_t k, int64_t ia, int64_t) { idx[k] = ia; });
+  return idx;
+}
+
+Status eval_select_v2(Graph& g, Op& op) {
+  const Tensor& c = input(g, op, 0);
+  const Tensor& x = input(g, op, 1);
+  const Tensor& y = input(g, op, 2);
+  Tensor& out = output(g, op, 0);
+  std::vector<uint8_t> cv = const_values<uint8_t>(c);
+  std::vector<int64_t> ci = broadcast_index_map(c.shape, out.shape);
+  std::vector<int64_t> xi = broadcast_index_map(x.shape, out.shape);
+  std::vector<int64_t> yi = broadcast_index_map(y.shape, out.shape);
+  return dispatch_numeric(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> xv = const_values<T>(x), yv = const_values<T>(y);
+    std::vector<T> r(ci.size());
+    for (size_t k = 0; k < r.size(); ++k) r[k] = cv[ci[k]] ? xv[xi[k]] : yv[yi[k]];
+    out.data = make_buffer(to_bytes(r));
+  });
+}
+
+TFLC_REGISTER_OP(select_v2, {.code = OpCode::SELECT_V2,
+                             .infer = infer_select_v2,
+                             .eval = eval_select_v2,
+                             .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
+                               return WrittenOptions{tflite::BuiltinOptions::SelectV2Options,
+                                                     tflite::CreateSelectV2Options(fbb).Union()};
+                             },
+                             // op_version.cc: uint32 input 0 -> 2.
+                             .version = [](const Graph& g, const Op& op) {
+                               return in_type(g, op) == DType::kUInt32 ? 2 : 1;
+                             },
+                             .runtime_versions = {"2.2.0", "2.12.0"}});
+
+}  // namespace
+}  // namespace tflc
