@@ -60,7 +60,13 @@ Status try_fold(Graph& g, Op& op, int64_t byte_budget) {
     out_bytes += n * dtype_size(t.dtype);
   }
   if (out_bytes > std::max(byte_budget, in_bytes)) return ok_status();
-  return s->eval(g, op).with_context("folding " + op_name(op.code));
+  Status st = s->eval(g, op);
+  // A kernel that lacks this form leaves the op for the runtime.
+  if (st.kind() == ErrorKind::kUnsupported) {
+    for (TensorId o : op.outputs) g.t(o).data.reset();
+    return ok_status();
+  }
+  return st.with_context("folding " + op_name(op.code));
 }
 
 }  // namespace tflc

@@ -264,9 +264,10 @@ class Importer {
       TfNodeContext ctx(g_, n, {}, opt_.fold_budget);
       std::string key = ctx.has_attr("dtype") ? "dtype" : "T";
       ASSIGN_OR_RETURN(DType dtype, ctx.attr_type(key));
+      bool is_double = is_double_node(n);
       Tensor t;
       t.name = n.name();
-      t.dtype = dtype;
+      t.dtype = is_double ? DType::kFloat64 : dtype;
       auto it = n.attr().find("shape");
       if (it == n.attr().end() || it->second.value_case() != tensorflow::AttrValue::kShape) {
         auto os = n.attr().find("_output_shapes");
@@ -295,7 +296,7 @@ class Importer {
       TensorId id = g_.add_tensor(std::move(t));
       g_.inputs.push_back(id);
       sig_.inputs.push_back({n.name(), id});
-      values_[{n.name(), 0}] = id;
+      values_[{n.name(), 0}] = is_double ? cast_to(id, DType::kFloat32, n.name() + "/to_float32") : id;
     }
     return ok_status();
   }
@@ -324,6 +325,7 @@ class Importer {
         return invalid_input("Const node '" + node.name() + "' has no value");
       auto v = const_from_tensor_proto(*const_cast<tensorflow::AttrValue&>(it->second).mutable_tensor());
       if (!v.ok()) return v.status().with_context("Const node '" + node.name() + "'");
+      if (v->dtype == DType::kFloat64) narrow_to_float32(*v);
       outs.push_back(g_.add_const(node.name(), v->dtype, std::move(v->shape), std::move(v->bytes)));
     } else if (forwarding_ops().count(node.op()) || node.op() == "PlaceholderWithDefault") {
       if (ins.empty()) return invalid_input(node.op() + " node '" + node.name() + "' has no input");
@@ -384,10 +386,52 @@ class Importer {
       auto it = values_.find({outputs_[k].node, outputs_[k].index});
       if (it == values_.end())
         return invalid_input("output array '" + output_keys_[k] + "' is not produced by the graph; check --output_arrays");
-      g_.outputs.push_back(it->second);
-      sig_.outputs.push_back({output_keys_[k], it->second});
+      TensorId out = it->second;
+      const auto& node = gd_.node(by_name_.at(outputs_[k].node));
+      if (is_double_node(node) && g_.t(out).dtype == DType::kFloat32) {
+        // Hand float64 back, as the source graph does; the tensor keeps the node's name.
+        std::string name = g_.t(out).name;
+        g_.t(out).name = name + "/float32";
+        out = cast_to(out, DType::kFloat64, name);
+      }
+      g_.outputs.push_back(out);
+      sig_.outputs.push_back({output_keys_[k], out});
     }
     return ok_status();
+  }
+
+  // A node whose value type is float64 (computed in float32 here).
+  static bool is_double_node(const tensorflow::NodeDef& n) {
+    for (const char* key : {"T", "dtype", "DstT", "out_type"}) {
+      auto it = n.attr().find(key);
+      if (it != n.attr().end() && it->second.value_case() == tensorflow::AttrValue::kType)
+        return it->second.type() == tensorflow::DT_DOUBLE;
+    }
+    return false;
+  }
+
+  static void narrow_to_float32(ConstValue& v) {
+    size_t n = v.bytes.size() / sizeof(double);
+    std::string out(n * sizeof(float), '\0');
+    const double* src = reinterpret_cast<const double*>(v.bytes.data());
+    float* dst = reinterpret_cast<float*>(out.data());
+    for (size_t i = 0; i < n; ++i) dst[i] = static_cast<float>(src[i]);
+    v.bytes = std::move(out);
+    v.dtype = DType::kFloat32;
+  }
+
+  // Emits CAST(x) -> `to` and returns its output.
+  TensorId cast_to(TensorId x, DType to, const std::string& name) {
+    Tensor t;
+    t.name = name;
+    TensorId y = g_.add_tensor(std::move(t));
+    Attrs a;
+    a.in_type = g_.t(x).dtype;
+    a.out_type = to;
+    Op& op = g_.add_op(OpCode::CAST, {x}, {y}, a, name);
+    Status st = infer_op(g_, op);
+    TFLC_CHECK(st.ok());  // CAST between float types always infers
+    return y;
   }
 
   tensorflow::GraphDef& gd_;

@@ -125,6 +125,9 @@ Expected<DType> TfNodeContext::attr_type(const std::string& key, std::optional<D
   }
   if (it->second.value_case() != tensorflow::AttrValue::kType) return wrong_attr(name(), key, "a type");
   DType t = dtype_from_tf(it->second.type());
+  // TFLite kernels have no float64 forms: float64 graphs compute in float32
+  // (the importer keeps float64 at the graph's inputs and outputs).
+  if (t == DType::kFloat64) t = DType::kFloat32;
   if (t == DType::kInvalid)
     return unsupported("not supported yet: data type " + tensorflow::DataType_Name(it->second.type()) +
                        " of node '" + name() + "'");
