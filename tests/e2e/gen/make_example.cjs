@@ -5,19 +5,7 @@
 // usage: node gen/make_example.cjs OUT.pb
 'use strict';
 const fs = require('fs');
-const {Graph, A} = require('../lib/graphdef.cjs');
-
-// Deterministic pseudo-random numbers (mulberry32).
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const {Graph, A, rng} = require('../lib/graphdef.cjs');
 
 // Adds the example CNN to graph g; returns the output node name.
 function buildExampleCnn(g, seed = 2024) {
@@ -63,7 +51,7 @@ function buildExampleCnn(g, seed = 2024) {
   return g.add('Softmax', 'probs', ['dense/BiasAdd'], {T});
 }
 
-module.exports = {buildExampleCnn, rng};
+module.exports = {buildExampleCnn};
 
 if (require.main === module) {
   const out = process.argv[2];

@@ -123,6 +123,18 @@ class Graph {
   encode() { return encodeGraphDef(this.toObject()); }
 }
 
+// Deterministic pseudo-random numbers (mulberry32).
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 // ---- TensorFlow.js reference executor ---------------------------------------
 let tf = null;
 function loadTfjs() {
@@ -202,4 +214,4 @@ function jsonAttr(v) {
 const jsonShape = (s) => jsonAttr(s || {});
 
 module.exports = {PROTO_DIR, graphDefType, decodeGraphDef, encodeGraphDef, Graph, A,
-                  DT, FROM_DT, tensorProto, tensorValues, tfjsRun, loadTfjs};
+                  DT, FROM_DT, tensorProto, tensorValues, tfjsRun, loadTfjs, rng};
