@@ -76,6 +76,7 @@ struct Attrs {
   DType in_type = DType::kInvalid;          // cast
   int batch_dims = 0;                       // gather
   std::vector<int32_t> dims;                // squeeze_dims, reshape new_shape
+  int64_t seed = 0, seed2 = 0;              // random ops
   std::string custom_code;                  // CUSTOM ops
   std::vector<uint8_t> custom_options;
 };

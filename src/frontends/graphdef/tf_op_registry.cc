@@ -149,10 +149,17 @@ Expected<std::vector<int64_t>> TfNodeContext::attr_ints(const std::string& key,
 Status TfNodeContext::expect_nhwc(const char* key) const {
   auto f = attr_string(key, std::string("NHWC"));
   if (!f.ok()) return f.status();
-  if (*f != "NHWC" && *f != "NDHWC")
+  bool three_d = node_.op().find("3D") != std::string::npos;
+  const char* channels_last = three_d ? "NDHWC" : "NHWC";
+  const char* channels_first = three_d ? "NCDHW" : "NCHW";
+  if (*f == channels_last) return ok_status();
+  if (*f == channels_first)
     return unsupported("not supported yet: " + node_.op() + " node '" + name() + "' with " + key + "=" + *f +
-                       " (only NHWC)");
-  return ok_status();
+                       " (only " + channels_last + ")");
+  // TensorFlow's own wording for an attribute outside the op's definition.
+  return invalid_input("'tf." + node_.op() + "' op attribute '" + key + "' failed to satisfy constraint: '" +
+                       channels_last + "' or '" + channels_first + "' convnet data format (node '" + name() +
+                       "' has '" + *f + "')");
 }
 
 Expected<std::vector<TensorId>> TfNodeContext::emit(OpCode code, std::vector<TensorId> inputs, Attrs attrs,
