@@ -21,8 +21,8 @@ Expected<std::string> convert(const ConvertOptions& o) {
   gopt.input_arrays = o.input_arrays;
   gopt.output_arrays = o.output_arrays;
   gopt.fold_budget = o.fold_budget;
-  if (!o.input_shapes.empty()) {
-    ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(o.input_shapes));
+  if (o.input_shapes) {
+    ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(*o.input_shapes));
   }
   if (!gopt.input_shapes.empty() && gopt.input_arrays.empty())
     return usage_error("--input_shapes needs --input_arrays to say which input each shape is for");

@@ -1,6 +1,7 @@
 // The library API: what tflite_convert does, callable from C++.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ struct ConvertOptions {
   std::string keras_model_file;
   std::vector<std::string> input_arrays;
   std::vector<std::string> output_arrays;
-  std::string input_shapes;  // TF's "1,28,28,1:1,10" form
+  std::optional<std::string> input_shapes;  // TF's "1,28,28,1:1,10" form; "" is one scalar
   int64_t fold_budget = 1 << 20;
 };
 

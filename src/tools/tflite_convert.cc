@@ -36,7 +36,8 @@ int run(int argc, char** argv) {
   app.add_option("--input_arrays", input_arrays, "Names of the input arrays, comma-separated.");
   app.add_option("--output_arrays", output_arrays, "Names of the output arrays, comma-separated.");
   app.add_option("--input_shapes", input_shapes,
-                 "Shapes corresponding to --input_arrays, colon-separated (e.g. 1,28,28,1:1,10).");
+                 "Shapes corresponding to --input_arrays, colon-separated (e.g. 1,28,28,1:1,10); empty for a scalar.")
+      ->expected(0, 1);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -59,7 +60,7 @@ int run(int argc, char** argv) {
   opt.keras_model_file = keras_model_file;
   opt.input_arrays = split_commas(input_arrays);
   opt.output_arrays = split_commas(output_arrays);
-  opt.input_shapes = input_shapes;
+  if (app.count("--input_shapes")) opt.input_shapes = input_shapes;
   tflc::Status st = tflc::convert_to_file(opt, output_file);
   if (!st.ok()) {
     const std::string& m = st.message();

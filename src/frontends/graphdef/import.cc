@@ -429,6 +429,11 @@ class Importer {
         g_.t(out).name = name + "/float32";
         out = cast_to(out, DType::kFloat64, name);
       }
+      // Output tensors carry the requested names (an Identity's name, say),
+      // unless the tensor is an input or already named for another output.
+      bool is_input = std::find(g_.inputs.begin(), g_.inputs.end(), out) != g_.inputs.end();
+      bool taken = std::find(g_.outputs.begin(), g_.outputs.end(), out) != g_.outputs.end();
+      if (!is_input && !taken) g_.t(out).name = output_keys_[k];
       g_.outputs.push_back(out);
       sig_.outputs.push_back({output_keys_[k], out});
     }
