@@ -7,7 +7,9 @@
 
 namespace tflc {
 
-Expected<std::string> convert(const ConvertOptions& o) {
+namespace {
+
+Expected<Model> convert_to_model(const ConvertOptions& o) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty();
   if (sources != 1)
     return usage_error("exactly one of --graph_def_file, --saved_model_dir or --keras_model_file is required");
@@ -32,12 +34,22 @@ Expected<std::string> convert(const ConvertOptions& o) {
   PipelineOptions popt;
   popt.fold_budget = o.fold_budget;
   RETURN_IF_ERROR(run_pipeline(model, popt));
+  return model;
+}
+
+}  // namespace
+
+Expected<std::string> convert(const ConvertOptions& options) {
+  ASSIGN_OR_RETURN(Model model, convert_to_model(options));
   return write_tflite(model);
 }
 
 Status convert_to_file(const ConvertOptions& options, const std::string& output_file) {
-  ASSIGN_OR_RETURN(std::string bytes, convert(options));
-  return write_file_atomic(output_file, bytes);
+  ASSIGN_OR_RETURN(Model model, convert_to_model(options));
+  // Streams the FlatBuffer to the file: no second in-memory copy.
+  ASSIGN_OR_RETURN(auto file, AtomicFileWriter::create(output_file));
+  RETURN_IF_ERROR(write_tflite(model, {}, [&](std::string_view piece) { return file->write(piece); }));
+  return file->commit();
 }
 
 }  // namespace tflc

@@ -50,7 +50,7 @@ class Writer {
  public:
   Writer(Model& m, const WriteOptions& opt) : m_(m), opt_(opt) {}
 
-  Expected<std::string> run() {
+  Status run(const ByteSink& sink) {
     uint64_t const_bytes = 0;
     for (const Graph& g : m_.subgraphs)
       for (const Tensor& t : g.tensors)
@@ -89,10 +89,7 @@ class Writer {
                                      fbb.CreateString(m_.description), fbb.CreateVector(buffers_), 0,
                                      fbb.CreateVector(metadata), fbb.CreateVector(sigs));
     fbb.Finish(model, tflite::ModelIdentifier());
-    std::string out(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
-    fbb_.reset();
-    if (offsets_mode_) append_offset_buffers(out);
-    return out;
+    return offsets_mode_ ? write_offset_buffers(sink) : write_scattered(sink);
   }
 
  private:
@@ -105,11 +102,31 @@ class Writer {
       pending_.push_back(data);
       buffers_.push_back(tflite::CreateBuffer(fbb, 0, 1, bytes.size()));
     } else {
+      // Space is reserved but not filled: write_scattered() sends these bytes
+      // straight from the IR, so the weights are never copied in memory.
       fbb.ForceVectorAlignment(bytes.size(), 1, kBufferAlign);
-      auto data = fbb.CreateVector(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-      buffers_.push_back(tflite::CreateBuffer(fbb, data));
+      uint8_t* unused;
+      auto vec = fbb.CreateUninitializedVector(bytes.size(), 1, &unused);
+      scattered_.push_back({fbb.GetSize(), data});
+      buffers_.push_back(tflite::CreateBuffer(fbb, vec));
     }
     return static_cast<uint32_t>(buffers_.size() - 1);
+  }
+
+  // Sends the FlatBuffer with each reserved data vector taken from its Buffer.
+  Status write_scattered(const ByteSink& sink) {
+    auto& fbb = *fbb_;
+    const char* base = reinterpret_cast<const char*>(fbb.GetBufferPointer());
+    uint64_t size = fbb.GetSize(), at = 0;
+    // Vectors were created back to front: the last one sits first in the file.
+    for (auto it = scattered_.rbegin(); it != scattered_.rend(); ++it) {
+      uint64_t start = size - it->from_end + sizeof(flatbuffers::uoffset_t);  // past the length prefix
+      RETURN_IF_ERROR(sink(std::string_view(base + at, start - at)));
+      RETURN_IF_ERROR(sink(*it->data));
+      at = start + it->data->size();
+      it->data.reset();
+    }
+    return sink(std::string_view(base + at, size - at));
   }
 
   Expected<flatbuffers::Offset<tflite::SubGraph>> write_subgraph(Graph& g) {
@@ -146,9 +163,13 @@ class Writer {
       }
       uint32_t buffer = 0;
       if (t.data) {
+        // A live weak_ptr proves the address still names the same bytes.
         auto it = buffer_of_.find(t.data.get());
-        if (it == buffer_of_.end()) it = buffer_of_.emplace(t.data.get(), add_buffer(t.data)).first;
-        buffer = it->second;
+        if (it == buffer_of_.end() || it->second.first.expired())
+          it = buffer_of_.insert_or_assign(t.data.get(), std::make_pair(std::weak_ptr<const std::string>(t.data),
+                                                                        add_buffer(t.data))).first;
+        buffer = it->second.second;
+        t.data.reset();  // copied into the builder (or queued): drop our reference
       }
       flatbuffers::Offset<tflite::QuantizationParameters> q = 0;
       if (t.quant) {
@@ -161,9 +182,7 @@ class Writer {
                                              buffer, fbb.CreateString(t.name), q, t.is_variable, 0,
                                              dynamic ? fbb.CreateVector(signature) : 0));
     }
-    // Constants were copied into the builder; drop our references.
     for (Tensor& t : g.tensors) t.data.reset();
-    buffer_of_.clear();
 
     std::vector<flatbuffers::Offset<tflite::Operator>> ops;
     for (const auto& op : g.ops) {
@@ -203,17 +222,33 @@ class Writer {
     return tflite::CreateSignatureDef(fbb, ins, outs, fbb.CreateString(s.key), s.subgraph);
   }
 
-  void append_offset_buffers(std::string& out) {
-    auto* model = tflite::GetMutableModel(out.data());
+  // Patches each Buffer.offset, then writes the FlatBuffer followed by the
+  // buffers, each 16-byte aligned.
+  Status write_offset_buffers(const ByteSink& sink) {
+    auto& fbb = *fbb_;
+    auto* model = tflite::GetMutableModel(fbb.GetBufferPointer());
     auto* buffers = model->mutable_buffers();
+    uint64_t pos = fbb.GetSize();
+    std::vector<uint64_t> starts;
     size_t k = 0;
     for (size_t b = 0; b < buffers->size(); ++b) {
       auto* buf = buffers->GetMutableObject(static_cast<flatbuffers::uoffset_t>(b));
       if (buf->offset() == 0) continue;
-      out.resize((out.size() + kBufferAlign - 1) / kBufferAlign * kBufferAlign, '\0');
-      buf->mutate_offset(out.size());
-      out += *pending_[k++];
+      pos = (pos + kBufferAlign - 1) / kBufferAlign * kBufferAlign;
+      buf->mutate_offset(pos);
+      starts.push_back(pos);
+      pos += pending_[k++]->size();
     }
+    RETURN_IF_ERROR(sink(std::string_view(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize())));
+    uint64_t at = fbb.GetSize();
+    const std::string zeros(kBufferAlign, '\0');
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      RETURN_IF_ERROR(sink(std::string_view(zeros.data(), starts[i] - at)));
+      RETURN_IF_ERROR(sink(*pending_[i]));
+      at = starts[i] + pending_[i]->size();
+      pending_[i].reset();
+    }
+    return ok_status();
   }
 
   std::string conversion_metadata() const {
@@ -233,8 +268,13 @@ class Writer {
   bool offsets_mode_ = false;
   std::optional<flatbuffers::FlatBufferBuilder> fbb_;
   std::vector<flatbuffers::Offset<tflite::Buffer>> buffers_;
-  std::unordered_map<const std::string*, uint32_t> buffer_of_;
-  std::vector<Buffer> pending_;
+  std::unordered_map<const std::string*, std::pair<std::weak_ptr<const std::string>, uint32_t>> buffer_of_;
+  std::vector<Buffer> pending_;  // offsets mode: data written after the FlatBuffer
+  struct Scattered {
+    uint64_t from_end;  // builder size right after the vector was reserved
+    Buffer data;
+  };
+  std::vector<Scattered> scattered_;
   std::vector<int> tensor_index_;
   std::map<OpCodeKey, int> code_index_;
   std::vector<OpCodeKey> code_order_;
@@ -262,8 +302,17 @@ std::string min_runtime_version(const Model& model) {
   return best;
 }
 
+Status write_tflite(Model& model, const WriteOptions& options, const ByteSink& sink) {
+  return Writer(model, options).run(sink);
+}
+
 Expected<std::string> write_tflite(Model& model, const WriteOptions& options) {
-  return Writer(model, options).run();
+  std::string out;
+  RETURN_IF_ERROR(write_tflite(model, options, [&](std::string_view piece) {
+    out.append(piece);
+    return ok_status();
+  }));
+  return out;
 }
 
 }  // namespace tflc

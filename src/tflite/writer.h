@@ -1,7 +1,9 @@
 // IR model -> TFLite FlatBuffer (schema version 3).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "ir/graph.h"
@@ -15,8 +17,13 @@ struct WriteOptions {
   bool force_buffer_offsets = false;
 };
 
-// Serializes `model`. Drops each constant's reference once copied, so the
-// peak memory stays near one copy of the weights.
+// Receives the serialized model in order, in one or more pieces.
+using ByteSink = std::function<Status(std::string_view)>;
+
+// Serializes `model` into `sink`. Drops each constant's reference once it is
+// copied, so the peak memory stays near one copy of the weights.
+Status write_tflite(Model& model, const WriteOptions& options, const ByteSink& sink);
+// The same, into memory.
 Expected<std::string> write_tflite(Model& model, const WriteOptions& options = {});
 
 // OperatorCode's (deprecated_builtin_code, builtin_code): codes over 127 keep

@@ -2,11 +2,17 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -14,7 +20,6 @@
 #include "frontends/graphdef/tensor_proto.h"
 #include "frontends/graphdef/tf_op_registry.h"
 #include "frontends/graphdef/unsupported_ops.h"
-#include "support/file.h"
 #include "tensorflow/core/framework/types.pb.h"
 
 namespace tflc {
@@ -99,7 +104,12 @@ class Importer {
       return u.ok() ? sorted : u;
     }
     RETURN_IF_ERROR(create_inputs());
-    for (int i : order) RETURN_IF_ERROR(lower_node(i));
+    count_consumers();
+    for (int i : order) {
+      size_t ops_before = g_.ops.size();
+      RETURN_IF_ERROR(lower_node(i));
+      release_consumed_constants(i, ops_before);
+    }
     if (!unsupported_.empty()) return unsupported_ops_status(unsupported_);
     RETURN_IF_ERROR(set_outputs());
     Model m;
@@ -362,6 +372,48 @@ class Importer {
     return ok_status();
   }
 
+  // How many reachable nodes read each (node, output); graph outputs count too.
+  void count_consumers() {
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      if (!reachable_[i] || input_set_.count(i)) continue;
+      for (const auto& in : gd_.node(i).input()) {
+        if (in.empty() || in[0] == '^') continue;
+        Ref r = *parse_ref(in);
+        ++consumers_[{r.node, r.index}];
+      }
+    }
+    for (const auto& r : outputs_) ++consumers_[{r.node, r.index}];
+    for (int i : input_nodes_) add_pending(gd_.node(i).name());
+  }
+
+  void add_pending(const std::string& node) {
+    for (auto it = values_.lower_bound({node, 0}); it != values_.end() && it->first.first == node; ++it) {
+      auto c = consumers_.find(it->first);
+      if (c != consumers_.end()) pending_[it->second] += c->second;
+    }
+  }
+
+  // Folding at import (e.g. a transposed filter) leaves the source constant
+  // unused: drop its bytes once no node still to be lowered reads it, so the
+  // weights are held once, not twice.
+  void release_consumed_constants(int idx, size_t ops_before) {
+    for (size_t k = ops_before; k < g_.ops.size(); ++k)
+      if (!g_.ops[k]->dead)
+        for (TensorId t : g_.ops[k]->inputs)
+          if (t >= 0) ir_used_.insert(t);
+    const auto& node = gd_.node(idx);
+    add_pending(node.name());
+    if (input_set_.count(idx)) return;
+    for (const auto& in : node.input()) {
+      if (in.empty() || in[0] == '^') continue;
+      Ref r = *parse_ref(in);
+      auto v = values_.find({r.node, r.index});
+      if (v == values_.end()) continue;
+      TensorId t = v->second;
+      if (--pending_[t] == 0 && g_.t(t).is_const() && !ir_used_.count(t)) g_.t(t).data.reset();
+    }
+  }
+
   // Channels-first 2D ops whose NHWC lowering can be reused between transposes.
   static bool is_nchw(const tensorflow::NodeDef& n) {
     static const std::set<std::string> ops = {"Conv2D", "DepthwiseConv2dNative", "MaxPool", "AvgPool", "BiasAdd",
@@ -484,6 +536,9 @@ class Importer {
   std::vector<bool> reachable_;
   std::map<std::pair<std::string, int>, TensorId> values_;
   std::set<TensorId> poisoned_;
+  std::map<std::pair<std::string, int>, int> consumers_;
+  std::map<TensorId, int> pending_;
+  std::set<TensorId> ir_used_;
   std::vector<UnsupportedOp> unsupported_;
   bool has_functions_ = false;
   Graph g_;
@@ -493,29 +548,50 @@ class Importer {
 }  // namespace
 
 Expected<tensorflow::GraphDef> read_graphdef(const std::string& path) {
-  ASSIGN_OR_RETURN(auto file, MappedFile::open(path));
-  std::string_view b = file->bytes();
-  tensorflow::GraphDef gd;
+  // Streamed from the file rather than mapped: the parsed tensors are the
+  // only copy of the weights held in memory.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return invalid_input("cannot open '" + path + "': " + std::strerror(errno) + "; check the path");
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return invalid_input("'" + path + "' is not a regular file; pass the path of a frozen GraphDef");
+  }
+  char head[256];
+  ssize_t head_len = pread(fd, head, sizeof(head), 0);
   bool text = ends_with(path, ".pbtxt") || ends_with(path, ".txt") || ends_with(path, ".prototxt");
+  tensorflow::GraphDef gd;
   if (!text) {
-    if (b.size() > static_cast<size_t>(INT_MAX))
+    if (st.st_size > INT_MAX) {
+      ::close(fd);
       return invalid_input("'" + path + "' is over 2 GB, the protobuf limit; TensorFlow cannot write such a GraphDef either");
-    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(b.data()), static_cast<int>(b.size()));
-    in.SetTotalBytesLimit(INT_MAX);
-    if (gd.ParseFromCodedStream(&in) && in.ConsumedEntireMessage()) {
-      file->release_pages();
+    }
+    bool parsed;
+    {
+      google::protobuf::io::FileInputStream raw(fd, 1 << 20);
+      google::protobuf::io::CodedInputStream in(&raw);
+      in.SetTotalBytesLimit(INT_MAX);
+      parsed = gd.ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
+    }
+    if (parsed) {
+      ::close(fd);
       return gd;
     }
-    if (!looks_like_text(b))
+    if (!looks_like_text(std::string_view(head, head_len > 0 ? static_cast<size_t>(head_len) : 0))) {
+      ::close(fd);
       return invalid_input("'" + path + "' is not a valid GraphDef (truncated or corrupt protobuf); " +
                            "pass a frozen GraphDef .pb or .pbtxt");
+    }
     gd.Clear();
+    lseek(fd, 0, SEEK_SET);
   }
   google::protobuf::TextFormat::Parser parser;
   FirstErrorCollector errors;
   parser.RecordErrorsTo(&errors);
-  google::protobuf::io::ArrayInputStream in(b.data(), static_cast<int>(std::min<size_t>(b.size(), INT_MAX)));
-  if (!parser.Parse(&in, &gd))
+  google::protobuf::io::FileInputStream in(fd, 1 << 20);
+  bool ok = parser.Parse(&in, &gd);
+  ::close(fd);
+  if (!ok)
     return invalid_input("'" + path + "' is not a valid text GraphDef (" + errors.first + "); pass a frozen GraphDef .pb or .pbtxt");
   return gd;
 }

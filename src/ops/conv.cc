@@ -1,0 +1,443 @@
+// Convolutions: CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and CONV_3D.
+// Layouts are TFLite's: NHWC activations, OHWI filters for CONV_2D and
+// TRANSPOSE_CONV, [1,H,W,C*M] for DEPTHWISE_CONV_2D and DHWIO for CONV_3D.
+// The kernels loop in TFLite's reference order (sum over the window, then add
+// the bias, then the fused activation) and avoid per-element allocation so
+// that folding and calibration stay fast.
+#include <algorithm>
+
+#include "ops/conv_padding.h"
+#include "ops/kernels.h"
+
+namespace tflc {
+namespace {
+
+tflite::Padding fb_padding(Padding p) { return static_cast<tflite::Padding>(p); }
+tflite::ActivationFunctionType fb_activation(Activation a) { return static_cast<tflite::ActivationFunctionType>(a); }
+
+Status check_window_attrs(const Attrs& a, bool with_depth) {
+  if (a.stride_h <= 0 || a.stride_w <= 0 || (with_depth && a.stride_d <= 0))
+    return invalid_input("strides must be positive");
+  if (a.dilation_h <= 0 || a.dilation_w <= 0 || (with_depth && a.dilation_d <= 0))
+    return invalid_input("dilations must be positive");
+  return ok_status();
+}
+
+// Output extent of one spatial axis; -1 when the input or filter is dynamic.
+int64_t conv_out_dim(Padding p, int64_t in, int64_t filter, int64_t stride, int64_t dilation) {
+  if (in < 0 || filter < 0) return -1;
+  return window_out_size(p, in, filter, stride, dilation);
+}
+
+Status check_bias(const Graph& g, const Op& op, int index, int64_t channels) {
+  if (!has_input(op, index)) return ok_status();
+  const Tensor& b = input(g, op, index);
+  if (b.unknown_rank) return ok_status();
+  if (b.rank() != 1) return invalid_input("bias must have rank 1, got " + shape_str(b.shape));
+  if (channels >= 0 && b.shape[0] >= 0 && b.shape[0] != channels)
+    return invalid_input("bias has " + std::to_string(b.shape[0]) + " elements for " + std::to_string(channels) +
+                         " output channels");
+  return ok_status();
+}
+
+// The reference kernels are float-only; quantized models are calibrated in
+// float. TRANSPOSE_CONV's input 0 is its int32 output shape.
+Status expect_float_eval(const Graph& g, const Op& op) {
+  size_t first = op.code == OpCode::TRANSPOSE_CONV ? 1 : 0;
+  for (size_t i = first; i < op.inputs.size(); ++i) {
+    if (op.inputs[i] < 0) continue;
+    DType t = g.t(op.inputs[i]).dtype;
+    if (t != DType::kFloat32)
+      return unsupported("not supported yet: evaluating " + op_name(op.code) + " with a " + dtype_name(t) +
+                         " input " + std::to_string(i));
+  }
+  return ok_status();
+}
+
+// Bias values or zeros when the op has none.
+std::vector<float> bias_or_zeros(const Graph& g, const Op& op, int index, int64_t channels) {
+  if (has_input(op, index)) return const_values<float>(input(g, op, index));
+  return std::vector<float>(static_cast<size_t>(channels), 0.0f);
+}
+
+inline float activate(Activation a, float v) {
+  return a == Activation::kNone ? v : static_cast<float>(apply_activation(a, v));
+}
+
+// ---------------------------------------------------------------- CONV_2D
+
+Status infer_conv2d(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 2, 3));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  RETURN_IF_ERROR(expect_rank(x, 4, "input"));
+  RETURN_IF_ERROR(expect_rank(f, 4, "filter"));
+  RETURN_IF_ERROR(check_window_attrs(op.attrs, false));
+  int64_t c = x.shape[3], fi = f.shape[3], o = f.shape[0];
+  if (c >= 0 && fi > 0 && c % fi != 0)
+    return invalid_input("input depth " + std::to_string(c) + " is not a multiple of filter depth " + std::to_string(fi));
+  if (fi == 0) return invalid_input("filter depth is 0");
+  if (c > 0 && fi > 0 && o >= 0 && o % (c / fi) != 0)
+    return invalid_input("output channels " + std::to_string(o) + " are not divisible into " +
+                         std::to_string(c / fi) + " groups");
+  RETURN_IF_ERROR(check_bias(g, op, 2, o));
+  const Attrs& a = op.attrs;
+  set_output(g, op, 0, x.dtype,
+             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h),
+              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w), o});
+  return ok_status();
+}
+
+Status eval_conv2d(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_float_eval(g, op));
+  const Tensor& xt = input(g, op, 0);
+  const Tensor& ft = input(g, op, 1);
+  Tensor& ot = output(g, op, 0);
+  const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
+  const int64_t o = ft.shape[0], kh = ft.shape[1], kw = ft.shape[2], fi = ft.shape[3];
+  const int64_t oh = ot.shape[1], ow = ot.shape[2];
+  const Attrs& a = op.attrs;
+  if (fi <= 0 || c % fi != 0 || c == 0) return invalid_input("input depth does not match the filter");
+  const int64_t groups = c / fi, per_group = o / groups;
+  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h, h, kh, oh);
+  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w, w, kw, ow);
+  const float* x = xt.as<float>();
+  const float* f = ft.as<float>();
+  std::vector<float> bias = bias_or_zeros(g, op, 2, o);
+  std::vector<float> r(static_cast<size_t>(n * oh * ow * o));
+  float* out = r.data();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox)
+        for (int64_t oc = 0; oc < o; ++oc) {
+          const int64_t group_off = (oc / per_group) * fi;
+          float total = 0.0f;
+          for (int64_t fy = 0; fy < kh; ++fy) {
+            const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h;
+            if (iy < 0 || iy >= h) continue;
+            for (int64_t fx = 0; fx < kw; ++fx) {
+              const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w;
+              if (ix < 0 || ix >= w) continue;
+              const float* xp = x + ((b * h + iy) * w + ix) * c + group_off;
+              const float* fp = f + ((oc * kh + fy) * kw + fx) * fi;
+              for (int64_t ic = 0; ic < fi; ++ic) total += xp[ic] * fp[ic];
+            }
+          }
+          *out++ = activate(a.activation, total + bias[oc]);
+        }
+  ot.data = make_buffer(to_bytes(r));
+  return ok_status();
+}
+
+WrittenOptions write_conv2d(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  const Attrs& a = op.attrs;
+  auto o = tflite::CreateConv2DOptions(fbb, fb_padding(a.padding), a.stride_w, a.stride_h, fb_activation(a.activation),
+                                       a.dilation_w, a.dilation_h);
+  return {tflite::BuiltinOptions::Conv2DOptions, o.Union()};
+}
+
+bool per_channel(const Tensor& t, int64_t channels) {
+  return t.quant && channels > 0 && static_cast<int64_t>(t.quant->scale.size()) == channels;
+}
+
+// op_version.cc: grouped -> 6; int8 -> 3; int8 x int4 -> 7; hybrid -> 2 (5 per-channel).
+int version_conv2d(const Graph& g, const Op& op) {
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  DType out = output(g, op, 0).dtype;
+  if (x.rank() == 4 && f.rank() == 4 && x.shape[3] >= 0 && f.shape[3] >= 0 && x.shape[3] != f.shape[3]) return 6;
+  if (x.dtype == DType::kInt16 && f.dtype == DType::kInt16 && out == DType::kInt16) return 4;
+  if (x.dtype == DType::kInt8 && f.dtype == DType::kInt8 && out == DType::kInt8) return 3;
+  if (x.dtype == DType::kInt8 && f.dtype == DType::kInt4 && out == DType::kInt8) return 7;
+  if (x.dtype == DType::kFloat32 && f.dtype == DType::kInt8 && out == DType::kFloat32)
+    return per_channel(f, f.rank() > 0 ? f.shape[0] : -1) ? 5 : 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(conv_2d, {.code = OpCode::CONV_2D,
+                           .infer = infer_conv2d,
+                           .eval = eval_conv2d,
+                           .write_options = write_conv2d,
+                           .version = version_conv2d,
+                           .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0", "2.4.0", "2.9.0", "2.11.0",
+                                                "2.15.0"}});
+
+// ------------------------------------------------------- DEPTHWISE_CONV_2D
+
+Status infer_depthwise(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 2, 3));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  RETURN_IF_ERROR(expect_rank(x, 4, "input"));
+  RETURN_IF_ERROR(expect_rank(f, 4, "filter"));
+  RETURN_IF_ERROR(check_window_attrs(op.attrs, false));
+  if (f.shape[0] > 1) return invalid_input("depthwise filter must have shape [1,H,W,C*M], got " + shape_str(f.shape));
+  int64_t c = x.shape[3], o = f.shape[3];
+  if (c > 0 && o >= 0 && o % c != 0)
+    return invalid_input("filter channels " + std::to_string(o) + " are not a multiple of input depth " +
+                         std::to_string(c));
+  RETURN_IF_ERROR(check_bias(g, op, 2, o));
+  const Attrs& a = op.attrs;
+  set_output(g, op, 0, x.dtype,
+             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h),
+              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w), o});
+  return ok_status();
+}
+
+Status eval_depthwise(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_float_eval(g, op));
+  const Tensor& xt = input(g, op, 0);
+  const Tensor& ft = input(g, op, 1);
+  Tensor& ot = output(g, op, 0);
+  const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
+  const int64_t kh = ft.shape[1], kw = ft.shape[2], o = ft.shape[3];
+  const int64_t oh = ot.shape[1], ow = ot.shape[2];
+  if (c == 0) return invalid_input("input depth is 0");
+  const int64_t m = o / c;  // the depth multiplier follows from the shapes, as in TFLite
+  const Attrs& a = op.attrs;
+  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h, h, kh, oh);
+  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w, w, kw, ow);
+  const float* x = xt.as<float>();
+  const float* f = ft.as<float>();
+  std::vector<float> bias = bias_or_zeros(g, op, 2, o);
+  std::vector<float> r(static_cast<size_t>(n * oh * ow * o));
+  std::vector<float> acc(static_cast<size_t>(o));
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        std::fill(acc.begin(), acc.end(), 0.0f);
+        for (int64_t fy = 0; fy < kh; ++fy) {
+          const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h;
+          if (iy < 0 || iy >= h) continue;
+          for (int64_t fx = 0; fx < kw; ++fx) {
+            const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w;
+            if (ix < 0 || ix >= w) continue;
+            const float* xp = x + ((b * h + iy) * w + ix) * c;
+            const float* fp = f + (fy * kw + fx) * o;
+            for (int64_t ic = 0; ic < c; ++ic)
+              for (int64_t k = 0; k < m; ++k) acc[ic * m + k] += xp[ic] * fp[ic * m + k];
+          }
+        }
+        float* out = r.data() + ((b * oh + oy) * ow + ox) * o;
+        for (int64_t oc = 0; oc < o; ++oc) out[oc] = activate(a.activation, acc[oc] + bias[oc]);
+      }
+  ot.data = make_buffer(to_bytes(r));
+  return ok_status();
+}
+
+WrittenOptions write_depthwise(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  const Attrs& a = op.attrs;
+  int m = a.depth_multiplier;
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  if (x.rank() == 4 && f.rank() == 4 && x.shape[3] > 0 && f.shape[3] > 0) m = static_cast<int>(f.shape[3] / x.shape[3]);
+  auto o = tflite::CreateDepthwiseConv2DOptions(fbb, fb_padding(a.padding), a.stride_w, a.stride_h, m,
+                                                fb_activation(a.activation), a.dilation_w, a.dilation_h);
+  return {tflite::BuiltinOptions::DepthwiseConv2DOptions, o.Union()};
+}
+
+// op_version.cc: int16 -> 5; hybrid -> 4 (6 per-channel); int8 -> 3;
+// int8 x int4 -> 7; dilation -> 2.
+int version_depthwise(const Graph& g, const Op& op) {
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  DType out = output(g, op, 0).dtype;
+  if (x.dtype == DType::kInt16 && f.dtype == DType::kInt16 && out == DType::kInt16) return 5;
+  if (x.dtype == DType::kFloat32 && f.dtype == DType::kInt8 && out == DType::kFloat32)
+    return per_channel(f, f.rank() == 4 ? f.shape[3] : -1) ? 6 : 4;
+  if (x.dtype == DType::kInt8 && f.dtype == DType::kInt8 && out == DType::kInt8) return 3;
+  if (x.dtype == DType::kInt8 && f.dtype == DType::kInt4 && out == DType::kInt8) return 7;
+  if (op.attrs.dilation_w != 1 || op.attrs.dilation_h != 1) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(depthwise_conv_2d, {.code = OpCode::DEPTHWISE_CONV_2D,
+                                     .infer = infer_depthwise,
+                                     .eval = eval_depthwise,
+                                     .write_options = write_depthwise,
+                                     .version = version_depthwise,
+                                     .runtime_versions = {"1.5.0", "1.12.0", "1.14.0", "2.2.0", "2.3.0", "2.3.0",
+                                                          "2.11.0"}});
+
+// ---------------------------------------------------------- TRANSPOSE_CONV
+// Inputs: output_shape (int32 [4]), weights [O,KH,KW,I], input [N,H,W,I],
+// optional bias [O].
+
+Status infer_transpose_conv(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 3, 4));
+  const Tensor& os = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  const Tensor& x = input(g, op, 2);
+  RETURN_IF_ERROR(expect_rank(f, 4, "weights"));
+  RETURN_IF_ERROR(expect_rank(x, 4, "input"));
+  RETURN_IF_ERROR(check_window_attrs(op.attrs, false));
+  if (os.dtype != DType::kInt32) return invalid_input("output_shape must be int32, got " + dtype_name(os.dtype));
+  if (x.shape[3] >= 0 && f.shape[3] >= 0 && x.shape[3] != f.shape[3])
+    return invalid_input("input depth " + std::to_string(x.shape[3]) + " differs from weights depth " +
+                         std::to_string(f.shape[3]));
+  RETURN_IF_ERROR(check_bias(g, op, 3, f.shape[0]));
+  Shape out = {x.shape[0], -1, -1, f.shape[0]};
+  if (os.is_const()) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> v, const_ints(g, op.inputs[0]));
+    if (v.size() != 4) return invalid_input("output_shape must have 4 elements, got " + std::to_string(v.size()));
+    for (int64_t d : v)
+      if (d < 0) return invalid_input("output_shape has a negative dimension");
+    if (f.shape[0] >= 0 && v[3] != f.shape[0])
+      return invalid_input("output_shape depth " + std::to_string(v[3]) + " differs from weights " +
+                           shape_str(f.shape));
+    out = Shape(v.begin(), v.end());
+  }
+  set_output(g, op, 0, x.dtype, out);
+  return ok_status();
+}
+
+Status eval_transpose_conv(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_float_eval(g, op));
+  const Tensor& ft = input(g, op, 1);
+  const Tensor& xt = input(g, op, 2);
+  Tensor& ot = output(g, op, 0);
+  const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
+  const int64_t o = ft.shape[0], kh = ft.shape[1], kw = ft.shape[2];
+  const int64_t oh = ot.shape[1], ow = ot.shape[2];
+  if (ot.shape[0] != n) return invalid_input("output_shape batch differs from the input batch");
+  const Attrs& a = op.attrs;
+  // As TFLite: the padding is that of the forward conv from output to input.
+  const int64_t pad_h = window_pad(a.padding, a.stride_h, 1, oh, kh);
+  const int64_t pad_w = window_pad(a.padding, a.stride_w, 1, ow, kw);
+  const float* x = xt.as<float>();
+  const float* f = ft.as<float>();
+  std::vector<float> r(static_cast<size_t>(n * oh * ow * o), 0.0f);
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t iy = 0; iy < h; ++iy)
+      for (int64_t ix = 0; ix < w; ++ix) {
+        const float* xp = x + ((b * h + iy) * w + ix) * c;
+        for (int64_t fy = 0; fy < kh; ++fy) {
+          const int64_t oy = iy * a.stride_h - pad_h + fy;
+          if (oy < 0 || oy >= oh) continue;
+          for (int64_t fx = 0; fx < kw; ++fx) {
+            const int64_t ox = ix * a.stride_w - pad_w + fx;
+            if (ox < 0 || ox >= ow) continue;
+            float* out = r.data() + ((b * oh + oy) * ow + ox) * o;
+            for (int64_t oc = 0; oc < o; ++oc) {
+              const float* fp = f + ((oc * kh + fy) * kw + fx) * c;
+              float s = 0.0f;
+              for (int64_t ic = 0; ic < c; ++ic) s += xp[ic] * fp[ic];
+              out[oc] += s;
+            }
+          }
+        }
+      }
+  std::vector<float> bias = bias_or_zeros(g, op, 3, o);
+  for (size_t i = 0; i < r.size(); ++i) r[i] = activate(a.activation, r[i] + bias[i % o]);
+  ot.data = make_buffer(to_bytes(r));
+  return ok_status();
+}
+
+WrittenOptions write_transpose_conv(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  const Attrs& a = op.attrs;
+  auto o = tflite::CreateTransposeConvOptions(fbb, fb_padding(a.padding), a.stride_w, a.stride_h,
+                                              fb_activation(a.activation));
+  return {tflite::BuiltinOptions::TransposeConvOptions, o.Union()};
+}
+
+// op_version.cc: fused activation -> 4; a bias tensor -> 3; int8 weights -> 2.
+int version_transpose_conv(const Graph& g, const Op& op) {
+  if (op.attrs.activation != Activation::kNone) return 4;
+  if (op.inputs.size() == 4 && op.inputs[3] >= 0) return 3;
+  if (input(g, op, 1).dtype == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(transpose_conv, {.code = OpCode::TRANSPOSE_CONV,
+                                  .infer = infer_transpose_conv,
+                                  .eval = eval_transpose_conv,
+                                  .write_options = write_transpose_conv,
+                                  .version = version_transpose_conv,
+                                  .runtime_versions = {"1.9.0", "2.2.0", "2.3.0", "2.13.0", "2.15.0"}});
+
+// ----------------------------------------------------------------- CONV_3D
+// input [N,D,H,W,C], filter [KD,KH,KW,C,O], optional bias [O].
+
+Status infer_conv3d(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 2, 3));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  RETURN_IF_ERROR(expect_rank(x, 5, "input"));
+  RETURN_IF_ERROR(expect_rank(f, 5, "filter"));
+  RETURN_IF_ERROR(check_window_attrs(op.attrs, true));
+  if (x.shape[4] >= 0 && f.shape[3] >= 0 && x.shape[4] != f.shape[3])
+    return invalid_input("input depth " + std::to_string(x.shape[4]) + " differs from filter " + shape_str(f.shape));
+  RETURN_IF_ERROR(check_bias(g, op, 2, f.shape[4]));
+  const Attrs& a = op.attrs;
+  set_output(g, op, 0, x.dtype,
+             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[0], a.stride_d, a.dilation_d),
+              conv_out_dim(a.padding, x.shape[2], f.shape[1], a.stride_h, a.dilation_h),
+              conv_out_dim(a.padding, x.shape[3], f.shape[2], a.stride_w, a.dilation_w), f.shape[4]});
+  return ok_status();
+}
+
+Status eval_conv3d(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_float_eval(g, op));
+  const Tensor& xt = input(g, op, 0);
+  const Tensor& ft = input(g, op, 1);
+  Tensor& ot = output(g, op, 0);
+  const int64_t n = xt.shape[0], d = xt.shape[1], h = xt.shape[2], w = xt.shape[3], c = xt.shape[4];
+  const int64_t kd = ft.shape[0], kh = ft.shape[1], kw = ft.shape[2], o = ft.shape[4];
+  const int64_t od = ot.shape[1], oh = ot.shape[2], ow = ot.shape[3];
+  const Attrs& a = op.attrs;
+  const int64_t pad_d = window_pad_before(a.stride_d, a.dilation_d, d, kd, od);
+  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h, h, kh, oh);
+  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w, w, kw, ow);
+  const float* x = xt.as<float>();
+  const float* f = ft.as<float>();
+  std::vector<float> bias = bias_or_zeros(g, op, 2, o);
+  std::vector<float> r(static_cast<size_t>(n * od * oh * ow * o));
+  std::vector<float> acc(static_cast<size_t>(o));
+  float* out = r.data();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oz = 0; oz < od; ++oz)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          std::fill(acc.begin(), acc.end(), 0.0f);
+          for (int64_t fz = 0; fz < kd; ++fz) {
+            const int64_t iz = oz * a.stride_d - pad_d + fz * a.dilation_d;
+            if (iz < 0 || iz >= d) continue;
+            for (int64_t fy = 0; fy < kh; ++fy) {
+              const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h;
+              if (iy < 0 || iy >= h) continue;
+              for (int64_t fx = 0; fx < kw; ++fx) {
+                const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w;
+                if (ix < 0 || ix >= w) continue;
+                const float* xp = x + (((b * d + iz) * h + iy) * w + ix) * c;
+                const float* fp = f + ((fz * kh + fy) * kw + fx) * c * o;
+                for (int64_t ic = 0; ic < c; ++ic) {
+                  const float v = xp[ic];
+                  const float* fr = fp + ic * o;
+                  for (int64_t oc = 0; oc < o; ++oc) acc[oc] += v * fr[oc];
+                }
+              }
+            }
+          }
+          for (int64_t oc = 0; oc < o; ++oc) *out++ = activate(a.activation, acc[oc] + bias[oc]);
+        }
+  ot.data = make_buffer(to_bytes(r));
+  return ok_status();
+}
+
+WrittenOptions write_conv3d(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  const Attrs& a = op.attrs;
+  auto o = tflite::CreateConv3DOptions(fbb, fb_padding(a.padding), a.stride_d, a.stride_w, a.stride_h,
+                                       fb_activation(a.activation), a.dilation_d, a.dilation_w, a.dilation_h);
+  return {tflite::BuiltinOptions::Conv3DOptions, o.Union()};
+}
+
+// op_version.cc has no rule for CONV_3D: always version 1.
+TFLC_REGISTER_OP(conv_3d, {.code = OpCode::CONV_3D,
+                           .infer = infer_conv3d,
+                           .eval = eval_conv3d,
+                           .write_options = write_conv3d,
+                           .version = nullptr,
+                           .runtime_versions = {"2.5.0"}});
+
+}  // namespace
+}  // namespace tflc

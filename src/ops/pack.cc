@@ -1,0 +1,132 @@
+// PACK stacks N same-shaped tensors along a new axis; UNPACK splits one axis
+// into attrs.num tensors without it.
+#include <cstring>
+
+#include "ops/shape_ops_util.h"
+
+namespace tflc {
+namespace {
+
+Status infer_pack(Graph& g, Op& op) {
+  if (op.inputs.empty()) return invalid_input("PACK needs at least one input");
+  if (op.attrs.num != static_cast<int>(op.inputs.size()))
+    return invalid_input("PACK values_count " + std::to_string(op.attrs.num) + " differs from its " +
+                         std::to_string(op.inputs.size()) + " inputs");
+  const Tensor& x0 = input(g, op, 0);
+  if (x0.unknown_rank) return unsupported("not supported yet: PACK of a tensor with unknown rank");
+  Shape shape = x0.shape;
+  for (size_t i = 1; i < op.inputs.size(); ++i) {
+    const Tensor& x = input(g, op, static_cast<int>(i));
+    if (x.unknown_rank) return unsupported("not supported yet: PACK of a tensor with unknown rank");
+    if (x.dtype != x0.dtype) return invalid_input("PACK inputs have different types");
+    if (x.rank() != x0.rank()) return invalid_input("PACK inputs have different ranks");
+    for (int d = 0; d < x.rank(); ++d) {
+      if (shape[d] < 0) shape[d] = x.shape[d];
+      else if (x.shape[d] >= 0 && x.shape[d] != shape[d])
+        return invalid_input("PACK inputs have different shapes: " + shape_str(x0.shape) + " and " +
+                             shape_str(x.shape));
+    }
+  }
+  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, x0.rank() + 1));
+  shape.insert(shape.begin() + axis, static_cast<int64_t>(op.inputs.size()));
+  set_output(g, op, 0, x0.dtype, shape);
+  return ok_status();
+}
+
+Status eval_pack(Graph& g, Op& op) {
+  Tensor& out = output(g, op, 0);
+  ASSIGN_OR_RETURN(int elem, eval_elem_size(out.dtype));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, out.rank()));
+  int64_t outer = 1, inner = elem;
+  for (int d = 0; d < axis; ++d) outer *= out.shape[d];
+  for (int d = axis + 1; d < out.rank(); ++d) inner *= out.shape[d];
+  int64_t n = static_cast<int64_t>(op.inputs.size());
+  std::string bytes(static_cast<size_t>(outer * n * inner), '\0');
+  for (int64_t i = 0; i < n; ++i) {
+    const char* src = input(g, op, static_cast<int>(i)).data->data();
+    for (int64_t o = 0; o < outer; ++o) std::memcpy(bytes.data() + (o * n + i) * inner, src + o * inner, inner);
+  }
+  out.data = make_buffer(std::move(bytes));
+  return ok_status();
+}
+
+WrittenOptions write_pack(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  auto o = tflite::CreatePackOptions(fbb, op.attrs.num, op.attrs.axis);
+  return {tflite::BuiltinOptions::PackOptions, o.Union()};
+}
+
+// op_version.cc: int8 -> 2, int16 -> 3, uint32 -> 4.
+int version_pack(const Graph& g, const Op& op) {
+  switch (input(g, op, 0).dtype) {
+    case DType::kInt8: return 2;
+    case DType::kInt16: return 3;
+    case DType::kUInt32: return 4;
+    default: return 1;
+  }
+}
+
+TFLC_REGISTER_OP(pack, {.code = OpCode::PACK,
+                        .infer = infer_pack,
+                        .eval = eval_pack,
+                        .write_options = write_pack,
+                        .version = version_pack,
+                        .runtime_versions = {"1.11.0", "1.14.0", "2.3.0", "2.13.0"}});
+
+Status infer_unpack(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 1, 1));
+  const Tensor& x = input(g, op, 0);
+  if (x.unknown_rank) return unsupported("not supported yet: UNPACK of a tensor with unknown rank");
+  if (x.rank() == 0) return invalid_input("UNPACK needs an input of rank 1 or more");
+  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, x.rank()));
+  if (x.shape[axis] >= 0 && x.shape[axis] != op.attrs.num)
+    return invalid_input("UNPACK num " + std::to_string(op.attrs.num) + " differs from dim " +
+                         std::to_string(axis) + " of " + shape_str(x.shape));
+  if (static_cast<int>(op.outputs.size()) != op.attrs.num)
+    return invalid_input("UNPACK has " + std::to_string(op.outputs.size()) + " outputs for num " +
+                         std::to_string(op.attrs.num));
+  Shape s = x.shape;
+  s.erase(s.begin() + axis);
+  for (int i = 0; i < op.attrs.num; ++i) set_output(g, op, i, x.dtype, s);
+  return ok_status();
+}
+
+Status eval_unpack(Graph& g, Op& op) {
+  const Tensor& x = input(g, op, 0);
+  ASSIGN_OR_RETURN(int elem, eval_elem_size(x.dtype));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, x.rank()));
+  int64_t outer = 1, inner = elem, n = x.shape[axis];
+  for (int d = 0; d < axis; ++d) outer *= x.shape[d];
+  for (int d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
+  for (int64_t i = 0; i < n; ++i) {
+    std::string bytes(static_cast<size_t>(outer * inner), '\0');
+    for (int64_t o = 0; o < outer; ++o)
+      std::memcpy(bytes.data() + o * inner, x.data->data() + (o * n + i) * inner, inner);
+    output(g, op, static_cast<int>(i)).data = make_buffer(std::move(bytes));
+  }
+  return ok_status();
+}
+
+WrittenOptions write_unpack(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  auto o = tflite::CreateUnpackOptions(fbb, op.attrs.num, op.attrs.axis);
+  return {tflite::BuiltinOptions::UnpackOptions, o.Union()};
+}
+
+// op_version.cc: int8/uint8 -> 2, bool -> 3, int16 -> 4.
+int version_unpack(const Graph& g, const Op& op) {
+  switch (input(g, op, 0).dtype) {
+    case DType::kInt8: case DType::kUInt8: return 2;
+    case DType::kBool: return 3;
+    case DType::kInt16: return 4;
+    default: return 1;
+  }
+}
+
+TFLC_REGISTER_OP(unpack, {.code = OpCode::UNPACK,
+                          .infer = infer_unpack,
+                          .eval = eval_unpack,
+                          .write_options = write_unpack,
+                          .version = version_unpack,
+                          .runtime_versions = {"1.11.0", "1.14.0", "2.2.0", "2.3.0"}});
+
+}  // namespace
+}  // namespace tflc

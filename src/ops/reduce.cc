@@ -1,0 +1,273 @@
+// Reductions over constant axes: MEAN, SUM, REDUCE_MAX, REDUCE_MIN,
+// REDUCE_PROD (input, int32 axes; keep_dims) and ARG_MAX / ARG_MIN (input,
+// scalar axis; int32 or int64 output).
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+#include "ops/kernels.h"
+
+namespace tflc {
+namespace {
+
+// Marks the reduced dimensions; TFLite accepts negative and repeated axes.
+Expected<std::vector<bool>> reduced_dims(const std::vector<int64_t>& axes, int rank) {
+  std::vector<bool> reduced(rank, false);
+  for (int64_t a : axes) {
+    if (rank == 0 && (a == 0 || a == -1)) continue;  // reducing a scalar is the identity
+    ASSIGN_OR_RETURN(int d, normalize_axis(a, rank));
+    reduced[d] = true;
+  }
+  return reduced;
+}
+
+Status infer_reduce(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 2, 2));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& axis = input(g, op, 1);
+  if (x.unknown_rank) return unsupported("not supported yet: reducing a tensor of unknown rank");
+  if (axis.dtype != DType::kInt32 && axis.dtype != DType::kInt64)
+    return invalid_input("reduction axes must be int32, got " + dtype_name(axis.dtype));
+  const int rank = x.rank();
+  Shape out;
+  if (axis.is_const()) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> axes, const_ints(g, op.inputs[1]));
+    ASSIGN_OR_RETURN(std::vector<bool> reduced, reduced_dims(axes, rank));
+    for (int d = 0; d < rank; ++d) {
+      if (!reduced[d]) out.push_back(x.shape[d]);
+      else if (op.attrs.keep_dims) out.push_back(1);
+    }
+  } else if (op.attrs.keep_dims) {
+    out.assign(rank, -1);
+  } else if (!axis.unknown_rank && axis.rank() <= 1 && num_elements(axis.shape) >= 0) {
+    // Which dimensions go is unknown; assume distinct axes for the rank.
+    out.assign(std::max<int64_t>(0, rank - num_elements(axis.shape)), -1);
+  } else {
+    Tensor& o = output(g, op, 0);
+    o.dtype = x.dtype;
+    o.shape.clear();
+    o.unknown_rank = true;
+    return ok_status();
+  }
+  set_output(g, op, 0, x.dtype, std::move(out));
+  return ok_status();
+}
+
+// Calls f(in_index, out_index) for every input element in row-major order.
+template <typename F>
+void for_each_reduced(const Shape& in, const std::vector<bool>& reduced, F&& f) {
+  const int rank = static_cast<int>(in.size());
+  // Strides of the output as indexed by input dimensions (0 on reduced ones).
+  std::vector<int64_t> ostride(rank, 0);
+  int64_t s = 1;
+  for (int d = rank - 1; d >= 0; --d)
+    if (!reduced[d]) {
+      ostride[d] = s;
+      s *= in[d];
+    }
+  const int64_t n = num_elements(in);
+  std::vector<int64_t> idx(rank, 0);
+  int64_t o = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    f(i, o);
+    for (int d = rank - 1; d >= 0; --d) {
+      ++idx[d];
+      o += ostride[d];
+      if (idx[d] < in[d]) break;
+      o -= ostride[d] * idx[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+enum class Reducer { kMean, kSum, kMax, kMin, kProd };
+
+template <Reducer R>
+Status eval_reduce(Graph& g, Op& op) {
+  const Tensor& xt = input(g, op, 0);
+  Tensor& ot = output(g, op, 0);
+  if (xt.dtype != DType::kFloat32 && xt.dtype != DType::kInt32 && xt.dtype != DType::kInt64)
+    return unsupported("not supported yet: evaluating " + op_name(op.code) + " on " + dtype_name(xt.dtype));
+  ASSIGN_OR_RETURN(std::vector<int64_t> axes, const_ints(g, op.inputs[1]));
+  ASSIGN_OR_RETURN(std::vector<bool> reduced, reduced_dims(axes, xt.rank()));
+  const int64_t out_n = num_elements(ot.shape);
+  const int64_t in_n = xt.num_elements();
+  const int64_t count = out_n > 0 ? in_n / out_n : 0;
+  return dispatch_numeric(xt.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    // Integer means accumulate wider and truncate, like TFLite and TF.
+    using Acc = std::conditional_t<std::is_floating_point_v<T>, T, int64_t>;
+    const T* x = xt.as<T>();
+    Acc init{};
+    if constexpr (R == Reducer::kMax) init = static_cast<Acc>(std::numeric_limits<T>::lowest());
+    if constexpr (R == Reducer::kMin) init = static_cast<Acc>(std::numeric_limits<T>::max());
+    if constexpr (R == Reducer::kProd) init = 1;
+    std::vector<Acc> acc(static_cast<size_t>(out_n), init);
+    for_each_reduced(xt.shape, reduced, [&](int64_t i, int64_t o) {
+      Acc v = static_cast<Acc>(x[i]);
+      if constexpr (R == Reducer::kMax) acc[o] = std::max(acc[o], v);
+      else if constexpr (R == Reducer::kMin) acc[o] = std::min(acc[o], v);
+      else if constexpr (R == Reducer::kProd) acc[o] = acc[o] * v;
+      else acc[o] = acc[o] + v;
+    });
+    std::vector<T> r(static_cast<size_t>(out_n));
+    for (int64_t o = 0; o < out_n; ++o) {
+      if constexpr (R == Reducer::kMean) r[o] = static_cast<T>(count > 0 ? acc[o] / static_cast<Acc>(count) : acc[o]);
+      else r[o] = static_cast<T>(acc[o]);
+    }
+    ot.data = make_buffer(to_bytes(r));
+  });
+}
+
+WrittenOptions write_reducer(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  auto o = tflite::CreateReducerOptions(fbb, op.attrs.keep_dims);
+  return {tflite::BuiltinOptions::ReducerOptions, o.Union()};
+}
+
+// op_version.cc: MEAN, REDUCE_MAX, REDUCE_MIN: int16 -> 3, int8 -> 2.
+int version_mean_max_min(const Graph& g, const Op& op) {
+  DType x = input(g, op, 0).dtype;
+  if (x == DType::kInt16) return 3;
+  if (x == DType::kInt8) return 2;
+  return 1;
+}
+
+// op_version.cc: SUM: int8 -> 2.
+int version_sum(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kInt8 ? 2 : 1; }
+
+// op_version.cc: REDUCE_PROD: int8 or int16 -> 2.
+int version_prod(const Graph& g, const Op& op) {
+  DType x = input(g, op, 0).dtype;
+  return x == DType::kInt8 || x == DType::kInt16 ? 2 : 1;
+}
+
+TFLC_REGISTER_OP(mean, {.code = OpCode::MEAN,
+                        .infer = infer_reduce,
+                        .eval = eval_reduce<Reducer::kMean>,
+                        .write_options = write_reducer,
+                        .version = version_mean_max_min,
+                        .runtime_versions = {"1.6.0", "1.14.0", "2.4.0"}});
+TFLC_REGISTER_OP(sum, {.code = OpCode::SUM,
+                       .infer = infer_reduce,
+                       .eval = eval_reduce<Reducer::kSum>,
+                       .write_options = write_reducer,
+                       .version = version_sum,
+                       .runtime_versions = {"1.10.0", "1.15.0"}});
+TFLC_REGISTER_OP(reduce_max, {.code = OpCode::REDUCE_MAX,
+                              .infer = infer_reduce,
+                              .eval = eval_reduce<Reducer::kMax>,
+                              .write_options = write_reducer,
+                              .version = version_mean_max_min,
+                              .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"}});
+TFLC_REGISTER_OP(reduce_min, {.code = OpCode::REDUCE_MIN,
+                              .infer = infer_reduce,
+                              .eval = eval_reduce<Reducer::kMin>,
+                              .write_options = write_reducer,
+                              .version = version_mean_max_min,
+                              .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"}});
+TFLC_REGISTER_OP(reduce_prod, {.code = OpCode::REDUCE_PROD,
+                               .infer = infer_reduce,
+                               .eval = eval_reduce<Reducer::kProd>,
+                               .write_options = write_reducer,
+                               .version = version_prod,
+                               .runtime_versions = {"1.11.0", "2.6.0"}});
+
+// ------------------------------------------------------- ARG_MAX / ARG_MIN
+
+Status infer_arg(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 2, 2));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& axis = input(g, op, 1);
+  if (x.unknown_rank) return unsupported("not supported yet: " + op_name(op.code) + " on a tensor of unknown rank");
+  if (x.rank() < 1) return invalid_input(op_name(op.code) + " needs an input of rank >= 1");
+  DType out = op.attrs.out_type;
+  if (out != DType::kInt32 && out != DType::kInt64)
+    return invalid_input(op_name(op.code) + " output type must be int32 or int64, got " + dtype_name(out));
+  if (axis.dtype != DType::kInt32 && axis.dtype != DType::kInt64)
+    return invalid_input("axis must be int32 or int64, got " + dtype_name(axis.dtype));
+  Shape shape;
+  if (axis.is_const()) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> a, const_ints(g, op.inputs[1]));
+    if (a.size() != 1) return invalid_input("axis must have one element");
+    ASSIGN_OR_RETURN(int d, normalize_axis(a[0], x.rank()));
+    shape = x.shape;
+    shape.erase(shape.begin() + d);
+  } else {
+    shape.assign(x.rank() - 1, -1);
+  }
+  set_output(g, op, 0, out, std::move(shape));
+  return ok_status();
+}
+
+template <bool kMax>
+Status eval_arg(Graph& g, Op& op) {
+  const Tensor& xt = input(g, op, 0);
+  Tensor& ot = output(g, op, 0);
+  ASSIGN_OR_RETURN(std::vector<int64_t> a, const_ints(g, op.inputs[1]));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(a.at(0), xt.rank()));
+  int64_t outer = 1, inner = 1, len = xt.shape[axis];
+  for (int d = 0; d < axis; ++d) outer *= xt.shape[d];
+  for (int d = axis + 1; d < xt.rank(); ++d) inner *= xt.shape[d];
+  if (len == 0) return invalid_input(op_name(op.code) + " over an empty axis");
+  std::vector<int64_t> idx(static_cast<size_t>(outer * inner));
+  RETURN_IF_ERROR(dispatch_numeric(xt.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* x = xt.as<T>();
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i) {
+        const T* p = x + o * len * inner + i;
+        T best = p[0];
+        int64_t best_i = 0;
+        // Strict comparison keeps the first extreme, as TFLite does.
+        for (int64_t k = 1; k < len; ++k) {
+          T v = p[k * inner];
+          if (kMax ? v > best : v < best) {
+            best = v;
+            best_i = k;
+          }
+        }
+        idx[o * inner + i] = best_i;
+      }
+  }));
+  if (ot.dtype == DType::kInt32) {
+    std::vector<int32_t> r(idx.begin(), idx.end());
+    ot.data = make_buffer(to_bytes(r));
+  } else {
+    ot.data = make_buffer(to_bytes(idx));
+  }
+  return ok_status();
+}
+
+WrittenOptions write_arg_max(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  auto o = tflite::CreateArgMaxOptions(fbb, static_cast<tflite::TensorType>(op.attrs.out_type));
+  return {tflite::BuiltinOptions::ArgMaxOptions, o.Union()};
+}
+
+WrittenOptions write_arg_min(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  auto o = tflite::CreateArgMinOptions(fbb, static_cast<tflite::TensorType>(op.attrs.out_type));
+  return {tflite::BuiltinOptions::ArgMinOptions, o.Union()};
+}
+
+// op_version.cc: bool -> 3; int8 -> 2.
+int version_arg(const Graph& g, const Op& op) {
+  DType x = input(g, op, 0).dtype;
+  if (x == DType::kBool) return 3;
+  if (x == DType::kInt8) return 2;
+  return 1;
+}
+
+TFLC_REGISTER_OP(arg_max, {.code = OpCode::ARG_MAX,
+                           .infer = infer_arg,
+                           .eval = eval_arg<true>,
+                           .write_options = write_arg_max,
+                           .version = version_arg,
+                           .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"}});
+TFLC_REGISTER_OP(arg_min, {.code = OpCode::ARG_MIN,
+                           .infer = infer_arg,
+                           .eval = eval_arg<false>,
+                           .write_options = write_arg_min,
+                           .version = version_arg,
+                           .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"}});
+
+}  // namespace
+}  // namespace tflc
