@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Process wall time and peak RSS of `tflite_convert` on each corpus GraphDef
 # and on synthetic GraphDefs with 10 MB, 100 MB and 1 GB of weights.
-# Prints a Markdown table of medians over RUNS runs (default 5).
+# Prints a Markdown table of medians over RUNS runs (default 5): wall time by
+# hyperfine (no shell), peak RSS by /usr/bin/time, and `cp` of the same file.
 # usage: bench/run.sh [RUNS] [--no-1gb]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ RUNS=${1:-5}
 BIN=build/tflite_convert
 WORK=${BENCH_DIR:-/tmp/tflc-bench}
 mkdir -p "$WORK"
+command -v hyperfine >/dev/null || { echo "installing hyperfine"; apt-get install -y -qq hyperfine >/dev/null; }
 cmake --build build -j"$(nproc)" --target tflite_convert make_synthetic_graph >/dev/null
 
 sizes=(10 100 1024)
@@ -19,26 +21,28 @@ done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
+# hyperfine: median wall time of one command over RUNS runs, in ms.
+hf_median() {
+  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/hf.json" "$1" >/dev/null 2>&1 || return 1
+  python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$WORK/hf.json"
+}
+
 # measure NAME FILE EXTRA_FLAGS...: median wall ms and peak RSS MB over RUNS runs.
 measure() {
   local name="$1" file="$2"; shift 2
-  local ts=() rs=()
+  local cmd="$BIN --enable_v1_converter --graph_def_file=$file --output_file=$WORK/out.tflite $*"
+  $cmd >/dev/null 2>"$WORK/err.txt" || { echo "| $name | failed: $(head -1 "$WORK/err.txt") |"; return; }
+  local wall; wall=$(hf_median "$cmd")
+  local rs=()
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN" --enable_v1_converter --graph_def_file="$file" \
-      --output_file="$WORK/out.tflite" "$@" >/dev/null 2>"$WORK/err.txt" || { echo "| $name | failed: $(head -1 "$WORK/err.txt") |"; return; }
-    read -r secs kb <"$WORK/time.txt"
-    ts+=("$(awk -v s="$secs" 'BEGIN{print s*1000}')"); rs+=("$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')")
+    /usr/bin/time -f "%M" -o "$WORK/time.txt" $cmd >/dev/null 2>&1
+    rs+=("$(awk '{printf "%.1f", $1/1024}' "$WORK/time.txt")")
   done
   local in_mb; in_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN{printf "%.2f", b/1048576}')
-  local cp_ms=""
-  if [ "${CP_COMPARE:-0}" = 1 ]; then
-    local cs=()
-    for _ in $(seq "$RUNS"); do
-      sync; /usr/bin/time -f "%e" -o "$WORK/time.txt" cp "$file" "$WORK/copy.bin"; cs+=("$(awk '{print $1*1000}' "$WORK/time.txt")")
-    done
-    cp_ms=$(printf '%s\n' "${cs[@]}" | median); rm -f "$WORK/copy.bin"
-  fi
-  echo "| $name | $in_mb | $(printf '%s\n' "${ts[@]}" | median) | $(printf '%s\n' "${rs[@]}" | median) | ${cp_ms:--} |"
+  local cp_ms="-"
+  [ "${CP_COMPARE:-0}" = 1 ] && cp_ms=$(hf_median "cp $file $WORK/copy.bin")
+  rm -f "$WORK/copy.bin"
+  echo "| $name | $in_mb | $wall | $(printf '%s\n' "${rs[@]}" | median) | $cp_ms |"
 }
 
 echo "| model | input MB | wall ms (median of $RUNS) | peak RSS MB | cp ms |"
@@ -47,7 +51,13 @@ C=../shared/corpus
 if [ -d "$C" ]; then
   for pb in $(find "$C" -name '*.pb' -path '*dl4j_tf_graphs*' | sort) "$C/litert_tflite_testdata/multi_add.pb" \
             "$C/tfrust_addition_graphdef/model.pb" $(find "$C" -name frozen.pb | sort); do
-    [ -f "$pb" ] && measure "${pb#$C/}" "$pb"
+    [ -f "$pb" ] || continue
+    case "$pb" in
+      *simple_while*|*simpleif_0*) continue ;;  # TF1 control flow: rejected by design
+      *tf2onnx_lstm*|*tf2onnx_gru*) measure "${pb#$C/}" "$pb" --input_arrays=X,keep_prob --input_shapes=1,784: --output_arrays=output ;;
+      *tf2onnx_regression*) measure "${pb#$C/}" "$pb" --input_arrays=X --input_shapes= --output_arrays=pred ;;
+      *) measure "${pb#$C/}" "$pb" ;;
+    esac
   done
 fi
 measure "examples/mnist_cnn.pb" examples/mnist_cnn.pb --input_arrays=input --output_arrays=probs
