@@ -200,13 +200,13 @@ Expected<ConstTensorData> TensorBundle::read(const std::string& key) const {
                                     ? tensorflow::DataType_Name(static_cast<tensorflow::DataType>(info.tf_dtype))
                                     : "data type " + std::to_string(info.tf_dtype);
   if (info.sliced)
-    return unsupported("not supported yet: variable '" + key + "' is partitioned into " +
-                       std::to_string(entry.slices_size()) + " slices in checkpoint '" + index_path_ +
-                       "'; re-save it unpartitioned");
+    return unsupported("not supported yet: variable '" + key + "' is partitioned (" +
+                       std::to_string(entry.slices_size()) + " slice entries) in checkpoint '" + index_path_ +
+                       "'; re-save the model without variable partitioning");
   if (info.dtype == DType::kInvalid || info.dtype == DType::kResource || info.dtype == DType::kVariant ||
       (info.dtype != DType::kString && dtype_size(info.dtype) == 0))
     return unsupported("not supported yet: variable '" + key + "' of type " + type_name + " in checkpoint '" +
-                       index_path_ + "'");
+                       index_path_ + "' (numeric, bool and string variables are read)");
 
   if (entry.shard_id() < 0 || entry.shard_id() >= num_shards())
     return invalid_input("checkpoint index '" + index_path_ + "' is corrupt: variable '" + key + "' is in shard " +
