@@ -417,6 +417,7 @@ class Importer {
   // Channels-first 2D ops whose NHWC lowering can be reused between transposes.
   static bool is_nchw(const tensorflow::NodeDef& n) {
     static const std::set<std::string> ops = {"Conv2D", "DepthwiseConv2dNative", "MaxPool", "AvgPool", "BiasAdd",
+                                              "SpaceToDepth", "DepthToSpace",
                                               "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"};
     auto it = n.attr().find("data_format");
     return ops.count(n.op()) && it != n.attr().end() && it->second.s() == "NCHW";

@@ -76,6 +76,9 @@ Expected<std::vector<TensorId>> lower_strided_slice(TfNodeContext& ctx) {
   const Tensor& xt = ctx.in_tensor(0);
   ASSIGN_OR_RETURN(Masks m, read_masks(ctx));
   bool const_spec = ctx.in_tensor(1).is_const() && ctx.in_tensor(2).is_const() && ctx.in_tensor(3).is_const();
+  // LiteRT's kernel handles up to 5 dims; constant inputs fold regardless.
+  if (!xt.unknown_rank && xt.rank() > 5 && !(xt.is_const() && const_spec))
+    return unsupported("not supported yet: StridedSlice of a rank-" + std::to_string(xt.rank()) + " tensor");
   if (xt.unknown_rank || !const_spec) return one(emit_sparse(ctx, m));
 
   ASSIGN_OR_RETURN(std::vector<int64_t> begin, const_ints(ctx.graph(), ctx.in(1)));
@@ -86,7 +89,6 @@ Expected<std::vector<TensorId>> lower_strided_slice(TfNodeContext& ctx) {
   if (!planned.ok()) return planned.status().with_context("StridedSlice node '" + ctx.name() + "'");
   const StridedSlicePlan& plan = *planned;
   int r = xt.rank();
-  if (r > 5 && !xt.is_const()) return unsupported("not supported yet: StridedSlice of a rank-6+ tensor");
 
   // New axes: RESHAPE the sliced result; that needs at most one unknown dim.
   Shape final_shape = plan.output_shape();
