@@ -1,6 +1,7 @@
 #include "api/converter.h"
 
 #include "frontends/graphdef/import.h"
+#include "frontends/saved_model/saved_model.h"
 #include "passes/passes.h"
 #include "support/file.h"
 #include "tflite/writer.h"
@@ -13,9 +14,21 @@ Expected<Model> convert_to_model(const ConvertOptions& o) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty();
   if (sources != 1)
     return usage_error("exactly one of --graph_def_file, --saved_model_dir or --keras_model_file is required");
-  if (!o.saved_model_dir.empty())
-    return unsupported("not supported yet: --saved_model_dir (SavedModel input); convert a frozen GraphDef with "
-                       "--enable_v1_converter --graph_def_file");
+  if (!o.saved_model_dir.empty()) {
+    if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
+      return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file; "
+                         "a SavedModel's signature names its inputs and outputs");
+    SavedModelOptions so;
+    so.dir = o.saved_model_dir;
+    so.tags = o.saved_model_tags;
+    if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
+    so.fold_budget = o.fold_budget;
+    ASSIGN_OR_RETURN(Model model, import_saved_model(so));
+    PipelineOptions popt;
+    popt.fold_budget = o.fold_budget;
+    RETURN_IF_ERROR(run_pipeline(model, popt));
+    return model;
+  }
   if (!o.keras_model_file.empty())
     return unsupported("not supported yet: --keras_model_file (Keras input); convert a frozen GraphDef with "
                        "--enable_v1_converter --graph_def_file");

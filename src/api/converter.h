@@ -15,7 +15,9 @@ struct ConvertOptions {
   std::string keras_model_file;
   std::vector<std::string> input_arrays;
   std::vector<std::string> output_arrays;
-  std::optional<std::string> input_shapes;  // TF's "1,28,28,1:1,10" form; "" is one scalar
+  std::optional<std::string> input_shapes;
+  std::vector<std::string> saved_model_tags = {"serve"};
+  std::vector<std::string> signature_keys;  // empty: serving_default  // TF's "1,28,28,1:1,10" form; "" is one scalar
   int64_t fold_budget = 1 << 20;
 };
 

@@ -26,11 +26,18 @@ int run(int argc, char** argv) {
   app.option_defaults()->always_capture_default(false);
   std::string output_file, graph_def_file, saved_model_dir, keras_model_file;
   std::string input_arrays, output_arrays, input_shapes;
+  std::string tag_set = "serve", signature_key, signature_keys;
   bool enable_v1 = false;
   app.add_option("--output_file", output_file, "Full filepath of the output file.")->required();
   app.add_option("--graph_def_file", graph_def_file,
                  "Full filepath of file containing frozen TensorFlow GraphDef (.pb or .pbtxt). Needs --enable_v1_converter.");
   app.add_option("--saved_model_dir", saved_model_dir, "Full path of the directory containing the SavedModel.");
+  app.add_option("--saved_model_tag_set", tag_set,
+                 "Comma-separated set of tags identifying the MetaGraphDef to load (default: serve).");
+  app.add_option("--saved_model_signature_key", signature_key,
+                 "Key identifying the SignatureDef to convert (default: serving_default); a comma list converts several.");
+  app.add_option("--signature_keys", signature_keys,
+                 "Comma-separated SignatureDef keys to convert, each into its own TFLite signature.");
   app.add_option("--keras_model_file", keras_model_file, "Full filepath of HDF5 file containing tf.Keras model.");
   app.add_flag("--enable_v1_converter", enable_v1, "Enables the TensorFlow V1 converter (for --graph_def_file).");
   app.add_option("--input_arrays", input_arrays, "Names of the input arrays, comma-separated.");
@@ -61,6 +68,9 @@ int run(int argc, char** argv) {
   opt.input_arrays = split_commas(input_arrays);
   opt.output_arrays = split_commas(output_arrays);
   if (app.count("--input_shapes")) opt.input_shapes = input_shapes;
+  opt.saved_model_tags = split_commas(tag_set);
+  opt.signature_keys = split_commas(signature_key);
+  for (const auto& k : split_commas(signature_keys)) opt.signature_keys.push_back(k);
   tflc::Status st = tflc::convert_to_file(opt, output_file);
   if (!st.ok()) {
     const std::string& m = st.message();

@@ -79,7 +79,9 @@ echo "keep me" >"$T/existing.tflite"
 check "failure keeps existing output" 1 "" "$BIN" "${V1[@]}" --graph_def_file="$T/unsupported.pbtxt" --output_file="$T/existing.tflite"
 grep -q "keep me" "$T/existing.tflite" && { echo "PASS existing file untouched"; pass=$((pass+1)); } || { echo "FAIL existing file untouched"; fail=$((fail+1)); }
 
-check "saved_model not yet" 1 "not supported yet" "$BIN" --saved_model_dir="$T" --output_file="$T/o10.tflite"
+check "folder without a SavedModel" 1 "holds no saved_model.pb" "$BIN" --saved_model_dir="$T" --output_file="$T/o10.tflite"
+no_output "no SavedModel leaves no output" "$T/o10.tflite"
+check "keras not yet" 1 "not supported yet" "$BIN" --keras_model_file="$T/add.pbtxt" --output_file="$T/o11.tflite"
 check "help" 0 "" "$BIN" --help
 
 echo "$pass passed, $fail failed"

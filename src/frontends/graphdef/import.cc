@@ -302,7 +302,7 @@ class Importer {
         t.unknown_rank = false;
       }
       if (t.unknown_rank)
-        return invalid_input("input '" + n.name() + "' has an unknown rank; give its shape with --input_shapes");
+        return invalid_input("input '" + n.name() + "' has an unknown rank; " + opt_.unknown_rank_hint);
       TensorId id = g_.add_tensor(std::move(t));
       g_.inputs.push_back(id);
       sig_.inputs.push_back({n.name(), id});

@@ -18,6 +18,8 @@ struct GraphDefImportOptions {
   std::vector<std::string> output_arrays;  // empty: the sink nodes
   std::vector<std::vector<int64_t>> input_shapes;  // parallel to the inputs
   int64_t fold_budget = 1 << 20;
+  // What to tell the user when an input has an unknown rank.
+  std::string unknown_rank_hint = "give its shape with --input_shapes";
 };
 
 Expected<tensorflow::GraphDef> read_graphdef(const std::string& path);

@@ -1,0 +1,199 @@
+#include "frontends/saved_model/flatten.h"
+
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace tflc {
+namespace {
+
+constexpr int kMaxCallDepth = 64;
+
+bool is_call_op(const std::string& op) { return op == "StatefulPartitionedCall" || op == "PartitionedCall"; }
+
+bool is_variable_op(const std::string& op) {
+  return op == "VarHandleOp" || op == "VariableV2" || op == "Variable";
+}
+
+// Ops whose outputs come in several named args: the flat index of
+// "node:arg:i" is the offset of `arg` plus i. Ops absent here have one output
+// arg (possibly a list), so the flat index is i.
+const std::map<std::string, std::vector<std::string>>& multi_arg_outputs() {
+  static const std::map<std::string, std::vector<std::string>> m = {
+      {"FusedBatchNorm", {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"}},
+      {"FusedBatchNormV2", {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"}},
+      {"FusedBatchNormV3",
+       {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2", "reserve_space_3"}},
+      {"TopKV2", {"values", "indices"}},
+      {"TopK", {"values", "indices"}},
+      {"Unique", {"y", "idx"}},
+      {"UniqueV2", {"y", "idx"}},
+      {"Switch", {"output_false", "output_true"}},
+      {"Merge", {"output", "value_index"}},
+      {"BroadcastGradientArgs", {"r0", "r1"}},
+  };
+  return m;
+}
+
+std::vector<std::string> split(const std::string& s, char c) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t end = s.find(c, start);
+    out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+class Flattener {
+ public:
+  Flattener(const tensorflow::GraphDef& g, const VariableResolver& resolve) : g_(g), resolve_(resolve) {
+    for (const auto& f : g.library().function()) functions_[f.signature().name()] = &f;
+  }
+
+  Expected<tensorflow::GraphDef> run(const std::vector<std::string>& outputs) {
+    std::unordered_map<std::string, const tensorflow::NodeDef*> by_name;
+    for (const auto& n : g_.node()) by_name[n.name()] = &n;
+    // Reachable main-graph nodes, through data edges only.
+    std::vector<std::string> stack;
+    for (const auto& o : outputs) stack.push_back(o.substr(0, o.find(':')));
+    std::set<std::string> seen;
+    while (!stack.empty()) {
+      std::string name = stack.back();
+      stack.pop_back();
+      if (!seen.insert(name).second) continue;
+      auto it = by_name.find(name);
+      if (it == by_name.end()) return invalid_input("the graph has no node '" + name + "'");
+      for (const auto& in : it->second->input())
+        if (!in.empty() && in[0] != '^') stack.push_back(in.substr(0, in.find(':')));
+    }
+    for (const auto& n : g_.node()) {
+      if (!seen.count(n.name())) continue;
+      std::vector<std::string> inputs;
+      for (const auto& in : n.input())
+        if (!in.empty() && in[0] != '^') inputs.push_back(in);
+      RETURN_IF_ERROR(emit(n, n.name(), inputs, 0));
+    }
+    *out_.mutable_versions() = g_.versions();
+    return std::move(out_);
+  }
+
+ private:
+  const tensorflow::FunctionDef* function_of(const tensorflow::NodeDef& n) const {
+    std::string f;
+    if (is_call_op(n.op())) {
+      auto it = n.attr().find("f");
+      if (it == n.attr().end()) return nullptr;
+      f = it->second.func().name();
+    } else {
+      f = n.op();
+    }
+    auto it = functions_.find(f);
+    return it == functions_.end() ? nullptr : it->second;
+  }
+
+  // Emits `n` under `name` reading `inputs` (already flat tensor names).
+  Status emit(const tensorflow::NodeDef& n, const std::string& name, const std::vector<std::string>& inputs,
+              int depth) {
+    if (is_call_op(n.op()) || functions_.count(n.op())) {
+      const tensorflow::FunctionDef* f = function_of(n);
+      if (!f) return invalid_input("node '" + name + "' calls a function that is not in the graph's library");
+      return inline_call(*f, name, inputs, depth);
+    }
+    tensorflow::NodeDef* copy = out_.add_node();
+    if (is_variable_op(n.op())) {
+      auto value = resolve_(n);
+      if (!value.ok()) return value.status();
+      copy->set_name(name);
+      copy->set_op("Const");
+      (*copy->mutable_attr())["dtype"].set_type(value->dtype());
+      *(*copy->mutable_attr())["value"].mutable_tensor() = std::move(value).value();
+      return ok_status();
+    }
+    *copy = n;
+    copy->set_name(name);
+    copy->clear_input();
+    for (const auto& in : inputs) copy->add_input(in);
+    copy->clear_device();
+    if (n.op() == "ReadVariableOp") copy->set_op("Identity");  // reads the frozen value
+    for (const auto& [key, value] : n.attr())
+      if (!value.placeholder().empty())
+        return unsupported("not supported yet: node '" + name + "' has attribute '" + key +
+                           "' bound to a function parameter");
+    return ok_status();
+  }
+
+  Status inline_call(const tensorflow::FunctionDef& f, const std::string& call, const std::vector<std::string>& inputs,
+                     int depth) {
+    if (depth >= kMaxCallDepth)
+      return invalid_input("function calls nest deeper than " + std::to_string(kMaxCallDepth) + " at '" + call + "'");
+    const auto& sig = f.signature();
+    if (sig.input_arg_size() != static_cast<int>(inputs.size()))
+      return invalid_input("call '" + call + "' passes " + std::to_string(inputs.size()) + " inputs to function '" +
+                           sig.name() + "', which takes " + std::to_string(sig.input_arg_size()));
+    std::map<std::string, std::string> args;
+    for (int i = 0; i < sig.input_arg_size(); ++i) args[sig.input_arg(i).name()] = inputs[i];
+    std::map<std::string, const tensorflow::NodeDef*> body;
+    for (const auto& nd : f.node_def()) body[nd.name()] = &nd;
+    std::string prefix = call + "/";
+
+    // "arg" | "node:out_arg:i" inside the body -> a flat tensor name.
+    auto resolve = [&](const std::string& ref) -> Expected<std::string> {
+      std::vector<std::string> parts = split(ref, ':');
+      if (parts.size() == 1) {
+        auto it = args.find(ref);
+        if (it == args.end()) return invalid_input("function '" + sig.name() + "' reads unknown '" + ref + "'");
+        return it->second;
+      }
+      auto node = body.find(parts[0]);
+      if (node == body.end()) return invalid_input("function '" + sig.name() + "' reads unknown node '" + parts[0] + "'");
+      int index = parts.size() > 2 ? std::atoi(parts[2].c_str()) : 0;
+      auto multi = multi_arg_outputs().find(node->second->op());
+      if (multi != multi_arg_outputs().end()) {
+        const auto& names = multi->second;
+        auto pos = std::find(names.begin(), names.end(), parts[1]);
+        if (pos == names.end())
+          return invalid_input("function '" + sig.name() + "' reads unknown output '" + ref + "'");
+        index += static_cast<int>(pos - names.begin());
+      }
+      return prefix + parts[0] + (index == 0 ? std::string() : ":" + std::to_string(index));
+    };
+
+    for (const auto& nd : f.node_def()) {
+      std::vector<std::string> ins;
+      for (const auto& in : nd.input()) {
+        if (in.empty() || in[0] == '^') continue;  // control edges are dropped
+        ASSIGN_OR_RETURN(std::string r, resolve(in));
+        ins.push_back(std::move(r));
+      }
+      RETURN_IF_ERROR(emit(nd, prefix + nd.name(), ins, depth + 1));
+    }
+    // The call's outputs: an IdentityN named like the call, over the rets.
+    tensorflow::NodeDef* outs = out_.add_node();
+    outs->set_name(call);
+    outs->set_op("IdentityN");
+    for (const auto& arg : sig.output_arg()) {
+      auto it = f.ret().find(arg.name());
+      if (it == f.ret().end()) return invalid_input("function '" + sig.name() + "' does not return '" + arg.name() + "'");
+      ASSIGN_OR_RETURN(std::string r, resolve(it->second));
+      outs->add_input(r);
+    }
+    return ok_status();
+  }
+
+  const tensorflow::GraphDef& g_;
+  const VariableResolver& resolve_;
+  std::unordered_map<std::string, const tensorflow::FunctionDef*> functions_;
+  tensorflow::GraphDef out_;
+};
+
+}  // namespace
+
+Expected<tensorflow::GraphDef> flatten_graph(const tensorflow::GraphDef& graph, const std::vector<std::string>& outputs,
+                                             const VariableResolver& resolve_variable) {
+  return Flattener(graph, resolve_variable).run(outputs);
+}
+
+}  // namespace tflc

@@ -1,0 +1,24 @@
+// SavedModel (TF1 and TF2) -> IR model: one subgraph and one TFLite
+// SignatureDef per selected signature. Each signature is flattened into a
+// frozen GraphDef (calls inlined, variables read from the checkpoint) and
+// lowered by the GraphDef frontend.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "support/status.h"
+
+namespace tflc {
+
+struct SavedModelOptions {
+  std::string dir;
+  std::vector<std::string> tags = {"serve"};
+  std::vector<std::string> signature_keys = {"serving_default"};
+  int64_t fold_budget = 1 << 20;
+};
+
+Expected<Model> import_saved_model(const SavedModelOptions& options);
+
+}  // namespace tflc
