@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 namespace tflc {
 
@@ -79,17 +80,31 @@ void copy_view(const char* src, char* dst, int elem, const Shape& shape, const s
     std::vector<int64_t> idx(outer.size(), 0);
     int64_t src_off = 0, dst_off = 0;
     const int64_t kTile = 32;
-    while (true) {
-      for (int64_t u0 = 0; u0 < dims[unit]; u0 += kTile) {
-        int64_t u1 = std::min(dims[unit], u0 + kTile);
+    // Tiles of `unit` rows [ub, ue): independent, so a large transpose
+    // (a big filter folded at import) splits across two threads.
+    auto tiles = [&](int64_t ub, int64_t ue, int64_t so, int64_t dof) {
+      for (int64_t u0 = ub; u0 < ue; u0 += kTile) {
+        int64_t u1 = std::min(ue, u0 + kTile);
         for (int64_t i0 = 0; i0 < inner; i0 += kTile) {
           int64_t i1 = std::min(inner, i0 + kTile);
           for (int64_t u = u0; u < u1; ++u) {
-            const char* s = src + (src_off + u * st[unit] + i0 * inner_stride) * elem;
-            char* d = dst + (dst_off + u * out_strides[unit] + i0) * elem;
+            const char* s = src + (so + u * st[unit] + i0 * inner_stride) * elem;
+            char* d = dst + (dof + u * out_strides[unit] + i0) * elem;
             strided_row_any(s, d, elem, i1 - i0, inner_stride);
           }
         }
+      }
+    };
+    const int64_t kParallelBytes = int64_t{2} << 20;
+    bool parallel = dims[unit] * inner * elem >= kParallelBytes && std::thread::hardware_concurrency() > 1;
+    while (true) {
+      if (parallel) {
+        int64_t mid = dims[unit] / 2 / kTile * kTile;
+        std::thread helper(tiles, mid, dims[unit], src_off, dst_off);
+        tiles(0, mid, src_off, dst_off);
+        helper.join();
+      } else {
+        tiles(0, dims[unit], src_off, dst_off);
       }
       int k = static_cast<int>(outer.size()) - 1;
       for (; k >= 0; --k) {
