@@ -64,3 +64,21 @@ measure "examples/mnist_cnn.pb" examples/mnist_cnn.pb --input_arrays=input --out
 for mb in "${sizes[@]}"; do
   CP_COMPARE=1 measure "synthetic ${mb} MB" "$WORK/synthetic_${mb}mb.pb"
 done
+
+# SavedModels: the largest in the corpus and a generated one with 200 MB of variables.
+measure_sm() {
+  local name="$1" dir="$2"
+  local cmd="$BIN --saved_model_dir=$dir --output_file=$WORK/out.tflite"
+  $cmd >/dev/null 2>"$WORK/err.txt" || { echo "| $name | failed: $(head -1 "$WORK/err.txt") |"; return; }
+  local wall; wall=$(hf_median "$cmd")
+  local rs=()
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%M" -o "$WORK/time.txt" $cmd >/dev/null 2>&1
+    rs+=("$(awk '{printf "%.1f", $1/1024}' "$WORK/time.txt")")
+  done
+  local in_mb; in_mb=$(du -sm "$dir" | cut -f1)
+  echo "| $name (SavedModel) | $in_mb | $wall | $(printf '%s\n' "${rs[@]}" | median) | - |"
+}
+[ -d "$C" ] && measure_sm "tfrust_keras_single_input_saved_model" "$C/tfrust_keras_single_input_saved_model"
+[ -d "$WORK/saved_model_200mb" ] || build/bench/make_synthetic_graph --saved_model 200 "$WORK/saved_model_200mb" >/dev/null
+measure_sm "synthetic 200 MB variables" "$WORK/saved_model_200mb"

@@ -39,7 +39,7 @@ MappedFile::~MappedFile() {
   if (data_) munmap(const_cast<char*>(data_), size_);
 }
 
-void MappedFile::release_pages() {
+void MappedFile::release_pages() const {
   if (data_) madvise(const_cast<char*>(data_), size_, MADV_DONTNEED);
 }
 

@@ -17,7 +17,7 @@ class MappedFile {
   std::string_view bytes() const { return {data_, size_}; }
   const std::string& path() const { return path_; }
   // Tells the kernel the pages may be dropped (they stay readable).
-  void release_pages();
+  void release_pages() const;
 
  private:
   MappedFile() = default;

@@ -243,6 +243,7 @@ Expected<ConstTensorData> TensorBundle::read(const std::string& key) const {
                           " of " + type_name + " needs " + std::to_string(n * esize));
     if (crc32c_value(bytes) != stored_crc) return checksum_mismatch();
     out.data = make_buffer(std::string(bytes));
+    shard.release_pages();  // the copy is ours: keep only one in memory
     return out;
   }
 
