@@ -16,20 +16,15 @@ Status fold_batch_norm(Graph& g) {
   UseDef ud(g);
   for (auto& op_ptr : g.ops) {
     Op& mul = *op_ptr;
-    if (mul.dead || mul.code != OpCode::MUL || mul.attrs.activation != Activation::kNone) continue;
-    TensorId x = mul.inputs[0], c = mul.inputs[1];
-    if (!g.t(c).is_const()) std::swap(x, c);
-    Op* conv = ud.producer_of(g, x);
-    if (!conv || conv->dead || ud.uses[x] != 1 || ud.is_graph_output[x]) continue;
-    auto layout = filter_layout(*conv);
-    if (!layout || conv->attrs.activation != Activation::kNone) continue;
-    const Tensor& out = g.t(x);
-    if (out.dtype != DType::kFloat32 || out.unknown_rank || out.shape.empty() || out.shape.back() < 0) continue;
-    if (g.t(mul.outputs[0]).shape != out.shape) continue;
-    int64_t n = out.shape.back();
-    auto scale = per_channel_values(g.t(c), n);
+    if (mul.code != OpCode::MUL) continue;
+    auto m = match_channel_op(g, ud, mul);
+    if (!m) continue;
+    Op* conv = m->producer;
+    const FilterLayout* layout = &m->layout;
+    int64_t n = m->channels;
+    const std::vector<float>* scale = &m->values;
     const Tensor& w = g.t(conv->inputs[layout->filter_input]);
-    if (!scale || !w.is_const() || w.dtype != DType::kFloat32 || !w.has_static_shape()) continue;
+    if (!w.is_const() || w.dtype != DType::kFloat32 || !w.has_static_shape()) continue;
     if (layout->channel_axis >= w.rank() || w.shape[layout->channel_axis] != n) continue;
 
     bool has_bias = static_cast<int>(conv->inputs.size()) > layout->bias_input && conv->inputs[layout->bias_input] >= 0;

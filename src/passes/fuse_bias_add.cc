@@ -15,19 +15,13 @@ Status fuse_bias_add(Graph& g) {
   UseDef ud(g);
   for (auto& op_ptr : g.ops) {
     Op& add = *op_ptr;
-    if (add.dead || (add.code != OpCode::ADD && add.code != OpCode::SUB)) continue;
-    TensorId x = add.inputs[0], c = add.inputs[1];
-    if (!g.t(c).is_const() && add.code == OpCode::ADD) std::swap(x, c);
-    Op* conv = ud.producer_of(g, x);
-    if (!conv || conv->dead || ud.uses[x] != 1 || ud.is_graph_output[x]) continue;
-    auto layout = filter_layout(*conv);
-    if (!layout || conv->attrs.activation != Activation::kNone) continue;
-    const Tensor& out = g.t(x);
-    if (out.dtype != DType::kFloat32 || out.unknown_rank || out.shape.empty() || out.shape.back() < 0) continue;
-    if (g.t(add.outputs[0]).shape != out.shape) continue;
-    int64_t n = out.shape.back();
-    auto delta = per_channel_values(g.t(c), n);
-    if (!delta) continue;
+    if (add.code != OpCode::ADD && add.code != OpCode::SUB) continue;
+    auto m = match_channel_op(g, ud, add);
+    if (!m) continue;
+    Op* conv = m->producer;
+    const FilterLayout* layout = &m->layout;
+    int64_t n = m->channels;
+    const std::vector<float>* delta = &m->values;
     std::vector<float> bias(static_cast<size_t>(n), 0.0f);
     bool has_bias = static_cast<int>(conv->inputs.size()) > layout->bias_input && conv->inputs[layout->bias_input] >= 0;
     if (has_bias) {

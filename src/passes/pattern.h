@@ -36,4 +36,15 @@ void absorb_consumer(Op& producer, Op& consumer);
 // shape [], [1], [n] or [1,..,1,n]. Returns the per-channel values.
 std::optional<std::vector<float>> per_channel_values(const Tensor& t, int64_t n);
 
+// For y = op(x, c), c a per-channel (or scalar) float constant: the producer
+// of x that can absorb op into its filter or bias — a filter op with no fused
+// activation whose float32 result feeds only op, with y shaped like x.
+struct ChannelOpMatch {
+  Op* producer;
+  FilterLayout layout;
+  int64_t channels;
+  std::vector<float> values;  // c per output channel
+};
+std::optional<ChannelOpMatch> match_channel_op(Graph& g, const UseDef& ud, const Op& op);
+
 }  // namespace tflc
