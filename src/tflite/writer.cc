@@ -146,7 +146,7 @@ class Writer {
       for (TensorId o : op->outputs) use(o);
     }
     for (TensorId o : g.outputs) use(o);
-    tensor_index_ = index;
+    tensor_index_.push_back(index);
 
     std::vector<flatbuffers::Offset<tflite::Tensor>> tensors;
     for (TensorId id : order) {
@@ -214,7 +214,7 @@ class Writer {
     auto maps = [&](const std::vector<std::pair<std::string, TensorId>>& v) {
       std::vector<flatbuffers::Offset<tflite::TensorMap>> out;
       for (const auto& [name, id] : v)
-        out.push_back(tflite::CreateTensorMap(fbb, fbb.CreateString(name), tensor_index_.at(id)));
+        out.push_back(tflite::CreateTensorMap(fbb, fbb.CreateString(name), tensor_index_.at(s.subgraph).at(id)));
       return fbb.CreateVector(out);
     };
     auto ins = maps(s.inputs);
@@ -275,7 +275,7 @@ class Writer {
     Buffer data;
   };
   std::vector<Scattered> scattered_;
-  std::vector<int> tensor_index_;
+  std::vector<std::vector<int>> tensor_index_;  // per subgraph: IR tensor -> written index
   std::map<OpCodeKey, int> code_index_;
   std::vector<OpCodeKey> code_order_;
 };

@@ -111,6 +111,7 @@ class Importer {
       release_consumed_constants(i, ops_before);
     }
     if (!unsupported_.empty()) return unsupported_ops_status(unsupported_);
+    RETURN_IF_ERROR(rank_error_);
     RETURN_IF_ERROR(set_outputs());
     Model m;
     m.source_format = "graphdef";
@@ -301,9 +302,12 @@ class Importer {
         t.shape = want;
         t.unknown_rank = false;
       }
-      if (t.unknown_rank)
-        return invalid_input("input '" + n.name() + "' has an unknown rank; " + opt_.unknown_rank_hint);
+      // Reported after lowering, so that unsupported ops are named first.
+      bool unranked = t.unknown_rank;
+      if (unranked && rank_error_.ok())
+        rank_error_ = invalid_input("input '" + n.name() + "' has an unknown rank; " + opt_.unknown_rank_hint);
       TensorId id = g_.add_tensor(std::move(t));
+      if (unranked) poisoned_.insert(id);
       g_.inputs.push_back(id);
       sig_.inputs.push_back({n.name(), id});
       values_[{n.name(), 0}] = is_double ? cast_to(id, DType::kFloat32, n.name() + "/to_float32") : id;
@@ -482,15 +486,37 @@ class Importer {
         g_.t(out).name = name + "/float32";
         out = cast_to(out, DType::kFloat64, name);
       }
-      // Output tensors carry the requested names (an Identity's name, say),
-      // unless the tensor is an input or already named for another output.
+      // An output that is an input, or already another output, gets its own
+      // tensor: LiteRT misbehaves when one tensor plays both parts.
       bool is_input = std::find(g_.inputs.begin(), g_.inputs.end(), out) != g_.inputs.end();
       bool taken = std::find(g_.outputs.begin(), g_.outputs.end(), out) != g_.outputs.end();
-      if (!is_input && !taken) g_.t(out).name = output_keys_[k];
+      if (is_input || taken) {
+        ASSIGN_OR_RETURN(out, copy_of(out, output_keys_[k]));
+      }
+      // Output tensors carry the requested names (an Identity's name, say).
+      g_.t(out).name = output_keys_[k];
       g_.outputs.push_back(out);
       sig_.outputs.push_back({output_keys_[k], out});
     }
     return ok_status();
+  }
+
+  // y = RESHAPE(x, shape of x): the cheapest copy TFLite has.
+  Expected<TensorId> copy_of(TensorId x, const std::string& name) {
+    tensorflow::NodeDef node;
+    node.set_name(name);
+    TfNodeContext ctx(g_, node, {x}, opt_.fold_budget);
+    const Tensor& t = g_.t(x);
+    TensorId shape;
+    if (t.has_static_shape()) {
+      std::vector<int32_t> dims(t.shape.begin(), t.shape.end());
+      shape = ctx.const_i32(dims, "shape");
+    } else {
+      Attrs a;
+      a.out_type = DType::kInt32;
+      ASSIGN_OR_RETURN(shape, ctx.emit1(OpCode::SHAPE, {x}, a));
+    }
+    return ctx.emit1(OpCode::RESHAPE, {x, shape});
   }
 
   // A node whose value type is float64 (computed in float32 here).
@@ -537,6 +563,7 @@ class Importer {
   std::vector<bool> reachable_;
   std::map<std::pair<std::string, int>, TensorId> values_;
   std::set<TensorId> poisoned_;
+  Status rank_error_;
   std::map<std::pair<std::string, int>, int> consumers_;
   std::map<TensorId, int> pending_;
   std::set<TensorId> ir_used_;

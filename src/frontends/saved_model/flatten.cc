@@ -1,5 +1,7 @@
 #include "frontends/saved_model/flatten.h"
 
+#include "frontends/graphdef/unsupported_ops.h"
+
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -10,6 +12,20 @@ namespace {
 constexpr int kMaxCallDepth = 64;
 
 bool is_call_op(const std::string& op) { return op == "StatefulPartitionedCall" || op == "PartitionedCall"; }
+
+// Ops that change state (variables, tables). A signature that runs one is
+// not a pure function; freezing would silently drop its effect.
+bool mutates_state(const std::string& op) {
+  static const std::set<std::string> exact = {
+      "Assign", "AssignAdd", "AssignSub", "AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp",
+      "ScatterUpdate", "ScatterAdd", "ScatterSub", "ScatterMul", "ScatterDiv", "ScatterNdUpdate", "ScatterNdAdd",
+      "InitializeTable", "InitializeTableV2", "InitializeTableFromTextFile", "InitializeTableFromTextFileV2",
+      "LookupTableInsert", "LookupTableInsertV2", "LookupTableImport", "LookupTableImportV2", "LookupTableRemoveV2",
+      "QueueEnqueue", "QueueEnqueueV2", "StackPushV2", "TensorArrayWriteV3"};
+  auto starts = [&](const char* p) { return op.rfind(p, 0) == 0; };
+  return exact.count(op) || starts("Apply") || starts("ResourceApply") || starts("SparseApply") ||
+         starts("ResourceSparseApply") || starts("ResourceScatter");
+}
 
 bool is_variable_op(const std::string& op) {
   return op == "VarHandleOp" || op == "VariableV2" || op == "Variable";
@@ -66,8 +82,13 @@ class Flattener {
       if (!seen.insert(name).second) continue;
       auto it = by_name.find(name);
       if (it == by_name.end()) return invalid_input("the graph has no node '" + name + "'");
-      for (const auto& in : it->second->input())
-        if (!in.empty() && in[0] != '^') stack.push_back(in.substr(0, in.find(':')));
+      // Control edges are followed too: they reach the stateful ops a
+      // signature runs for their effect (checked below, then dropped).
+      for (const auto& in : it->second->input()) {
+        if (in.empty()) continue;
+        std::string ref = in[0] == '^' ? in.substr(1) : in;
+        stack.push_back(ref.substr(0, ref.find(':')));
+      }
     }
     for (const auto& n : g_.node()) {
       if (!seen.count(n.name())) continue;
@@ -76,6 +97,7 @@ class Flattener {
         if (!in.empty() && in[0] != '^') inputs.push_back(in);
       RETURN_IF_ERROR(emit(n, n.name(), inputs, 0));
     }
+    if (!stateful_.empty()) return unsupported_ops_status(stateful_);
     *out_.mutable_versions() = g_.versions();
     return std::move(out_);
   }
@@ -102,6 +124,10 @@ class Flattener {
       if (!f) return invalid_input("node '" + name + "' calls a function that is not in the graph's library");
       return inline_call(*f, name, inputs, depth);
     }
+    if (mutates_state(n.op()))
+      stateful_.push_back({n.op(), name, {},
+                           "changes a variable or table; a TFLite model cannot keep that state, so convert "
+                           "a signature that only reads it"});
     tensorflow::NodeDef* copy = out_.add_node();
     if (is_variable_op(n.op())) {
       auto value = resolve_(n);
@@ -187,6 +213,7 @@ class Flattener {
   const VariableResolver& resolve_;
   std::unordered_map<std::string, const tensorflow::FunctionDef*> functions_;
   tensorflow::GraphDef out_;
+  std::vector<UnsupportedOp> stateful_;
 };
 
 }  // namespace
