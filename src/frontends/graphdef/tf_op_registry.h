@@ -9,21 +9,20 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ops/ir_builder.h"
 #include "ops/op_util.h"
 #include "support/status.h"
 #include "tensorflow/core/framework/node_def.pb.h"
 
 namespace tflc {
 
-// Constant folding budget used while lowering (bytes per folded result).
-constexpr int64_t kDefaultFoldBudget = 1 << 20;
-
-class TfNodeContext {
+// A TF node being lowered: its attributes and inputs, plus IrBuilder's emit
+// helpers scoped to the node's name.
+class TfNodeContext : public IrBuilder {
  public:
   TfNodeContext(Graph& g, const tensorflow::NodeDef& node, std::vector<TensorId> inputs, int64_t fold_budget)
-      : g_(g), node_(node), inputs_(std::move(inputs)), fold_budget_(fold_budget) {}
+      : IrBuilder(g, node.name(), fold_budget), node_(node), inputs_(std::move(inputs)) {}
 
-  Graph& graph() { return g_; }
   const tensorflow::NodeDef& node() const { return node_; }
   const std::string& name() const { return node_.name(); }
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
@@ -44,26 +43,12 @@ class TfNodeContext {
   // "NHWC" only; other layouts get a "not supported yet" error.
   Status expect_nhwc(const char* key = "data_format") const;
 
-  // Emits one op; runs shape inference and folds it when its inputs are
-  // constant. Outputs are named "<node>/<OP>"; the importer renames the
-  // tensors a lowering returns to the node's own output names.
-  Expected<std::vector<TensorId>> emit(OpCode code, std::vector<TensorId> inputs, Attrs attrs = {},
-                                       int num_outputs = 1);
-  Expected<TensorId> emit1(OpCode code, std::vector<TensorId> inputs, Attrs attrs = {});
-  TensorId constant(DType dtype, Shape shape, std::string bytes, const std::string& suffix);
-  TensorId const_i32(const std::vector<int32_t>& v, const std::string& suffix);  // rank-1
-  TensorId const_i32_scalar(int32_t v, const std::string& suffix);
-  TensorId const_f32_scalar(float v, const std::string& suffix);
-
   // Name for output `i` of this node: "node" for 0, "node:i" otherwise.
   std::string output_name(int i) const;
 
  private:
-  Graph& g_;
   const tensorflow::NodeDef& node_;
   std::vector<TensorId> inputs_;
-  int64_t fold_budget_;
-  int emitted_ = 0;
 };
 
 using TfLowerFn = Expected<std::vector<TensorId>> (*)(TfNodeContext& ctx);

@@ -1,0 +1,444 @@
+#include "frontends/keras/keras_file.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <stdexcept>
+
+#include "frontends/keras/keras_archive.h"
+
+namespace tflc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Weights above this are far past what a .tflite flatbuffer can hold anyway.
+constexpr uint64_t kMaxWeightBytes = uint64_t{8} << 30;
+constexpr uint64_t kMaxJsonBytes = uint64_t{64} << 20;
+// Real configs nest a handful of levels; deeper means a hostile file, and
+// recursive walks over it later could overflow the stack.
+constexpr int kMaxJsonDepth = 512;
+
+constexpr char kHdf5Magic[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+
+const char* const kSaveHint = "save the whole model with model.save()";
+
+struct JsonTooDeep : std::runtime_error {
+  JsonTooDeep() : std::runtime_error("nested deeper than 512 levels") {}
+};
+
+Expected<nlohmann::json> parse_json(const std::string& text, const std::string& what) {
+  try {
+    return nlohmann::json::parse(text, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kMaxJsonDepth) throw JsonTooDeep();
+      return true;
+    });
+  } catch (const std::exception& e) {
+    return invalid_input(what + " is not valid JSON (" + e.what() + "); the file is damaged: " + kSaveHint);
+  }
+}
+
+Status check_model_config(const nlohmann::json& config, const std::string& what) {
+  auto cls = config.is_object() ? config.find("class_name") : config.end();
+  if (!config.is_object() || cls == config.end() || !cls->is_string()) {
+    return invalid_input(what + " is not a Keras model config (no \"class_name\"); " + kSaveHint);
+  }
+  return ok_status();
+}
+
+H5ReadBudget weight_budget() {
+  H5ReadBudget budget;
+  budget.remaining = kMaxWeightBytes;
+  std::optional<uint64_t> free_bytes = available_memory_bytes();
+  if (free_bytes) budget.remaining = std::min(budget.remaining, *free_bytes);
+  budget.what_to_do = "free some memory or use a bigger machine";
+  return budget;
+}
+
+// ---------------------------------------------------------------- HDF5 ----
+
+Expected<std::vector<KerasArray>> read_h5_layer(int64_t weights_group, const std::string& layer, H5ReadBudget& budget) {
+  Expected<H5Handle> group = h5_open_group(weights_group, layer);
+  if (!group.ok()) return group.status();
+  Expected<std::optional<std::vector<std::string>>> names = h5_string_list_attr(group->get(), "weight_names");
+  if (!names.ok()) return names.status();
+  if (!names->has_value()) return invalid_input("its group has no weight_names attribute");
+  std::vector<KerasArray> arrays;
+  for (const std::string& name : **names) {
+    Expected<KerasArray> array = h5_read_array(group->get(), name, name, budget);
+    if (!array.ok()) return array.status();
+    arrays.push_back(std::move(array).value());
+  }
+  return arrays;
+}
+
+Expected<KerasModelFile> read_h5(const std::string& path) {
+  Expected<H5File> file = H5File::open(path);
+  if (!file.ok()) return file.status();
+  const int64_t root = file->id();
+
+  const bool has_model_weights = h5_has_child(root, "model_weights");
+  const bool root_has_layers = h5_has_attr(root, "layer_names") || h5_has_attr(root, "layer_names0");
+
+  Expected<std::optional<std::string>> config_text = h5_string_attr(root, "model_config");
+  if (!config_text.ok()) return config_text.status().with_context("'" + path + "': model_config");
+  if (!config_text->has_value()) {
+    if (root_has_layers || has_model_weights) {
+      return invalid_input("'" + path + "' holds only weights (no model_config); " + kSaveHint +
+                           " or pass its architecture");
+    }
+    return invalid_input("'" + path + "' is an HDF5 file but not a Keras model (no model_config attribute); " +
+                         kSaveHint);
+  }
+
+  KerasModelFile out;
+  out.format = "h5";
+  {
+    Expected<nlohmann::json> config = parse_json(**config_text, "'" + path + "': model_config");
+    if (!config.ok()) return config.status();
+    out.config = std::move(config).value();
+  }
+  RETURN_IF_ERROR(check_model_config(out.config, "'" + path + "': model_config"));
+
+  H5Handle model_weights;
+  if (has_model_weights) {
+    Expected<H5Handle> g = h5_open_group(root, "model_weights");
+    if (!g.ok()) return g.status().with_context("'" + path + "'");
+    model_weights = std::move(g).value();
+  } else if (!root_has_layers) {
+    return invalid_input("'" + path + "' has a model_config but no weights (no model_weights group); " + kSaveHint);
+  }
+  // Keras 1 kept the weights at the root when there was no model_weights group.
+  const int64_t weights_group = has_model_weights ? model_weights.get() : root;
+
+  // Versions: root attributes, else the copies on the weights group.
+  for (int64_t where : {root, weights_group}) {
+    for (auto [attr, field] : {std::pair<const char*, std::string*>{"keras_version", &out.keras_version},
+                               std::pair<const char*, std::string*>{"backend", &out.backend}}) {
+      if (!field->empty()) continue;
+      Expected<std::optional<std::string>> v = h5_string_attr(where, attr);
+      if (v.ok() && v->has_value()) *field = **v;
+    }
+  }
+
+  Expected<std::optional<std::vector<std::string>>> layer_names = h5_string_list_attr(weights_group, "layer_names");
+  if (!layer_names.ok()) return layer_names.status().with_context("'" + path + "': layer_names");
+  if (!layer_names->has_value()) {
+    return invalid_input("'" + path + "': the weights group has no layer_names attribute; the file is damaged or "
+                         "not written by Keras: " + kSaveHint);
+  }
+  H5ReadBudget budget = weight_budget();
+  for (const std::string& layer : **layer_names) {
+    if (out.weights.count(layer)) return invalid_input("'" + path + "': layer '" + layer + "' is listed twice");
+    Expected<std::vector<KerasArray>> arrays = read_h5_layer(weights_group, layer, budget);
+    if (!arrays.ok()) return arrays.status().with_context("'" + path + "': weights of layer '" + layer + "'");
+    out.weights.emplace(layer, std::move(arrays).value());
+  }
+  return out;
+}
+
+// ------------------------------------------------------------ Keras 3 ----
+
+// The list of layer configs of a model config, if it has one.
+const nlohmann::json* layer_configs(const nlohmann::json& model) {
+  if (!model.is_object()) return nullptr;
+  auto cfg = model.find("config");
+  if (cfg == model.end()) return nullptr;
+  if (cfg->is_array()) return &*cfg;  // Keras 1/2 Sequential
+  if (!cfg->is_object()) return nullptr;
+  auto layers = cfg->find("layers");
+  return layers != cfg->end() && layers->is_array() ? &*layers : nullptr;
+}
+
+std::string config_layer_name(const nlohmann::json& layer) {
+  auto cfg = layer.find("config");
+  if (cfg != layer.end() && cfg->is_object()) {
+    auto n = cfg->find("name");
+    if (n != cfg->end() && n->is_string()) return n->get<std::string>();
+  }
+  auto n = layer.find("name");
+  return n != layer.end() && n->is_string() ? n->get<std::string>() : std::string();
+}
+
+// Keras visits public attributes in name order, then private ("_x") ones.
+bool keras_attr_less(const std::string& a, const std::string& b) {
+  auto key = [](const std::string& s) { return s.rfind('_', 0) == 0 ? "~" + s : s; };
+  return key(a) < key(b);
+}
+
+// Variables are stored as "0", "1", ..., "10": numeric order, not name order.
+bool var_index_less(const std::string& a, const std::string& b) {
+  auto num = [](const std::string& s) -> std::optional<uint64_t> {
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+    return v;
+  };
+  auto na = num(a), nb = num(b);
+  if (na && nb) return *na < *nb;
+  if (na || nb) return na.has_value();
+  return a < b;
+}
+
+bool is_layer_container(const std::string& name) {
+  // "_layer_checkpoint_dependencies" is what tf.keras 2.13-2.15 wrote.
+  return name == "layers" || name == "_layer_checkpoint_dependencies";
+}
+
+class V3WeightsWalker {
+ public:
+  V3WeightsWalker(std::map<std::string, std::vector<KerasArray>>& out, H5ReadBudget& budget)
+      : out_(out), budget_(budget) {}
+
+  // One group per layer below `container`; `configs` (may be null) is the
+  // matching list of layer configs, used to name layers whose vars group
+  // carries no "name" tag (Keras 3 before ~3.5).
+  Status walk_layers(int64_t container, const nlohmann::json* configs, const std::string& prefix) {
+    std::map<std::string, const nlohmann::json*> by_key, by_name;
+    if (configs != nullptr) {
+      std::map<std::string, int> used;
+      for (const nlohmann::json& layer : *configs) {
+        auto cls = layer.is_object() ? layer.find("class_name") : layer.end();
+        if (!layer.is_object() || cls == layer.end() || !cls->is_string()) continue;
+        // Keras names container entries by class, counting repeats:
+        // dense, dense_1, dense_2 ... (see saving_lib._save_container_state).
+        std::string key = keras_snake_case(cls->get<std::string>());
+        auto [it, fresh] = used.emplace(key, 0);
+        if (!fresh) key += "_" + std::to_string(++it->second);
+        by_key.emplace(key, &layer);
+        std::string name = config_layer_name(layer);
+        if (!name.empty()) by_name.emplace(name, &layer);
+      }
+    }
+
+    Expected<std::vector<H5Child>> children = h5_list_children(container);
+    if (!children.ok()) return children.status();
+    for (const H5Child& child : *children) {
+      if (child.kind != H5ChildKind::kGroup) continue;
+      Expected<H5Handle> group = h5_open_group(container, child.name);
+      if (!group.ok()) return group.status();
+
+      std::string name;
+      const nlohmann::json* config = nullptr;
+      if (h5_has_child(group->get(), "vars")) {
+        Expected<H5Handle> vars = h5_open_group(group->get(), "vars");
+        if (!vars.ok()) return vars.status();
+        Expected<std::optional<std::string>> tag = h5_string_attr(vars->get(), "name");
+        if (tag.ok() && tag->has_value() && !(*tag)->empty()) name = **tag;
+      }
+      if (!name.empty()) {
+        auto it = by_name.find(name);
+        if (it != by_name.end()) config = it->second;
+      }
+      if (config == nullptr) {
+        auto it = by_key.find(child.name);
+        if (it != by_key.end()) config = it->second;
+      }
+      if (name.empty() && config != nullptr) name = config_layer_name(*config);
+      if (name.empty()) name = child.name;
+
+      const std::string full = prefix.empty() ? name : prefix + "/" + name;
+      if (out_.count(full)) return invalid_input("two layers are both named '" + full + "'");
+      std::vector<KerasArray> arrays;
+      RETURN_IF_ERROR(collect(group->get(), "", /*layer_root=*/true, arrays).with_context("layer '" + full + "'"));
+      out_.emplace(full, std::move(arrays));
+
+      // A nested model (or any layer holding a list of layers).
+      for (const char* nested : {"layers", "_layer_checkpoint_dependencies"}) {
+        if (!h5_has_child(group->get(), nested)) continue;
+        Expected<H5Handle> inner = h5_open_group(group->get(), nested);
+        if (!inner.ok()) return inner.status();
+        RETURN_IF_ERROR(walk_layers(inner->get(), config ? layer_configs(*config) : nullptr, full));
+      }
+    }
+    return ok_status();
+  }
+
+ private:
+  // The object's own vars first, then its sub-objects (LSTM cell, wrapped
+  // layer...) in Keras' save order; names are paths below the layer.
+  Status collect(int64_t group, const std::string& rel, bool layer_root, std::vector<KerasArray>& arrays) {
+    Expected<std::vector<H5Child>> children = h5_list_children(group);
+    if (!children.ok()) return children.status();
+    std::vector<std::string> subgroups;
+    for (const H5Child& child : *children) {
+      if (child.kind != H5ChildKind::kGroup || child.name == "vars") continue;
+      if (layer_root && is_layer_container(child.name)) continue;  // keyed layers of their own
+      subgroups.push_back(child.name);
+    }
+    if (h5_has_child(group, "vars")) {
+      Expected<H5Handle> vars = h5_open_group(group, "vars");
+      if (!vars.ok()) return vars.status();
+      Expected<std::vector<H5Child>> entries = h5_list_children(vars->get());
+      if (!entries.ok()) return entries.status();
+      std::vector<std::string> names;
+      for (const H5Child& e : *entries)
+        if (e.kind == H5ChildKind::kDataset) names.push_back(e.name);
+      std::sort(names.begin(), names.end(), var_index_less);
+      for (const std::string& n : names) {
+        Expected<KerasArray> array = h5_read_array(vars->get(), n, rel + "vars/" + n, budget_);
+        if (!array.ok()) return array.status();
+        arrays.push_back(std::move(array).value());
+      }
+    }
+    std::sort(subgroups.begin(), subgroups.end(), keras_attr_less);
+    for (const std::string& sub : subgroups) {
+      Expected<H5Handle> g = h5_open_group(group, sub);
+      if (!g.ok()) return g.status();
+      RETURN_IF_ERROR(collect(g->get(), rel + sub + "/", false, arrays));
+    }
+    return ok_status();
+  }
+
+  std::map<std::string, std::vector<KerasArray>>& out_;
+  H5ReadBudget& budget_;
+};
+
+Status read_v3_weights(const H5File& file, const nlohmann::json& config, KerasModelFile& out) {
+  const int64_t root = file.id();
+  H5ReadBudget budget = weight_budget();
+  V3WeightsWalker walker(out.weights, budget);
+  bool found = false;
+  for (const char* container : {"layers", "_layer_checkpoint_dependencies"}) {
+    if (!h5_has_child(root, container)) continue;
+    found = true;
+    Expected<H5Handle> g = h5_open_group(root, container);
+    if (!g.ok()) return g.status();
+    RETURN_IF_ERROR(walker.walk_layers(g->get(), layer_configs(config), ""));
+  }
+  if (!found) {
+    return unsupported("it has no 'layers' group; only Sequential and Functional models can be read, not "
+                       "subclassed ones");
+  }
+  return ok_status();
+}
+
+Status fill_v3_metadata(const std::string& metadata_json, const std::string& what, KerasModelFile& out) {
+  if (metadata_json.empty()) return ok_status();
+  Expected<nlohmann::json> meta = parse_json(metadata_json, what);
+  if (!meta.ok()) return meta.status();
+  if (!meta->is_object()) return ok_status();
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"keras_version", &out.keras_version},
+                            std::pair<const char*, std::string*>{"backend", &out.backend}}) {
+    auto it = meta->find(key);
+    if (it != meta->end() && it->is_string()) *field = it->get<std::string>();
+  }
+  return ok_status();
+}
+
+Status parse_v3_config(const std::string& text, const std::string& what, KerasModelFile& out) {
+  Expected<nlohmann::json> config = parse_json(text, what);
+  if (!config.ok()) return config.status();
+  out.config = std::move(config).value();
+  return check_model_config(out.config, what);
+}
+
+Expected<KerasModelFile> read_keras_zip(const std::string& path) {
+  Expected<KerasArchive> archive = read_keras_archive(path);
+  if (!archive.ok()) return archive.status();
+  KerasModelFile out;
+  out.format = "keras";
+  RETURN_IF_ERROR(parse_v3_config(archive->config_json, "'" + path + "': config.json", out));
+  RETURN_IF_ERROR(fill_v3_metadata(archive->metadata_json, "'" + path + "': metadata.json", out));
+  if (!archive->has_weights_h5) {
+    if (archive->has_weights_npz) {
+      return unsupported("'" + path + "' stores its weights as model.weights.npz; save it again with "
+                         "model.save(path) (the default .h5 weights format)");
+    }
+    return invalid_input("'" + path + "' has no model.weights.h5; the archive is incomplete: " + kSaveHint);
+  }
+  const std::string image_name = path + ":model.weights.h5";
+  Expected<H5File> file = H5File::open_image(archive->weights_h5, image_name);
+  if (!file.ok()) return file.status();
+  RETURN_IF_ERROR(read_v3_weights(*file, out.config, out).with_context("'" + image_name + "'"));
+  return out;
+}
+
+Expected<std::string> read_small_file(const fs::path& p, const std::string& what) {
+  std::error_code ec;
+  uint64_t size = fs::file_size(p, ec);
+  if (ec) return invalid_input("cannot read " + what + ": " + ec.message());
+  if (size > kMaxJsonBytes) return invalid_input(what + " is larger than 64 MB; this is not a Keras config");
+  std::ifstream in(p, std::ios::binary);
+  std::string text(static_cast<size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+    return invalid_input("cannot read " + what + ": " + std::strerror(errno));
+  return text;
+}
+
+// model.save(path, zipped=False): the same three files in a directory.
+Expected<KerasModelFile> read_keras_dir(const std::string& path) {
+  const fs::path dir(path);
+  KerasModelFile out;
+  out.format = "keras";
+  {
+    Expected<std::string> text = read_small_file(dir / "config.json", "'" + path + "/config.json'");
+    if (!text.ok()) return text.status();
+    RETURN_IF_ERROR(parse_v3_config(*text, "'" + path + "/config.json'", out));
+  }
+  if (fs::exists(dir / "metadata.json")) {
+    Expected<std::string> text = read_small_file(dir / "metadata.json", "'" + path + "/metadata.json'");
+    if (!text.ok()) return text.status();
+    RETURN_IF_ERROR(fill_v3_metadata(*text, "'" + path + "/metadata.json'", out));
+  }
+  const std::string weights = (dir / "model.weights.h5").string();
+  if (!fs::exists(weights)) {
+    return invalid_input("'" + path + "' has config.json but no model.weights.h5; the saved model is incomplete: " +
+                         kSaveHint);
+  }
+  Expected<H5File> file = H5File::open(weights);
+  if (!file.ok()) return file.status();
+  RETURN_IF_ERROR(read_v3_weights(*file, out.config, out).with_context("'" + weights + "'"));
+  return out;
+}
+
+}  // namespace
+
+std::string keras_snake_case(const std::string& class_name) {
+  // Same three steps as keras.src.utils.naming.to_snake_case.
+  static const std::regex non_word("[^A-Za-z0-9_]+");
+  static const std::regex word_start("(.)([A-Z][a-z]+)");
+  static const std::regex lower_upper("([a-z])([A-Z])");
+  std::string s = std::regex_replace(class_name, non_word, "");
+  s = std::regex_replace(s, word_start, "$1_$2");
+  s = std::regex_replace(s, lower_upper, "$1_$2");
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Expected<KerasModelFile> read_keras_model_file(const std::string& path) {
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
+    return invalid_input("cannot open Keras model file '" + path + "': no such file");
+  }
+  if (fs::is_directory(st)) {
+    if (fs::exists(fs::path(path) / "config.json")) return read_keras_dir(path);
+    return invalid_input("'" + path + "' is a directory, not a Keras model file; pass the .h5 or .keras file "
+                         "(a TensorFlow SavedModel directory goes to --saved_model_dir)");
+  }
+
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return invalid_input("cannot open Keras model file '" + path + "': " + std::strerror(errno));
+  char magic[8] = {};
+  in.read(magic, sizeof(magic));
+  const std::streamsize got = in.gcount();
+  in.close();
+  if (got == 0) return invalid_input("'" + path + "' is empty; " + kSaveHint);
+
+  if (got == 8 && std::memcmp(magic, kHdf5Magic, 8) == 0) return read_h5(path);
+  // A local file header, or the end record of an empty archive.
+  if (got >= 4 && magic[0] == 'P' && magic[1] == 'K' &&
+      ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6))) {
+    return read_keras_zip(path);
+  }
+  return invalid_input("'" + path + "' is neither an HDF5 (.h5) nor a zip (.keras) Keras model file; " + kSaveHint);
+}
+
+}  // namespace tflc
