@@ -1,6 +1,7 @@
 #include "api/converter.h"
 
 #include "frontends/graphdef/import.h"
+#include "frontends/keras/keras_model.h"
 #include "frontends/saved_model/saved_model.h"
 #include "passes/passes.h"
 #include "support/file.h"
@@ -29,9 +30,18 @@ Expected<Model> convert_to_model(const ConvertOptions& o) {
     RETURN_IF_ERROR(run_pipeline(model, popt));
     return model;
   }
-  if (!o.keras_model_file.empty())
-    return unsupported("not supported yet: --keras_model_file (Keras input); convert a frozen GraphDef with "
-                       "--enable_v1_converter --graph_def_file");
+  if (!o.keras_model_file.empty()) {
+    if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
+      return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file");
+    KerasImportOptions ko;
+    ko.path = o.keras_model_file;
+    ko.fold_budget = o.fold_budget;
+    ASSIGN_OR_RETURN(Model model, import_keras_model(ko));
+    PipelineOptions popt;
+    popt.fold_budget = o.fold_budget;
+    RETURN_IF_ERROR(run_pipeline(model, popt));
+    return model;
+  }
   GraphDefImportOptions gopt;
   gopt.input_arrays = o.input_arrays;
   gopt.output_arrays = o.output_arrays;

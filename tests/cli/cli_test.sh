@@ -81,7 +81,8 @@ grep -q "keep me" "$T/existing.tflite" && { echo "PASS existing file untouched";
 
 check "folder without a SavedModel" 1 "holds no saved_model.pb" "$BIN" --saved_model_dir="$T" --output_file="$T/o10.tflite"
 no_output "no SavedModel leaves no output" "$T/o10.tflite"
-check "keras not yet" 1 "not supported yet" "$BIN" --keras_model_file="$T/add.pbtxt" --output_file="$T/o11.tflite"
+check "not a Keras file" 1 "add.pbtxt" "$BIN" --keras_model_file="$T/add.pbtxt" --output_file="$T/o11.tflite"
+no_output "bad Keras file leaves no output" "$T/o11.tflite"
 check "help" 0 "" "$BIN" --help
 
 echo "$pass passed, $fail failed"

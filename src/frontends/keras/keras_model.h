@@ -1,0 +1,21 @@
+// Keras model (.h5 or .keras) -> IR model. The config's layer graph
+// (Sequential or Functional, Keras 1 to 3 forms) is walked in order and each
+// layer call is lowered through the layer table; unknown layers are all
+// listed at once.
+#pragma once
+
+#include <string>
+
+#include "ir/graph.h"
+#include "support/status.h"
+
+namespace tflc {
+
+struct KerasImportOptions {
+  std::string path;
+  int64_t fold_budget = 1 << 20;
+};
+
+Expected<Model> import_keras_model(const KerasImportOptions& options);
+
+}  // namespace tflc

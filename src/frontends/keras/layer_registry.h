@@ -1,0 +1,71 @@
+// Keras layer -> IR lowering table. Each layer class has one record (in one
+// layers/*.cc file) that lowers a layer call through KerasLayerContext.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "frontends/keras/h5_file.h"
+#include "ops/ir_builder.h"
+
+namespace tflc {
+
+class KerasLayerContext : public IrBuilder {
+ public:
+  KerasLayerContext(Graph& g, const std::string& name, const std::string& class_name, const nlohmann::json& config,
+                    const std::vector<KerasArray>& weights, std::vector<TensorId> inputs, int64_t fold_budget)
+      : IrBuilder(g, name, fold_budget),
+        class_name_(class_name),
+        config_(config),
+        weights_(weights),
+        inputs_(std::move(inputs)) {}
+
+  const std::string& class_name() const { return class_name_; }
+  const nlohmann::json& config() const { return config_; }
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  TensorId in(int i) const { return inputs_.at(i); }
+  const Tensor& in_tensor(int i) const { return g_.t(inputs_.at(i)); }
+  Status expect_inputs(int min, int max = -1) const;
+
+  // Config values; `def` when absent (or null).
+  Expected<int64_t> get_int(const char* key, std::optional<int64_t> def = std::nullopt) const;
+  Expected<double> get_float(const char* key, std::optional<double> def = std::nullopt) const;
+  Expected<bool> get_bool(const char* key, std::optional<bool> def = std::nullopt) const;
+  Expected<std::string> get_string(const char* key, std::optional<std::string> def = std::nullopt) const;
+  // An int or a list of ints of length n ("kernel_size": 3 or [3, 3]).
+  Expected<std::vector<int64_t>> get_ints(const char* key, size_t n, std::optional<std::vector<int64_t>> def = std::nullopt) const;
+  // Error unless data_format is channels_last (the TFLite layout).
+  Status expect_channels_last() const;
+
+  // The layer's i-th stored weight, as float32 values (any float dtype).
+  int num_weights() const { return static_cast<int>(weights_.size()); }
+  Expected<TensorId> weight(int i, const std::string& suffix);
+  Expected<std::vector<float>> weight_values(int i, std::vector<int64_t>* shape = nullptr) const;
+
+  // Applies a Keras activation by name ("linear", "relu", "softmax"...).
+  Expected<TensorId> activation(TensorId x, const std::string& name);
+
+ private:
+  std::string class_name_;
+  const nlohmann::json& config_;
+  const std::vector<KerasArray>& weights_;
+  std::vector<TensorId> inputs_;
+};
+
+using KerasLowerFn = Expected<std::vector<TensorId>> (*)(KerasLayerContext& ctx);
+
+struct KerasLayerRecord {
+  std::vector<std::string> classes;  // Keras class names sharing this lowering
+  KerasLowerFn lower;
+};
+
+bool register_keras_layer(KerasLayerRecord record);
+KerasLowerFn find_keras_layer(const std::string& class_name);
+std::vector<std::string> all_keras_layers();
+
+#define TFLC_REGISTER_KERAS_LAYER(ident, ...) \
+  static const bool ident##_keras_registered = ::tflc::register_keras_layer(__VA_ARGS__)
+
+}  // namespace tflc

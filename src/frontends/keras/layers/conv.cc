@@ -1,0 +1,170 @@
+// Convolution-family Keras layers (channels_last): Conv2D, DepthwiseConv2D,
+// pooling, ZeroPadding2D and BatchNormalization.
+#include <cmath>
+
+#include "frontends/keras/layer_registry.h"
+
+namespace tflc {
+namespace {
+
+using Outs = Expected<std::vector<TensorId>>;
+
+Expected<Padding> padding_of(KerasLayerContext& ctx) {
+  ASSIGN_OR_RETURN(std::string p, ctx.get_string("padding", std::string("valid")));
+  if (p == "same") return Padding::kSame;
+  if (p == "valid") return Padding::kValid;
+  return unsupported("not supported yet: padding '" + p + "'");
+}
+
+Expected<TensorId> bias_or_zeros(KerasLayerContext& ctx, int index, int64_t channels) {
+  ASSIGN_OR_RETURN(bool use_bias, ctx.get_bool("use_bias", true));
+  if (use_bias) return ctx.weight(index, "bias");
+  return ctx.constant(DType::kFloat32, {channels}, std::string(static_cast<size_t>(channels) * 4, '\0'), "bias");
+}
+
+// Conv2D: kernel [kh, kw, in, out] -> TFLite OHWI (the TRANSPOSE folds).
+Outs lower_conv2d(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  ASSIGN_OR_RETURN(int64_t groups, ctx.get_int("groups", 1));
+  if (groups != 1) return unsupported("not supported yet: Conv2D with groups=" + std::to_string(groups));
+  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
+  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
+  Attrs a;
+  ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
+  a.stride_h = static_cast<int>(strides[0]);
+  a.stride_w = static_cast<int>(strides[1]);
+  a.dilation_h = static_cast<int>(dilation[0]);
+  a.dilation_w = static_cast<int>(dilation[1]);
+  ASSIGN_OR_RETURN(TensorId kernel, ctx.weight(0, "kernel"));
+  ASSIGN_OR_RETURN(TensorId w, ctx.emit1(OpCode::TRANSPOSE, {kernel, ctx.const_i32({3, 0, 1, 2}, "perm")}));
+  int64_t out_ch = ctx.graph().t(w).shape[0];
+  ASSIGN_OR_RETURN(TensorId b, bias_or_zeros(ctx, 1, out_ch));
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONV_2D, {ctx.in(0), w, b}, a));
+  ASSIGN_OR_RETURN(std::string act, ctx.get_string("activation", std::string("linear")));
+  ASSIGN_OR_RETURN(y, ctx.activation(y, act));
+  return std::vector<TensorId>{y};
+}
+
+// DepthwiseConv2D: kernel [kh, kw, in, m] -> [1, kh, kw, in*m].
+Outs lower_depthwise(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
+  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
+  ASSIGN_OR_RETURN(int64_t mult, ctx.get_int("depth_multiplier", 1));
+  Attrs a;
+  ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
+  a.stride_h = static_cast<int>(strides[0]);
+  a.stride_w = static_cast<int>(strides[1]);
+  a.dilation_h = static_cast<int>(dilation[0]);
+  a.dilation_w = static_cast<int>(dilation[1]);
+  a.depth_multiplier = static_cast<int>(mult);
+  std::vector<int64_t> shape;
+  ASSIGN_OR_RETURN(std::vector<float> k, ctx.weight_values(0, &shape));
+  if (shape.size() != 4) return invalid_input("DepthwiseConv2D kernel must have rank 4");
+  int64_t out_ch = shape[2] * shape[3];
+  TensorId w = ctx.constant(DType::kFloat32, {1, shape[0], shape[1], out_ch}, to_bytes(k), "depthwise_kernel");
+  ASSIGN_OR_RETURN(TensorId b, bias_or_zeros(ctx, 1, out_ch));
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {ctx.in(0), w, b}, a));
+  ASSIGN_OR_RETURN(std::string act, ctx.get_string("activation", std::string("linear")));
+  ASSIGN_OR_RETURN(y, ctx.activation(y, act));
+  return std::vector<TensorId>{y};
+}
+
+Outs lower_pool2d(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  ASSIGN_OR_RETURN(std::vector<int64_t> size, ctx.get_ints("pool_size", 2, std::vector<int64_t>{2, 2}));
+  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, size));
+  Attrs a;
+  ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
+  a.filter_h = static_cast<int>(size[0]);
+  a.filter_w = static_cast<int>(size[1]);
+  a.stride_h = static_cast<int>(strides[0]);
+  a.stride_w = static_cast<int>(strides[1]);
+  OpCode c = ctx.class_name() == "MaxPooling2D" || ctx.class_name() == "MaxPool2D" ? OpCode::MAX_POOL_2D
+                                                                                   : OpCode::AVERAGE_POOL_2D;
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(c, {ctx.in(0)}, a));
+  return std::vector<TensorId>{y};
+}
+
+// GlobalAverage/MaxPooling2D: MEAN / REDUCE_MAX over the spatial axes.
+Outs lower_global_pool2d(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  Attrs a;
+  ASSIGN_OR_RETURN(a.keep_dims, ctx.get_bool("keepdims", false));
+  OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::REDUCE_MAX : OpCode::MEAN;
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(c, {ctx.in(0), ctx.const_i32({1, 2}, "axes")}, a));
+  return std::vector<TensorId>{y};
+}
+
+Outs lower_zero_padding2d(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  const auto& p = ctx.config().contains("padding") ? ctx.config()["padding"] : nlohmann::json(1);
+  std::vector<int32_t> pads = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (p.is_number_integer()) {
+    int32_t v = p.get<int32_t>();
+    pads = {0, 0, v, v, v, v, 0, 0};
+  } else if (p.is_array() && p.size() == 2 && p[0].is_number_integer()) {
+    int32_t h = p[0].get<int32_t>(), w = p[1].get<int32_t>();
+    pads = {0, 0, h, h, w, w, 0, 0};
+  } else if (p.is_array() && p.size() == 2 && p[0].is_array() && p[1].is_array()) {
+    pads = {0, 0, p[0][0].get<int32_t>(), p[0][1].get<int32_t>(), p[1][0].get<int32_t>(), p[1][1].get<int32_t>(), 0, 0};
+  } else {
+    return invalid_input("ZeroPadding2D layer '" + ctx.scope() + "' has a padding Keras does not write");
+  }
+  TensorId paddings = ctx.constant(DType::kInt32, {4, 2}, to_bytes(pads), "paddings");
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::PAD, {ctx.in(0), paddings}));
+  return std::vector<TensorId>{y};
+}
+
+// BatchNormalization (inference): y = x*m + b with m = gamma/sqrt(var+eps),
+// b = beta - mean*m, in double. The MUL folds into a preceding conv.
+Outs lower_batch_norm(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  const Tensor& x = ctx.in_tensor(0);
+  const auto& axis = ctx.config().contains("axis") ? ctx.config()["axis"] : nlohmann::json(-1);
+  int64_t ax = axis.is_array() && axis.size() == 1 ? axis[0].get<int64_t>() : (axis.is_number_integer() ? axis.get<int64_t>() : -2);
+  if (ax != -1 && ax != x.rank() - 1) return unsupported("not supported yet: BatchNormalization over a non-last axis");
+  ASSIGN_OR_RETURN(bool scale, ctx.get_bool("scale", true));
+  ASSIGN_OR_RETURN(bool center, ctx.get_bool("center", true));
+  ASSIGN_OR_RETURN(double eps, ctx.get_float("epsilon", 1e-3));
+  int i = 0;
+  std::vector<float> gamma, beta;
+  if (scale) {
+    ASSIGN_OR_RETURN(gamma, ctx.weight_values(i++));
+  }
+  if (center) {
+    ASSIGN_OR_RETURN(beta, ctx.weight_values(i++));
+  }
+  ASSIGN_OR_RETURN(std::vector<float> mean, ctx.weight_values(i++));
+  ASSIGN_OR_RETURN(std::vector<float> var, ctx.weight_values(i++));
+  size_t n = mean.size();
+  if (var.size() != n || (scale && gamma.size() != n) || (center && beta.size() != n))
+    return invalid_input("BatchNormalization layer '" + ctx.scope() + "' has weights of different lengths");
+  std::vector<float> m(n), b(n);
+  for (size_t k = 0; k < n; ++k) {
+    double mk = (scale ? gamma[k] : 1.0) / std::sqrt(static_cast<double>(var[k]) + eps);
+    m[k] = static_cast<float>(mk);
+    b[k] = static_cast<float>((center ? beta[k] : 0.0) - mean[k] * mk);
+  }
+  int64_t len = static_cast<int64_t>(n);
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::MUL, {ctx.in(0), ctx.constant(DType::kFloat32, {len}, to_bytes(m), "scale")}));
+  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::ADD, {y, ctx.constant(DType::kFloat32, {len}, to_bytes(b), "offset")}));
+  return std::vector<TensorId>{y};
+}
+
+TFLC_REGISTER_KERAS_LAYER(conv2d, {{"Conv2D", "Convolution2D"}, lower_conv2d});
+TFLC_REGISTER_KERAS_LAYER(depthwise, {{"DepthwiseConv2D"}, lower_depthwise});
+TFLC_REGISTER_KERAS_LAYER(pool2d, {{"MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D"}, lower_pool2d});
+TFLC_REGISTER_KERAS_LAYER(global_pool2d, {{"GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D",
+                                           "GlobalMaxPool2D"},
+                                          lower_global_pool2d});
+TFLC_REGISTER_KERAS_LAYER(zero_padding2d, {{"ZeroPadding2D"}, lower_zero_padding2d});
+TFLC_REGISTER_KERAS_LAYER(batch_norm, {{"BatchNormalization"}, lower_batch_norm});
+
+}  // namespace
+}  // namespace tflc
