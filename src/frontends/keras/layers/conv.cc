@@ -16,6 +16,19 @@ Expected<Padding> padding_of(KerasLayerContext& ctx) {
   return unsupported("not supported yet: padding '" + p + "'");
 }
 
+// padding, strides and dilation_rate of a 2D convolution layer.
+Expected<Attrs> conv_attrs(KerasLayerContext& ctx) {
+  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
+  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
+  Attrs a;
+  ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
+  a.stride_h = static_cast<int>(strides[0]);
+  a.stride_w = static_cast<int>(strides[1]);
+  a.dilation_h = static_cast<int>(dilation[0]);
+  a.dilation_w = static_cast<int>(dilation[1]);
+  return a;
+}
+
 Expected<TensorId> bias_or_zeros(KerasLayerContext& ctx, int index, int64_t channels) {
   ASSIGN_OR_RETURN(bool use_bias, ctx.get_bool("use_bias", true));
   if (use_bias) return ctx.weight(index, "bias");
@@ -28,14 +41,7 @@ Outs lower_conv2d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_channels_last());
   ASSIGN_OR_RETURN(int64_t groups, ctx.get_int("groups", 1));
   if (groups != 1) return unsupported("not supported yet: Conv2D with groups=" + std::to_string(groups));
-  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
-  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
-  Attrs a;
-  ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
-  a.stride_h = static_cast<int>(strides[0]);
-  a.stride_w = static_cast<int>(strides[1]);
-  a.dilation_h = static_cast<int>(dilation[0]);
-  a.dilation_w = static_cast<int>(dilation[1]);
+  ASSIGN_OR_RETURN(Attrs a, conv_attrs(ctx));
   ASSIGN_OR_RETURN(TensorId kernel, ctx.weight(0, "kernel"));
   ASSIGN_OR_RETURN(TensorId w, ctx.emit1(OpCode::TRANSPOSE, {kernel, ctx.const_i32({3, 0, 1, 2}, "perm")}));
   int64_t out_ch = ctx.graph().t(w).shape[0];
@@ -50,15 +56,8 @@ Outs lower_conv2d(KerasLayerContext& ctx) {
 Outs lower_depthwise(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   RETURN_IF_ERROR(ctx.expect_channels_last());
-  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
-  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
   ASSIGN_OR_RETURN(int64_t mult, ctx.get_int("depth_multiplier", 1));
-  Attrs a;
-  ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
-  a.stride_h = static_cast<int>(strides[0]);
-  a.stride_w = static_cast<int>(strides[1]);
-  a.dilation_h = static_cast<int>(dilation[0]);
-  a.dilation_w = static_cast<int>(dilation[1]);
+  ASSIGN_OR_RETURN(Attrs a, conv_attrs(ctx));
   a.depth_multiplier = static_cast<int>(mult);
   std::vector<int64_t> shape;
   ASSIGN_OR_RETURN(std::vector<float> k, ctx.weight_values(0, &shape));
