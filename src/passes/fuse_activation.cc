@@ -1,6 +1,7 @@
 // Activation fusion:  RELU(op(...)) -> op(...) with fused_activation_function
 // = RELU (likewise RELU6, RELU_N1_TO_1), for ops that carry one, when the
-// op's result has no other use and it has no activation yet. Float only:
+// op's result has no other use and it has no activation yet. (Not
+// CONCATENATION: its TFLite kernel requires no activation.) Float only:
 // quantized ranges are handled by the quantizer.
 #include "passes/passes.h"
 #include "passes/pattern.h"
@@ -12,7 +13,7 @@ bool has_fused_activation(OpCode c) {
   switch (c) {
     case OpCode::ADD: case OpCode::SUB: case OpCode::MUL: case OpCode::DIV:
     case OpCode::CONV_2D: case OpCode::DEPTHWISE_CONV_2D: case OpCode::FULLY_CONNECTED:
-    case OpCode::CONV_3D: case OpCode::CONCATENATION:
+    case OpCode::CONV_3D:
     case OpCode::MAX_POOL_2D: case OpCode::AVERAGE_POOL_2D:
       return true;
     default:

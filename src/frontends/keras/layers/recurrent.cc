@@ -1,0 +1,481 @@
+// Recurrent Keras layers: SimpleRNN, GRU, LSTM, their Bidirectional wrapper,
+// and TimeDistributed(Dense).
+//
+// Lowering: a static unroll over the (fixed) sequence length. The input
+// projection x·W + b is one FULLY_CONNECTED over all time steps, UNPACKed per
+// step; each step adds h·U (FULLY_CONNECTED), SPLITs the gates and applies
+// LOGISTIC/TANH/MUL/ADD. The first step has no h·U term (the state starts at
+// zero), so no zero tensor of the run-time batch is needed and the batch may
+// be dynamic. return_sequences PACKs the step outputs along axis 1.
+#include <algorithm>
+
+#include "frontends/keras/layer_registry.h"
+
+namespace tflc {
+namespace {
+
+using json = nlohmann::json;
+using Outs = Expected<std::vector<TensorId>>;
+
+enum class Cell { kSimple, kGru, kLstm };
+
+int gates(Cell c) { return c == Cell::kLstm ? 4 : c == Cell::kGru ? 3 : 1; }
+int num_states(Cell c) { return c == Cell::kLstm ? 2 : 1; }
+
+Cell cell_of(const std::string& cls) {
+  if (cls == "LSTM") return Cell::kLstm;
+  if (cls == "GRU") return Cell::kGru;
+  return Cell::kSimple;
+}
+
+// Config values of the (possibly wrapped) RNN layer; Keras 1 spells some keys
+// differently (output_dim, inner_activation).
+struct RnnSpec {
+  Cell cell = Cell::kSimple;
+  int64_t units = 0;
+  std::string activation = "tanh", recurrent_activation = "hard_sigmoid";
+  bool use_bias = true, return_sequences = false, return_state = false, go_backwards = false;
+  bool reset_after = false;  // GRU
+  bool keras3 = false;       // Keras 3 changed hard_sigmoid
+};
+
+Expected<RnnSpec> read_spec(const std::string& cls, const json& c, const std::string& layer) {
+  RnnSpec s;
+  s.cell = cell_of(cls);
+  auto str = [&](const char* k, const char* k1, const std::string& def) {
+    for (const char* key : {k, k1})
+      if (key && c.contains(key) && c[key].is_string()) return c[key].get<std::string>();
+    return def;
+  };
+  auto flag = [&](const char* k, bool def) { return c.contains(k) && c[k].is_boolean() ? c[k].get<bool>() : def; };
+  for (const char* key : {"units", "output_dim"})
+    if (c.contains(key) && c[key].is_number_integer()) s.units = c[key].get<int64_t>();
+  if (s.units <= 0) return invalid_input(cls + " layer '" + layer + "' has no positive 'units'");
+  s.keras3 = c.contains("seed") || (c.contains("dtype") && c["dtype"].is_object());
+  s.activation = str("activation", nullptr, "tanh");
+  s.recurrent_activation = str("recurrent_activation", "inner_activation", s.keras3 ? "sigmoid" : "hard_sigmoid");
+  s.use_bias = flag("use_bias", true);
+  s.return_sequences = flag("return_sequences", false);
+  s.return_state = flag("return_state", false);
+  s.go_backwards = flag("go_backwards", false);
+  // Keras 2.0-2.2 defaulted to False, tf.keras 2 and Keras 3 to True; files
+  // always state it when the key exists, and Keras 1 has no reset_after.
+  s.reset_after = flag("reset_after", false);
+  if (flag("stateful", false))
+    return unsupported("not supported yet: stateful " + cls + " (state carried across calls)");
+  if (c.contains("time_major") && flag("time_major", false)) return unsupported("not supported yet: time_major " + cls);
+  return s;
+}
+
+// Weights in the Keras 2 fused layout, transposed for FULLY_CONNECTED:
+// w[G*u][in], r[G*u][u], gate blocks in Keras order (LSTM i f c o, GRU z r h).
+struct RnnWeights {
+  int64_t in = 0;
+  std::vector<float> w, r, bias, rec_bias;  // bias/rec_bias empty when absent
+};
+
+std::vector<float> transpose(const std::vector<float>& v, int64_t rows, int64_t cols) {
+  std::vector<float> t(v.size());
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) t[j * rows + i] = v[i * cols + j];
+  return t;
+}
+
+Status bad_shape(const std::string& layer, int i, const std::vector<int64_t>& shape) {
+  return invalid_input("recurrent layer '" + layer + "': weight " + std::to_string(i) + " has shape " +
+                       shape_str(shape) + ", which does not match its config");
+}
+
+// Reads `count` weights starting at `first`: the Keras 2/3 form (kernel,
+// recurrent_kernel[, bias]) or Keras 1's per-gate arrays (W_g, U_g, b_g per
+// gate, LSTM gates i c f o, GRU z r h).
+Expected<RnnWeights> read_weights(KerasLayerContext& ctx, const RnnSpec& s, int first, int count) {
+  const int G = gates(s.cell);
+  const int64_t u = s.units, gu = G * u;
+  RnnWeights rw;
+  std::vector<int64_t> sh;
+  if (count == 3 * G && G > 1) {  // Keras 1 per-gate
+    static const int kLstmOrder[4] = {0, 2, 1, 3};  // file gate k -> fused block (i c f o -> i f c o)
+    std::vector<float> k, r, b(gu);
+    for (int g = 0; g < G; ++g) {
+      int block = s.cell == Cell::kLstm ? kLstmOrder[g] : g;
+      ASSIGN_OR_RETURN(std::vector<float> wg, ctx.weight_values(first + 3 * g, &sh));
+      if (sh.size() != 2 || sh[1] != u) return bad_shape(ctx.scope(), first + 3 * g, sh);
+      if (g == 0) {
+        rw.in = sh[0];
+        k.assign(rw.in * gu, 0.f);
+        r.assign(u * gu, 0.f);
+      } else if (sh[0] != rw.in) {
+        return bad_shape(ctx.scope(), first + 3 * g, sh);
+      }
+      ASSIGN_OR_RETURN(std::vector<float> ug, ctx.weight_values(first + 3 * g + 1, &sh));
+      if (sh != std::vector<int64_t>{u, u}) return bad_shape(ctx.scope(), first + 3 * g + 1, sh);
+      ASSIGN_OR_RETURN(std::vector<float> bg, ctx.weight_values(first + 3 * g + 2, &sh));
+      if (sh != std::vector<int64_t>{u}) return bad_shape(ctx.scope(), first + 3 * g + 2, sh);
+      for (int64_t i = 0; i < rw.in; ++i)
+        for (int64_t j = 0; j < u; ++j) k[i * gu + block * u + j] = wg[i * u + j];
+      for (int64_t i = 0; i < u; ++i)
+        for (int64_t j = 0; j < u; ++j) r[i * gu + block * u + j] = ug[i * u + j];
+      std::copy(bg.begin(), bg.end(), b.begin() + block * u);
+    }
+    rw.w = transpose(k, rw.in, gu);
+    rw.r = transpose(r, u, gu);
+    rw.bias = std::move(b);
+    return rw;
+  }
+  if (count != (s.use_bias ? 3 : 2))
+    return invalid_input("recurrent layer '" + ctx.scope() + "' has " + std::to_string(count) +
+                         " weights in the file; its config needs " + std::to_string(s.use_bias ? 3 : 2));
+  ASSIGN_OR_RETURN(std::vector<float> k, ctx.weight_values(first, &sh));
+  if (sh.size() != 2 || sh[1] != gu) return bad_shape(ctx.scope(), first, sh);
+  rw.in = sh[0];
+  rw.w = transpose(k, rw.in, gu);
+  ASSIGN_OR_RETURN(std::vector<float> r, ctx.weight_values(first + 1, &sh));
+  if (sh != std::vector<int64_t>{u, gu}) return bad_shape(ctx.scope(), first + 1, sh);
+  rw.r = transpose(r, u, gu);
+  if (s.use_bias) {
+    ASSIGN_OR_RETURN(std::vector<float> b, ctx.weight_values(first + 2, &sh));
+    if (s.cell == Cell::kGru && s.reset_after) {
+      // [2, 3u]: input bias, then recurrent bias.
+      if (sh != std::vector<int64_t>{2, gu}) return bad_shape(ctx.scope(), first + 2, sh);
+      rw.bias.assign(b.begin(), b.begin() + gu);
+      rw.rec_bias.assign(b.begin() + gu, b.end());
+    } else {
+      if (sh != std::vector<int64_t>{gu}) return bad_shape(ctx.scope(), first + 2, sh);
+      rw.bias = std::move(b);
+    }
+  }
+  return rw;
+}
+
+TensorId f32_const(KerasLayerContext& ctx, std::vector<int64_t> shape, const std::vector<float>& v,
+                   const std::string& suffix) {
+  return ctx.constant(DType::kFloat32, std::move(shape), to_bytes(v), suffix);
+}
+
+Expected<TensorId> act(KerasLayerContext& ctx, TensorId x, const std::string& name, bool keras3) {
+  if (name == "hard_sigmoid") {
+    if (keras3) {  // Keras 3: relu6(x + 3) / 6
+      ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::ADD, {x, ctx.const_f32_scalar(3.f, "three")}));
+      ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::RELU6, {y}));
+      return ctx.emit1(OpCode::MUL, {y, ctx.const_f32_scalar(1.f / 6.f, "sixth")});
+    }
+    // Keras 1/2: clip(0.2 x + 0.5, 0, 1)
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::MUL, {x, ctx.const_f32_scalar(0.2f, "slope")}));
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::ADD, {y, ctx.const_f32_scalar(0.5f, "half")}));
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MAXIMUM, {y, ctx.const_f32_scalar(0.f, "zero")}));
+    return ctx.emit1(OpCode::MINIMUM, {y, ctx.const_f32_scalar(1.f, "one")});
+  }
+  if (name == "tanh" || name == "sigmoid" || name == "relu" || name == "linear")
+    return ctx.activation(x, name);
+  return unsupported("not supported yet: recurrent activation '" + name + "'");
+}
+
+struct RnnResult {
+  std::vector<TensorId> steps;  // h after each step, in processing order
+  TensorId h = kNoTensor, c = kNoTensor;
+};
+
+Expected<std::vector<TensorId>> split(KerasLayerContext& ctx, TensorId x, int n) {
+  Attrs a;
+  a.num = n;
+  return ctx.emit(OpCode::SPLIT, {ctx.const_i32_scalar(1, "axis"), x}, a, n);
+}
+
+// Unrolls one RNN over x [B, T, in] from states h0/c0 (kNoTensor: zeros).
+Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId x, TensorId h0,
+                           TensorId c0) {
+  const Tensor& xt = ctx.graph().t(x);
+  if (xt.unknown_rank || xt.rank() != 3)
+    return invalid_input("recurrent layer '" + ctx.scope() + "' needs a [batch, time, features] input, got " +
+                         shape_str(xt.shape));
+  if (xt.dtype != DType::kFloat32) return unsupported("not supported yet: recurrent layer on " + dtype_name(xt.dtype));
+  const int64_t T = xt.shape[1];
+  if (T <= 0) return unsupported("not supported yet: recurrent layer over a sequence of unknown length");
+  if (xt.shape[2] >= 0 && xt.shape[2] != rw.in)
+    return invalid_input("recurrent layer '" + ctx.scope() + "': input has " + std::to_string(xt.shape[2]) +
+                         " features, the kernel " + std::to_string(rw.in));
+  const int G = gates(s.cell);
+  const int64_t u = s.units, gu = G * u;
+
+  TensorId w = f32_const(ctx, {gu, rw.in}, rw.w, "kernel");
+  TensorId b = rw.bias.empty() ? kNoTensor : f32_const(ctx, {gu}, rw.bias, "bias");
+  Attrs fc;
+  fc.keep_num_dims = true;
+  ASSIGN_OR_RETURN(TensorId xp, ctx.emit1(OpCode::FULLY_CONNECTED, {x, w, b}, fc));
+  Attrs un;
+  un.axis = 1;
+  un.num = static_cast<int>(T);
+  ASSIGN_OR_RETURN(std::vector<TensorId> xs, ctx.emit(OpCode::UNPACK, {xp}, un, static_cast<int>(T)));
+  if (s.go_backwards) std::reverse(xs.begin(), xs.end());
+
+  // GRU without reset_after multiplies r·h before U_h: its U is split in two.
+  const bool gru_split_u = s.cell == Cell::kGru && !s.reset_after;
+  TensorId r_all = kNoTensor, r_zr = kNoTensor, r_h = kNoTensor;
+  if (gru_split_u) {
+    r_zr = f32_const(ctx, {2 * u, u}, std::vector<float>(rw.r.begin(), rw.r.begin() + 2 * u * u), "recurrent_kernel_zr");
+    r_h = f32_const(ctx, {u, u}, std::vector<float>(rw.r.begin() + 2 * u * u, rw.r.end()), "recurrent_kernel_h");
+  } else {
+    r_all = f32_const(ctx, {gu, u}, rw.r, "recurrent_kernel");
+  }
+  TensorId rb = rw.rec_bias.empty() ? kNoTensor : f32_const(ctx, {gu}, rw.rec_bias, "recurrent_bias");
+  TensorId one = ctx.const_f32_scalar(1.f, "one");
+
+  auto add = [&](TensorId a, TensorId c) { return ctx.emit1(OpCode::ADD, {a, c}); };
+  auto mul = [&](TensorId a, TensorId c) { return ctx.emit1(OpCode::MUL, {a, c}); };
+  auto matmul = [&](TensorId h, TensorId wt, TensorId bias) {
+    return ctx.emit1(OpCode::FULLY_CONNECTED, {h, wt, bias});
+  };
+
+  RnnResult res;
+  TensorId h = h0, c = c0;
+  for (int64_t t = 0; t < T; ++t) {
+    TensorId xg = xs[t];
+    switch (s.cell) {
+      case Cell::kSimple: {
+        TensorId z = xg;
+        if (h != kNoTensor) {
+          ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, kNoTensor));
+          ASSIGN_OR_RETURN(z, add(z, hr));
+        }
+        ASSIGN_OR_RETURN(h, act(ctx, z, s.activation, s.keras3));
+        break;
+      }
+      case Cell::kLstm: {
+        TensorId z = xg;
+        if (h != kNoTensor) {
+          ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, kNoTensor));
+          ASSIGN_OR_RETURN(z, add(z, hr));
+        }
+        ASSIGN_OR_RETURN(std::vector<TensorId> g, split(ctx, z, 4));
+        ASSIGN_OR_RETURN(TensorId i, act(ctx, g[0], s.recurrent_activation, s.keras3));
+        ASSIGN_OR_RETURN(TensorId f, act(ctx, g[1], s.recurrent_activation, s.keras3));
+        ASSIGN_OR_RETURN(TensorId cc, act(ctx, g[2], s.activation, s.keras3));
+        ASSIGN_OR_RETURN(TensorId o, act(ctx, g[3], s.recurrent_activation, s.keras3));
+        ASSIGN_OR_RETURN(TensorId ic, mul(i, cc));
+        if (c != kNoTensor) {
+          ASSIGN_OR_RETURN(TensorId fc_, mul(f, c));
+          ASSIGN_OR_RETURN(c, add(fc_, ic));
+        } else {
+          c = ic;
+        }
+        ASSIGN_OR_RETURN(TensorId ac, act(ctx, c, s.activation, s.keras3));
+        ASSIGN_OR_RETURN(h, mul(o, ac));
+        break;
+      }
+      case Cell::kGru: {
+        ASSIGN_OR_RETURN(std::vector<TensorId> xg3, split(ctx, xg, 3));
+        TensorId zin = xg3[0], rin = xg3[1], hin = xg3[2];
+        if (s.reset_after) {
+          // h̃ = act(x W_h + b_h + r ⊙ (h U_h + b_rh)); with h = 0 the
+          // recurrent part is just the recurrent bias.
+          TensorId rz = kNoTensor, rr = kNoTensor, rh = kNoTensor;
+          if (h != kNoTensor) {
+            ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, rb));
+            ASSIGN_OR_RETURN(std::vector<TensorId> p, split(ctx, hr, 3));
+            rz = p[0], rr = p[1], rh = p[2];
+          } else if (rb != kNoTensor) {
+            rz = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin(), rw.rec_bias.begin() + u), "rb_z");
+            rr = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin() + u, rw.rec_bias.begin() + 2 * u), "rb_r");
+            rh = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin() + 2 * u, rw.rec_bias.end()), "rb_h");
+          }
+          if (rz != kNoTensor) {
+            ASSIGN_OR_RETURN(zin, add(zin, rz));
+            ASSIGN_OR_RETURN(rin, add(rin, rr));
+          }
+          ASSIGN_OR_RETURN(TensorId zg, act(ctx, zin, s.recurrent_activation, s.keras3));
+          if (rh != kNoTensor) {
+            ASSIGN_OR_RETURN(TensorId rg, act(ctx, rin, s.recurrent_activation, s.keras3));
+            ASSIGN_OR_RETURN(TensorId rrh, mul(rg, rh));
+            ASSIGN_OR_RETURN(hin, add(hin, rrh));
+          }
+          ASSIGN_OR_RETURN(TensorId hh, act(ctx, hin, s.activation, s.keras3));
+          ASSIGN_OR_RETURN(TensorId omz, ctx.emit1(OpCode::SUB, {one, zg}));
+          ASSIGN_OR_RETURN(TensorId nh, mul(omz, hh));
+          if (h != kNoTensor) {
+            ASSIGN_OR_RETURN(TensorId zh, mul(zg, h));
+            ASSIGN_OR_RETURN(nh, add(zh, nh));
+          }
+          h = nh;
+        } else {
+          // h̃ = act(x W_h + b_h + (r ⊙ h) U_h).
+          if (h != kNoTensor) {
+            ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_zr, kNoTensor));
+            ASSIGN_OR_RETURN(std::vector<TensorId> p, split(ctx, hr, 2));
+            ASSIGN_OR_RETURN(zin, add(zin, p[0]));
+            ASSIGN_OR_RETURN(rin, add(rin, p[1]));
+          }
+          ASSIGN_OR_RETURN(TensorId zg, act(ctx, zin, s.recurrent_activation, s.keras3));
+          if (h != kNoTensor) {
+            ASSIGN_OR_RETURN(TensorId rg, act(ctx, rin, s.recurrent_activation, s.keras3));
+            ASSIGN_OR_RETURN(TensorId rh_, mul(rg, h));
+            ASSIGN_OR_RETURN(TensorId rhu, matmul(rh_, r_h, kNoTensor));
+            ASSIGN_OR_RETURN(hin, add(hin, rhu));
+          }
+          ASSIGN_OR_RETURN(TensorId hh, act(ctx, hin, s.activation, s.keras3));
+          ASSIGN_OR_RETURN(TensorId omz, ctx.emit1(OpCode::SUB, {one, zg}));
+          ASSIGN_OR_RETURN(TensorId nh, mul(omz, hh));
+          if (h != kNoTensor) {
+            ASSIGN_OR_RETURN(TensorId zh, mul(zg, h));
+            ASSIGN_OR_RETURN(nh, add(zh, nh));
+          }
+          h = nh;
+        }
+        break;
+      }
+    }
+    res.steps.push_back(h);
+  }
+  res.h = h;
+  res.c = c;
+  return res;
+}
+
+Expected<TensorId> pack_steps(KerasLayerContext& ctx, std::vector<TensorId> steps, bool reverse) {
+  if (reverse) std::reverse(steps.begin(), steps.end());
+  Attrs a;
+  a.axis = 1;
+  a.num = static_cast<int>(steps.size());
+  return ctx.emit1(OpCode::PACK, steps, a);
+}
+
+// Initial states passed with the call (initial_state=...) follow the input.
+Status check_states(KerasLayerContext& ctx, const RnnSpec& s, int first, int n) {
+  int want = num_states(s.cell);
+  if (n != 0 && n != want)
+    return invalid_input("recurrent layer '" + ctx.scope() + "' gets " + std::to_string(n) + " initial states, expected " +
+                         std::to_string(want));
+  for (int i = first; i < first + n; ++i) {
+    const Tensor& t = ctx.in_tensor(i);
+    if (t.unknown_rank || t.rank() != 2 || (t.shape[1] >= 0 && t.shape[1] != s.units))
+      return invalid_input("recurrent layer '" + ctx.scope() + "': initial state " + shape_str(t.shape) +
+                           " is not [batch, " + std::to_string(s.units) + "]");
+  }
+  return ok_status();
+}
+
+Outs lower_rnn(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1, 3));
+  ASSIGN_OR_RETURN(RnnSpec s, read_spec(ctx.class_name(), ctx.config(), ctx.scope()));
+  RETURN_IF_ERROR(check_states(ctx, s, 1, ctx.num_inputs() - 1));
+  ASSIGN_OR_RETURN(RnnWeights rw, read_weights(ctx, s, 0, ctx.num_weights()));
+  TensorId h0 = ctx.num_inputs() > 1 ? ctx.in(1) : kNoTensor;
+  TensorId c0 = ctx.num_inputs() > 2 ? ctx.in(2) : kNoTensor;
+  ASSIGN_OR_RETURN(RnnResult r, unroll(ctx, s, rw, ctx.in(0), h0, c0));
+  std::vector<TensorId> out;
+  if (s.return_sequences) {
+    ASSIGN_OR_RETURN(TensorId y, pack_steps(ctx, r.steps, false));
+    out.push_back(y);
+  } else {
+    out.push_back(r.h);
+  }
+  if (s.return_state) {
+    out.push_back(r.h);
+    if (s.cell == Cell::kLstm) out.push_back(r.c);
+  }
+  return out;
+}
+
+// Bidirectional(layer): the forward copy and a go_backwards copy whose
+// sequence output is flipped back to input order, then merged. Weights: the
+// forward layer's, then the backward layer's.
+Outs lower_bidirectional(KerasLayerContext& ctx) {
+  const json& c = ctx.config();
+  if (!c.contains("layer") || !c["layer"].is_object() || !c["layer"].contains("config"))
+    return invalid_input("Bidirectional layer '" + ctx.scope() + "' has no wrapped 'layer'");
+  std::string cls = c["layer"].value("class_name", "");
+  if (cls != "LSTM" && cls != "GRU" && cls != "SimpleRNN")
+    return unsupported("not supported yet: Bidirectional around " + cls);
+  const json& inner = c["layer"]["config"];
+  ASSIGN_OR_RETURN(RnnSpec fs, read_spec(cls, inner, ctx.scope()));
+  RnnSpec bs = fs;
+  if (c.contains("backward_layer") && c["backward_layer"].is_object() && c["backward_layer"].contains("config")) {
+    ASSIGN_OR_RETURN(bs, read_spec(c["backward_layer"].value("class_name", cls), c["backward_layer"]["config"], ctx.scope()));
+    if (bs.cell != fs.cell) return unsupported("not supported yet: Bidirectional with different forward and backward cells");
+  } else {
+    bs.go_backwards = !fs.go_backwards;
+  }
+  std::string merge = "concat";
+  if (c.contains("merge_mode")) merge = c["merge_mode"].is_null() ? "none" : c["merge_mode"].get<std::string>();
+  int n_states = num_states(fs.cell);
+  if (ctx.num_inputs() != 1 && ctx.num_inputs() != 1 + 2 * n_states)
+    return invalid_input("Bidirectional layer '" + ctx.scope() + "' is called on " + std::to_string(ctx.num_inputs()) +
+                         " inputs, expected 1 or " + std::to_string(1 + 2 * n_states));
+  int nw = ctx.num_weights();
+  if (nw % 2) return invalid_input("Bidirectional layer '" + ctx.scope() + "' has an odd number of weights");
+  ASSIGN_OR_RETURN(RnnWeights fw, read_weights(ctx, fs, 0, nw / 2));
+  ASSIGN_OR_RETURN(RnnWeights bw, read_weights(ctx, bs, nw / 2, nw / 2));
+  TensorId fh0 = kNoTensor, fc0 = kNoTensor, bh0 = kNoTensor, bc0 = kNoTensor;
+  if (ctx.num_inputs() > 1) {
+    RETURN_IF_ERROR(check_states(ctx, fs, 1, n_states));
+    RETURN_IF_ERROR(check_states(ctx, bs, 1 + n_states, n_states));
+    fh0 = ctx.in(1);
+    bh0 = ctx.in(1 + n_states);
+    if (n_states == 2) fc0 = ctx.in(2), bc0 = ctx.in(4);
+  }
+  ASSIGN_OR_RETURN(RnnResult f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0));
+  ASSIGN_OR_RETURN(RnnResult b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0));
+  TensorId yf = f.h, yb = b.h;
+  if (fs.return_sequences) {
+    ASSIGN_OR_RETURN(yf, pack_steps(ctx, f.steps, fs.go_backwards));
+    ASSIGN_OR_RETURN(yb, pack_steps(ctx, b.steps, bs.go_backwards));
+  }
+  std::vector<TensorId> out;
+  if (merge == "concat") {
+    Attrs a;
+    a.axis = -1;
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONCATENATION, {yf, yb}, a));
+    out.push_back(y);
+  } else if (merge == "sum" || merge == "ave") {
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::ADD, {yf, yb}));
+    if (merge == "ave") {
+      ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MUL, {y, ctx.const_f32_scalar(0.5f, "half")}));
+    }
+    out.push_back(y);
+  } else if (merge == "mul") {
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::MUL, {yf, yb}));
+    out.push_back(y);
+  } else if (merge == "none") {
+    out = {yf, yb};
+  } else {
+    return unsupported("not supported yet: Bidirectional merge_mode '" + merge + "'");
+  }
+  if (fs.return_state) {
+    out.push_back(f.h);
+    if (n_states == 2) out.push_back(f.c);
+    out.push_back(b.h);
+    if (n_states == 2) out.push_back(b.c);
+  }
+  return out;
+}
+
+// TimeDistributed(Dense): Dense already acts on the last axis.
+Outs lower_time_distributed(KerasLayerContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_inputs(1));
+  const json& c = ctx.config();
+  if (!c.contains("layer") || !c["layer"].is_object() || !c["layer"].contains("config"))
+    return invalid_input("TimeDistributed layer '" + ctx.scope() + "' has no wrapped 'layer'");
+  std::string cls = c["layer"].value("class_name", "");
+  if (cls != "Dense") return unsupported("not supported yet: TimeDistributed around " + cls);
+  KerasLowerFn dense = find_keras_layer("Dense");
+  if (!dense) return unsupported("not supported yet: TimeDistributed (no Dense lowering)");
+  // The wrapped Dense reads its own config; its weights are the wrapper's.
+  std::vector<KerasArray> ws;
+  for (int i = 0; i < ctx.num_weights(); ++i) {
+    KerasArray a;
+    ASSIGN_OR_RETURN(std::vector<float> v, ctx.weight_values(i, &a.shape));
+    a.name = "w" + std::to_string(i);
+    a.dtype = DType::kFloat32;
+    a.bytes = to_bytes(v);
+    ws.push_back(std::move(a));
+  }
+  KerasLayerContext inner(ctx.graph(), ctx.scope(), cls, c["layer"]["config"], ws, {ctx.in(0)}, kDefaultFoldBudget);
+  return dense(inner);
+}
+
+TFLC_REGISTER_KERAS_LAYER(rnn, {{"SimpleRNN", "GRU", "LSTM"}, lower_rnn});
+TFLC_REGISTER_KERAS_LAYER(bidirectional, {{"Bidirectional"}, lower_bidirectional});
+TFLC_REGISTER_KERAS_LAYER(time_distributed, {{"TimeDistributed"}, lower_time_distributed});
+
+}  // namespace
+}  // namespace tflc
