@@ -102,6 +102,23 @@ TEST(FuseActivation, DoesNotFuseTwice) {
   EXPECT_EQ(c.g.ops.size(), 2u);
 }
 
+TEST(FuseActivation, NeverIntoConcatenation) {
+  // TFLite's CONCATENATION kernel rejects a fused activation.
+  Graph g;
+  TensorId a = act(g, "a", {1, 2});
+  TensorId b = act(g, "b", {1, 2});
+  TensorId c = act(g, "c", {1, 4});
+  TensorId y = act(g, "y", {1, 4});
+  Attrs cat;
+  cat.axis = 1;
+  g.add_op(OpCode::CONCATENATION, {a, b}, {c}, cat);
+  g.add_op(OpCode::RELU, {c}, {y});
+  g.inputs = {a, b};
+  g.outputs = {y};
+  ASSERT_TRUE(fuse_activation(g).ok());
+  EXPECT_EQ(g.ops.size(), 2u);
+}
+
 TEST(CleanupTransposeReshape, InverseTransposesCancel) {
   Graph g;
   TensorId x = act(g, "x", {2, 3});
