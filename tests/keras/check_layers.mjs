@@ -1,0 +1,37 @@
+// Converts each case of tests/keras/make_models.py with tflite_convert, runs
+// it in LiteRT.js and compares with the case's numpy reference.
+//   node tests/keras/check_layers.mjs --converter build/tflite_convert CASES_DIR
+// Prints PASS/FAIL per case and "N passed, N failed"; exits 1 on a failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import {execFileSync} from 'node:child_process';
+import {runModel} from '../e2e/lib/litert.mjs';
+
+const args = process.argv.slice(2);
+const ci = args.indexOf('--converter');
+const converter = ci >= 0 ? args.splice(ci, 2)[1] : 'build/tflite_convert';
+const dir = args[0];
+let passed = 0, failed = 0;
+for (const name of fs.readdirSync(dir).sort()) {
+  const d = path.join(dir, name);
+  const c = JSON.parse(fs.readFileSync(path.join(d, 'case.json')));
+  const out = path.join(d, 'model.tflite');
+  try {
+    execFileSync(converter, [`--keras_model_file=${path.join(d, 'model.h5')}`, `--output_file=${out}`],
+                 {stdio: ['ignore', 'ignore', 'pipe']});
+    const {outputs} = await runModel(out, [{dtype: 'float32', shape: c.input.shape, data: c.input.data}]);
+    const y = outputs[0];
+    if (JSON.stringify(y.shape) !== JSON.stringify(c.output.shape))
+      throw new Error(`shape ${JSON.stringify(y.shape)} != ${JSON.stringify(c.output.shape)}`);
+    let err = 0, ref = 0;
+    c.output.data.forEach((v, i) => { err = Math.max(err, Math.abs(y.data[i] - v)); ref = Math.max(ref, Math.abs(v)); });
+    if (!(err <= c.tol * Math.max(1, ref))) throw new Error(`max abs error ${err}`);
+    console.log(`PASS ${name} (max err ${err.toExponential(2)})`);
+    passed++;
+  } catch (e) {
+    console.log(`FAIL ${name}: ${(e.stderr ? e.stderr.toString() : e.message).trim().split('\n')[0]}`);
+    failed++;
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
