@@ -70,17 +70,22 @@ def depthwise(x, w, strides=(1, 1), padding='valid'):
     return conv2d(x, full, strides, (1, 1), padding)
 
 
-def conv_transpose2d(x, w, s, padding):
+def conv_transpose2d(x, w, s, padding, op=None):
+    """Scatter-add of kernel copies, then Keras' output size (deconv_output_length)
+    cut from it with TF's SAME split (the excess at the end)."""
     kh, kw, cout, cin = w.shape
     n, h, wd, _ = x.shape
-    full = np.zeros((n, (h - 1) * s[0] + kh, (wd - 1) * s[1] + kw, cout))
+    full = np.zeros((n, (h - 1) * s[0] + kh + s[0], (wd - 1) * s[1] + kw + s[1], cout))
     for i in range(h):
         for j in range(wd):
             full[:, i * s[0]:i * s[0] + kh, j * s[1]:j * s[1] + kw, :] += np.einsum('nc,hwoc->nhwo', x[:, i, j, :], w)
+    def length(n_in, k, st, o):
+        if o is None:
+            return n_in * st + max(k - st, 0) if padding == 'valid' else n_in * st
+        return (n_in - 1) * st + k - 2 * (k // 2 if padding == 'same' else 0) + o
+    oh, ow = length(h, kh, s[0], op and op[0]), length(wd, kw, s[1], op and op[1])
     if padding == 'valid':
-        oh, ow = h * s[0] + max(kh - s[0], 0), wd * s[1] + max(kw - s[1], 0)
         return full[:, :oh, :ow, :]
-    oh, ow = h * s[0], wd * s[1]
     th, tw = max((h - 1) * s[0] + kh - oh, 0), max((wd - 1) * s[1] + kw - ow, 0)
     return full[:, th // 2:th // 2 + oh, tw // 2:tw // 2 + ow, :]
 
@@ -144,6 +149,13 @@ def cases():
     yield 'conv2d_transpose_same', 'Conv2DTranspose', dict(filters=2, kernel_size=[3, 3], strides=[2, 2],
                                                            padding='same'), x, [('kernel', w), ('bias', b)], \
         conv_transpose2d(x, w, (2, 2), 'same') + b
+    x, w, b = r(1, 3, 4, 2), r(3, 3, 2, 2), r(2)
+    yield 'conv2d_transpose_same_op', 'Conv2DTranspose', dict(filters=2, kernel_size=[3, 3], strides=[2, 2],
+                                                              padding='same', output_padding=[1, 0]), x, \
+        [('kernel', w), ('bias', b)], conv_transpose2d(x, w, (2, 2), 'same', (1, 0)) + b
+    yield 'conv2d_transpose_valid_op', 'Conv2DTranspose', dict(filters=2, kernel_size=[3, 3], strides=[2, 3],
+                                                               padding='valid', output_padding=[1, 2]), x, \
+        [('kernel', w), ('bias', b)], conv_transpose2d(x, w, (2, 3), 'valid', (1, 2)) + b
     x, dw, pw, b = r(1, 5, 5, 3), r(3, 3, 3, 2), r(1, 1, 6, 4), r(4)
     yield 'separable_conv2d', 'SeparableConv2D', dict(filters=4, kernel_size=[3, 3], padding='same',
                                                       depth_multiplier=2), x, \
@@ -224,6 +236,14 @@ def activation_cases():
         'softplus': lambda v: np.logaddexp(0, v),
         'softsign': lambda v: v / (1 + np.abs(v)),
         'hard_sigmoid': lambda v: np.clip(0.2 * v + 0.5, 0, 1),  # Keras 2 (the file says 2.13.1)
+        'mish': lambda v: v * np.tanh(np.logaddexp(0, v)),
+        'log_sigmoid': lambda v: -np.logaddexp(0, -v),
+        'log_softmax': lambda v: v - np.log(np.exp(v).sum(-1, keepdims=True)),
+        'hard_tanh': lambda v: np.clip(v, -1, 1),
+        'tanh_shrink': lambda v: v - np.tanh(v),
+        'squareplus': lambda v: (v + np.sqrt(v * v + 4)) / 2,
+        'soft_shrink': lambda v: v - np.clip(v, -0.5, 0.5),
+        'hard_shrink': lambda v: np.where(np.abs(v) > 0.5, v, 0),
     }
     for a, f in acts.items():
         x, w, b = 3 * r(1, 4), r(4, 6), r(6)

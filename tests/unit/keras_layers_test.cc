@@ -16,12 +16,7 @@ namespace {
 using json = nlohmann::json;
 
 KerasArray arr(Shape shape, const std::vector<float>& v) {
-  KerasArray a;
-  a.name = "w";
-  a.dtype = DType::kFloat32;
-  a.shape = std::move(shape);
-  a.bytes = to_bytes(v);
-  return a;
+  return KerasArray{std::string(1, 'w'), DType::kFloat32, std::move(shape), to_bytes(v)};
 }
 
 struct Result {
@@ -107,7 +102,14 @@ TEST(KerasLayers, Conv2DTranspose) {
   Result r = run("Conv2DTranspose", {{"strides", 2}, {"padding", "same"}}, w, {-1, 3, 3, 1}, {});
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.shape, (Shape{-1, 6, 6, 1}));
+  // output_padding must stay below the strides.
   r = run("Conv2DTranspose", {{"output_padding", {1, 1}}}, w, {1, 2, 2, 1}, {1, 2, 3, 4});
+  EXPECT_FALSE(r.status.ok());
+  // valid, stride 2, output_padding 1: (2-1)*2 + 2 + 1 = 5; the last row and
+  // column get no input.
+  expect_values(run("Conv2DTranspose", {{"strides", 2}, {"output_padding", {1, 0}}}, w, {1, 2, 1, 1}, {1, 2}),
+                {1, 5, 2, 1}, {1, 2, 3, 4, 2, 4, 6, 8, 0, 0});
+  r = run("Conv2DTranspose", {{"strides", 2}, {"dilation_rate", 2}}, w, {1, 2, 2, 1}, {1, 2, 3, 4});
   EXPECT_FALSE(r.status.ok());
 }
 

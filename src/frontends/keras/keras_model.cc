@@ -251,6 +251,7 @@ class KerasImporter {
     auto w = file_.weights.find(name);
     KerasLayerContext ctx(g_, name, cls, config, w == file_.weights.end() ? kNone : w->second, std::move(ins),
                           opt_.fold_budget);
+    ctx.set_keras_version(file_.keras_version);
     TensorId first_new = static_cast<TensorId>(g_.tensors.size());
     auto r = fn(ctx);
     if (!r.ok()) {

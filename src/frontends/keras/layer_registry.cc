@@ -1,4 +1,5 @@
 #include "frontends/keras/layer_registry.h"
+#include "frontends/keras/layers/activations_more.h"
 
 #include <cmath>
 #include <cstring>
@@ -120,6 +121,11 @@ Expected<std::vector<int64_t>> KerasLayerContext::get_ints(const char* key, size
 }
 
 Status KerasLayerContext::expect_channels_last() const {
+  // Keras 1 says dim_ordering: "th" (channels first) or "tf".
+  auto dim = get_string("dim_ordering", std::string("tf"));
+  if (!dim.ok()) return dim.status();
+  if (*dim != "tf" && *dim != "default")
+    return unsupported("not supported yet: " + class_name_ + " layer '" + scope() + "' with dim_ordering=" + *dim);
   auto f = get_string("data_format", std::string("channels_last"));
   if (!f.ok()) return f.status();
   if (*f != "channels_last")
@@ -186,7 +192,7 @@ Expected<TensorId> KerasLayerContext::activation(TensorId x, const std::string& 
     a.alpha = 0.2f;
     return emit1(OpCode::LEAKY_RELU, {x}, a);
   }
-  return unsupported("not supported yet: activation '" + name + "' in layer '" + scope() + "'");
+  return keras_activation_extra(*this, x, name, keras_version_);
 }
 
 }  // namespace tflc

@@ -44,6 +44,10 @@ class KerasLayerContext : public IrBuilder {
   Expected<TensorId> weight(int i, const std::string& suffix);
   Expected<std::vector<float>> weight_values(int i, std::vector<int64_t>* shape = nullptr) const;
 
+  // The Keras version that wrote the file ("" when it does not say).
+  void set_keras_version(std::string v) { keras_version_ = std::move(v); }
+  const std::string& keras_version() const { return keras_version_; }
+
   // Applies a Keras activation by name ("linear", "relu", "softmax"...).
   Expected<TensorId> activation(TensorId x, const std::string& name);
 
@@ -52,6 +56,7 @@ class KerasLayerContext : public IrBuilder {
   const nlohmann::json& config_;
   const std::vector<KerasArray>& weights_;
   std::vector<TensorId> inputs_;
+  std::string keras_version_;
 };
 
 using KerasLowerFn = Expected<std::vector<TensorId>> (*)(KerasLayerContext& ctx);

@@ -47,8 +47,9 @@ Expected<TensorId> erf_abs(KerasLayerContext& ctx, TensorId z) {
   ASSIGN_OR_RETURN(TensorId t, ctx.emit1(OpCode::DIV, {ctx.const_f32_scalar(1.0f, "one"), den}));
   // Horner: ((((a5 t + a4) t + a3) t + a2) t + a1) t
   ASSIGN_OR_RETURN(TensorId poly, scalar_op(ctx, OpCode::MUL, t, a[4], "a5"));
+  const char* names[4] = {"a1", "a2", "a3", "a4"};
   for (int k = 3; k >= 0; --k) {
-    ASSIGN_OR_RETURN(poly, scalar_op(ctx, OpCode::ADD, poly, a[k], "a" + std::to_string(k + 1)));
+    ASSIGN_OR_RETURN(poly, scalar_op(ctx, OpCode::ADD, poly, a[k], names[k]));
     ASSIGN_OR_RETURN(poly, ctx.emit1(OpCode::MUL, {poly, t}));
   }
   ASSIGN_OR_RETURN(TensorId z2, ctx.emit1(OpCode::SQUARE, {az}));

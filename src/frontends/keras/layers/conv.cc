@@ -156,7 +156,7 @@ Outs lower_batch_norm(KerasLayerContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
-TFLC_REGISTER_KERAS_LAYER(conv2d, {{"Conv2D", "Convolution2D"}, lower_conv2d});
+TFLC_REGISTER_KERAS_LAYER(conv2d, {{"Conv2D"}, lower_conv2d});
 TFLC_REGISTER_KERAS_LAYER(depthwise, {{"DepthwiseConv2D"}, lower_depthwise});
 TFLC_REGISTER_KERAS_LAYER(pool2d, {{"MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D"}, lower_pool2d});
 TFLC_REGISTER_KERAS_LAYER(global_pool2d, {{"GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D",

@@ -100,17 +100,21 @@ Outs lower_conv1d(KerasLayerContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
-// Keras' deconv_output_length without output_padding or dilation.
-int64_t deconv_length(int64_t in, int64_t k, int64_t s, Padding p) {
+// Keras' deconv_output_length (dilation 1); op < 0 means no output_padding.
+// TRANSPOSE_CONV derives its padding from the output shape the way TF's
+// conv2d_transpose does, so the length is all the layer needs.
+int64_t deconv_length(int64_t in, int64_t k, int64_t s, Padding p, int64_t op) {
   if (in < 0) return -1;
-  return p == Padding::kSame ? in * s : in * s + std::max<int64_t>(k - s, 0);
+  if (op < 0) return p == Padding::kSame ? in * s : in * s + std::max<int64_t>(k - s, 0);
+  int64_t pad = p == Padding::kSame ? k / 2 : 0;
+  return (in - 1) * s + k - 2 * pad + op;
 }
 
 // TRANSPOSE_CONV of x [N,H,W,C] with a Keras kernel [kh, kw, out, in] (->
 // OHWI [out, kh, kw, in]). The output shape is a constant when the input's
 // spatial dims are static; a dynamic batch is read at run time.
 Expected<TensorId> transpose_conv(KerasLayerContext& ctx, TensorId x, TensorId kernel, int64_t sh, int64_t sw,
-                                  Padding padding) {
+                                  Padding padding, int64_t oph, int64_t opw) {
   const Shape kshape = ctx.graph().t(kernel).shape;
   Attrs a;
   a.padding = padding;
@@ -120,8 +124,9 @@ Expected<TensorId> transpose_conv(KerasLayerContext& ctx, TensorId x, TensorId k
   int64_t out_ch = kshape[2];
   ASSIGN_OR_RETURN(TensorId b, bias_or_zeros(ctx, 1, out_ch));
   const Shape xs = ctx.graph().t(x).shape;
-  int64_t oh = deconv_length(xs[1], kshape[0], sh, padding);
-  int64_t ow = deconv_length(xs[2], kshape[1], sw, padding);
+  int64_t oh = deconv_length(xs[1], kshape[0], sh, padding, oph);
+  int64_t ow = deconv_length(xs[2], kshape[1], sw, padding, opw);
+  if (oh == 0 || ow == 0) return invalid_input(ctx.class_name() + " layer '" + ctx.scope() + "' has an empty output");
   if (oh < 0 || ow < 0)
     return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() +
                        "' on an input with dynamic spatial dims");
@@ -147,13 +152,19 @@ Expected<TensorId> transpose_conv(KerasLayerContext& ctx, TensorId x, TensorId k
   return y;
 }
 
-Status expect_plain_transpose(KerasLayerContext& ctx, const std::vector<int64_t>& dilation) {
+// Checks dilation 1 and reads output_padding (-1s when absent); Keras
+// requires each value below its stride.
+Expected<std::vector<int64_t>> output_padding(KerasLayerContext& ctx, const std::vector<int64_t>& dilation,
+                                              const std::vector<int64_t>& strides) {
   for (int64_t d : dilation)
     if (d != 1)
       return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with dilation_rate > 1");
-  if (ctx.config().contains("output_padding") && !ctx.config()["output_padding"].is_null())
-    return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with output_padding");
-  return ok_status();
+  ASSIGN_OR_RETURN(std::vector<int64_t> op,
+                   ctx.get_ints("output_padding", strides.size(), std::vector<int64_t>(strides.size(), -1)));
+  for (size_t i = 0; i < op.size(); ++i)
+    if (op[i] >= strides[i] || op[i] < -1)
+      return invalid_input(ctx.class_name() + " layer '" + ctx.scope() + "' has an output_padding not below its strides");
+  return op;
 }
 
 Outs lower_conv2d_transpose(KerasLayerContext& ctx) {
@@ -162,12 +173,12 @@ Outs lower_conv2d_transpose(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(expect_rank(ctx, 4));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
-  RETURN_IF_ERROR(expect_plain_transpose(ctx, dilation));
+  ASSIGN_OR_RETURN(std::vector<int64_t> op, output_padding(ctx, dilation, strides));
   ASSIGN_OR_RETURN(std::string pad, padding_name(ctx, false));
   ASSIGN_OR_RETURN(TensorId kernel, ctx.weight(0, "kernel"));
   if (ctx.graph().t(kernel).rank() != 4)
     return invalid_input("Conv2DTranspose layer '" + ctx.scope() + "' has a kernel of rank other than 4");
-  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, ctx.in(0), kernel, strides[0], strides[1], to_padding(pad)));
+  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, ctx.in(0), kernel, strides[0], strides[1], to_padding(pad), op[0], op[1]));
   ASSIGN_OR_RETURN(y, finish(ctx, y));
   return std::vector<TensorId>{y};
 }
@@ -179,14 +190,14 @@ Outs lower_conv1d_transpose(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(expect_rank(ctx, 3));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 1, std::vector<int64_t>{1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 1, std::vector<int64_t>{1}));
-  RETURN_IF_ERROR(expect_plain_transpose(ctx, dilation));
+  ASSIGN_OR_RETURN(std::vector<int64_t> op, output_padding(ctx, dilation, strides));
   ASSIGN_OR_RETURN(std::string pad, padding_name(ctx, false));
   std::vector<int64_t> ks;
   ASSIGN_OR_RETURN(std::vector<float> k, ctx.weight_values(0, &ks));
   if (ks.size() != 3) return invalid_input("Conv1DTranspose layer '" + ctx.scope() + "' has a kernel of rank other than 3");
   TensorId kernel = ctx.constant(DType::kFloat32, {1, ks[0], ks[1], ks[2]}, to_bytes(k), "kernel");
   ASSIGN_OR_RETURN(TensorId x, expand_axis1(ctx, ctx.in(0)));
-  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, x, kernel, 1, strides[0], to_padding(pad)));
+  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, x, kernel, 1, strides[0], to_padding(pad), -1, op[0]));
   ASSIGN_OR_RETURN(y, squeeze_axis1(ctx, y));
   ASSIGN_OR_RETURN(y, finish(ctx, y));
   return std::vector<TensorId>{y};
