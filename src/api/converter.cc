@@ -4,6 +4,7 @@
 #include "frontends/keras/keras_model.h"
 #include "frontends/saved_model/saved_model.h"
 #include "passes/passes.h"
+#include "quant/quantize.h"
 #include "support/file.h"
 #include "tflite/writer.h"
 
@@ -11,7 +12,7 @@ namespace tflc {
 
 namespace {
 
-Expected<Model> convert_to_model(const ConvertOptions& o) {
+Expected<Model> import_model(const ConvertOptions& o) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty();
   if (sources != 1)
     return usage_error("exactly one of --graph_def_file, --saved_model_dir or --keras_model_file is required");
@@ -24,11 +25,7 @@ Expected<Model> convert_to_model(const ConvertOptions& o) {
     so.tags = o.saved_model_tags;
     if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
     so.fold_budget = o.fold_budget;
-    ASSIGN_OR_RETURN(Model model, import_saved_model(so));
-    PipelineOptions popt;
-    popt.fold_budget = o.fold_budget;
-    RETURN_IF_ERROR(run_pipeline(model, popt));
-    return model;
+    return import_saved_model(so);
   }
   if (!o.keras_model_file.empty()) {
     if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
@@ -36,11 +33,7 @@ Expected<Model> convert_to_model(const ConvertOptions& o) {
     KerasImportOptions ko;
     ko.path = o.keras_model_file;
     ko.fold_budget = o.fold_budget;
-    ASSIGN_OR_RETURN(Model model, import_keras_model(ko));
-    PipelineOptions popt;
-    popt.fold_budget = o.fold_budget;
-    RETURN_IF_ERROR(run_pipeline(model, popt));
-    return model;
+    return import_keras_model(ko);
   }
   GraphDefImportOptions gopt;
   gopt.input_arrays = o.input_arrays;
@@ -52,11 +45,16 @@ Expected<Model> convert_to_model(const ConvertOptions& o) {
   if (!gopt.input_shapes.empty() && gopt.input_arrays.empty())
     return usage_error("--input_shapes needs --input_arrays to say which input each shape is for");
   ASSIGN_OR_RETURN(tensorflow::GraphDef gd, read_graphdef(o.graph_def_file));
-  ASSIGN_OR_RETURN(Model model, import_graphdef(gd, gopt));
-  gd.Clear();
+  return import_graphdef(gd, gopt);
+}
+
+// Import, the float pass pipeline, then quantization (a no-op by default).
+Expected<Model> convert_to_model(const ConvertOptions& o) {
+  ASSIGN_OR_RETURN(Model model, import_model(o));
   PipelineOptions popt;
   popt.fold_budget = o.fold_budget;
   RETURN_IF_ERROR(run_pipeline(model, popt));
+  RETURN_IF_ERROR(quantize(model, o.quantize));
   return model;
 }
 

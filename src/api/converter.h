@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "quant/quantize.h"
 #include "support/status.h"
 
 namespace tflc {
@@ -15,9 +16,10 @@ struct ConvertOptions {
   std::string keras_model_file;
   std::vector<std::string> input_arrays;
   std::vector<std::string> output_arrays;
-  std::optional<std::string> input_shapes;
+  std::optional<std::string> input_shapes;  // TF's "1,28,28,1:1,10" form; "" is one scalar
   std::vector<std::string> saved_model_tags = {"serve"};
-  std::vector<std::string> signature_keys;  // empty: serving_default  // TF's "1,28,28,1:1,10" form; "" is one scalar
+  std::vector<std::string> signature_keys;  // empty: serving_default
+  QuantizeOptions quantize;                 // optimizations, supported ops/types, dataset
   int64_t fold_budget = 1 << 20;
 };
 

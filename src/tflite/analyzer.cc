@@ -1,5 +1,7 @@
 #include "tflite/analyzer.h"
 
+#include "support/half.h"
+
 #include <flatbuffers/flatbuffers.h>
 
 #include <algorithm>
@@ -94,19 +96,6 @@ void make_printable(std::string& s) {
     unsigned char u = static_cast<unsigned char>(c);
     if (c != '\n' && !std::isprint(u)) c = '.';
   }
-}
-
-float half_to_float(uint16_t h) {
-  int exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  float v;
-  if (exp == 0) {
-    v = std::ldexp(static_cast<float>(mant), -24);
-  } else if (exp == 31) {
-    v = mant ? NAN : INFINITY;
-  } else {
-    v = std::ldexp(static_cast<float>(mant | 0x400), exp - 25);
-  }
-  return (h & 0x8000) ? -v : v;
 }
 
 template <typename T>

@@ -1,9 +1,12 @@
 // tflite_convert: TensorFlow's command-line converter, without TensorFlow.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <new>
+
+#include <unistd.h>
 
 #include "api/converter.h"
 
@@ -21,6 +24,49 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
+// Maps the v2 attribute flags and their v1 spellings onto QuantizeOptions.
+tflc::Status set_quantize_options(tflc::QuantizeOptions& q, const std::string& optimizations,
+                                  const std::string& supported_types, const std::string& supported_ops,
+                                  const std::string& dataset, const std::string& inference_type,
+                                  const std::string& input_type, const std::string& output_type,
+                                  bool post_training_quantize, bool quantize_to_float16) {
+  for (std::string o : split_commas(optimizations)) {
+    if (o.rfind("tf.lite.Optimize.", 0) == 0) o = o.substr(17);
+    if (o == "DEFAULT" || o == "OPTIMIZE_FOR_SIZE" || o == "OPTIMIZE_FOR_LATENCY") q.optimize = true;
+    else if (o == "EXPERIMENTAL_SPARSITY") return tflc::unsupported("not supported yet: --optimizations=EXPERIMENTAL_SPARSITY");
+    else return tflc::usage_error("unknown --optimizations value '" + o + "'; use DEFAULT");
+  }
+  if (post_training_quantize) q.optimize = true;
+  for (std::string t : split_commas(supported_types)) {
+    if (t.rfind("tf.", 0) == 0) t = t.substr(3);
+    q.supported_types.push_back(t);
+  }
+  if (quantize_to_float16) {
+    if (!post_training_quantize && !q.optimize) return tflc::usage_error("--quantize_to_float16 needs --post_training_quantize");
+    q.supported_types = {"float16"};
+  }
+  if (!supported_ops.empty()) q.supported_ops = split_commas(supported_ops);
+  q.representative_dataset = dataset;
+  tflc::DType v1_type = tflc::DType::kFloat32;
+  if (!inference_type.empty()) {
+    ASSIGN_OR_RETURN(v1_type, tflc::parse_inference_type(inference_type));
+    if (v1_type != tflc::DType::kFloat32) {
+      // TF 1.x integer inference: a fully quantized model with integer edges.
+      q.optimize = true;
+      if (std::find(q.supported_ops.begin(), q.supported_ops.end(), "TFLITE_BUILTINS_INT8") == q.supported_ops.end())
+        q.supported_ops = {"TFLITE_BUILTINS_INT8"};
+    }
+  }
+  q.inference_input_type = q.inference_output_type = v1_type;
+  if (!input_type.empty()) {
+    ASSIGN_OR_RETURN(q.inference_input_type, tflc::parse_inference_type(input_type));
+  }
+  if (!output_type.empty()) {
+    ASSIGN_OR_RETURN(q.inference_output_type, tflc::parse_inference_type(output_type));
+  }
+  return tflc::ok_status();
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"Converts a TensorFlow model into a TensorFlow Lite FlatBuffer, without TensorFlow.", "tflite_convert"};
   app.option_defaults()->always_capture_default(false);
@@ -28,6 +74,9 @@ int run(int argc, char** argv) {
   std::string input_arrays, output_arrays, input_shapes;
   std::string tag_set = "serve", signature_key, signature_keys;
   bool enable_v1 = false;
+  std::string optimizations, supported_types, supported_ops, representative_dataset;
+  std::string inference_input_type, inference_output_type, inference_type, target_ops;
+  bool post_training_quantize = false, quantize_to_float16 = false;
   app.add_option("--output_file", output_file, "Full filepath of the output file.")->required();
   app.add_option("--graph_def_file", graph_def_file,
                  "Full filepath of file containing frozen TensorFlow GraphDef (.pb or .pbtxt). Needs --enable_v1_converter.");
@@ -45,6 +94,33 @@ int run(int argc, char** argv) {
   app.add_option("--input_shapes", input_shapes,
                  "Shapes corresponding to --input_arrays, colon-separated (e.g. 1,28,28,1:1,10); empty for a scalar.")
       ->expected(0, 1);
+  // Optimization: the attribute names of tf.lite.TFLiteConverter, then the
+  // TF 1.x spellings of the same settings.
+  app.add_option("--optimizations", optimizations,
+                 "Comma-separated optimizations: DEFAULT (OPTIMIZE_FOR_SIZE and OPTIMIZE_FOR_LATENCY are its "
+                 "deprecated aliases). Quantizes weights (dynamic range), or the whole model with "
+                 "--representative_dataset or --supported_types.");
+  app.add_option("--supported_types", supported_types,
+                 "Comma-separated target types: float16 (float16 weights) or int8 (full integer).");
+  app.add_option("--supported_ops", supported_ops,
+                 "Comma-separated op sets: TFLITE_BUILTINS (default), TFLITE_BUILTINS_INT8 (integer only), "
+                 "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 (16x8), SELECT_TF_OPS.");
+  app.add_option("--representative_dataset", representative_dataset,
+                 "Calibration samples for full integer quantization: an .npz with one array per model input "
+                 "(keys are input names, or arr_0... in input order) or a folder of .npy files; samples run "
+                 "along axis 0.");
+  app.add_option("--inference_input_type", inference_input_type,
+                 "Type of the model's inputs: float32 (default), int8, uint8 or int16 (integer quantization only).");
+  app.add_option("--inference_output_type", inference_output_type,
+                 "Type of the model's outputs: float32 (default), int8, uint8 or int16 (integer quantization only).");
+  app.add_flag("--post_training_quantize", post_training_quantize,
+               "TF 1.x: quantize the weights of the float model (same as --optimizations=DEFAULT).");
+  app.add_flag("--quantize_to_float16", quantize_to_float16,
+               "TF 1.x: with --post_training_quantize, quantize weights to float16 instead of int8.");
+  app.add_option("--inference_type", inference_type,
+                 "TF 1.x: type of real-number arrays in the output: FLOAT (default), INT8 or QUANTIZED_UINT8 "
+                 "(integer only; the inputs and outputs take this type unless --inference_input_type says otherwise).");
+  app.add_option("--target_ops", target_ops, "TF 1.x spelling of --supported_ops.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -71,6 +147,15 @@ int run(int argc, char** argv) {
   opt.saved_model_tags = split_commas(tag_set);
   opt.signature_keys = split_commas(signature_key);
   for (const auto& k : split_commas(signature_keys)) opt.signature_keys.push_back(k);
+  if (tflc::Status q = set_quantize_options(opt.quantize, optimizations, supported_types,
+                                            supported_ops.empty() ? target_ops : supported_ops, representative_dataset,
+                                            inference_type, inference_input_type, inference_output_type,
+                                            post_training_quantize, quantize_to_float16);
+      !q.ok()) {
+    std::fprintf(stderr, "tflite_convert: error: %s\n", q.message().c_str());
+    return 2;
+  }
+  opt.quantize.show_progress = isatty(STDERR_FILENO);
   tflc::Status st = tflc::convert_to_file(opt, output_file);
   if (!st.ok()) {
     const std::string& m = st.message();

@@ -1,0 +1,151 @@
+#include "quant/quantize.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "quant/stages.h"
+
+namespace tflc {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const char* s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+Status check_names(const std::vector<std::string>& given, const std::vector<const char*>& known, const char* flag) {
+  for (const auto& s : given) {
+    bool ok = std::any_of(known.begin(), known.end(), [&](const char* k) { return s == k; });
+    if (ok) continue;
+    std::string list;
+    for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    return usage_error("unknown " + std::string(flag) + " value '" + s + "'; use one of: " + list);
+  }
+  return ok_status();
+}
+
+// Ranges only matter to integer quantization; other modes drop them so the
+// writer does not emit min/max on float tensors.
+void clear_recorded_ranges(Model& m) {
+  for (Graph& g : m.subgraphs)
+    for (Tensor& t : g.tensors)
+      if (t.quant && t.quant->scale.empty()) t.quant.reset();
+}
+
+}  // namespace
+
+const char* quant_mode_name(QuantMode m) {
+  switch (m) {
+    case QuantMode::kNone: return "none";
+    case QuantMode::kDynamicRange: return "dynamic range";
+    case QuantMode::kFloat16: return "float16";
+    case QuantMode::kInt8AllowFloat: return "full integer (float fallback)";
+    case QuantMode::kInt8Only: return "integer only";
+    case QuantMode::kInt16x8AllowFloat: return "16x8 (float fallback)";
+    case QuantMode::kInt16x8Only: return "16x8 integer only";
+  }
+  return "?";
+}
+
+bool is_integer_mode(QuantMode m) {
+  return m == QuantMode::kInt8AllowFloat || m == QuantMode::kInt8Only || is_16x8_mode(m);
+}
+bool is_16x8_mode(QuantMode m) { return m == QuantMode::kInt16x8AllowFloat || m == QuantMode::kInt16x8Only; }
+
+Expected<DType> parse_inference_type(const std::string& s) {
+  std::string t = s;
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (t.rfind("tf.", 0) == 0) t = t.substr(3);
+  if (t == "float32" || t == "float") return DType::kFloat32;
+  if (t == "int8") return DType::kInt8;
+  if (t == "uint8" || t == "quantized_uint8") return DType::kUInt8;
+  if (t == "int16") return DType::kInt16;
+  return usage_error("unknown inference type '" + s + "'; use float32, int8, uint8 or int16");
+}
+
+// Follows lite.py's QuantizationMode: the smallest supported type defaults
+// to int8; TFLITE_BUILTINS or SELECT_TF_OPS in supported_ops allows float.
+Expected<QuantMode> choose_quant_mode(const QuantizeOptions& o, bool has_qat_ranges) {
+  static const std::vector<const char*> kOps = {"TFLITE_BUILTINS", "TFLITE_BUILTINS_INT8", "SELECT_TF_OPS",
+                                                "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8"};
+  RETURN_IF_ERROR(check_names(o.supported_ops, kOps, "--supported_ops"));
+  RETURN_IF_ERROR(check_names(o.supported_types, {"float16", "int8"}, "--supported_types"));
+  if (o.supported_ops.empty()) return usage_error("--supported_ops must name at least one op set");
+  if (!contains(o.supported_ops, "TFLITE_BUILTINS") && !contains(o.supported_ops, "TFLITE_BUILTINS_INT8") &&
+      !contains(o.supported_ops, "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8"))
+    return unsupported("not supported yet: --supported_ops without TFLITE_BUILTINS (Flex-only models)");
+
+  bool int8_target = contains(o.supported_ops, "TFLITE_BUILTINS_INT8") ||
+                     (o.supported_types.size() == 1 && o.supported_types[0] == "int8");
+  bool int16x8_target = contains(o.supported_ops, "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8");
+  bool allow_float = contains(o.supported_ops, "TFLITE_BUILTINS") || contains(o.supported_ops, "SELECT_TF_OPS");
+  bool smallest_is_int8 = o.supported_types.empty() || contains(o.supported_types, "int8");
+  bool has_data = !o.representative_dataset.empty();
+
+  QuantMode mode = QuantMode::kNone;
+  if (o.optimize) {
+    if ((int8_target || int16x8_target) && !has_data && !has_qat_ranges)
+      return usage_error("For full integer quantization, a `representative_dataset` must be specified.");
+    if (!smallest_is_int8 && contains(o.supported_types, "float16")) {
+      mode = QuantMode::kFloat16;
+    } else if (has_data || has_qat_ranges) {
+      if (int16x8_target) mode = allow_float ? QuantMode::kInt16x8AllowFloat : QuantMode::kInt16x8Only;
+      else mode = (!allow_float && int8_target) ? QuantMode::kInt8Only : QuantMode::kInt8AllowFloat;
+    } else {
+      mode = QuantMode::kDynamicRange;
+    }
+  } else if (has_data) {
+    return usage_error("--representative_dataset needs --optimizations=DEFAULT");
+  }
+
+  // lite.py's _validate_inference_input_output_types.
+  auto ok_type = [&](DType t) {
+    if (t == DType::kFloat32) return true;
+    if (!is_integer_mode(mode)) return false;
+    return is_16x8_mode(mode) ? t == DType::kInt16 : (t == DType::kInt8 || t == DType::kUInt8);
+  };
+  if (!ok_type(o.inference_input_type) || !ok_type(o.inference_output_type)) {
+    if (!is_integer_mode(mode))
+      return usage_error("The inference_input_type and inference_output_type must be tf.float32.");
+    return usage_error(is_16x8_mode(mode)
+                           ? "The inference_input_type and inference_output_type must be in ['tf.float32', 'tf.int16']."
+                           : "The inference_input_type and inference_output_type must be in ['tf.float32', 'tf.int8', "
+                             "'tf.uint8'].");
+  }
+  return mode;
+}
+
+bool has_recorded_ranges(const Model& m) {
+  for (const Graph& g : m.subgraphs)
+    for (const Tensor& t : g.tensors)
+      if (t.quant && t.quant->scale.empty() && !t.quant->min.empty()) return true;
+  return false;
+}
+
+Status quantize(Model& m, const QuantizeOptions& o) {
+  ASSIGN_OR_RETURN(QuantMode mode, choose_quant_mode(o, has_recorded_ranges(m)));
+  switch (mode) {
+    case QuantMode::kNone:
+      clear_recorded_ranges(m);
+      return ok_status();
+    case QuantMode::kFloat16:
+      clear_recorded_ranges(m);
+      return quantize_weights_float16(m).with_context("float16 quantization");
+    case QuantMode::kDynamicRange:
+      clear_recorded_ranges(m);
+      return quantize_weights_dynamic_range(m).with_context("dynamic range quantization");
+    default: break;
+  }
+  if (!o.representative_dataset.empty()) {
+    ASSIGN_OR_RETURN(Dataset data, read_representative_dataset(o.representative_dataset));
+    CalibrateOptions co;
+    co.show_progress = o.show_progress;
+    RETURN_IF_ERROR(calibrate(m, data, co).with_context("calibration"));
+  }
+  IntegerQuantOptions io;
+  io.allow_float = mode == QuantMode::kInt8AllowFloat || mode == QuantMode::kInt16x8AllowFloat;
+  io.int16_activations = is_16x8_mode(mode);
+  io.input_type = o.inference_input_type;
+  io.output_type = o.inference_output_type;
+  return quantize_integer(m, io).with_context(quant_mode_name(mode) + std::string(" quantization"));
+}
+
+}  // namespace tflc

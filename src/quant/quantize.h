@@ -1,0 +1,54 @@
+// Post-training quantization and quantization-aware-trained models: the
+// options of tf.lite.TFLiteConverter, the mode TensorFlow's converter picks
+// from them, and the stage that rewrites a converted float model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "support/status.h"
+
+namespace tflc {
+
+struct QuantizeOptions {
+  bool optimize = false;                     // optimizations=[DEFAULT]
+  std::vector<std::string> supported_types;  // "float16", "int8"
+  // TFLITE_BUILTINS, TFLITE_BUILTINS_INT8, SELECT_TF_OPS,
+  // EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8.
+  std::vector<std::string> supported_ops = {"TFLITE_BUILTINS"};
+  std::string representative_dataset;  // .npz or a folder of .npy files
+  DType inference_input_type = DType::kFloat32;
+  DType inference_output_type = DType::kFloat32;
+  bool show_progress = false;  // a progress bar while calibrating
+};
+
+enum class QuantMode {
+  kNone,               // float model
+  kDynamicRange,       // int8 weights, hybrid kernels
+  kFloat16,            // float16 weights, DEQUANTIZE in front
+  kInt8AllowFloat,     // full integer with float fallback
+  kInt8Only,           // integer only (TFLITE_BUILTINS_INT8)
+  kInt16x8AllowFloat,  // int16 activations, int8 weights, float fallback
+  kInt16x8Only,
+};
+
+const char* quant_mode_name(QuantMode m);
+bool is_integer_mode(QuantMode m);
+bool is_16x8_mode(QuantMode m);
+
+// The mode TensorFlow's converter (lite.py QuantizationMode) picks, or its
+// error for a contradictory request. `has_qat_ranges`: the model carries
+// FakeQuant ranges, so no representative dataset is needed.
+Expected<QuantMode> choose_quant_mode(const QuantizeOptions& o, bool has_qat_ranges);
+
+// True when any tensor carries a recorded range from FakeQuant-style ops.
+bool has_recorded_ranges(const Model& m);
+
+// Rewrites the float model in place for the chosen mode.
+Status quantize(Model& m, const QuantizeOptions& o);
+
+// Parses "float32", "int8", "uint8", "int16" (also tf.-prefixed, any case).
+Expected<DType> parse_inference_type(const std::string& s);
+
+}  // namespace tflc

@@ -1,0 +1,50 @@
+// The quantization stages, one file each; quantize.cc chains them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "support/status.h"
+
+namespace tflc {
+
+// --- representative dataset (dataset.cc) ---
+struct NdArray {
+  DType dtype = DType::kFloat32;
+  std::vector<int64_t> shape;
+  std::string bytes;  // little-endian, C order
+};
+struct Dataset {
+  std::vector<std::string> keys;               // per array: the .npz key or .npy file stem
+  std::vector<NdArray> arrays;                 // samples along axis 0
+  int64_t num_samples = 0;
+};
+// Reads an .npz (stored or deflated) or a folder of .npy files.
+Expected<Dataset> read_representative_dataset(const std::string& path);
+
+// --- calibration (calibrate.cc) ---
+struct CalibrateOptions {
+  bool show_progress = false;
+};
+// Runs every signature subgraph over the samples on the reference kernels
+// and records each float tensor's min/max in tensor.quant->min/max.
+Status calibrate(Model& m, const Dataset& data, const CalibrateOptions& o);
+
+// --- weights only (quantize_weights.cc) ---
+// Dynamic range: int8 weights for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,
+// BATCH_MATMUL, LSTMs and EMBEDDING_LOOKUP; the ops run hybrid kernels.
+Status quantize_weights_dynamic_range(Model& m);
+// float16 weights with a DEQUANTIZE in front of each use.
+Status quantize_weights_float16(Model& m);
+
+// --- full integer (quantize_integer.cc) ---
+struct IntegerQuantOptions {
+  bool allow_float = true;        // float fallback for ops with no integer kernel
+  bool int16_activations = false; // 16x8
+  DType input_type = DType::kFloat32, output_type = DType::kFloat32;
+};
+// Quantizes every tensor from its recorded range (calibration or FakeQuant).
+Status quantize_integer(Model& m, const IntegerQuantOptions& o);
+
+}  // namespace tflc
