@@ -18,6 +18,25 @@ struct WrittenOptions {
   flatbuffers::Offset<void> offset;
 };
 
+// How an op is quantized, per TFLite's quantization spec (used by src/quant).
+struct QuantSpec {
+  enum class Output : int8_t {
+    kNone,         // no integer kernel: float fallback, or an error in integer-only mode
+    kOwnRange,     // output qparams from its recorded range
+    kSameAsInput,  // output shares input 0's qparams (RESHAPE, MAX_POOL_2D, ...)
+    kFixed,        // fixed qparams (LOGISTIC, TANH, SOFTMAX)
+  };
+  Output output = Output::kNone;
+  float fixed_scale_int8 = 0.0f;  // kFixed
+  int fixed_zero_point_int8 = 0;
+  float fixed_scale_int16 = 0.0f;  // zero point 0
+  int weight_input = -1;           // constant weights: symmetric int8
+  int weight_channel_axis = -1;    // per-channel axis of the weights; -1 per-tensor
+  int bias_input = -1;             // int32 (int64 in 16x8), scale = input scale * weight scale
+  bool int16 = false;              // has a 16x8 (int16 activation) kernel
+  bool hybrid = false;             // dynamic range: a hybrid kernel for int8 weight_input
+};
+
 struct OpSchema {
   OpCode code;
   // Sets dtype and shape of op.outputs from the inputs (and constant inputs).
@@ -33,6 +52,7 @@ struct OpSchema {
   // Minimum runtime per op version (index 0 = version 1), as in TFLite's
   // tools/versioning/runtime_version.cc.
   std::vector<const char*> runtime_versions;
+  QuantSpec quant;
 };
 
 // Registers at static-initialization time; returns true for use in a static.
