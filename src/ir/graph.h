@@ -77,6 +77,9 @@ struct Attrs {
   int batch_dims = 0;                       // gather
   std::vector<int32_t> dims;                // squeeze_dims, reshape new_shape
   int64_t seed = 0, seed2 = 0;              // random ops
+  float min = 0.0f, max = 0.0f;             // fake quant range
+  int num_bits = 8;
+  bool narrow_range = false;
   std::string custom_code;                  // CUSTOM ops
   std::vector<uint8_t> custom_options;
 };

@@ -1,13 +1,29 @@
-// QUANTIZE and DEQUANTIZE: the edges between float and quantized tensors.
+// QUANTIZE and DEQUANTIZE: the edges between float and quantized tensors;
+// FAKE_QUANT: a quantization-aware-trained range kept in a float model.
 // Kernels follow TFLite's quantize.cc / dequantize.cc (round half away from
 // zero, then clamp); versions follow tools/versioning/op_version.cc.
 #include <algorithm>
 #include <cmath>
 
+#include "ops/fake_quant.h"
 #include "ops/kernels.h"
 #include "support/half.h"
 
 namespace tflc {
+
+FakeQuantRange nudge_fake_quant_range(float min, float max, int num_bits, bool narrow_range) {
+  const float qmin = narrow_range ? 1.0f : 0.0f, qmax = static_cast<float>((1 << num_bits) - 1);
+  const float scale = (max - min) / (qmax - qmin);
+  const float zp_from_min = qmin - min / scale;
+  float zp = zp_from_min < qmin ? qmin : zp_from_min > qmax ? qmax : std::round(zp_from_min);
+  return {(qmin - zp) * scale, (qmax - zp) * scale, scale};
+}
+
+float fake_quant_value(float x, const FakeQuantRange& r) {
+  float c = std::clamp(x, r.min, r.max) - r.min;
+  return std::floor(c / r.scale + 0.5f) * r.scale + r.min;
+}
+
 namespace {
 
 bool per_channel(const Tensor& t) { return t.quant && t.quant->scale.size() > 1; }
@@ -120,6 +136,43 @@ int version_quantize(const Graph& g, const Op& op) {
   if (per_channel(out)) return 3;
   return out.dtype == DType::kInt16 ? 2 : 1;
 }
+
+Status infer_fake_quant(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 1, 1));
+  const Tensor& in = input(g, op, 0);
+  if (in.dtype != DType::kFloat32) return unsupported("FAKE_QUANT of " + dtype_name(in.dtype) + " (float32 only)");
+  if (!(op.attrs.min <= 0.0f && 0.0f <= op.attrs.max && op.attrs.min < op.attrs.max))
+    return invalid_input("fake quantization range [" + std::to_string(op.attrs.min) + ", " +
+                         std::to_string(op.attrs.max) + "] must contain 0 and not be empty");
+  if (op.attrs.num_bits < 2 || op.attrs.num_bits > 16) return invalid_input("fake quantization num_bits must be 2..16");
+  set_output(g, op, 0, DType::kFloat32, in.shape);
+  return ok_status();
+}
+
+Status eval_fake_quant(Graph& g, Op& op) {
+  const Tensor& in = input(g, op, 0);
+  FakeQuantRange r = nudge_fake_quant_range(op.attrs.min, op.attrs.max, op.attrs.num_bits, op.attrs.narrow_range);
+  std::vector<float> out(in.num_elements());
+  const float* x = in.as<float>();
+  for (size_t i = 0; i < out.size(); ++i) out[i] = fake_quant_value(x[i], r);
+  output(g, op, 0).data = make_buffer(to_bytes(out));
+  return ok_status();
+}
+
+TFLC_REGISTER_OP(fake_quant, {.code = OpCode::FAKE_QUANT,
+                              .infer = infer_fake_quant,
+                              .eval = eval_fake_quant,
+                              .write_options =
+                                  [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op& op) {
+                                    return WrittenOptions{tflite::BuiltinOptions::FakeQuantOptions,
+                                                          tflite::CreateFakeQuantOptions(fbb, op.attrs.min, op.attrs.max,
+                                                                                         op.attrs.num_bits,
+                                                                                         op.attrs.narrow_range)
+                                                              .Union()};
+                                  },
+                              // op_version.cc: narrow_range -> 2.
+                              .version = [](const Graph&, const Op& op) { return op.attrs.narrow_range ? 2 : 1; },
+                              .runtime_versions = {"1.5.0", "1.10.0"}});
 
 TFLC_REGISTER_OP(dequantize, {.code = OpCode::DEQUANTIZE,
                               .infer = infer_dequantize,

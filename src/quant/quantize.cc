@@ -114,9 +114,12 @@ Expected<QuantMode> choose_quant_mode(const QuantizeOptions& o, bool has_qat_ran
 }
 
 bool has_recorded_ranges(const Model& m) {
-  for (const Graph& g : m.subgraphs)
+  for (const Graph& g : m.subgraphs) {
+    for (const auto& op : g.ops)
+      if (!op->dead && op->code == OpCode::FAKE_QUANT) return true;
     for (const Tensor& t : g.tensors)
       if (t.quant && t.quant->scale.empty() && !t.quant->min.empty()) return true;
+  }
   return false;
 }
 
@@ -134,6 +137,7 @@ Status quantize(Model& m, const QuantizeOptions& o) {
       return quantize_weights_dynamic_range(m).with_context("dynamic range quantization");
     default: break;
   }
+  RETURN_IF_ERROR(absorb_fake_quant(m));
   if (!o.representative_dataset.empty()) {
     ASSIGN_OR_RETURN(Dataset data, read_representative_dataset(o.representative_dataset));
     CalibrateOptions co;

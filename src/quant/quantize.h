@@ -42,7 +42,8 @@ bool is_16x8_mode(QuantMode m);
 // FakeQuant ranges, so no representative dataset is needed.
 Expected<QuantMode> choose_quant_mode(const QuantizeOptions& o, bool has_qat_ranges);
 
-// True when any tensor carries a recorded range from FakeQuant-style ops.
+// True when the model carries quantization-aware-trained ranges (FAKE_QUANT
+// ops or recorded tensor ranges).
 bool has_recorded_ranges(const Model& m);
 
 // Rewrites the float model in place for the chosen mode.

@@ -38,6 +38,10 @@ Status quantize_weights_dynamic_range(Model& m);
 // float16 weights with a DEQUANTIZE in front of each use.
 Status quantize_weights_float16(Model& m);
 
+// --- quantization-aware training (fake_quant_ranges.cc) ---
+// Turns FAKE_QUANT ops into recorded ranges on the tensors they quantize.
+Status absorb_fake_quant(Model& m);
+
 // --- full integer (quantize_integer.cc) ---
 struct IntegerQuantOptions {
   bool allow_float = true;        // float fallback for ops with no integer kernel
