@@ -30,6 +30,31 @@ void clear_recorded_ranges(Model& m) {
       if (t.quant && t.quant->scale.empty()) t.quant.reset();
 }
 
+// Input ranges from quantized_input_stats: the type's integer range mapped
+// through real = (q - mean) / std.
+Status apply_input_stats(Model& m, const QuantizeOptions& o) {
+  if (o.input_stats.empty()) return ok_status();
+  double qmin = -128, qmax = 127;
+  if (o.inference_input_type == DType::kUInt8) qmin = 0, qmax = 255;
+  if (o.inference_input_type == DType::kInt16) qmin = -32768, qmax = 32767;
+  for (Graph& g : m.subgraphs) {
+    if (g.inputs.size() != o.input_stats.size())
+      return usage_error("--mean_values and --std_dev_values give " + std::to_string(o.input_stats.size()) +
+                         " values; the model has " + std::to_string(g.inputs.size()) + " inputs");
+    for (size_t i = 0; i < g.inputs.size(); ++i) {
+      auto [mean, std_dev] = o.input_stats[i];
+      if (!(std_dev > 0)) return usage_error("--std_dev_values must be positive");
+      auto q = std::make_shared<QuantParams>();
+      q->min = {static_cast<float>((qmin - mean) / std_dev)};
+      q->max = {static_cast<float>((qmax - mean) / std_dev)};
+      if (q->min[0] > 0 || q->max[0] < 0)
+        return usage_error("--mean_values must lie within the input type's range so that 0.0 is representable");
+      g.t(g.inputs[i]).quant = std::move(q);
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 const char* quant_mode_name(QuantMode m) {
@@ -127,6 +152,8 @@ Status quantize(Model& m, const QuantizeOptions& o) {
   ASSIGN_OR_RETURN(QuantMode mode, choose_quant_mode(o, has_recorded_ranges(m)));
   switch (mode) {
     case QuantMode::kNone:
+      if (!o.input_stats.empty())
+        return usage_error("--mean_values and --std_dev_values go with an integer --inference_type");
       clear_recorded_ranges(m);
       return ok_status();
     case QuantMode::kFloat16:
@@ -138,6 +165,7 @@ Status quantize(Model& m, const QuantizeOptions& o) {
     default: break;
   }
   RETURN_IF_ERROR(absorb_fake_quant(m));
+  RETURN_IF_ERROR(apply_input_stats(m, o));
   if (!o.representative_dataset.empty()) {
     ASSIGN_OR_RETURN(Dataset data, read_representative_dataset(o.representative_dataset));
     CalibrateOptions co;

@@ -21,6 +21,9 @@ struct QuantizeOptions {
   DType inference_input_type = DType::kFloat32;
   DType inference_output_type = DType::kFloat32;
   bool show_progress = false;  // a progress bar while calibrating
+  // TF 1.x quantized_input_stats (--mean_values, --std_dev_values), one per
+  // input: real = (quantized - mean) / std_dev on the input type's grid.
+  std::vector<std::pair<double, double>> input_stats;
 };
 
 enum class QuantMode {

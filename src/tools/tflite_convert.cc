@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 
@@ -75,7 +76,7 @@ int run(int argc, char** argv) {
   std::string tag_set = "serve", signature_key, signature_keys;
   bool enable_v1 = false;
   std::string optimizations, supported_types, supported_ops, representative_dataset;
-  std::string inference_input_type, inference_output_type, inference_type, target_ops;
+  std::string inference_input_type, inference_output_type, inference_type, target_ops, mean_values, std_dev_values;
   bool post_training_quantize = false, quantize_to_float16 = false;
   app.add_option("--output_file", output_file, "Full filepath of the output file.")->required();
   app.add_option("--graph_def_file", graph_def_file,
@@ -121,6 +122,11 @@ int run(int argc, char** argv) {
                  "TF 1.x: type of real-number arrays in the output: FLOAT (default), INT8 or QUANTIZED_UINT8 "
                  "(integer only; the inputs and outputs take this type unless --inference_input_type says otherwise).");
   app.add_option("--target_ops", target_ops, "TF 1.x spelling of --supported_ops.");
+  app.add_option("--mean_values", mean_values,
+                 "TF 1.x: mean of each input's quantized values, comma-separated (with --std_dev_values and an "
+                 "integer --inference_type): real = (quantized - mean) / std_dev.");
+  app.add_option("--std_dev_values", std_dev_values,
+                 "TF 1.x: standard deviation of each input's quantized values, comma-separated.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -154,6 +160,27 @@ int run(int argc, char** argv) {
       !q.ok()) {
     std::fprintf(stderr, "tflite_convert: error: %s\n", q.message().c_str());
     return 2;
+  }
+  if (mean_values.empty() != std_dev_values.empty()) {
+    std::fprintf(stderr, "tflite_convert: error: --mean_values and --std_dev_values go together\n");
+    return 2;
+  }
+  {
+    auto means = split_commas(mean_values), stds = split_commas(std_dev_values);
+    if (means.size() != stds.size()) {
+      std::fprintf(stderr, "tflite_convert: error: --mean_values and --std_dev_values need one value per input each\n");
+      return 2;
+    }
+    for (size_t i = 0; i < means.size(); ++i) {
+      char* end1 = nullptr;
+      char* end2 = nullptr;
+      double mean = std::strtod(means[i].c_str(), &end1), sd = std::strtod(stds[i].c_str(), &end2);
+      if (*end1 || *end2) {
+        std::fprintf(stderr, "tflite_convert: error: --mean_values and --std_dev_values take numbers\n");
+        return 2;
+      }
+      opt.quantize.input_stats.emplace_back(mean, sd);
+    }
   }
   opt.quantize.show_progress = isatty(STDERR_FILENO);
   tflc::Status st = tflc::convert_to_file(opt, output_file);

@@ -141,17 +141,23 @@ fs.writeFileSync(pb, c.graph);
 }
 
 // int8 from the trained ranges, no dataset. Tolerance: 3 output steps.
-for (const [label, extra] of [['qat int8 (float I/O)', []],
-                              ['qat int8 (int8 I/O)', ['--inference_input_type=int8', '--inference_output_type=int8']]]) {
+// TF 1.x spelling: --inference_type=INT8 with quantized_input_stats (mean 0,
+// std 127: the input grid is 1/127 with zero point 0).
+const v1Grid = {scale: 1 / 127, zp: 0};
+for (const [label, extra, grid] of [
+  ['qat int8 (float I/O)', []],
+  ['qat int8 (int8 I/O)', ['--inference_input_type=int8', '--inference_output_type=int8']],
+  ['qat int8 (v1 --inference_type=INT8 --mean_values --std_dev_values)',
+   ['--inference_type=INT8', '--mean_values=0', '--std_dev_values=127'], v1Grid]]) {
   const out = path.join(dir, `${label.replace(/\W+/g, '_')}.tflite`);
-  const r = convert(pb, out, ['--optimizations=DEFAULT', ...extra]);
+  const r = convert(pb, out, grid ? extra : ['--optimizations=DEFAULT', ...extra]);
   if (!r.ok) { results.add(label, 'FAIL', errorLine(r.text)); continue; }
   const text = ops(out);
   const intIo = extra.length > 0;
   let feed = {name: 'x', dtype: 'float32', shape: [1, 8, 8, 3], data: c.x};
   if (intIo) {
     // The input takes the trained input range's grid: scale, zero point -128 - min/scale.
-    const s = c.inRange.scale, zp = Math.round(-128 - c.inRange.min / s);
+    const s = grid ? grid.scale : c.inRange.scale, zp = grid ? grid.zp : Math.round(-128 - c.inRange.min / s);
     feed = {name: 'x', dtype: 'int8', shape: [1, 8, 8, 3],
             data: c.x.map((v) => Math.max(-128, Math.min(127, Math.round(v / s) + zp)))};
   }
