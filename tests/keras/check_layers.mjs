@@ -19,7 +19,9 @@ for (const name of fs.readdirSync(dir).sort()) {
   try {
     execFileSync(converter, [`--keras_model_file=${path.join(d, 'model.h5')}`, `--output_file=${out}`],
                  {stdio: ['ignore', 'ignore', 'pipe']});
-    const {outputs} = await runModel(out, [{dtype: 'float32', shape: c.input.shape, data: c.input.data}]);
+    // case.inputs for several inputs (make_attention_models.py), else case.input
+    const ins = (c.inputs || [c.input]).map((i) => ({dtype: 'float32', shape: i.shape, data: i.data}));
+    const {outputs} = await runModel(out, ins);
     const y = outputs[0];
     if (JSON.stringify(y.shape) !== JSON.stringify(c.output.shape))
       throw new Error(`shape ${JSON.stringify(y.shape)} != ${JSON.stringify(c.output.shape)}`);

@@ -5,6 +5,7 @@
 
 #include "frontends/keras/keras_file.h"
 #include "frontends/keras/layer_registry.h"
+#include "frontends/keras/layers/conv_recurrent.h"
 
 namespace tflc {
 namespace {
@@ -16,9 +17,13 @@ struct TensorRef {
   int node = 0, index = 0;
 };
 
-// One call of a layer: which tensors it reads.
+// One call of a layer: which tensors it reads. input_names[i] is the kwarg
+// that passed inputs[i] ("" when positional); kwargs keeps the non-tensor
+// call arguments (use_causal_mask...) for layers that read them.
 struct LayerCall {
   std::vector<TensorRef> inputs;
+  std::vector<std::string> input_names;
+  json kwargs = json::object();
 };
 
 struct LayerSpec {
@@ -39,7 +44,16 @@ DType dtype_of(const json& config) {
   if (d == "int32") return DType::kInt32;
   if (d == "int64") return DType::kInt64;
   if (d == "bool") return DType::kBool;
+  if (d == "uint8") return DType::kUInt8;
+  if (d == "int8") return DType::kInt8;
+  if (d == "int16") return DType::kInt16;
+  if (d == "uint16") return DType::kUInt16;
   return DType::kInvalid;
+}
+
+std::string dtype_text(const json& config) {
+  auto it = config.find("dtype");
+  return it == config.end() ? "float32" : it->is_string() ? it->get<std::string>() : it->dump();
 }
 
 // Keras 2: [name, node, index, kwargs]; Keras 3: {"class_name": "__keras_tensor__",
@@ -71,6 +85,18 @@ void collect_refs(const json& j, std::vector<TensorRef>* out) {
     for (const auto& [k, v] : j.items()) collect_refs(v, out);
 }
 
+// Tensor refs of a call's kwargs, each tagged with its top-level key.
+void collect_kwargs(const json& kw, LayerCall* call) {
+  if (!kw.is_object()) return;
+  for (const auto& [k, v] : kw.items()) {
+    size_t before = call->inputs.size();
+    collect_refs(v, &call->inputs);
+    call->input_names.resize(before, "");
+    call->input_names.resize(call->inputs.size(), k);
+    if (call->inputs.size() == before) call->kwargs[k] = v;
+  }
+}
+
 Expected<std::vector<LayerCall>> parse_inbound(const json& nodes, const std::string& layer) {
   std::vector<LayerCall> calls;
   if (!nodes.is_array()) return calls;
@@ -78,21 +104,22 @@ Expected<std::vector<LayerCall>> parse_inbound(const json& nodes, const std::str
     LayerCall call;
     if (node.is_object()) {  // Keras 3
       collect_refs(node.value("args", json::array()), &call.inputs);
-      collect_refs(node.value("kwargs", json::object()), &call.inputs);
+      collect_kwargs(node.value("kwargs", json::object()), &call);
     } else if (node.is_array() && !node.empty() && node[0].is_string()) {
       // TFOpLambda's form: the node is one [name, node, index, kwargs].
       TensorRef r;
       if (!parse_ref(node, &r)) return invalid_input("layer '" + layer + "' has an inbound node Keras does not write");
       call.inputs.push_back(r);
-      if (node.size() > 3) collect_refs(node[3], &call.inputs);
+      if (node.size() > 3) collect_kwargs(node[3], &call);
     } else if (node.is_array()) {  // Keras 2: a list of [name, node, index, kwargs]
       for (const auto& e : node) {
         TensorRef r;
         if (!parse_ref(e, &r)) return invalid_input("layer '" + layer + "' has an inbound node Keras does not write");
         call.inputs.push_back(r);
-        if (e.size() > 3) collect_refs(e[3], &call.inputs);
+        if (e.size() > 3) collect_kwargs(e[3], &call);
       }
     }
+    call.input_names.resize(call.inputs.size(), "");
     calls.push_back(std::move(call));
   }
   return calls;
@@ -197,7 +224,7 @@ class KerasImporter {
             ins.push_back(v->second);
           }
           if (!ready) continue;
-          ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower(name, s.class_name, *s.config, ins));
+          ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower(name, s.class_name, *s.config, ins, &s.calls[k]));
           for (size_t i = 0; i < outs.size(); ++i) values_[{name, k, static_cast<int>(i)}] = outs[i];
           done.insert({name, k});
           progress = true;
@@ -222,7 +249,7 @@ class KerasImporter {
     Tensor t;
     t.name = name;
     t.dtype = dtype_of(c);
-    if (t.dtype == DType::kInvalid) return unsupported("not supported yet: input '" + name + "' of that dtype");
+    if (t.dtype == DType::kInvalid) return unsupported("not supported yet: input '" + name + "' of dtype " + dtype_text(c));
     if (!shape && c.contains("input_shape") && c["input_shape"].is_array()) {
       t.shape.push_back(-1);
       for (const auto& d : c["input_shape"]) t.shape.push_back(d.is_null() ? -1 : d.get<int64_t>());
@@ -239,10 +266,14 @@ class KerasImporter {
   }
 
   Expected<std::vector<TensorId>> lower(const std::string& name, const std::string& cls, const json& config,
-                                        std::vector<TensorId> ins) {
+                                        std::vector<TensorId> ins, const LayerCall* call = nullptr) {
     for (TensorId i : ins)
       if (poisoned_.count(i)) return poison(name);
     KerasLowerFn fn = find_keras_layer(cls);
+    // Bidirectional(ConvLSTM2D) is lowered next to ConvLSTM2D (conv_recurrent.cc).
+    if (cls == "Bidirectional" && config.contains("layer") && config["layer"].is_object() &&
+        config["layer"].value("class_name", "") == "ConvLSTM2D")
+      fn = lower_conv_lstm_bidirectional;
     if (!fn) {
       unknown_.insert(cls + " ('" + name + "')");
       return poison(name);
@@ -252,6 +283,7 @@ class KerasImporter {
     KerasLayerContext ctx(g_, name, cls, config, w == file_.weights.end() ? kNone : w->second, std::move(ins),
                           opt_.fold_budget);
     ctx.set_keras_version(file_.keras_version);
+    if (call) ctx.set_call_args(call->input_names, call->kwargs);
     TensorId first_new = static_cast<TensorId>(g_.tensors.size());
     auto r = fn(ctx);
     if (!r.ok()) {

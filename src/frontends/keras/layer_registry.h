@@ -43,10 +43,34 @@ class KerasLayerContext : public IrBuilder {
   int num_weights() const { return static_cast<int>(weights_.size()); }
   Expected<TensorId> weight(int i, const std::string& suffix);
   Expected<std::vector<float>> weight_values(int i, std::vector<int64_t>* shape = nullptr) const;
+  std::vector<std::string> weight_names() const {
+    std::vector<std::string> n;
+    for (const auto& w : weights_) n.push_back(w.name);
+    return n;
+  }
 
   // The Keras version that wrote the file ("" when it does not say).
   void set_keras_version(std::string v) { keras_version_ = std::move(v); }
   const std::string& keras_version() const { return keras_version_; }
+
+  // The call's kwargs: input_names[i] names the kwarg that passed in(i) (""
+  // for positional inputs); kwargs holds the non-tensor ones.
+  void set_call_args(std::vector<std::string> input_names, nlohmann::json kwargs) {
+    input_names_ = std::move(input_names);
+    call_kwargs_ = std::move(kwargs);
+  }
+  // The input passed as kwarg `key`, or kNoTensor.
+  TensorId named_in(const std::string& key) const {
+    for (size_t i = 0; i < input_names_.size() && i < inputs_.size(); ++i)
+      if (input_names_[i] == key) return inputs_[i];
+    return kNoTensor;
+  }
+  int num_positional_inputs() const {
+    int n = 0;
+    for (int i = 0; i < num_inputs(); ++i) n += i >= static_cast<int>(input_names_.size()) || input_names_[i].empty();
+    return n;
+  }
+  const nlohmann::json& call_kwargs() const { return call_kwargs_; }
 
   // Applies a Keras activation by name ("linear", "relu", "softmax"...).
   Expected<TensorId> activation(TensorId x, const std::string& name);
@@ -57,6 +81,8 @@ class KerasLayerContext : public IrBuilder {
   const std::vector<KerasArray>& weights_;
   std::vector<TensorId> inputs_;
   std::string keras_version_;
+  std::vector<std::string> input_names_;
+  nlohmann::json call_kwargs_ = nlohmann::json::object();
 };
 
 using KerasLowerFn = Expected<std::vector<TensorId>> (*)(KerasLayerContext& ctx);

@@ -17,9 +17,9 @@ Outs lower_embedding(KerasLayerContext& ctx) {
   TensorId params = ctx.constant(DType::kFloat32, shape, to_bytes(table), "embeddings");
   TensorId ids = ctx.in(0);
   DType t = ctx.in_tensor(0).dtype;
-  if (t == DType::kFloat32) {
+  if (t == DType::kFloat32 || t == DType::kUInt8 || t == DType::kInt8 || t == DType::kInt16 || t == DType::kUInt16) {
     // Keras 2 Sequential inputs default to float32; Keras casts ids to int32
-    // (truncating), as CAST does.
+    // (truncating), as CAST does; narrower int ids widen the same way.
     Attrs a;
     a.in_type = t;
     a.out_type = DType::kInt32;
