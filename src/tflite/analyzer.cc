@@ -14,6 +14,7 @@
 #include <map>
 #include <vector>
 
+#include "support/half.h"
 #include "tflite_schema_generated.h"
 
 namespace tflc {

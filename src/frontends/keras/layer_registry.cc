@@ -1,5 +1,7 @@
 #include "frontends/keras/layer_registry.h"
+
 #include "frontends/keras/layers/activations_more.h"
+#include "support/half.h"
 
 #include <cmath>
 #include <cstring>
@@ -11,20 +13,6 @@ namespace {
 std::map<std::string, KerasLowerFn>& table() {
   static std::map<std::string, KerasLowerFn> t;
   return t;
-}
-
-// Half-precision bits -> float (weights saved in float16).
-float half_to_float(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
-  float f;
-  if (exp == 0) f = std::ldexp(static_cast<float>(man), -24);
-  else if (exp == 31) f = man ? NAN : INFINITY;
-  else f = std::ldexp(static_cast<float>(man | 0x400), static_cast<int>(exp) - 25);
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  bits |= sign;
-  std::memcpy(&f, &bits, 4);
-  return f;
 }
 
 }  // namespace
