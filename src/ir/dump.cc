@@ -104,7 +104,7 @@ Status verify_graph(const Graph& g) {
     defined[i] = true;
   }
   for (size_t i = 0; i < g.tensors.size(); ++i)
-    if (g.tensors[i].is_const()) defined[i] = true;
+    if (g.tensors[i].is_const() || g.tensors[i].is_variable) defined[i] = true;  // variables: runtime state
   std::set<TensorId> produced;
   for (const auto& op : g.ops) {
     if (op->dead) continue;

@@ -27,3 +27,12 @@ if [ ! -f wasm-cjs/package.json ] || [ "$src" -nt wasm-cjs/package.json ]; then
   cp node_modules/@litertjs/core/wasm/* wasm-cjs/
   echo '{"type":"commonjs"}' > wasm-cjs/package.json
 fi
+
+# runtime2/: the second TFLite runtime (@tensorflow/tfjs-tflite, runs models
+# with variable tensors), with its own pinned lock; same idempotence rule.
+want2=$(sha256sum runtime2/package-lock.json | cut -d' ' -f1)
+have2=$(cat runtime2/node_modules/.e2e-lock.sha256 2>/dev/null || true)
+if [ "$want2" != "$have2" ]; then
+  (cd runtime2 && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want2" > runtime2/node_modules/.e2e-lock.sha256
+fi

@@ -7,6 +7,18 @@
 // LOGISTIC/TANH/MUL/ADD. The first step has no h·U term (the state starts at
 // zero), so no zero tensor of the run-time batch is needed and the batch may
 // be dynamic. return_sequences PACKs the step outputs along axis 1.
+//
+// LSTM is instead one UNIDIRECTIONAL_SEQUENCE_LSTM (batch-major), as
+// TensorFlow's converter emits it, whenever the op can express the layer:
+// activation tanh, recurrent_activation sigmoid (the op's gates are always
+// logistic), no return_state and no initial_state (the op keeps h/c in
+// variable tensors that start at zero and that no other op can read). Such
+// LSTMs work for any sequence length; return_sequences=false takes the last
+// step with STRIDED_SLICE, go_backwards flips the input with REVERSE_V2.
+// (A constant input sequence unrolls instead, so that it folds.)
+// Every other LSTM (Keras 1/2.0 hard_sigmoid, return_state, ...) keeps the
+// static unroll. GRU and SimpleRNN always unroll (TF emits a WHILE loop for
+// them), so they still need a fixed sequence length.
 #include <algorithm>
 
 #include "frontends/keras/layer_registry.h"
@@ -191,7 +203,11 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
                          shape_str(xt.shape));
   if (xt.dtype != DType::kFloat32) return unsupported("not supported yet: recurrent layer on " + dtype_name(xt.dtype));
   const int64_t T = xt.shape[1];
-  if (T <= 0) return unsupported("not supported yet: recurrent layer over a sequence of unknown length");
+  if (T <= 0)
+    return unsupported(std::string("not supported yet: recurrent layer over a sequence of unknown length") +
+                       (s.cell == Cell::kLstm ? " (only an LSTM with activation tanh, recurrent_activation sigmoid, "
+                                                "no return_state and no initial_state becomes a sequence op)"
+                                              : " (GRU/SimpleRNN are unrolled)"));
   if (xt.shape[2] >= 0 && xt.shape[2] != rw.in)
     return invalid_input("recurrent layer '" + ctx.scope() + "': input has " + std::to_string(xt.shape[2]) +
                          " features, the kernel " + std::to_string(rw.in));
@@ -339,6 +355,84 @@ Expected<TensorId> pack_steps(KerasLayerContext& ctx, std::vector<TensorId> step
   return ctx.emit1(OpCode::PACK, steps, a);
 }
 
+// A constant input sequence takes the unroll: it folds to a constant through
+// the elementwise kernels, while the sequence op's state inputs never fold.
+bool fusable_lstm(KerasLayerContext& ctx, const RnnSpec& s, bool has_initial_state) {
+  return s.cell == Cell::kLstm && s.activation == "tanh" && s.recurrent_activation == "sigmoid" && !s.return_state &&
+         !has_initial_state && !ctx.graph().t(ctx.in(0)).is_const();
+}
+
+// A layer's output: the sequence (in input order when flip_seq was asked for)
+// if return_sequences, and the last step's h.
+struct LayerOut {
+  TensorId seq = kNoTensor, h = kNoTensor;
+};
+
+Expected<TensorId> reverse_time(KerasLayerContext& ctx, TensorId x) {
+  return ctx.emit1(OpCode::REVERSE_V2, {x, ctx.const_i32({1}, "time_axis")});
+}
+
+// One UNIDIRECTIONAL_SEQUENCE_LSTM over x [B, T, in]; T may be unknown.
+Expected<LayerOut> fused_lstm(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId x,
+                              bool flip_seq, const std::string& tag) {
+  const Tensor& xt = ctx.graph().t(x);
+  if (xt.unknown_rank || xt.rank() != 3)
+    return invalid_input("recurrent layer '" + ctx.scope() + "' needs a [batch, time, features] input, got " +
+                         shape_str(xt.shape));
+  if (xt.dtype != DType::kFloat32) return unsupported("not supported yet: recurrent layer on " + dtype_name(xt.dtype));
+  if (xt.shape[2] >= 0 && xt.shape[2] != rw.in)
+    return invalid_input("recurrent layer '" + ctx.scope() + "': input has " + std::to_string(xt.shape[2]) +
+                         " features, the kernel " + std::to_string(rw.in));
+  const int64_t u = s.units, batch = xt.shape[0];
+  if (s.go_backwards) {
+    ASSIGN_OR_RETURN(x, reverse_time(ctx, x));
+  }
+  static const char* kGate[4] = {"input", "forget", "cell", "output"};
+  std::vector<TensorId> in(24, kNoTensor);
+  in[0] = x;
+  // rw.w / rw.r are [4u][in] / [4u][u] with Keras gate blocks i f c o: each
+  // block of rows is exactly TFLite's per-gate [u, in] / [u, u] matrix.
+  for (int k = 0; k < 4; ++k) {
+    std::vector<float> w(rw.w.begin() + k * u * rw.in, rw.w.begin() + (k + 1) * u * rw.in);
+    std::vector<float> r(rw.r.begin() + k * u * u, rw.r.begin() + (k + 1) * u * u);
+    std::vector<float> b = rw.bias.empty() ? std::vector<float>(u, 0.f)
+                                           : std::vector<float>(rw.bias.begin() + k * u, rw.bias.begin() + (k + 1) * u);
+    in[1 + k] = f32_const(ctx, {u, rw.in}, w, tag + "input_to_" + kGate[k] + "_weights");
+    in[5 + k] = f32_const(ctx, {u, u}, r, tag + "recurrent_to_" + kGate[k] + "_weights");
+    in[12 + k] = f32_const(ctx, {u}, b, tag + kGate[k] + "_gate_bias");
+  }
+  // The state lives in variable tensors (no buffer), zero at the start.
+  for (int k = 0; k < 2; ++k) {
+    Tensor st;
+    st.name = ctx.scope() + "/" + tag + (k == 0 ? "input_activation_state" : "input_cell_state");
+    st.dtype = DType::kFloat32;
+    st.shape = {batch, u};
+    st.is_variable = true;
+    in[18 + k] = ctx.graph().add_tensor(std::move(st));
+  }
+  Attrs a;
+  a.activation = Activation::kTanh;
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM, in, a));
+  LayerOut out;
+  if (s.return_sequences) {
+    out.seq = y;
+    if (flip_seq) {
+      ASSIGN_OR_RETURN(out.seq, reverse_time(ctx, y));
+    }
+  }
+  if (s.return_sequences) return out;
+  // Last step: y[:, -1, :].
+  Attrs sl;
+  sl.begin_mask = 5;
+  sl.end_mask = 5;
+  sl.shrink_axis_mask = 2;
+  ASSIGN_OR_RETURN(out.h, ctx.emit1(OpCode::STRIDED_SLICE, {y, ctx.const_i32({0, -1, 0}, "last_begin"),
+                                                            ctx.const_i32({0, 0, 0}, "last_end"),
+                                                            ctx.const_i32({1, 1, 1}, "last_strides")},
+                                    sl));
+  return out;
+}
+
 // Initial states passed with the call (initial_state=...) follow the input.
 Status check_states(KerasLayerContext& ctx, const RnnSpec& s, int first, int n) {
   int want = num_states(s.cell);
@@ -361,6 +455,10 @@ Outs lower_rnn(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(RnnWeights rw, read_weights(ctx, s, 0, ctx.num_weights()));
   TensorId h0 = ctx.num_inputs() > 1 ? ctx.in(1) : kNoTensor;
   TensorId c0 = ctx.num_inputs() > 2 ? ctx.in(2) : kNoTensor;
+  if (fusable_lstm(ctx, s, ctx.num_inputs() > 1)) {
+    ASSIGN_OR_RETURN(LayerOut f, fused_lstm(ctx, s, rw, ctx.in(0), false, ""));
+    return std::vector<TensorId>{s.return_sequences ? f.seq : f.h};
+  }
   ASSIGN_OR_RETURN(RnnResult r, unroll(ctx, s, rw, ctx.in(0), h0, c0));
   std::vector<TensorId> out;
   if (s.return_sequences) {
@@ -413,12 +511,24 @@ Outs lower_bidirectional(KerasLayerContext& ctx) {
     bh0 = ctx.in(1 + n_states);
     if (n_states == 2) fc0 = ctx.in(2), bc0 = ctx.in(4);
   }
-  ASSIGN_OR_RETURN(RnnResult f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0));
-  ASSIGN_OR_RETURN(RnnResult b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0));
-  TensorId yf = f.h, yb = b.h;
-  if (fs.return_sequences) {
-    ASSIGN_OR_RETURN(yf, pack_steps(ctx, f.steps, fs.go_backwards));
-    ASSIGN_OR_RETURN(yb, pack_steps(ctx, b.steps, bs.go_backwards));
+  // As TF does: two sequence LSTMs (the backward one on the flipped input),
+  // then the merge.
+  const bool fused = fusable_lstm(ctx, fs, ctx.num_inputs() > 1) && fusable_lstm(ctx, bs, ctx.num_inputs() > 1);
+  RnnResult f, b;
+  TensorId yf = kNoTensor, yb = kNoTensor;
+  if (fused) {
+    ASSIGN_OR_RETURN(LayerOut lf, fused_lstm(ctx, fs, fw, ctx.in(0), fs.go_backwards, "fw/"));
+    ASSIGN_OR_RETURN(LayerOut lb, fused_lstm(ctx, bs, bw, ctx.in(0), bs.go_backwards, "bw/"));
+    yf = fs.return_sequences ? lf.seq : lf.h;
+    yb = bs.return_sequences ? lb.seq : lb.h;
+  } else {
+    ASSIGN_OR_RETURN(f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0));
+    ASSIGN_OR_RETURN(b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0));
+    yf = f.h, yb = b.h;
+    if (fs.return_sequences) {
+      ASSIGN_OR_RETURN(yf, pack_steps(ctx, f.steps, fs.go_backwards));
+      ASSIGN_OR_RETURN(yb, pack_steps(ctx, b.steps, bs.go_backwards));
+    }
   }
   std::vector<TensorId> out;
   if (merge == "concat") {
