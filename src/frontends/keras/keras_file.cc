@@ -87,7 +87,12 @@ Expected<KerasModelFile> read_h5(const std::string& path) {
   const bool root_has_layers = h5_has_attr(root, "layer_names") || h5_has_attr(root, "layer_names0");
 
   Expected<std::optional<std::string>> config_text = h5_string_attr(root, "model_config");
-  if (!config_text.ok()) return config_text.status().with_context("'" + path + "': model_config");
+  if (!config_text.ok()) {
+    // The superblock opened, so an unreadable root attribute means damage further in.
+    const Status& s = config_text.status();
+    if (s.kind() != ErrorKind::kInvalidInput) return s.with_context("'" + path + "': model_config");
+    return invalid_input("'" + path + "': " + s.message() + "; the file is damaged: " + kSaveHint);
+  }
   if (!config_text->has_value()) {
     if (root_has_layers || has_model_weights) {
       return invalid_input("'" + path + "' holds only weights (no model_config); " + kSaveHint +
@@ -167,9 +172,13 @@ std::string config_layer_name(const nlohmann::json& layer) {
 }
 
 // Keras visits public attributes in name order, then private ("_x") ones.
+// Bidirectional is the exception we reorder: its lowerings (like Keras 2
+// files) take the forward layer's weights first, but "backward_layer" sorts
+// before "forward_layer".
 bool keras_attr_less(const std::string& a, const std::string& b) {
-  auto key = [](const std::string& s) { return s.rfind('_', 0) == 0 ? "~" + s : s; };
-  return key(a) < key(b);
+  auto rank = [](const std::string& s) { return s == "forward_layer" ? 0 : s.rfind('_', 0) == 0 ? 2 : 1; };
+  if (rank(a) != rank(b)) return rank(a) < rank(b);
+  return a < b;
 }
 
 // Variables are stored as "0", "1", ..., "10": numeric order, not name order.

@@ -1,5 +1,6 @@
 #include "frontends/keras/keras_model.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -308,9 +309,15 @@ class KerasImporter {
     return {id, id, id, id};
   }
 
+  // Signature keys must be unique: a layer's second output (LSTM
+  // return_state...) becomes "name_1", as TF's converter names them.
   void add_output(TensorId x, const std::string& key) {
+    std::string unique = key;
+    for (int n = 1; std::any_of(sig_.outputs.begin(), sig_.outputs.end(), [&](const auto& o) { return o.first == unique; });
+         ++n)
+      unique = key + "_" + std::to_string(n);
     g_.outputs.push_back(x);
-    sig_.outputs.push_back({key, x});
+    sig_.outputs.push_back({unique, x});
   }
 
   KerasModelFile& file_;

@@ -1,5 +1,7 @@
 // Core Keras layers: Dense, Activation and its relatives, Flatten, Reshape,
 // the inference no-ops (Dropout...), Rescaling.
+#include <algorithm>
+
 #include "frontends/keras/layer_registry.h"
 
 namespace tflc {
@@ -13,6 +15,20 @@ Outs lower_dense(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   ASSIGN_OR_RETURN(bool use_bias, ctx.get_bool("use_bias", true));
   ASSIGN_OR_RETURN(TensorId kernel, ctx.weight(0, "kernel"));
+  {
+    // FULLY_CONNECTED would silently reflow a kernel of the wrong width.
+    const std::vector<int64_t> ks = ctx.graph().t(kernel).shape;
+    const std::vector<int64_t>& xs = ctx.in_tensor(0).shape;
+    auto units = ctx.get_int("units", -1);
+    const int64_t in = xs.empty() ? -1 : xs.back();
+    if (ks.size() != 2 || (in >= 0 && ks[0] != in) || (units.ok() && *units >= 0 && ks[1] != *units)) {
+      std::string got;
+      for (int64_t d : ks) got += (got.empty() ? "" : ", ") + std::to_string(d);
+      return invalid_input("its kernel in the file is [" + got + "] but the config needs [" + std::to_string(in) +
+                           ", " + std::to_string(units.ok() ? *units : -1) +
+                           "] (input width, units); the weights do not match the config");
+    }
+  }
   ASSIGN_OR_RETURN(TensorId w, ctx.emit1(OpCode::TRANSPOSE, {kernel, ctx.const_i32({1, 0}, "perm")}));
   TensorId bias = kNoTensor;
   if (use_bias) {
@@ -55,12 +71,22 @@ Outs lower_relu(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(double threshold, ctx.get_float("threshold", 0.0));
   auto max_value = ctx.get_float("max_value", -1.0);
   if (!max_value.ok()) return max_value.status();
-  if (slope != 0.0 || threshold != 0.0)
-    return unsupported("not supported yet: ReLU with negative_slope or threshold");
-  OpCode c = OpCode::RELU;
-  if (*max_value == 6.0) c = OpCode::RELU6;
-  else if (*max_value >= 0.0) return unsupported("not supported yet: ReLU with max_value " + std::to_string(*max_value));
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(c, {ctx.in(0)}));
+  if (slope != 0.0) return unsupported("not supported yet: ReLU with negative_slope");
+  TensorId y = kNoTensor;
+  if (threshold != 0.0) {
+    // Keras keeps x where x >= threshold (even negative x), else 0.
+    ASSIGN_OR_RETURN(TensorId keep, ctx.emit1(OpCode::GREATER_EQUAL,
+                                              {ctx.in(0), ctx.const_f32_scalar(static_cast<float>(threshold), "threshold")}));
+    Attrs c;
+    c.out_type = DType::kFloat32;
+    ASSIGN_OR_RETURN(TensorId mask, ctx.emit1(OpCode::CAST, {keep}, c));
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MUL, {ctx.in(0), mask}));
+  } else {
+    ASSIGN_OR_RETURN(y, ctx.emit1(*max_value == 6.0 ? OpCode::RELU6 : OpCode::RELU, {ctx.in(0)}));
+  }
+  if (*max_value >= 0.0 && !(*max_value == 6.0 && threshold == 0.0)) {
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MINIMUM, {y, ctx.const_f32_scalar(static_cast<float>(*max_value), "max_value")}));
+  }
   return std::vector<TensorId>{y};
 }
 
@@ -102,6 +128,21 @@ Outs lower_reshape(KerasLayerContext& ctx) {
     return invalid_input("Reshape layer '" + ctx.scope() + "' has no target_shape");
   std::vector<int32_t> tail;
   for (const auto& d : c["target_shape"]) tail.push_back(d.is_null() ? -1 : d.get<int32_t>());
+  // RESHAPE takes one -1 and the batch already is one: resolve Keras' -1 here.
+  auto unknown = std::find(tail.begin(), tail.end(), -1);
+  if (unknown != tail.end()) {
+    const Tensor& x = ctx.in_tensor(0);
+    int64_t total = 1, known = 1;
+    for (int d = 1; d < x.rank(); ++d) {
+      if (x.shape[d] < 0) return unsupported("not supported yet: Reshape with -1 of a tensor with dynamic inner dims");
+      total *= x.shape[d];
+    }
+    for (int32_t d : tail)
+      if (d != -1) known *= d;
+    if (std::count(tail.begin(), tail.end(), -1) != 1 || known <= 0 || total % known != 0)
+      return invalid_input("Reshape layer '" + ctx.scope() + "': target_shape does not fit the input");
+    *unknown = static_cast<int32_t>(total / known);
+  }
   return reshape_to(ctx, tail);
 }
 
