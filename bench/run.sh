@@ -3,15 +3,54 @@
 # and on synthetic GraphDefs with 10 MB, 100 MB and 1 GB of weights.
 # Prints a Markdown table of medians over RUNS runs (default 5): wall time by
 # hyperfine (no shell), peak RSS by /usr/bin/time, and `cp` of the same file.
-# usage: bench/run.sh [RUNS] [--no-1gb]
+# Then Keras H5 files of the MobileNetV2 and ResNet50 architectures with random
+# weights (bench/make_keras_h5.py); --keras runs only those.
+# usage: bench/run.sh [RUNS] [--no-1gb] [--keras]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${1:-5}
-BIN=build/tflite_convert
+RUNS=5
+[[ ${1:-} =~ ^[0-9]+$ ]] && RUNS=$1
+KERAS_ONLY=0
+[[ " $* " == *" --keras "* ]] && KERAS_ONLY=1
+BIN=${TFLC_BIN:-build/tflite_convert}  # TFLC_BIN: measure that binary, build nothing
 WORK=${BENCH_DIR:-/tmp/tflc-bench}
 mkdir -p "$WORK"
 command -v hyperfine >/dev/null || { echo "installing hyperfine"; apt-get install -y -qq hyperfine >/dev/null; }
-cmake --build build -j"$(nproc)" --target tflite_convert make_synthetic_graph >/dev/null
+[ -n "${TFLC_BIN:-}" ] || cmake --build build -j"$(nproc)" --target tflite_convert make_synthetic_graph >/dev/null
+
+# Keras: median wall time, mean user+sys CPU time (what the machine's load
+# does not inflate) and peak RSS of converting each generated H5.
+measure_keras() {
+  local name="$1" file="$2"
+  local cmd="$BIN --keras_model_file=$file --output_file=$WORK/out.tflite"
+  $cmd >/dev/null 2>"$WORK/err.txt" || { echo "| $name | failed: $(head -1 "$WORK/err.txt") |"; return; }
+  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/hf.json" "$cmd" >/dev/null 2>&1
+  local wall cpu
+  read -r wall cpu < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]
+print("%.1f %.1f" % (r["median"] * 1000, (r["user"] + r["system"]) * 1000))' "$WORK/hf.json")
+  local rs=()
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%M" -o "$WORK/time.txt" $cmd >/dev/null 2>&1
+    rs+=("$(awk '{printf "%.1f", $1/1024}' "$WORK/time.txt")")
+  done
+  local in_mb; in_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN{printf "%.2f", b/1048576}')
+  echo "| $name | $in_mb | $wall | $cpu | $(printf '%s\n' "${rs[@]}" | median) |"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+run_keras() {
+  for arch in mobilenet_v2 resnet50; do
+    [ -f "$WORK/keras_${arch}.h5" ] || /usr/bin/python3 bench/make_keras_h5.py "$arch" "$WORK/keras_${arch}.h5" >/dev/null
+  done
+  echo
+  echo "| Keras H5 (random weights) | input MB | wall ms (median of $RUNS) | CPU ms user+sys (mean) | peak RSS MB |"
+  echo "|---|---|---|---|---|"
+  measure_keras "MobileNetV2 1.0 224 (3.5M params)" "$WORK/keras_mobilenet_v2.h5"
+  measure_keras "ResNet50 (25.6M params)" "$WORK/keras_resnet50.h5"
+}
+if [ "$KERAS_ONLY" = 1 ]; then
+  run_keras
+  exit 0
+fi
 
 sizes=(10 100 1024)
 [[ " $* " == *" --no-1gb "* ]] && sizes=(10 100)
@@ -82,3 +121,4 @@ measure_sm() {
 [ -d "$C" ] && measure_sm "tfrust_keras_single_input_saved_model" "$C/tfrust_keras_single_input_saved_model"
 [ -d "$WORK/saved_model_200mb" ] || build/bench/make_synthetic_graph --saved_model 200 "$WORK/saved_model_200mb" >/dev/null
 measure_sm "synthetic 200 MB variables" "$WORK/saved_model_200mb"
+run_keras

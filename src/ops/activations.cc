@@ -39,7 +39,8 @@ TFLC_REGISTER_OP(relu, {.code = OpCode::RELU,
                           return eval_unary_float(g, op, [](float x) { return x < 0.f ? 0.f : x; });
                         },
                         .version = version_relu,
-                        .runtime_versions = {"1.5.0", "2.1.0", "2.5.0"}});
+                        .runtime_versions = {"1.5.0", "2.1.0", "2.5.0"},
+                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 TFLC_REGISTER_OP(relu6, {.code = OpCode::RELU6,
                          .infer = infer_float_activation,
@@ -47,14 +48,16 @@ TFLC_REGISTER_OP(relu6, {.code = OpCode::RELU6,
                            return eval_unary_float(g, op, [](float x) { return clamp_to(x, 0.f, 6.f); });
                          },
                          .version = version_16_3_8_2,
-                         .runtime_versions = {"1.5.0", "1.14.0", "2.5.0"}});
+                         .runtime_versions = {"1.5.0", "1.14.0", "2.5.0"},
+                         .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 TFLC_REGISTER_OP(relu_n1_to_1, {.code = OpCode::RELU_N1_TO_1,
                                 .infer = infer_float_activation,
                                 .eval = [](Graph& g, Op& op) {
                                   return eval_unary_float(g, op, [](float x) { return clamp_to(x, -1.f, 1.f); });
                                 },
-                                .runtime_versions = {"1.5.0"}});
+                                .runtime_versions = {"1.5.0"},
+                                .quant = {.output = QuantSpec::Output::kOwnRange}});
 
 // TFLite: x > 0 ? x : alpha * x (also right for alpha > 1, unlike max()).
 TFLC_REGISTER_OP(leaky_relu, {.code = OpCode::LEAKY_RELU,
@@ -71,7 +74,8 @@ TFLC_REGISTER_OP(leaky_relu, {.code = OpCode::LEAKY_RELU,
                               .version = [](const Graph& g, const Op& op) {
                                 return in_type(g, op) == DType::kInt16 ? 2 : 1;
                               },
-                              .runtime_versions = {"1.13.1", "2.3.0"}});
+                              .runtime_versions = {"1.13.1", "2.3.0"},
+                              .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 TFLC_REGISTER_OP(elu, {.code = OpCode::ELU,
                        .infer = infer_float_activation,
@@ -92,13 +96,15 @@ TFLC_REGISTER_OP(logistic, {.code = OpCode::LOGISTIC,
                             .infer = infer_float_activation,
                             .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, logistic); },
                             .version = version_logistic,
-                            .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"}});
+                            .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
+                            .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 256, .fixed_zero_point_int8 = -128, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
 
 TFLC_REGISTER_OP(tanh, {.code = OpCode::TANH,
                         .infer = infer_float_activation,
                         .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::tanh(x); }); },
                         .version = version_logistic,
-                        .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"}});
+                        .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
+                        .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 128, .fixed_zero_point_int8 = 0, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
 
 // ------------------------------------------------------ SOFTMAX, LOG_SOFTMAX
 
@@ -156,7 +162,8 @@ TFLC_REGISTER_OP(softmax, {.code = OpCode::SOFTMAX,
                                                    tflite::CreateSoftmaxOptions(fbb, op.attrs.beta).Union()};
                            },
                            .version = version_16_3_8_2,
-                           .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"}});
+                           .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"},
+                           .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 256, .fixed_zero_point_int8 = -128, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
 
 TFLC_REGISTER_OP(log_softmax, {.code = OpCode::LOG_SOFTMAX,
                                .infer = infer_softmax,
@@ -169,7 +176,8 @@ TFLC_REGISTER_OP(log_softmax, {.code = OpCode::LOG_SOFTMAX,
                                .version = [](const Graph& g, const Op& op) {
                                  return in_type(g, op) == DType::kInt8 ? 2 : 1;
                                },
-                               .runtime_versions = {"1.14.0", "1.14.0"}});
+                               .runtime_versions = {"1.14.0", "1.14.0"},
+                               .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 16.0f / 256, .fixed_zero_point_int8 = 127}});
 
 }  // namespace
 }  // namespace tflc

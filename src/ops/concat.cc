@@ -86,7 +86,8 @@ TFLC_REGISTER_OP(concatenation, {.code = OpCode::CONCATENATION,
                                  .eval = eval_concat,
                                  .write_options = write_concat,
                                  .version = version_concat,
-                                 .runtime_versions = {"1.5.0", "1.14.0", "2.3.0", "2.14.0"}});
+                                 .runtime_versions = {"1.5.0", "1.14.0", "2.3.0", "2.14.0"},
+                                 .quant = {.output = QuantSpec::Output::kOwnRange}});
 
 }  // namespace
 }  // namespace tflc

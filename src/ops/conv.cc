@@ -160,7 +160,8 @@ TFLC_REGISTER_OP(conv_2d, {.code = OpCode::CONV_2D,
                            .write_options = write_conv2d,
                            .version = version_conv2d,
                            .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0", "2.4.0", "2.9.0", "2.11.0",
-                                                "2.15.0"}});
+                                                "2.15.0"},
+                           .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .weight_channel_axis = 0, .bias_input = 2, .int16 = true, .hybrid = true}});
 
 // ------------------------------------------------------- DEPTHWISE_CONV_2D
 
@@ -257,7 +258,8 @@ TFLC_REGISTER_OP(depthwise_conv_2d, {.code = OpCode::DEPTHWISE_CONV_2D,
                                      .write_options = write_depthwise,
                                      .version = version_depthwise,
                                      .runtime_versions = {"1.5.0", "1.12.0", "1.14.0", "2.2.0", "2.3.0", "2.3.0",
-                                                          "2.11.0"}});
+                                                          "2.11.0"},
+                                     .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .weight_channel_axis = 3, .bias_input = 2, .int16 = true, .hybrid = true}});
 
 // ---------------------------------------------------------- TRANSPOSE_CONV
 // Inputs: output_shape (int32 [4]), weights [O,KH,KW,I], input [N,H,W,I],
@@ -353,7 +355,8 @@ TFLC_REGISTER_OP(transpose_conv, {.code = OpCode::TRANSPOSE_CONV,
                                   .eval = eval_transpose_conv,
                                   .write_options = write_transpose_conv,
                                   .version = version_transpose_conv,
-                                  .runtime_versions = {"1.9.0", "2.2.0", "2.3.0", "2.13.0", "2.15.0"}});
+                                  .runtime_versions = {"1.9.0", "2.2.0", "2.3.0", "2.13.0", "2.15.0"},
+                                  .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .weight_channel_axis = 0, .bias_input = 3, .int16 = true}});
 
 // ----------------------------------------------------------------- CONV_3D
 // input [N,D,H,W,C], filter [KD,KH,KW,C,O], optional bias [O].

@@ -47,14 +47,23 @@ Status eval_compare(Graph& g, Op& op, F f) {
 
 // ---------------------------------------------------------------- SUB/MUL/DIV
 
-WrittenOptions write_sub(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::SubOptions, tflite::CreateSubOptions(fbb, fused(op)).Union()};
+// Quantized int16 (16x8) uses general scales, as TF's converter writes it;
+// pot_scale_int16 = true would demand power-of-two scales.
+bool general_int16_scale(const Graph& g, const Op& op) {
+  const Tensor& a = input(g, op, 0);
+  return a.dtype == DType::kInt16 && a.quant && !a.quant->scale.empty();
 }
 
-// op_version.cc: int16 with pot_scale_int16 = false -> 5 (we write the
-// default, true), int64 -> 4, >4D broadcast -> 3, int8 -> 2.
+WrittenOptions write_sub(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
+  return {tflite::BuiltinOptions::SubOptions,
+          tflite::CreateSubOptions(fbb, fused(op), !general_int16_scale(g, op)).Union()};
+}
+
+// op_version.cc: quantized int16 with pot_scale_int16 = false -> 5 (we
+// write false for it), int64 -> 4, >4D broadcast -> 3, int8 -> 2.
 int version_sub(const Graph& g, const Op& op) {
   DType t = in_type(g, op);
+  if (general_int16_scale(g, op) && output(g, op, 0).dtype == DType::kInt16) return 5;
   if (t == DType::kInt64) return 4;
   if (needs_broadcast(g, op) && max_input_rank(g, op) > 4) return 3;
   if (t == DType::kInt8) return 2;
@@ -68,7 +77,8 @@ TFLC_REGISTER_OP(sub, {.code = OpCode::SUB,
                        },
                        .write_options = write_sub,
                        .version = version_sub,
-                       .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.4.0", "2.4.0"}});
+                       .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.4.0", "2.4.0"},
+                       .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 WrittenOptions write_mul(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
   return {tflite::BuiltinOptions::MulOptions, tflite::CreateMulOptions(fbb, fused(op)).Union()};
@@ -99,7 +109,8 @@ TFLC_REGISTER_OP(mul, {.code = OpCode::MUL,
                        },
                        .write_options = write_mul,
                        .version = version_mul,
-                       .runtime_versions = {"1.5.0", "1.14.0", "1.15.0", "2.3.0", "2.6.0", "2.11.0", "2.13.0"}});
+                       .runtime_versions = {"1.5.0", "1.14.0", "1.15.0", "2.3.0", "2.6.0", "2.11.0", "2.13.0"},
+                       .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 WrittenOptions write_div(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
   return {tflite::BuiltinOptions::DivOptions, tflite::CreateDivOptions(fbb, fused(op)).Union()};
@@ -222,7 +233,8 @@ TFLC_REGISTER_OP(maximum, {.code = OpCode::MAXIMUM,
                            },
                            .write_options = write_max_min,
                            .version = version_max_min,
-                           .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"}});
+                           .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 TFLC_REGISTER_OP(minimum, {.code = OpCode::MINIMUM,
                            .infer = infer_binary_broadcast,
@@ -231,7 +243,8 @@ TFLC_REGISTER_OP(minimum, {.code = OpCode::MINIMUM,
                            },
                            .write_options = write_max_min,
                            .version = version_max_min,
-                           .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"}});
+                           .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 // --------------------------------------------------- SQUARED_DIFFERENCE, POW
 
@@ -250,7 +263,8 @@ TFLC_REGISTER_OP(squared_difference,
                   },
                   // op_version.cc: int8 -> 2.
                   .version = [](const Graph& g, const Op& op) { return in_type(g, op) == DType::kInt8 ? 2 : 1; },
-                  .runtime_versions = {"1.13.1", "2.5.0"}});
+                  .runtime_versions = {"1.13.1", "2.5.0"},
+                  .quant = {.output = QuantSpec::Output::kOwnRange}});
 
 // Integer power by squaring (wrapping), as TF computes it; negative
 // exponents are an error in both TF and TFLite.
@@ -368,7 +382,8 @@ TFLC_REGISTER_OP(less, {.code = OpCode::LESS,
                         .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a < b; }); },
                         .write_options = TFLC_CMP_OPTIONS(Less),
                         .version = version_cmp_16_8,
-                        .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"}});
+                        .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"},
+                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 TFLC_REGISTER_OP(greater_equal,
                  {.code = OpCode::GREATER_EQUAL,
@@ -376,7 +391,8 @@ TFLC_REGISTER_OP(greater_equal,
                   .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a >= b; }); },
                   .write_options = TFLC_CMP_OPTIONS(GreaterEqual),
                   .version = version_cmp_16_8,
-                  .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"}});
+                  .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"},
+                  .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 TFLC_REGISTER_OP(greater, {.code = OpCode::GREATER,
                            .infer = infer_compare,
@@ -385,7 +401,8 @@ TFLC_REGISTER_OP(greater, {.code = OpCode::GREATER,
                            },
                            .write_options = TFLC_CMP_OPTIONS(Greater),
                            .version = version_cmp_8,
-                           .runtime_versions = {"1.14.0", "1.14.0"}});
+                           .runtime_versions = {"1.14.0", "1.14.0"},
+                           .quant = {.output = QuantSpec::Output::kOwnRange}});
 
 TFLC_REGISTER_OP(less_equal, {.code = OpCode::LESS_EQUAL,
                               .infer = infer_compare,
@@ -394,7 +411,8 @@ TFLC_REGISTER_OP(less_equal, {.code = OpCode::LESS_EQUAL,
                               },
                               .write_options = TFLC_CMP_OPTIONS(LessEqual),
                               .version = version_cmp_8,
-                              .runtime_versions = {"1.14.0", "1.14.0"}});
+                              .runtime_versions = {"1.14.0", "1.14.0"},
+                              .quant = {.output = QuantSpec::Output::kOwnRange}});
 
 // op_version.cc: int16 -> 4, string -> 3, int8 -> 2.
 int version_equal(const Graph& g, const Op& op) {
@@ -412,7 +430,8 @@ TFLC_REGISTER_OP(equal, {.code = OpCode::EQUAL,
                          },
                          .write_options = TFLC_CMP_OPTIONS(Equal),
                          .version = version_equal,
-                         .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.13.0"}});
+                         .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.13.0"},
+                         .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
 // op_version.cc: string -> 3, int8 -> 2.
 int version_not_equal(const Graph& g, const Op& op) {
@@ -429,7 +448,8 @@ TFLC_REGISTER_OP(not_equal, {.code = OpCode::NOT_EQUAL,
                              },
                              .write_options = TFLC_CMP_OPTIONS(NotEqual),
                              .version = version_not_equal,
-                             .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"}});
+                             .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
+                             .quant = {.output = QuantSpec::Output::kOwnRange}});
 
 // -------------------------------------------------------------------- logical
 
@@ -530,7 +550,8 @@ TFLC_REGISTER_OP(select, {.code = OpCode::SELECT,
                                                   tflite::CreateSelectOptions(fbb).Union()};
                           },
                           .version = version_select,
-                          .runtime_versions = {"1.14.0", "1.14.0", "2.12.0", "2.12.0"}});
+                          .runtime_versions = {"1.14.0", "1.14.0", "2.12.0", "2.12.0"},
+                          .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 // SELECT_V2: the three inputs broadcast together.
 Status infer_select_v2(Graph& g, Op& op) {
@@ -588,7 +609,8 @@ TFLC_REGISTER_OP(select_v2, {.code = OpCode::SELECT_V2,
                              .version = [](const Graph& g, const Op& op) {
                                return in_type(g, op) == DType::kUInt32 ? 2 : 1;
                              },
-                             .runtime_versions = {"2.2.0", "2.12.0"}});
+                             .runtime_versions = {"2.2.0", "2.12.0"},
+                             .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

@@ -98,7 +98,8 @@ TFLC_REGISTER_OP(gather, {.code = OpCode::GATHER,
                           .eval = eval_gather,
                           .write_options = write_gather,
                           .version = version_gather,
-                          .runtime_versions = {"1.6.0", "1.14.0", "1.15.0", "2.4.0", "2.5.0", "2.13.0", "2.15.0"}});
+                          .runtime_versions = {"1.6.0", "1.14.0", "1.15.0", "2.4.0", "2.5.0", "2.13.0", "2.15.0"},
+                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 Status infer_gather_nd(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
@@ -162,7 +163,8 @@ TFLC_REGISTER_OP(gather_nd, {.code = OpCode::GATHER_ND,
                              .infer = infer_gather_nd,
                              .eval = eval_gather_nd,
                              .version = version_gather_nd,
-                             .runtime_versions = {"1.14.0", "2.3.0", "2.5.0", "2.13.0", "2.16.0"}});
+                             .runtime_versions = {"1.14.0", "2.3.0", "2.5.0", "2.13.0", "2.16.0"},
+                             .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

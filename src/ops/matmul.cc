@@ -80,10 +80,16 @@ Status eval_fully_connected(Graph& g, Op& op) {
   return ok_status();
 }
 
+// Float activations with int8 weights: TF 2.x always asks hybrid kernels to
+// quantize the inputs asymmetrically.
+bool is_hybrid(const Graph& g, const Op& op) {
+  return input(g, op, 0).dtype == DType::kFloat32 && input(g, op, 1).dtype == DType::kInt8;
+}
+
 WrittenOptions write_fully_connected(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
   auto o = tflite::CreateFullyConnectedOptions(fbb, static_cast<tflite::ActivationFunctionType>(op.attrs.activation),
                                                tflite::FullyConnectedOptionsWeightsFormat::DEFAULT,
-                                               op.attrs.keep_num_dims);
+                                               op.attrs.keep_num_dims, is_hybrid(g, op));
   return {tflite::BuiltinOptions::FullyConnectedOptions, o.Union()};
 }
 
@@ -103,7 +109,7 @@ int version_fully_connected(const Graph& g, const Op& op) {
   if (op.attrs.keep_num_dims) return 5;
   if (x == DType::kInt8 && w == DType::kInt8 && out == DType::kInt8) return 4;
   if (x == DType::kInt8 && w == DType::kInt4 && out == DType::kInt8) return 10;
-  if (x == DType::kFloat32 && w == DType::kInt8 && out == DType::kFloat32) return 3;
+  if (x == DType::kFloat32 && w == DType::kInt8 && out == DType::kFloat32) return 9;  // asymmetric inputs
   return 1;
 }
 
@@ -114,7 +120,8 @@ TFLC_REGISTER_OP(fully_connected, {.code = OpCode::FULLY_CONNECTED,
                                    .version = version_fully_connected,
                                    .runtime_versions = {"1.5.0", "1.10.0", "1.14.0", "1.14.0", "2.0.0", "2.1.0",
                                                         "2.3.0", "2.3.0", "2.3.0", "2.11.0", "2.15.0", "2.17.0",
-                                                        "2.18.0"}});
+                                                        "2.18.0"},
+                                   .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .bias_input = 2, .int16 = true, .hybrid = true}});
 
 // ------------------------------------------------------------ BATCH_MATMUL
 
@@ -191,15 +198,16 @@ Status eval_batch_matmul(Graph& g, Op& op) {
 }
 
 WrittenOptions write_batch_matmul(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateBatchMatMulOptions(fbb, op.attrs.adj_x, op.attrs.adj_y, false);
+  auto o = tflite::CreateBatchMatMulOptions(fbb, op.attrs.adj_x, op.attrs.adj_y, is_hybrid(g, op));
   return {tflite::BuiltinOptions::BatchMatMulOptions, o.Union()};
 }
 
-// op_version.cc: int16 -> 3; int8 -> 2 (hybrid asymmetric -> 4 is never written).
+// op_version.cc: int16 -> 3; int8 -> 2; hybrid with asymmetric inputs -> 4.
 int version_batch_matmul(const Graph& g, const Op& op) {
   DType x = input(g, op, 0).dtype;
   if (x == DType::kInt16) return 3;
   if (x == DType::kInt8) return 2;
+  if (is_hybrid(g, op) && output(g, op, 0).dtype == DType::kFloat32) return 4;
   return 1;
 }
 
@@ -208,7 +216,8 @@ TFLC_REGISTER_OP(batch_matmul, {.code = OpCode::BATCH_MATMUL,
                                 .eval = eval_batch_matmul,
                                 .write_options = write_batch_matmul,
                                 .version = version_batch_matmul,
-                                .runtime_versions = {"2.3.0", "2.3.0", "2.4.0", "2.5.0"}});
+                                .runtime_versions = {"2.3.0", "2.3.0", "2.4.0", "2.5.0"},
+                                .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .int16 = true, .hybrid = true}});
 
 }  // namespace
 }  // namespace tflc

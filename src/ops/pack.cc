@@ -70,7 +70,8 @@ TFLC_REGISTER_OP(pack, {.code = OpCode::PACK,
                         .eval = eval_pack,
                         .write_options = write_pack,
                         .version = version_pack,
-                        .runtime_versions = {"1.11.0", "1.14.0", "2.3.0", "2.13.0"}});
+                        .runtime_versions = {"1.11.0", "1.14.0", "2.3.0", "2.13.0"},
+                        .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 Status infer_unpack(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));
@@ -126,7 +127,8 @@ TFLC_REGISTER_OP(unpack, {.code = OpCode::UNPACK,
                           .eval = eval_unpack,
                           .write_options = write_unpack,
                           .version = version_unpack,
-                          .runtime_versions = {"1.11.0", "1.14.0", "2.2.0", "2.3.0"}});
+                          .runtime_versions = {"1.11.0", "1.14.0", "2.2.0", "2.3.0"},
+                          .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

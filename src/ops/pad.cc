@@ -137,7 +137,8 @@ TFLC_REGISTER_OP(pad, {.code = OpCode::PAD,
                                                    tflite::CreatePadOptions(fbb).Union()};
                            },
                        .version = version_pad,
-                       .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0"}});
+                       .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0"},
+                       .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 TFLC_REGISTER_OP(padv2, {.code = OpCode::PADV2,
                          .infer = infer_padv2,
@@ -148,7 +149,8 @@ TFLC_REGISTER_OP(padv2, {.code = OpCode::PADV2,
                                                      tflite::CreatePadV2Options(fbb).Union()};
                              },
                          .version = version_pad,
-                         .runtime_versions = {"1.9.0", "1.14.0", "2.4.0", "2.6.0"}});
+                         .runtime_versions = {"1.9.0", "1.14.0", "2.4.0", "2.6.0"},
+                         .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 // op_version.cc: int16 -> 3, int8 -> 2.
 int version_mirror_pad(const Graph& g, const Op& op) {
@@ -171,7 +173,8 @@ TFLC_REGISTER_OP(mirror_pad,
                                               tflite::CreateMirrorPadOptions(fbb, mode).Union()};
                       },
                   .version = version_mirror_pad,
-                  .runtime_versions = {"1.13.1", "2.3.0", "2.12.0"}});
+                  .runtime_versions = {"1.13.1", "2.3.0", "2.12.0"},
+                  .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

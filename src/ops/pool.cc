@@ -82,14 +82,16 @@ TFLC_REGISTER_OP(max_pool_2d, {.code = OpCode::MAX_POOL_2D,
                                .eval = eval_pool<true>,
                                .write_options = write_pool,
                                .version = version_pool,
-                               .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"}});
+                               .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"},
+                               .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 TFLC_REGISTER_OP(average_pool_2d, {.code = OpCode::AVERAGE_POOL_2D,
                                    .infer = infer_pool,
                                    .eval = eval_pool<false>,
                                    .write_options = write_pool,
                                    .version = version_pool,
-                                   .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"}});
+                                   .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"},
+                                   .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 }  // namespace
 }  // namespace tflc

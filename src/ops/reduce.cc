@@ -146,25 +146,29 @@ TFLC_REGISTER_OP(mean, {.code = OpCode::MEAN,
                         .eval = eval_reduce<Reducer::kMean>,
                         .write_options = write_reducer,
                         .version = version_mean_max_min,
-                        .runtime_versions = {"1.6.0", "1.14.0", "2.4.0"}});
+                        .runtime_versions = {"1.6.0", "1.14.0", "2.4.0"},
+                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 TFLC_REGISTER_OP(sum, {.code = OpCode::SUM,
                        .infer = infer_reduce,
                        .eval = eval_reduce<Reducer::kSum>,
                        .write_options = write_reducer,
                        .version = version_sum,
-                       .runtime_versions = {"1.10.0", "1.15.0"}});
+                       .runtime_versions = {"1.10.0", "1.15.0"},
+                       .quant = {.output = QuantSpec::Output::kOwnRange}});
 TFLC_REGISTER_OP(reduce_max, {.code = OpCode::REDUCE_MAX,
                               .infer = infer_reduce,
                               .eval = eval_reduce<Reducer::kMax>,
                               .write_options = write_reducer,
                               .version = version_mean_max_min,
-                              .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"}});
+                              .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"},
+                              .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(reduce_min, {.code = OpCode::REDUCE_MIN,
                               .infer = infer_reduce,
                               .eval = eval_reduce<Reducer::kMin>,
                               .write_options = write_reducer,
                               .version = version_mean_max_min,
-                              .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"}});
+                              .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"},
+                              .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(reduce_prod, {.code = OpCode::REDUCE_PROD,
                                .infer = infer_reduce,
                                .eval = eval_reduce<Reducer::kProd>,
@@ -261,13 +265,15 @@ TFLC_REGISTER_OP(arg_max, {.code = OpCode::ARG_MAX,
                            .eval = eval_arg<true>,
                            .write_options = write_arg_max,
                            .version = version_arg,
-                           .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"}});
+                           .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput}});
 TFLC_REGISTER_OP(arg_min, {.code = OpCode::ARG_MIN,
                            .infer = infer_arg,
                            .eval = eval_arg<false>,
                            .write_options = write_arg_min,
                            .version = version_arg,
-                           .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"}});
+                           .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

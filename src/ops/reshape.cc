@@ -92,7 +92,8 @@ Status infer_reshape(Graph& g, Op& op) {
 TFLC_REGISTER_OP(reshape, {.code = OpCode::RESHAPE,
                            .infer = infer_reshape,
                            .eval = eval_share,
-                           .runtime_versions = {"1.5.0"}});
+                           .runtime_versions = {"1.5.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 // Without squeeze_dims and with dynamic dims the output rank is unknown.
 Status infer_squeeze(Graph& g, Op& op) {
@@ -142,7 +143,8 @@ TFLC_REGISTER_OP(squeeze, {.code = OpCode::SQUEEZE,
                            .eval = eval_share,
                            .write_options = write_squeeze,
                            .version = version_string2,
-                           .runtime_versions = {"1.6.0", "2.5.0"}});
+                           .runtime_versions = {"1.6.0", "2.5.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 Status infer_expand_dims(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
@@ -172,7 +174,8 @@ TFLC_REGISTER_OP(expand_dims, {.code = OpCode::EXPAND_DIMS,
                                .infer = infer_expand_dims,
                                .eval = eval_share,
                                .write_options = write_expand_dims,
-                               .runtime_versions = {"1.10.0"}});
+                               .runtime_versions = {"1.10.0"},
+                               .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 }  // namespace
 }  // namespace tflc

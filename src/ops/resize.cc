@@ -157,13 +157,15 @@ TFLC_REGISTER_OP(resize_bilinear, {.code = OpCode::RESIZE_BILINEAR,
                                    .eval = eval_bilinear,
                                    .write_options = write_bilinear,
                                    .version = version_bilinear,
-                                   .runtime_versions = {"1.7.0", "1.14.0", "2.2.0", "2.5.0"}});
+                                   .runtime_versions = {"1.7.0", "1.14.0", "2.2.0", "2.5.0"},
+                                   .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(resize_nearest_neighbor, {.code = OpCode::RESIZE_NEAREST_NEIGHBOR,
                                            .infer = infer_resize,
                                            .eval = eval_nearest,
                                            .write_options = write_nearest,
                                            .version = version_nearest,
-                                           .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.4.0"}});
+                                           .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.4.0"},
+                                           .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 }  // namespace
 }  // namespace tflc

@@ -36,7 +36,8 @@ TFLC_REGISTER_OP(shape, {.code = OpCode::SHAPE,
                          .infer = infer_shape,
                          .eval = eval_shape,
                          .write_options = write_shape,
-                         .runtime_versions = {"1.10.0"}});
+                         .runtime_versions = {"1.10.0"},
+                         .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 Status infer_rank(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));
@@ -55,7 +56,8 @@ Status eval_rank(Graph& g, Op& op) {
 TFLC_REGISTER_OP(rank, {.code = OpCode::RANK,
                         .infer = infer_rank,
                         .eval = eval_rank,
-                        .runtime_versions = {"1.14.0"}});
+                        .runtime_versions = {"1.14.0"},
+                        .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 }  // namespace
 }  // namespace tflc

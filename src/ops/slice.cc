@@ -71,7 +71,8 @@ TFLC_REGISTER_OP(slice, {.code = OpCode::SLICE,
                          .infer = infer_slice,
                          .eval = eval_slice,
                          .version = version_slice,
-                         .runtime_versions = {"1.14.0", "1.14.0", "1.14.0", "2.4.0", "2.5.0", "2.14.0"}});
+                         .runtime_versions = {"1.14.0", "1.14.0", "1.14.0", "2.4.0", "2.5.0", "2.14.0"},
+                         .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 Expected<StridedSlicePlan> plan_for(const Graph& g, const Op& op, const Shape& input_shape) {
   ASSIGN_OR_RETURN(std::vector<int64_t> begin, const_ints(g, op.inputs[1]));
@@ -160,7 +161,8 @@ TFLC_REGISTER_OP(strided_slice, {.code = OpCode::STRIDED_SLICE,
                                  .write_options = write_strided_slice,
                                  .version = version_strided_slice,
                                  .runtime_versions = {"1.6.0", "1.14.0", "2.1.0", "2.2.0", "2.5.0", "2.6.0",
-                                                      "2.14.0", "2.14.0"}});
+                                                      "2.14.0", "2.14.0"},
+                                 .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 }  // namespace
 }  // namespace tflc

@@ -90,14 +90,16 @@ TFLC_REGISTER_OP(space_to_depth, {.code = OpCode::SPACE_TO_DEPTH,
                                   .eval = eval_space_to_depth,
                                   .write_options = write_space_to_depth,
                                   .version = version_int8_2,
-                                  .runtime_versions = {"1.5.0", "1.14.0"}});
+                                  .runtime_versions = {"1.5.0", "1.14.0"},
+                                  .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 TFLC_REGISTER_OP(depth_to_space, {.code = OpCode::DEPTH_TO_SPACE,
                                   .infer = infer_depth_to_space,
                                   .eval = eval_depth_to_space,
                                   .write_options = write_depth_to_space,
                                   .version = version_int8_2,
-                                  .runtime_versions = {"2.1.0", "2.5.0"}});
+                                  .runtime_versions = {"2.1.0", "2.5.0"},
+                                  .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 // Block shape [M] and the [M, 2] paddings (or crops) of the batch ops.
 struct BlockArgs {
@@ -260,13 +262,15 @@ TFLC_REGISTER_OP(space_to_batch_nd, {.code = OpCode::SPACE_TO_BATCH_ND,
                                      .infer = infer_space_to_batch,
                                      .eval = eval_space_to_batch,
                                      .version = version_batch_space,
-                                     .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.12.0"}});
+                                     .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.12.0"},
+                                     .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 TFLC_REGISTER_OP(batch_to_space_nd, {.code = OpCode::BATCH_TO_SPACE_ND,
                                      .infer = infer_batch_to_space,
                                      .eval = eval_batch_to_space,
                                      .version = version_batch_space,
-                                     .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.12.0"}});
+                                     .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.12.0"},
+                                     .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

@@ -76,7 +76,8 @@ TFLC_REGISTER_OP(split, {.code = OpCode::SPLIT,
                          .eval = eval_split,
                          .write_options = write_split,
                          .version = version_split,
-                         .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0"}});
+                         .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0"},
+                         .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 Status infer_split_v(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 3, 3));
@@ -145,7 +146,8 @@ TFLC_REGISTER_OP(split_v, {.code = OpCode::SPLIT_V,
                            .eval = eval_split_v,
                            .write_options = write_split_v,
                            .version = version_split_v,
-                           .runtime_versions = {"1.13.1", "2.3.0"}});
+                           .runtime_versions = {"1.13.1", "2.3.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

@@ -79,7 +79,8 @@ TFLC_REGISTER_OP(tile, {.code = OpCode::TILE,
                         .infer = infer_tile,
                         .eval = eval_tile,
                         .version = version_tile,
-                        .runtime_versions = {"1.10.1", "2.2.0", "2.8.0"}});
+                        .runtime_versions = {"1.10.1", "2.2.0", "2.8.0"},
+                        .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

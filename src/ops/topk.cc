@@ -93,7 +93,8 @@ TFLC_REGISTER_OP(topk_v2, {.code = OpCode::TOPK_V2,
                            .eval = eval_topk,
                            .write_options = write_topk,
                            .version = version_topk,
-                           .runtime_versions = {"1.7.0", "1.14.0", "2.13.0"}});
+                           .runtime_versions = {"1.7.0", "1.14.0", "2.13.0"},
+                           .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
 }  // namespace
 }  // namespace tflc

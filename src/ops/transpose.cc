@@ -70,7 +70,8 @@ TFLC_REGISTER_OP(transpose, {.code = OpCode::TRANSPOSE,
                              .eval = eval_transpose,
                              .version = version_transpose,
                              .runtime_versions = {"1.6.0", "1.14.0", "1.15.0", "2.3.0", "2.4.0", "2.12.0",
-                                                  "2.14.4"}});
+                                                  "2.14.4"},
+                             .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 }  // namespace
 }  // namespace tflc

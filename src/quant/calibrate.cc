@@ -1,9 +1,306 @@
+// Calibration: runs the float model over the representative dataset on the
+// ops' reference kernels (OpSchema::eval, the ones constant folding uses) and
+// records each float tensor's min/max.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+#include "ops/registry.h"
 #include "quant/stages.h"
 
 namespace tflc {
 
-Status calibrate(Model&, const Dataset&, const CalibrateOptions&) {
-  return unsupported("not supported yet: calibration");
+namespace {
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+// A copy the kernels may write into: tensors by value (constant buffers are
+// shared, not copied), quantization parameters dropped.
+Graph scratch_copy(const Graph& g) {
+  Graph s;
+  s.name = g.name;
+  for (const Tensor& t : g.tensors) {
+    Tensor c = t;
+    c.quant.reset();
+    s.tensors.push_back(std::move(c));
+  }
+  for (const auto& op : g.ops)
+    if (!op->dead) s.ops.push_back(std::make_unique<Op>(*op));
+  s.inputs = g.inputs;
+  s.outputs = g.outputs;
+  return s;
+}
+
+struct Feed {
+  TensorId tensor;
+  size_t array;
+  std::vector<int64_t> shape;  // of one sample as the input takes it
+  size_t sample_bytes;         // in the array
+  bool from_f64;
+};
+
+bool dims_match(const std::vector<int64_t>& want, const std::vector<int64_t>& got, size_t want_from) {
+  if (want.size() - want_from != got.size()) return false;
+  for (size_t i = 0; i < got.size(); ++i)
+    if (want[want_from + i] >= 0 && want[want_from + i] != got[i]) return false;
+  return true;
+}
+
+// Pairs dataset arrays with the inputs: by name when any array is named after
+// an input, otherwise by position (arr_0, arr_1... or sorted file order).
+Expected<std::vector<Feed>> map_inputs(const Graph& g, const std::vector<std::pair<std::string, TensorId>>& inputs,
+                                       const Dataset& data) {
+  auto names_of = [&](size_t i) {
+    std::vector<std::string> n = {inputs[i].first};
+    std::string tn = g.t(inputs[i].second).name;
+    n.push_back(tn);
+    if (tn.size() > 2 && tn.compare(tn.size() - 2, 2, ":0") == 0) n.push_back(tn.substr(0, tn.size() - 2));
+    return n;
+  };
+  auto find_key = [&](size_t i) -> int {
+    for (const std::string& n : names_of(i))
+      for (size_t k = 0; k < data.keys.size(); ++k)
+        if (data.keys[k] == n) return static_cast<int>(k);
+    return -1;
+  };
+  bool any_named = false;
+  for (size_t i = 0; i < inputs.size(); ++i) any_named |= find_key(i) >= 0;
+  std::string input_list, key_list;
+  for (const auto& in : inputs) input_list += (input_list.empty() ? "'" : ", '") + in.first + "'";
+  for (const auto& k : data.keys) key_list += (key_list.empty() ? "'" : ", '") + k + "'";
+
+  std::vector<Feed> feeds;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    int k = any_named ? find_key(i) : static_cast<int>(i);
+    if (any_named && k < 0)
+      return invalid_input("the representative dataset has no array for model input '" + inputs[i].first +
+                           "' (arrays: " + key_list + "; inputs: " + input_list + ")");
+    if (k >= static_cast<int>(data.arrays.size()))
+      return invalid_input("the model has " + std::to_string(inputs.size()) + " inputs (" + input_list +
+                           ") but the representative dataset has " + std::to_string(data.arrays.size()) +
+                           " arrays (" + key_list + "); name the arrays after the inputs or give one per input");
+    const NdArray& a = data.arrays[static_cast<size_t>(k)];
+    const Tensor& t = g.t(inputs[i].second);
+    const std::string who = "representative dataset array '" + data.keys[static_cast<size_t>(k)] + "' for input '" +
+                            inputs[i].first + "'";
+    bool from_f64 = a.dtype == DType::kFloat64 && t.dtype == DType::kFloat32;
+    if (a.dtype != t.dtype && !from_f64)
+      return invalid_input(who + ": the array is " + dtype_name(a.dtype) + ", the input is " + dtype_name(t.dtype));
+    std::vector<int64_t> sample(a.shape.begin() + 1, a.shape.end());
+    Feed f{inputs[i].second, static_cast<size_t>(k), sample, 0, from_f64};
+    if (t.unknown_rank || dims_match(t.shape, sample, 0)) {
+      // taken as is
+    } else if (!t.shape.empty() && (t.shape[0] == 1 || t.shape[0] == -1) && dims_match(t.shape, sample, 1)) {
+      f.shape.insert(f.shape.begin(), 1);  // samples without the batch dimension
+    } else {
+      return invalid_input(who + ": samples have shape " + shape_text(sample) + " (array shape " +
+                           shape_text(a.shape) + "), the input has shape " + shape_text(t.shape) +
+                           " (-1 = any size)");
+    }
+    int64_t n = 1;
+    for (int64_t d : sample) n *= d;
+    f.sample_bytes = static_cast<size_t>(n) * static_cast<size_t>(dtype_size(a.dtype));
+    feeds.push_back(std::move(f));
+  }
+  return feeds;
+}
+
+struct Range {
+  float lo = std::numeric_limits<float>::infinity();
+  float hi = -std::numeric_limits<float>::infinity();
+  bool seen = false;
+};
+
+void record(const Tensor& t, Range& r) {
+  if (t.dtype != DType::kFloat32 || !t.data) return;
+  const float* v = t.as<float>();
+  size_t n = t.data->size() / sizeof(float);
+  float lo = r.lo, hi = r.hi;
+  bool seen = false;
+  for (size_t i = 0; i < n; ++i) {
+    float x = v[i];
+    if (!std::isfinite(x)) continue;  // NaN/inf would make the range useless
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+    seen = true;
+  }
+  r.lo = lo;
+  r.hi = hi;
+  r.seen |= seen;
+}
+
+class Progress {
+ public:
+  Progress(bool on, int64_t total) : on_(on), total_(total) {}
+  void update(int64_t done) {
+    if (!on_ || total_ <= 0) return;
+    if (done != total_ && done % std::max<int64_t>(1, total_ / 200) != 0) return;  // at most ~200 redraws
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(done * kWidth / total_);
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.append(static_cast<size_t>(kWidth - filled), '.');
+    std::fprintf(stderr, "\r[%s] %lld/%lld", bar.c_str(), static_cast<long long>(done),
+                 static_cast<long long>(total_));
+    if (done == total_) std::fputc('\n', stderr);
+    std::fflush(stderr);
+    open_ = done != total_;
+  }
+  // Ends the line when an error stops the bar midway.
+  ~Progress() {
+    if (open_) std::fputc('\n', stderr);
+  }
+
+ private:
+  bool on_;
+  int64_t total_;
+  bool open_ = false;  // a bar is on the line without its newline
+};
+
+Status run_op(Graph& s, Op& op, bool reinfer) {
+  const OpSchema* schema = find_op(op.code);
+  std::string where = op.origin.empty() ? "" : ", from '" + op.origin + "'";
+  if (!schema || !schema->eval)
+    return unsupported("not supported yet: calibrating " + op_name(op.code) + " (" +
+                       (schema && schema->no_eval_reason ? schema->no_eval_reason : "no reference kernel") + where +
+                       ")");
+  for (size_t i = 0; i < op.inputs.size(); ++i) {
+    TensorId id = op.inputs[i];
+    if (id >= 0 && !s.t(id).data)
+      return unsupported("not supported yet: calibrating " + op_name(op.code) + " (input " + std::to_string(i) +
+                         " has no value" + where + ")");
+  }
+  if (reinfer) RETURN_IF_ERROR(infer_op(s, op).with_context("calibrating " + op_name(op.code) + where));
+  for (TensorId o : op.outputs) {
+    const Tensor& t = s.t(o);
+    if (!t.has_static_shape())
+      return unsupported("not supported yet: calibrating " + op_name(op.code) + " (output shape " +
+                         shape_text(t.shape) + " is not known" + where + ")");
+  }
+  Status st = schema->eval(s, op);
+  if (!st.ok()) return st.with_context("calibrating " + op_name(op.code) + where);
+  for (TensorId o : op.outputs) {
+    const Tensor& t = s.t(o);
+    int64_t want = t.num_elements() * dtype_size(t.dtype);
+    if (!t.data || (dtype_size(t.dtype) > 0 && static_cast<int64_t>(t.data->size()) != want))
+      return internal_error("calibrating " + op_name(op.code) + where + ": the kernel left output '" + t.name +
+                            "' without a value of its shape");
+  }
+  return ok_status();
+}
+
+// Runs one subgraph over every sample; ranges are indexed by tensor id.
+Status run_samples(const Graph& g, const std::vector<Feed>& feeds, const Dataset& data, std::vector<Range>& ranges,
+                   Progress& progress, int64_t& done) {
+  Graph s = scratch_copy(g);
+  std::vector<TensorId> variables;
+  for (size_t i = 0; i < s.tensors.size(); ++i)
+    if (s.tensors[i].is_variable && !s.tensors[i].data && s.tensors[i].has_static_shape())
+      variables.push_back(static_cast<TensorId>(i));
+  std::vector<float> cast;
+  for (int64_t n = 0; n < data.num_samples; ++n) {
+    bool reinfer = n == 0;  // shapes follow the first sample's; the kernels read output shapes
+    for (const Feed& f : feeds) {
+      Tensor& t = s.t(f.tensor);
+      const NdArray& a = data.arrays[f.array];
+      const char* src = a.bytes.data() + static_cast<size_t>(n) * f.sample_bytes;
+      if (f.from_f64) {
+        size_t count = f.sample_bytes / sizeof(double);
+        cast.resize(count);
+        for (size_t i = 0; i < count; ++i) {
+          double d;
+          std::memcpy(&d, src + i * sizeof(double), sizeof(double));
+          cast[i] = static_cast<float>(d);
+        }
+        t.data = make_buffer(std::string(reinterpret_cast<const char*>(cast.data()), count * sizeof(float)));
+      } else {
+        t.data = make_buffer(std::string(src, f.sample_bytes));
+      }
+      if (t.shape != f.shape || t.unknown_rank) {
+        t.shape = f.shape;
+        t.unknown_rank = false;
+        reinfer = true;
+      }
+      record(t, ranges[static_cast<size_t>(f.tensor)]);
+    }
+    // Variable tensors (RNN state) start from zeros on every sample.
+    for (TensorId v : variables) {
+      Tensor& t = s.t(v);
+      t.data = make_buffer(std::string(static_cast<size_t>(t.num_elements() * dtype_size(t.dtype)), '\0'));
+    }
+    for (auto& op : s.ops) {
+      RETURN_IF_ERROR(run_op(s, *op, reinfer));
+      for (TensorId o : op->outputs) record(s.t(o), ranges[static_cast<size_t>(o)]);
+    }
+    progress.update(++done);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status calibrate(Model& m, const Dataset& data, const CalibrateOptions& o) {
+  if (data.num_samples <= 0) return invalid_input("the representative dataset holds zero samples");
+  for (size_t i = 0; i < data.arrays.size(); ++i) {
+    const NdArray& a = data.arrays[i];
+    int64_t n = 1;
+    for (int64_t d : a.shape) n *= d;
+    if (a.shape.empty() || a.shape[0] != data.num_samples ||
+        static_cast<int64_t>(a.bytes.size()) != n * dtype_size(a.dtype))
+      return internal_error("dataset array '" + (i < data.keys.size() ? data.keys[i] : "?") +
+                            "' does not match its shape");
+  }
+
+  // One run per signature; a model without signatures runs subgraph 0.
+  struct Run {
+    int subgraph;
+    std::vector<std::pair<std::string, TensorId>> inputs;
+  };
+  std::vector<Run> runs;
+  for (const SignatureDef& sig : m.signatures) runs.push_back({sig.subgraph, sig.inputs});
+  if (runs.empty() && !m.subgraphs.empty()) {
+    Run r{0, {}};
+    for (TensorId id : m.subgraphs[0].inputs) r.inputs.push_back({m.subgraphs[0].t(id).name, id});
+    runs.push_back(std::move(r));
+  }
+
+  std::vector<std::vector<Feed>> feeds;
+  for (const Run& r : runs) {
+    if (r.subgraph < 0 || r.subgraph >= static_cast<int>(m.subgraphs.size()))
+      return internal_error("signature names subgraph " + std::to_string(r.subgraph) + ", which does not exist");
+    ASSIGN_OR_RETURN(std::vector<Feed> f, map_inputs(m.subgraphs[static_cast<size_t>(r.subgraph)], r.inputs, data));
+    feeds.push_back(std::move(f));
+  }
+
+  std::vector<std::vector<Range>> ranges(m.subgraphs.size());
+  for (size_t i = 0; i < m.subgraphs.size(); ++i) ranges[i].resize(m.subgraphs[i].tensors.size());
+  Progress progress(o.show_progress, data.num_samples * static_cast<int64_t>(runs.size()));
+  int64_t done = 0;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    size_t sg = static_cast<size_t>(runs[r].subgraph);
+    RETURN_IF_ERROR(run_samples(m.subgraphs[sg], feeds[r], data, ranges[sg], progress, done));
+  }
+
+  for (size_t sg = 0; sg < m.subgraphs.size(); ++sg) {
+    Graph& g = m.subgraphs[sg];
+    for (size_t i = 0; i < g.tensors.size(); ++i) {
+      Tensor& t = g.tensors[i];
+      const Range& r = ranges[sg][i];
+      if (!r.seen || t.is_const() || t.dtype != DType::kFloat32) continue;
+      // A range recorded by FakeQuant (QAT) or given by --mean_values wins.
+      if (t.quant && (!t.quant->min.empty() || !t.quant->scale.empty())) continue;
+      auto q = std::make_shared<QuantParams>();
+      q->min = {r.lo};
+      q->max = {r.hi};
+      t.quant = std::move(q);
+    }
+  }
+  return ok_status();
 }
 
 }  // namespace tflc
