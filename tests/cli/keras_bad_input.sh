@@ -46,6 +46,7 @@ else
 fi
 
 case_ weights_only      weights_only.h5     1 "only weights.*model_config"
+case_ weights_only_v3   weights_only_v3.weights.h5 1 "only weights.*model_config"
 case_ missing_weight    missing_weight.h5   1 "dense_1/kernel:0"
 case_ missing_layer     missing_layer.h5    1 "dense_1.*(weights|missing|not in the file)"
 case_ shape_mismatch    shape_mismatch.h5   1 "dense.*kernel.*\[4, 6\].*\[4, 5\]"

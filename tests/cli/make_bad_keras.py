@@ -101,6 +101,11 @@ def main():
 
     write_h5(p("good.h5"))
     write_h5(p("weights_only.h5"), config=False)
+    # Keras 3 model.save_weights(): layers/<name>/vars/<i>, no config.
+    with h5py.File(p("weights_only_v3.weights.h5"), "w") as f:
+        for i, (_, arr) in enumerate(WEIGHTS["dense"]):
+            f.create_dataset("layers/dense/vars/%d" % i, data=arr)
+        f.create_group("optimizer/vars")
     # The layer lists a weight whose dataset is absent.
     write_h5(p("missing_weight.h5"), skip_datasets=("dense_1/kernel:0",))
     # A layer of the config with no weights group at all.

@@ -94,7 +94,9 @@ Expected<KerasModelFile> read_h5(const std::string& path) {
     return invalid_input("'" + path + "': " + s.message() + "; the file is damaged: " + kSaveHint);
   }
   if (!config_text->has_value()) {
-    if (root_has_layers || has_model_weights) {
+    // Keras 3 save_weights() files keep a "layers" group at the root instead.
+    if (root_has_layers || has_model_weights || h5_has_child(root, "layers") ||
+        h5_has_child(root, "_layer_checkpoint_dependencies")) {
       return invalid_input("'" + path + "' holds only weights (no model_config); " + kSaveHint +
                            " or pass its architecture");
     }
