@@ -3,8 +3,6 @@
 // checked against the bytes present before it is used.
 #include "quant/dataset.h"
 
-#include <zip.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +10,7 @@
 
 #include "frontends/keras/keras_archive.h"
 #include "support/file.h"
+#include "support/zip.h"
 
 namespace tflc {
 
@@ -90,25 +89,10 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return s + "]";
 }
 
-struct ZipDiscard {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-struct ZipFileClose {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
-};
-
-std::string zip_code_message(int code) {
-  zip_error_t err;
-  zip_error_init_with_code(&err, code);
-  std::string msg = zip_error_strerror(&err);
-  zip_error_fini(&err);
-  return msg;
-}
-
 // Reads one entry whose size the central directory declares; a shorter or
 // longer entry, or a bad CRC, is an error.
 Expected<std::string> read_zip_entry(zip_t* za, zip_uint64_t index, uint64_t size, const std::string& what) {
-  std::unique_ptr<zip_file_t, ZipFileClose> f(zip_fopen_index(za, index, 0));
+  ZipEntry f(zip_fopen_index(za, index, 0));
   if (!f) return invalid_input(what + ": cannot open the entry (zip: " + zip_error_strerror(zip_get_error(za)) + ")");
   std::string data(static_cast<size_t>(size), '\0');
   uint64_t got = 0;
@@ -135,7 +119,7 @@ Status add_array(Dataset& d, std::string key, NdArray a) {
 
 Status read_npz(const std::string& path, Dataset& d) {
   int err = 0;
-  std::unique_ptr<zip_t, ZipDiscard> za(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err));
+  ZipArchive za(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err));
   if (!za)
     return invalid_input("representative dataset '" + path + "' is not a valid .npz archive (zip: " +
                          zip_code_message(err) + "); it may be truncated or damaged");

@@ -148,11 +148,13 @@ for (const dir of dirs) {
     }
     const ref = await classify(floatOut);
     const mine = await classify(ours);
-    const agree = (p) => p.filter((c, i) => c === ref[i]).length / ref.length * 100;
+    const agree = (p, to = ref) => p.filter((c, i) => c === to[i]).length / to.length * 100;
     const row = {model: base, ours_kb: fs.statSync(ours).size / 1024, ours_agree: agree(mine)};
     if (official) {
       row.tf_kb = fs.statSync(official).size / 1024;
-      row.tf_agree = agree(await classify(official));
+      const theirs = await classify(official);
+      row.tf_agree = agree(theirs);
+      row.vs_tf = agree(mine, theirs);  // ours vs TF's int8, image by image
       row.size_ratio = fs.statSync(ours).size / fs.statSync(official).size;
     }
     table.push(row);
@@ -224,7 +226,9 @@ for (const dir of fs.readdirSync(corpus).filter((d) => /^tinymaix_mbnet/.test(d)
     if (fs.existsSync(official)) {
       row.tf_kb = fs.statSync(official).size / 1024;
       row.size_ratio = fs.statSync(ours).size / fs.statSync(official).size;
-      row.tf_agree = (await top1(official)) === want ? 100 : 0;
+      const theirs = await top1(official);
+      row.tf_agree = theirs === want ? 100 : 0;
+      row.vs_tf = theirs === got ? 100 : 0;
     }
     table.push(row);
     const problems = [];
@@ -289,12 +293,13 @@ node { name: "y" op: "AddV2" input: "e" input: "c" attr { key: "T" value { type:
 
 if (table.length) {
   console.log('\n(MNIST: agreement over 100 images; mbnet: 100% = top-1 on tiger.bmp equals the float model\'s)');
-  console.log('model            ours KB  TF KB   ratio  top-1 agreement with float: ours / TF   ' +
+  console.log('model            ours KB  TF KB   ratio  top-1 agreement with float: ours / TF   ours=TF int8  ' +
               VARIANTS.map(([t]) => t).join(' '));
   for (const r of table) {
     console.log(`${r.model.padEnd(16)} ${r.ours_kb.toFixed(1).padStart(7)} ${r.tf_kb ? r.tf_kb.toFixed(1).padStart(6) : '     -'} ` +
                 `${r.size_ratio ? r.size_ratio.toFixed(3).padStart(6) : '     -'}  ${r.ours_agree.toFixed(0).padStart(3)}% / ` +
                 `${(r.tf_agree !== undefined ? r.tf_agree.toFixed(0) + '%' : '-').padEnd(6)}` +
+                `${(r.vs_tf !== undefined ? r.vs_tf.toFixed(0) + '%' : '-').padStart(14)}  ` +
                 VARIANTS.map(([t]) => (r[t] !== undefined ? `${r[t].toFixed(0)}%` : '-').padStart(t.length + 1)).join(''));
   }
 }

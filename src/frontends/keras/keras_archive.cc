@@ -1,10 +1,10 @@
 #include "frontends/keras/keras_archive.h"
 
-#include <zip.h>
-
 #include <fstream>
 #include <memory>
 #include <sstream>
+
+#include "support/zip.h"
 
 namespace tflc {
 namespace {
@@ -13,22 +13,6 @@ constexpr const char* kConfigName = "config.json";
 constexpr const char* kMetadataName = "metadata.json";
 constexpr const char* kWeightsName = "model.weights.h5";
 constexpr const char* kWeightsNpzName = "model.weights.npz";
-
-struct ZipDiscard {
-  // Read-only archive: discard frees it without ever writing anything back.
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-struct ZipFileClose {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
-};
-
-std::string zip_code_message(int code) {
-  zip_error_t err;
-  zip_error_init_with_code(&err, code);
-  std::string msg = zip_error_strerror(&err);
-  zip_error_fini(&err);
-  return msg;
-}
 
 std::string mb(uint64_t bytes) {
   std::ostringstream s;
@@ -61,7 +45,7 @@ Status check_entry_size(const std::string& path, const std::string& name, const 
 }
 
 Expected<std::string> read_entry(zip_t* za, const std::string& path, const std::string& name, const EntryInfo& e) {
-  std::unique_ptr<zip_file_t, ZipFileClose> file(zip_fopen_index(za, e.index, 0));
+  ZipEntry file(zip_fopen_index(za, e.index, 0));
   if (!file) {
     return invalid_input("'" + path + "': cannot open entry '" + name + "' (zip: " +
                          zip_error_strerror(zip_get_error(za)) + "); save the model again");
@@ -126,7 +110,7 @@ std::optional<uint64_t> available_memory_bytes() {
 
 Expected<KerasArchive> read_keras_archive(const std::string& path, const KerasArchiveLimits& limits) {
   int open_error = 0;
-  std::unique_ptr<zip_t, ZipDiscard> za(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &open_error));
+  ZipArchive za(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &open_error));
   if (!za) {
     std::string why = zip_code_message(open_error);
     if (open_error == ZIP_ER_NOENT || open_error == ZIP_ER_OPEN || open_error == ZIP_ER_READ)
