@@ -87,7 +87,7 @@ TFLC_REGISTER_OP(concatenation, {.code = OpCode::CONCATENATION,
                                  .write_options = write_concat,
                                  .version = version_concat,
                                  .runtime_versions = {"1.5.0", "1.14.0", "2.3.0", "2.14.0"},
-                                 .quant = {.output = QuantSpec::Output::kOwnRange}});
+                                 .quant = {.output = QuantSpec::Output::kSameAsOutput}});
 
 }  // namespace
 }  // namespace tflc

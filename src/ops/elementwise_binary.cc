@@ -551,7 +551,7 @@ TFLC_REGISTER_OP(select, {.code = OpCode::SELECT,
                           },
                           .version = version_select,
                           .runtime_versions = {"1.14.0", "1.14.0", "2.12.0", "2.12.0"},
-                          .quant = {.output = QuantSpec::Output::kSameAsInput}});
+                          .quant = {.output = QuantSpec::Output::kSameAsOutput}});
 
 // SELECT_V2: the three inputs broadcast together.
 Status infer_select_v2(Graph& g, Op& op) {
@@ -610,7 +610,7 @@ TFLC_REGISTER_OP(select_v2, {.code = OpCode::SELECT_V2,
                                return in_type(g, op) == DType::kUInt32 ? 2 : 1;
                              },
                              .runtime_versions = {"2.2.0", "2.12.0"},
-                             .quant = {.output = QuantSpec::Output::kSameAsInput}});
+                             .quant = {.output = QuantSpec::Output::kSameAsOutput}});
 
 }  // namespace
 }  // namespace tflc

@@ -71,7 +71,7 @@ TFLC_REGISTER_OP(pack, {.code = OpCode::PACK,
                         .write_options = write_pack,
                         .version = version_pack,
                         .runtime_versions = {"1.11.0", "1.14.0", "2.3.0", "2.13.0"},
-                        .quant = {.output = QuantSpec::Output::kSameAsInput}});
+                        .quant = {.output = QuantSpec::Output::kSameAsOutput}});
 
 Status infer_unpack(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));

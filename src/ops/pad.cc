@@ -150,7 +150,7 @@ TFLC_REGISTER_OP(padv2, {.code = OpCode::PADV2,
                              },
                          .version = version_pad,
                          .runtime_versions = {"1.9.0", "1.14.0", "2.4.0", "2.6.0"},
-                         .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
+                         .quant = {.output = QuantSpec::Output::kSameAsOutput, .int16 = true}});
 
 // op_version.cc: int16 -> 3, int8 -> 2.
 int version_mirror_pad(const Graph& g, const Op& op) {

@@ -24,6 +24,7 @@ struct QuantSpec {
     kNone,         // no integer kernel: float fallback, or an error in integer-only mode
     kOwnRange,     // output qparams from its recorded range
     kSameAsInput,  // output shares input 0's qparams (RESHAPE, MAX_POOL_2D, ...)
+    kSameAsOutput, // every operand takes the output's qparams (CONCATENATION, SELECT...)
     kFixed,        // fixed qparams (LOGISTIC, TANH, SOFTMAX)
   };
   Output output = Output::kNone;
@@ -35,6 +36,11 @@ struct QuantSpec {
   int bias_input = -1;             // int32 (int64 in 16x8), scale = input scale * weight scale
   bool int16 = false;              // has a 16x8 (int16 activation) kernel
   bool hybrid = false;             // dynamic range: a hybrid kernel for int8 weight_input
+  // Dynamic range only: more constant weights quantized like weight_input,
+  // per-tensor (LSTM gate/peephole/projection weights, GATHER params). A
+  // hybrid kernel is used only when every present weight input is int8, as
+  // the kernels read them all as int8; otherwise they get DEQUANTIZE.
+  std::vector<int> extra_weight_inputs;
 };
 
 struct OpSchema {

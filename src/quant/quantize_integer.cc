@@ -144,7 +144,8 @@ class IntegerQuantizer {
     bool has_data = data_input(op) >= 0;
     for (TensorId id : op.outputs) {
       if (id < 0 || g_.t(id).dtype != DType::kFloat32) continue;
-      if (q.output == Spec::Output::kOwnRange && !has_range(g_.t(id))) return false;
+      if ((q.output == Spec::Output::kOwnRange || q.output == Spec::Output::kSameAsOutput) && !has_range(g_.t(id)))
+        return false;
       if (q.output == Spec::Output::kSameAsInput && !has_data && !has_range(g_.t(id))) return false;
     }
     // A bias needs the weight's scale, so a constant bias needs constant weights.
@@ -204,7 +205,10 @@ class IntegerQuantizer {
 
   // A constant non-weight input (ADD's addend, PADV2's pad value, ...):
   // per-tensor params from `ref` or from its own values.
-  Expected<TensorId> quantize_const(TensorId id, const QP& ref) {
+  // `ref`: the params to use; else the constant's own range, or `fallback`
+  // when that range is only zero (a scale of 1 would break kernels such as
+  // the comparisons, which need scales below 1).
+  Expected<TensorId> quantize_const(TensorId id, const QP& ref, const QP& fallback = nullptr) {
     const Tensor& t = g_.t(id);
     std::vector<float> v = const_values<float>(t);
     QP q = ref;
@@ -214,7 +218,11 @@ class IntegerQuantizer {
         if (!std::isfinite(x)) return invalid_input("constant '" + t.name + "' contains inf or NaN");
         lo = std::min<double>(lo, x), hi = std::max<double>(hi, x);
       }
-      q = make_qp(o_.int16_activations ? int16_activation_params(lo, hi) : int8_activation_params(lo, hi));
+      if (lo == hi) {  // all zeros: any scale represents them exactly
+        if (fallback) q = fallback;
+        else hi = 1;
+      }
+      if (!q) q = make_qp(o_.int16_activations ? int16_activation_params(lo, hi) : int8_activation_params(lo, hi));
     }
     std::vector<int64_t> qv = quantize_values(v, {q->scale[0], q->zero_point[0]}, qmin(act_), qmax(act_));
     if (act_ == DType::kInt16) return add_const_q(id, act_, std::vector<int16_t>(qv.begin(), qv.end()), q);
@@ -225,10 +233,19 @@ class IntegerQuantizer {
     const Spec& spec = find_op(op.code)->quant;
     int di = data_input(op);
     QP ref;  // the data input's params after quantization
+    // Ops whose kernels copy values (concatenation, select) need one scale
+    // for every operand: the output's range, which covers them all.
+    const bool from_output = spec.output == Spec::Output::kSameAsOutput;
+    if (from_output) ref = activation_params(g_.t(op.outputs.at(0)));
     if (di >= 0) {
       ASSIGN_OR_RETURN(TensorId q, quant_form(op.inputs[di]));
+      if (from_output && (g_.t(q).quant->scale != ref->scale || g_.t(q).quant->zero_point != ref->zero_point)) {
+        TensorId r = add_like(q, g_.t(q).name + "_requantized", act_, ref);
+        g_.add_op(OpCode::QUANTIZE, {q}, {r}, {}, g_.t(q).name);
+        q = r;
+      }
       op.inputs[di] = q;
-      ref = g_.t(q).quant;
+      if (!from_output) ref = g_.t(q).quant;
     }
     std::vector<float> weight_scales;
     if (spec.weight_input >= 0 && has_input(op, spec.weight_input)) {
@@ -249,14 +266,14 @@ class IntegerQuantizer {
       TensorId id = op.inputs[i];
       if (id < 0 || static_cast<int>(i) == di) continue;
       if (g_.t(id).dtype != DType::kFloat32 && !is_activation(id)) continue;
-      bool same = spec.output == Spec::Output::kSameAsInput;
+      bool same = spec.output == Spec::Output::kSameAsInput || from_output;
       if (static_cast<int>(i) == spec.bias_input && g_.t(id).is_const()) {
         RETURN_IF_ERROR(quantize_bias(op, i, ref, weight_scales));
       } else if (static_cast<int>(i) == spec.weight_input && !g_.t(id).is_const()) {
         ASSIGN_OR_RETURN(op.inputs[i], quant_form(id));
         weight_scales = g_.t(op.inputs[i]).quant->scale;
       } else if (g_.t(id).is_const()) {
-        ASSIGN_OR_RETURN(op.inputs[i], quantize_const(id, same ? ref : nullptr));
+        ASSIGN_OR_RETURN(op.inputs[i], quantize_const(id, same ? ref : nullptr, ref));
       } else {
         ASSIGN_OR_RETURN(TensorId q, quant_form(id));
         // Ops that keep the input scale need every operand on one scale: requantize.
@@ -274,6 +291,7 @@ class IntegerQuantizer {
       QP q;
       switch (spec.output) {
         case Spec::Output::kSameAsInput: q = ref ? ref : activation_params(t); break;
+        case Spec::Output::kSameAsOutput: q = ref; break;
         case Spec::Output::kFixed:
           q = o_.int16_activations ? make_qp({spec.fixed_scale_int16, 0})
                                    : make_qp({spec.fixed_scale_int8, spec.fixed_zero_point_int8});
