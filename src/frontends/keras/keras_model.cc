@@ -135,10 +135,9 @@ class KerasImporter {
     std::string cls = cfg.value("class_name", "");
     if (!cfg.contains("config")) return invalid_input("the model config has no 'config'; is this a Keras model file?");
     const json& body = cfg["config"];
-    if (cls == "Sequential") {
-      RETURN_IF_ERROR(build_sequential(body));
-    } else if (cls == "Functional" || cls == "Model") {
-      RETURN_IF_ERROR(build_functional(body));
+    if (cls == "Sequential" || cls == "Functional" || cls == "Model") {
+      ASSIGN_OR_RETURN(std::vector<Output> outs, build_model(cls, body, {}, nullptr));
+      for (const auto& o : outs) add_output(o.id, o.key);
     } else {
       return unsupported("not supported yet: a model of class '" + cls + "' (Sequential and Functional models are read)");
     }
@@ -156,34 +155,84 @@ class KerasImporter {
   }
 
  private:
-  Status build_sequential(const json& body) {
+  // A model's output tensor and its signature key.
+  struct Output {
+    TensorId id;
+    std::string key;
+  };
+
+  // The names of the nested models a layer sits in, outermost first: weights
+  // and tensor names of inner layers are looked up / made under it, so an
+  // inner "dense" never meets an outer one.
+  using Scope = std::vector<std::string>;
+
+  static bool is_model_class(const std::string& cls) {
+    return cls == "Sequential" || cls == "Functional" || cls == "Model";
+  }
+
+  static std::string join(const Scope& scope, const std::string& name) {
+    std::string s;
+    for (const auto& p : scope) s += p + "/";
+    return s + name;
+  }
+
+  // The top-level model (`ins` empty: it makes the graph inputs) or a nested
+  // model called on `ins`.
+  Expected<std::vector<Output>> build_model(const std::string& cls, const json& body, const Scope& scope,
+                                            const std::vector<TensorId>* ins) {
+    if (cls == "Sequential") return build_sequential(body, scope, ins);
+    return build_functional(body, scope, ins);
+  }
+
+  Expected<std::vector<Output>> build_sequential(const json& body, const Scope& scope,
+                                                 const std::vector<TensorId>* ins) {
     const json& layers = body.is_array() ? body : body.value("layers", json::array());
     if (!layers.is_array() || layers.empty()) return invalid_input("the Sequential model has no layers");
     TensorId x = kNoTensor;
+    if (ins) {
+      if (ins->size() != 1) return invalid_input("a nested Sequential model is called on " +
+                                                 std::to_string(ins->size()) + " tensors, not one");
+      x = (*ins)[0];
+    }
     for (size_t i = 0; i < layers.size(); ++i) {
       const json& l = layers[i];
+      if (!l.is_object() || !l.contains("config") || !l["config"].is_object())
+        return invalid_input("a Sequential layer has no config object");
       std::string cls = l.value("class_name", "");
       const json& c = l["config"];
       std::string name = c.value("name", cls + "_" + std::to_string(i));
       if (x == kNoTensor) {
-        ASSIGN_OR_RETURN(x, make_input(name, c, cls == "InputLayer"));
-        if (cls == "InputLayer") continue;
+        // A nested model first: its own first layer carries the input shape.
+        const json* entry = &l;
+        for (int depth = 0; depth < 64 && is_model_class(entry->value("class_name", "")); ++depth) {
+          const json& b = (*entry)["config"];
+          const json* inner = b.is_array() ? &b : b.is_object() && b.contains("layers") ? &b["layers"] : nullptr;
+          if (!inner || !inner->is_array() || inner->empty() || !(*inner)[0].is_object() ||
+              !(*inner)[0].contains("config") || !(*inner)[0]["config"].is_object())
+            break;
+          entry = &(*inner)[0];
+        }
+        ASSIGN_OR_RETURN(x, make_input(name, (*entry)["config"], cls == "InputLayer"));
       }
-      ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower(name, cls, c, {x}));
+      if (cls == "InputLayer") continue;
+      ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower(name, cls, c, {x}, nullptr, scope));
       if (outs.empty()) return invalid_input("layer '" + name + "' has no output");
       x = outs[0];
     }
-    add_output(x, g_.t(x).name);
-    return ok_status();
+    return std::vector<Output>{{x, g_.t(x).name}};
   }
 
-  Status build_functional(const json& body) {
+  Expected<std::vector<Output>> build_functional(const json& body, const Scope& scope,
+                                                 const std::vector<TensorId>* nested_ins) {
+    // Per model (and per call of a nested model): tensors by (layer, node, index).
+    std::map<std::tuple<std::string, int, int>, TensorId> values_;
     std::map<std::string, LayerSpec> specs;
     std::vector<std::string> order;
     static const json kEmpty = json::array();
     // References into `body`: LayerSpec keeps pointers to the configs.
     const json& layers = body.contains("layers") && body["layers"].is_array() ? body["layers"] : kEmpty;
     for (const auto& l : layers) {
+      if (!l.is_object() || !l.contains("config")) return invalid_input("a model layer has no config");
       LayerSpec s;
       s.class_name = l.value("class_name", "");
       s.config = &l["config"];
@@ -197,9 +246,32 @@ class KerasImporter {
       collect_refs(j, &out);
       return out;
     };
-    for (const auto& r : refs(body.value("input_layers", json::array()))) {
+    // A nested model built on its own Input has a first node of its own that
+    // Keras leaves out of inbound_nodes but still counts in references: its
+    // first call is node 1. Seen as a reference one past the listed calls.
+    std::map<std::string, int> node_offset;
+    {
+      std::vector<TensorRef> all = refs(body.value("output_layers", json::array()));
+      for (const auto& [n, s] : specs)
+        for (const auto& c : s.calls) all.insert(all.end(), c.inputs.begin(), c.inputs.end());
+      for (const auto& r : all) {
+        auto it = specs.find(r.layer);
+        if (it == specs.end() || !is_model_class(it->second.class_name)) continue;
+        if (r.node == static_cast<int>(it->second.calls.size())) node_offset[r.layer] = 1;
+      }
+    }
+    std::vector<TensorRef> input_refs = refs(body.value("input_layers", json::array()));
+    if (nested_ins && nested_ins->size() != input_refs.size())
+      return invalid_input("a nested model with " + std::to_string(input_refs.size()) + " inputs is called on " +
+                           std::to_string(nested_ins->size()) + " tensors");
+    for (size_t i = 0; i < input_refs.size(); ++i) {
+      const TensorRef& r = input_refs[i];
       auto it = specs.find(r.layer);
       if (it == specs.end()) return invalid_input("input layer '" + r.layer + "' is not among the model's layers");
+      if (nested_ins) {
+        values_[{r.layer, 0, 0}] = (*nested_ins)[i];
+        continue;
+      }
       ASSIGN_OR_RETURN(TensorId x, make_input(r.layer, *it->second.config, true));
       values_[{r.layer, 0, 0}] = x;
     }
@@ -225,22 +297,72 @@ class KerasImporter {
             ins.push_back(v->second);
           }
           if (!ready) continue;
-          ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower(name, s.class_name, *s.config, ins, &s.calls[k]));
-          for (size_t i = 0; i < outs.size(); ++i) values_[{name, k, static_cast<int>(i)}] = outs[i];
+          ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower(name, s.class_name, *s.config, ins, &s.calls[k], scope));
+          for (size_t i = 0; i < outs.size(); ++i) values_[{name, k + node_offset[name], static_cast<int>(i)}] = outs[i];
           done.insert({name, k});
           progress = true;
         }
       }
     }
+    std::vector<Output> outs;
     for (const auto& r : refs(body.value("output_layers", json::array()))) {
       auto v = values_.find({r.layer, r.node, r.index});
       if (v == values_.end()) {
-        if (!unknown_.empty()) return ok_status();  // blocked by an unknown layer, listed already
-        return invalid_input("output layer '" + r.layer + "' cannot be computed from the inputs");
+        // Blocked by an unknown layer, listed already.
+        if (!unknown_.empty()) return std::vector<Output>{{poison(join(scope, r.layer))[0], r.layer}};
+        return invalid_input("output layer '" + join(scope, r.layer) + "' cannot be computed from the inputs");
       }
-      add_output(v->second, r.layer);
+      outs.push_back({v->second, r.layer});
     }
-    return ok_status();
+    if (outs.empty()) return invalid_input("the model has no output layers");
+    return outs;
+  }
+
+  // A Sequential/Functional model used as a layer: its layers lowered on the
+  // call's inputs, weights from the nested scope.
+  Expected<std::vector<TensorId>> lower_nested(const std::string& name, const std::string& cls, const json& config,
+                                               const std::vector<TensorId>& ins, const Scope& scope) {
+    if (scope.size() >= 64) return invalid_input("models nested deeper than 64 levels");
+    Scope inner = scope;
+    inner.push_back(name);
+    ASSIGN_OR_RETURN(std::vector<Output> outs, build_model(cls, config, inner, &ins));
+    std::vector<TensorId> ids;
+    for (const auto& o : outs) ids.push_back(o.id);
+    return ids;
+  }
+
+  // The weights of layer `name` inside `scope`. .keras files key nested
+  // layers "outer/inner"; Keras 2 .h5 files keep one group per top-level
+  // layer, so an inner layer's weights are the entries of the outermost
+  // model's list whose names ("inner_fc/kernel:0", or with the model's name
+  // in front) have the layer's name as a path component.
+  const std::vector<KerasArray>& weights_for(const Scope& scope, const std::string& name) {
+    static const std::vector<KerasArray> kNone;
+    auto w = file_.weights.find(join(scope, name));
+    if (w != file_.weights.end()) return w->second;
+    if (scope.empty() || file_.format != "h5") return kNone;
+    auto cached = scoped_weights_.find(join(scope, name));
+    if (cached != scoped_weights_.end()) return cached->second;
+    auto top = file_.weights.find(scope[0]);
+    std::vector<KerasArray> list;
+    if (top != file_.weights.end()) list = top->second;
+    auto filter = [](const std::vector<KerasArray>& in, const std::string& part) {
+      std::vector<KerasArray> out;
+      for (const auto& a : in) {
+        size_t pos = 0;
+        bool hit = false;
+        for (size_t slash; (slash = a.name.find('/', pos)) != std::string::npos; pos = slash + 1)
+          hit = hit || a.name.compare(pos, slash - pos, part) == 0;
+        if (hit) out.push_back(a);
+      }
+      return out;
+    };
+    // Deeper models' names may or may not prefix their layers' weights.
+    for (size_t i = 1; i < scope.size(); ++i) {
+      std::vector<KerasArray> narrowed = filter(list, scope[i]);
+      if (!narrowed.empty()) list = std::move(narrowed);
+    }
+    return scoped_weights_.emplace(join(scope, name), filter(list, name)).first->second;
   }
 
   Expected<TensorId> make_input(const std::string& name, const json& c, bool is_input_layer) {
@@ -267,35 +389,42 @@ class KerasImporter {
   }
 
   Expected<std::vector<TensorId>> lower(const std::string& name, const std::string& cls, const json& config,
-                                        std::vector<TensorId> ins, const LayerCall* call = nullptr) {
+                                        std::vector<TensorId> ins, const LayerCall* call, const Scope& scope) {
     for (TensorId i : ins)
-      if (poisoned_.count(i)) return poison(name);
+      if (poisoned_.count(i)) return poison(join(scope, name));
+    const std::string full = join(scope, name);
+    if (is_model_class(cls)) {
+      if (!config.is_object() && !config.is_array()) return invalid_input("nested model '" + full + "' has no config");
+      TensorId first_new = static_cast<TensorId>(g_.tensors.size());
+      ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower_nested(name, cls, config, ins, scope));
+      for (size_t i = 0; i < outs.size(); ++i)
+        if (outs[i] >= first_new && !poisoned_.count(outs[i]))
+          g_.t(outs[i]).name = i == 0 ? full : full + ":" + std::to_string(i);
+      return outs;
+    }
     KerasLowerFn fn = find_keras_layer(cls);
     // Bidirectional(ConvLSTM2D) is lowered next to ConvLSTM2D (conv_recurrent.cc).
     if (cls == "Bidirectional" && config.contains("layer") && config["layer"].is_object() &&
         config["layer"].value("class_name", "") == "ConvLSTM2D")
       fn = lower_conv_lstm_bidirectional;
     if (!fn) {
-      unknown_.insert(cls + " ('" + name + "')");
-      return poison(name);
+      unknown_.insert(cls + " ('" + full + "')");
+      return poison(full);
     }
-    static const std::vector<KerasArray> kNone;
-    auto w = file_.weights.find(name);
-    KerasLayerContext ctx(g_, name, cls, config, w == file_.weights.end() ? kNone : w->second, std::move(ins),
-                          opt_.fold_budget);
+    KerasLayerContext ctx(g_, full, cls, config, weights_for(scope, name), std::move(ins), opt_.fold_budget);
     ctx.set_keras_version(file_.keras_version);
     if (call) ctx.set_call_args(call->input_names, call->kwargs);
     TensorId first_new = static_cast<TensorId>(g_.tensors.size());
     auto r = fn(ctx);
     if (!r.ok()) {
       if (r.status().kind() == ErrorKind::kUnsupported) {
-        unknown_.insert(cls + " ('" + name + "': " + r.status().message() + ")");
-        return poison(name);
+        unknown_.insert(cls + " ('" + full + "': " + r.status().message() + ")");
+        return poison(full);
       }
-      return r.status().with_context(cls + " layer '" + name + "'");
+      return r.status().with_context(cls + " layer '" + full + "'");
     }
     for (size_t i = 0; i < r->size(); ++i)
-      if ((*r)[i] >= first_new) g_.t((*r)[i]).name = i == 0 ? name : name + ":" + std::to_string(i);
+      if ((*r)[i] >= first_new) g_.t((*r)[i]).name = i == 0 ? full : full + ":" + std::to_string(i);
     return r;
   }
 
@@ -324,7 +453,7 @@ class KerasImporter {
   const KerasImportOptions& opt_;
   Graph g_;
   SignatureDef sig_;
-  std::map<std::tuple<std::string, int, int>, TensorId> values_;
+  std::map<std::string, std::vector<KerasArray>> scoped_weights_;  // H5 inner layers' weights
   std::set<TensorId> poisoned_;
   std::set<std::string> unknown_;
 };

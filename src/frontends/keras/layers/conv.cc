@@ -126,8 +126,14 @@ Outs lower_batch_norm(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   const Tensor& x = ctx.in_tensor(0);
   const auto& axis = ctx.config().contains("axis") ? ctx.config()["axis"] : nlohmann::json(-1);
-  int64_t ax = axis.is_array() && axis.size() == 1 ? axis[0].get<int64_t>() : (axis.is_number_integer() ? axis.get<int64_t>() : -2);
-  if (ax != -1 && ax != x.rank() - 1) return unsupported("not supported yet: BatchNormalization over a non-last axis");
+  const auto& a1 = axis.is_array() && axis.size() == 1 ? axis[0] : axis;
+  if (!a1.is_number_integer())
+    return unsupported("not supported yet: BatchNormalization over axis " + axis.dump() + " (one axis is read)");
+  int64_t ax = a1.get<int64_t>();
+  if (x.unknown_rank) return unsupported("not supported yet: BatchNormalization on an input of unknown rank");
+  if (ax < 0) ax += x.rank();
+  if (ax < 0 || ax >= x.rank())
+    return invalid_input("BatchNormalization layer '" + ctx.scope() + "': axis out of range for the input's rank");
   ASSIGN_OR_RETURN(bool scale, ctx.get_bool("scale", true));
   ASSIGN_OR_RETURN(bool center, ctx.get_bool("center", true));
   ASSIGN_OR_RETURN(double eps, ctx.get_float("epsilon", 1e-3));
@@ -151,8 +157,15 @@ Outs lower_batch_norm(KerasLayerContext& ctx) {
     b[k] = static_cast<float>((center ? beta[k] : 0.0) - mean[k] * mk);
   }
   int64_t len = static_cast<int64_t>(n);
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::MUL, {ctx.in(0), ctx.constant(DType::kFloat32, {len}, to_bytes(m), "scale")}));
-  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::ADD, {y, ctx.constant(DType::kFloat32, {len}, to_bytes(b), "offset")}));
+  if (x.shape[ax] >= 0 && x.shape[ax] != len)
+    return invalid_input("BatchNormalization layer '" + ctx.scope() + "' has " + std::to_string(len) +
+                         " channels but its input has " + std::to_string(x.shape[ax]) + " on axis " +
+                         std::to_string(ax));
+  // A non-last axis: [len, 1, ..., 1] broadcasts along the trailing dims.
+  Shape ps{len};
+  ps.resize(static_cast<size_t>(x.rank() - ax), 1);
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::MUL, {ctx.in(0), ctx.constant(DType::kFloat32, ps, to_bytes(m), "scale")}));
+  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::ADD, {y, ctx.constant(DType::kFloat32, ps, to_bytes(b), "offset")}));
   return std::vector<TensorId>{y};
 }
 
