@@ -99,7 +99,8 @@ TFLC_REGISTER_OP(gather, {.code = OpCode::GATHER,
                           .write_options = write_gather,
                           .version = version_gather,
                           .runtime_versions = {"1.6.0", "1.14.0", "1.15.0", "2.4.0", "2.5.0", "2.13.0", "2.15.0"},
-                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
+                          // Dynamic range: constant params (Keras Embedding) weight-only, as TF.
+                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true, .extra_weight_inputs = {0}}});
 
 Status infer_gather_nd(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));

@@ -186,24 +186,30 @@ Status eval_seq_lstm(Graph& g, Op& op) {
 
 tflite::ActivationFunctionType fused(Activation a) { return static_cast<tflite::ActivationFunctionType>(a); }
 
-// cell_clip/proj_clip 0 = no clipping; asymmetric_quantize_inputs and
-// diagonal_recurrent_tensors false (float model, full recurrent matrices).
-WrittenOptions write_seq_lstm(flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op& op) {
+// Float activations with int8 weights (dynamic range): TF 2.x's converter
+// always asks the hybrid kernel to quantize the inputs asymmetrically.
+bool is_hybrid(const Graph& g, const Op& op) {
+  return input(g, op, 0).dtype == DType::kFloat32 && has_input(op, 2) && input(g, op, 2).dtype == DType::kInt8;
+}
+
+// cell_clip/proj_clip 0 = no clipping; diagonal_recurrent_tensors false (full
+// recurrent matrices).
+WrittenOptions write_seq_lstm(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
   return {tflite::BuiltinOptions::UnidirectionalSequenceLSTMOptions,
           tflite::CreateUnidirectionalSequenceLSTMOptions(fbb, fused(op.attrs.activation), 0.f, 0.f,
-                                                          /*time_major=*/false, false, false)
+                                                          /*time_major=*/false, is_hybrid(g, op), false)
               .Union()};
 }
 
 // op_version.cc: int16 activations + int8 weights -> 5; diagonal recurrent
-// tensors -> 4; float input with int8 weights (hybrid) -> 2, or 3 with
-// asymmetric_quantize_inputs (we never set it); else 1.
+// tensors -> 4 (never written); float input with int8 weights (hybrid) -> 2,
+// or 3 with asymmetric_quantize_inputs (always set with hybrid); else 1.
 int version_seq_lstm(const Graph& g, const Op& op) {
   const DType in = input(g, op, 0).dtype;
   const DType w = has_input(op, 2) ? input(g, op, 2).dtype : DType::kFloat32;
   const DType out = output(g, op, 0).dtype;
   if (in == DType::kInt16 && w == DType::kInt8 && out == DType::kInt16) return 5;
-  if (in == DType::kFloat32 && w == DType::kInt8 && out == DType::kFloat32) return 2;
+  if (in == DType::kFloat32 && w == DType::kInt8 && out == DType::kFloat32) return 3;  // hybrid, asymmetric inputs
   return 1;
 }
 
@@ -214,7 +220,10 @@ TFLC_REGISTER_OP(unidirectional_sequence_lstm,
                   .eval = eval_seq_lstm,
                   .write_options = write_seq_lstm,
                   .version = version_seq_lstm,
-                  .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.12.0"}});
+                  .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.12.0"},
+                  // Dynamic range (TF's quantize_weights): gate, peephole and
+                  // projection weights, per-tensor symmetric int8.
+                  .quant = {.hybrid = true, .extra_weight_inputs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16}}});
 
 }  // namespace
 }  // namespace tflc

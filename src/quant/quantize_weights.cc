@@ -4,6 +4,7 @@
 // range quantizes the weight inputs named by each op's QuantSpec.
 #include <cstring>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "ops/registry.h"
@@ -152,34 +153,66 @@ Expected<TensorId> int8_weights(Graph& g, TensorId id, int axis, std::map<std::p
   return sid;
 }
 
+// The per-channel axis a weight read at `slot` is quantized with, or
+// nullopt when the slot is no weight input of the op's QuantSpec.
+std::optional<int> weight_axis(const QuantSpec& q, size_t slot) {
+  if (q.weight_input == static_cast<int>(slot)) return q.weight_channel_axis;
+  for (int e : q.extra_weight_inputs)
+    if (e == static_cast<int>(slot)) return -1;  // extra weights are per-tensor
+  return std::nullopt;
+}
+
+bool quantizable_weight(const Graph& g, TensorId id) {
+  return id >= 0 && is_plain_float_const(g.t(id)) && g.t(id).num_elements() >= kMinElementsForWeights;
+}
+
+// Whether `op` can run its hybrid kernel: float activations, and every present
+// weight input becomes int8 (TF's CheckAllOpInputsQuantized: the LSTM hybrid
+// kernel reads all its weights as int8).
+bool hybrid_ok(const Graph& g, const Op& op, const QuantSpec& q) {
+  if (!q.hybrid || op.inputs.empty() || op.inputs[0] < 0 || g.t(op.inputs[0]).dtype != DType::kFloat32) return false;
+  std::vector<int> slots = q.extra_weight_inputs;
+  if (q.weight_input >= 0) slots.push_back(q.weight_input);
+  for (int s : slots) {
+    if (s >= static_cast<int>(op.inputs.size()) || op.inputs[s] < 0) continue;  // optional, omitted
+    // The activation input itself is never a weight.
+    if (op.inputs[s] == op.inputs[0] || !quantizable_weight(g, op.inputs[s])) return false;
+  }
+  return true;
+}
+
 Status dynamic_range_graph(Graph& g, BufferCache<Int8Weights>& cache) {
   auto uses = uses_by_tensor(g);
+  // Decided before any input is replaced.
+  std::map<const Op*, bool> hybrid;
+  for (auto& op : g.ops) {
+    if (op->dead) continue;
+    const OpSchema* s = find_op(op->code);
+    if (s) hybrid[op.get()] = hybrid_ok(g, *op, s->quant);
+  }
   std::map<std::pair<TensorId, int>, TensorId> made;
   bool changed = false;
   const size_t count = g.tensors.size();
   for (size_t idx = 0; idx < count; ++idx) {
     const TensorId id = static_cast<TensorId>(idx);
-    if (uses[id].empty() || !is_plain_float_const(g.t(id))) continue;
-    if (g.t(id).num_elements() < kMinElementsForWeights) continue;
-    std::vector<Use> weight_only;  // readers without a hybrid kernel
+    if (uses[id].empty() || !quantizable_weight(g, id)) continue;
+    std::vector<std::pair<Use, int>> weight_only;  // readers without a hybrid kernel, with the axis
     for (const Use& u : uses[id]) {
       const OpSchema* s = find_op(u.op->code);
-      if (!s || s->quant.weight_input != static_cast<int>(u.slot)) continue;
-      // A hybrid kernel needs float activations; the input is never the weight itself.
-      const bool float_input = !u.op->inputs.empty() && u.op->inputs[0] >= 0 && u.op->inputs[0] != id &&
-                               g.t(u.op->inputs[0]).dtype == DType::kFloat32;
-      if (s->quant.hybrid && float_input) {
-        ASSIGN_OR_RETURN(TensorId q, int8_weights(g, id, s->quant.weight_channel_axis, made, cache));
+      if (!s) continue;
+      std::optional<int> axis = weight_axis(s->quant, u.slot);
+      if (!axis) continue;
+      if (hybrid[u.op]) {
+        ASSIGN_OR_RETURN(TensorId q, int8_weights(g, id, *axis, made, cache));
         u.op->inputs[u.slot] = q;
         changed = true;
       } else {
-        weight_only.push_back(u);
+        weight_only.push_back({u, *axis});
       }
     }
-    // As TF does for e.g. TRANSPOSE_CONV: int8 storage, DEQUANTIZE before the op.
-    for (const Use& u : weight_only) {
-      const OpSchema* s = find_op(u.op->code);
-      ASSIGN_OR_RETURN(TensorId q, int8_weights(g, id, s->quant.weight_channel_axis, made, cache));
+    // As TF does for e.g. TRANSPOSE_CONV and GATHER: int8 storage, DEQUANTIZE before the op.
+    for (const auto& [u, axis] : weight_only) {
+      ASSIGN_OR_RETURN(TensorId q, int8_weights(g, id, axis, made, cache));
       // One DEQUANTIZE per int8 copy, shared by its weight-only readers.
       TensorId out = kNoTensor;
       for (auto& op : g.ops)

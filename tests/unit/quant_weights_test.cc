@@ -312,5 +312,107 @@ TEST(QuantWeightsDynamicRange, RejectsTruncatedWeights) {
   EXPECT_FALSE(quantize_weights_float16(m).ok());
 }
 
+
+// --- UNIDIRECTIONAL_SEQUENCE_LSTM and GATHER (extra_weight_inputs) ---
+
+namespace lstm_case {
+// A Keras-like LSTM (no peepholes/projection) with I inputs and U units.
+Op* build(Graph& g, int64_t I, int64_t U) {
+  TensorId x = act(g, "x", {1, 3, I});
+  std::vector<TensorId> in(24, kNoTensor);
+  in[0] = x;
+  for (int k = 0; k < 4; ++k) {
+    std::vector<float> wx(U * I), wr(U * U);
+    for (size_t i = 0; i < wx.size(); ++i) wx[i] = 0.01f * static_cast<float>((i * 7 + k) % 21) - 0.1f;
+    for (size_t i = 0; i < wr.size(); ++i) wr[i] = 0.02f * static_cast<float>((i * 5 + k) % 11) - 0.1f;
+    in[1 + k] = const_f32(g, "wx" + std::to_string(k), {U, I}, wx);
+    in[5 + k] = const_f32(g, "wr" + std::to_string(k), {U, U}, wr);
+    in[12 + k] = const_f32(g, "b" + std::to_string(k), {U}, std::vector<float>(U, 0.1f));
+  }
+  for (int s : {18, 19}) {
+    Tensor st;
+    st.name = "state" + std::to_string(s);
+    st.shape = {1, U};
+    st.is_variable = true;
+    in[s] = g.add_tensor(std::move(st));
+  }
+  TensorId y = act(g, "y", {1, 3, U});
+  g.add_op(OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM, in, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  return g.ops.back().get();
+}
+}  // namespace lstm_case
+
+TEST(QuantWeightsDynamicRange, SequenceLstmAllWeightsInt8Hybrid) {
+  Model m;
+  m.subgraphs.emplace_back();
+  Graph& g = m.subgraphs[0];
+  lstm_case::build(g, 40, 32);  // 32x40 = 1280 and 32x32 = 1024 elements: all quantized
+  const Op* before = find(g, OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(version_of(g, *before), 1);
+  ASSERT_TRUE(quantize_weights_dynamic_range(m).ok());
+  const Op* op = find(g, OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM);
+  ASSERT_TRUE(op);
+  for (int i = 1; i <= 8; ++i) {
+    const Tensor& w = g.t(op->inputs[i]);
+    EXPECT_EQ(w.dtype, DType::kInt8) << i;
+    ASSERT_TRUE(w.quant) << i;
+    EXPECT_EQ(w.quant->scale.size(), 1u) << i;  // per-tensor, as TF's LSTM
+    EXPECT_EQ(w.quant->zero_point[0], 0) << i;
+  }
+  // wr0 holds 0.02 * {0..10} - 0.1: max |v| = 0.1 -> scale 0.1/127.
+  EXPECT_NEAR(g.t(op->inputs[5]).quant->scale[0], 0.1 / 127, 1e-8);
+  for (int i = 12; i <= 15; ++i) EXPECT_EQ(g.t(op->inputs[i]).dtype, DType::kFloat32) << i;  // biases stay float
+  EXPECT_EQ(count(g, OpCode::DEQUANTIZE), 0);
+  EXPECT_EQ(version_of(g, *op), 3);  // hybrid with asymmetric_quantize_inputs
+}
+
+TEST(QuantWeightsDynamicRange, SequenceLstmSmallWeightKeepsFloatKernel) {
+  Model m;
+  m.subgraphs.emplace_back();
+  Graph& g = m.subgraphs[0];
+  lstm_case::build(g, 8, 32);  // input weights 32x8 = 256 < 1024: no hybrid kernel
+  ASSERT_TRUE(quantize_weights_dynamic_range(m).ok());
+  const Op* op = find(g, OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM);
+  ASSERT_TRUE(op);
+  for (int i = 1; i <= 8; ++i) EXPECT_EQ(g.t(op->inputs[i]).dtype, DType::kFloat32) << i;
+  // The four 32x32 recurrent weights are stored int8 behind a DEQUANTIZE each.
+  EXPECT_EQ(count(g, OpCode::DEQUANTIZE), 4);
+  for (int i = 5; i <= 8; ++i) EXPECT_FALSE(g.t(op->inputs[i]).is_const()) << i;
+  EXPECT_EQ(version_of(g, *op), 1);
+}
+
+TEST(QuantWeightsDynamicRange, GatherParamsWeightOnly) {
+  Model m;
+  m.subgraphs.emplace_back();
+  Graph& g = m.subgraphs[0];
+  std::vector<float> table(64 * 32);
+  for (size_t i = 0; i < table.size(); ++i) table[i] = static_cast<float>(i % 9) - 4.0f;
+  TensorId params = const_f32(g, "embeddings", {64, 32}, table);
+  Tensor ids;
+  ids.name = "ids";
+  ids.dtype = DType::kInt32;
+  ids.shape = {1, 5};
+  TensorId idx = g.add_tensor(std::move(ids));
+  TensorId y = act(g, "y", {1, 5, 32});
+  g.add_op(OpCode::GATHER, {params, idx}, {y});
+  g.inputs = {idx};
+  g.outputs = {y};
+  ASSERT_TRUE(quantize_weights_dynamic_range(m).ok());
+  ASSERT_EQ(count(g, OpCode::DEQUANTIZE), 1);
+  const Op* dq = find(g, OpCode::DEQUANTIZE);
+  const Op* gather = find(g, OpCode::GATHER);
+  ASSERT_TRUE(dq && gather);
+  EXPECT_EQ(gather->inputs[0], dq->outputs[0]);
+  const Tensor& q = g.t(dq->inputs[0]);
+  EXPECT_EQ(q.dtype, DType::kInt8);
+  ASSERT_TRUE(q.quant);
+  ASSERT_EQ(q.quant->scale.size(), 1u);
+  EXPECT_NEAR(q.quant->scale[0], 4.0 / 127, 1e-7);
+  EXPECT_EQ(q.as<int8_t>()[0], -127);
+}
+
 }  // namespace
 }  // namespace tflc
