@@ -14,13 +14,13 @@
 //  - the operator codes with versions (from tflite_analyze) are printed; the
 //    corpus has no official float16 / dynamic range file to compare them with.
 // Prints a table and a summary count.
-// usage: node tests/e2e/quant_weights.mjs --converter PATH [--analyzer PATH] [--filter S] [--keep DIR]
+// usage: node tests/e2e/quant/weights.mjs --converter PATH [--analyzer PATH] [--filter S] [--keep DIR]
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {spawnSync} from 'node:child_process';
-import {runModel} from './lib/litert.mjs';
-import {Results, parseArgs, tempDir, errorLine} from './lib/harness.mjs';
+import {runModel} from '../lib/litert.mjs';
+import {Results, parseArgs, tempDir, errorLine} from '../lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -34,7 +34,7 @@ const KNOWN_DEVIATIONS = {
 };
 const opts = parseArgs(process.argv.slice(2));
 if (!opts.converter) {
-  console.error('usage: quant_weights.mjs --converter PATH [--analyzer PATH] [--filter S] [--keep DIR]');
+  console.error('usage: quant/weights.mjs --converter PATH [--analyzer PATH] [--filter S] [--keep DIR]');
   process.exit(2);
 }
 const converter = path.resolve(opts.converter);
@@ -43,7 +43,7 @@ if (!fs.existsSync(analyzer)) {
   console.error(`analyzer not found: ${analyzer} (build tflite_analyze or pass --analyzer)`);
   process.exit(2);
 }
-const corpus = process.env.TFLC_CORPUS || path.resolve(here, '../../../shared/corpus');
+const corpus = process.env.TFLC_CORPUS || path.resolve(here, '../../../../shared/corpus');
 if (!fs.existsSync(corpus)) {
   console.log(`SKIP: ${corpus} not found (needs the shared corpus)`);
   process.exit(0);

@@ -9,22 +9,22 @@
 // PASS needs: it runs, agreement >= TF's - 3 points (and >= 90%), size ratio <= 1.02.
 // Variants (agreement >= 90% only): float I/O with float fallback allowed,
 // uint8 I/O, and 16x8 (int16 activations, int16 I/O).
-// usage: node tests/e2e/quant_int8.mjs --converter PATH [--analyzer PATH] [--keep DIR]
+// usage: node tests/e2e/quant/int8.mjs --converter PATH [--analyzer PATH] [--keep DIR]
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {spawnSync} from 'node:child_process';
-import {runModel} from './lib/litert.mjs';
-import {Results, parseArgs, tempDir, errorLine} from './lib/harness.mjs';
+import {runModel} from '../lib/litert.mjs';
+import {Results, parseArgs, tempDir, errorLine} from '../lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const opts = parseArgs(process.argv.slice(2));
 if (!opts.converter) {
-  console.error('usage: quant_int8.mjs --converter PATH [--analyzer PATH] [--keep DIR]');
+  console.error('usage: quant/int8.mjs --converter PATH [--analyzer PATH] [--keep DIR]');
   process.exit(2);
 }
 const analyzer = opts.analyzer || path.join(path.dirname(opts.converter), 'tflite_analyze');
-const corpus = process.env.TFLC_CORPUS || path.resolve(here, '../../../shared/corpus');
+const corpus = process.env.TFLC_CORPUS || path.resolve(here, '../../../../shared/corpus');
 const bmpDir = path.join(corpus, 'tinymaix_scripts/quant_img_mnist');
 if (!fs.existsSync(bmpDir)) {
   console.log(`SKIP: ${bmpDir} not found (needs the shared corpus)`);
