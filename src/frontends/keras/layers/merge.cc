@@ -1,6 +1,5 @@
 // Merging layers (Add, Subtract, Multiply, Maximum, Minimum, Average,
-// Concatenate) and the TF operators Keras 2 records as TFOpLambda layers.
-#include <map>
+// Concatenate). TFOpLambda lives in tf_op_lambda.cc.
 
 #include "frontends/keras/layer_registry.h"
 
@@ -52,23 +51,8 @@ Outs lower_concatenate(KerasLayerContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
-// TFOpLambda: Keras 2 records a traced tf.* call by its function name.
-Outs lower_tf_op_lambda(KerasLayerContext& ctx) {
-  ASSIGN_OR_RETURN(std::string fn, ctx.get_string("function"));
-  static const std::map<std::string, OpCode> binary = {
-      {"__operators__.add", OpCode::ADD}, {"math.add", OpCode::ADD},          {"math.subtract", OpCode::SUB},
-      {"math.multiply", OpCode::MUL},     {"math.maximum", OpCode::MAXIMUM}, {"math.minimum", OpCode::MINIMUM},
-      {"math.truediv", OpCode::DIV},      {"math.divide", OpCode::DIV}};
-  auto it = binary.find(fn);
-  if (it == binary.end() || ctx.num_inputs() != 2)
-    return unsupported("not supported yet: TFOpLambda 'tf." + fn + "'");
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(it->second, {ctx.in(0), ctx.in(1)}));
-  return std::vector<TensorId>{y};
-}
-
 TFLC_REGISTER_KERAS_LAYER(merge, {{"Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average"}, lower_merge});
 TFLC_REGISTER_KERAS_LAYER(concatenate, {{"Concatenate"}, lower_concatenate});
-TFLC_REGISTER_KERAS_LAYER(tf_op_lambda, {{"TFOpLambda"}, lower_tf_op_lambda});
 
 }  // namespace
 }  // namespace tflc
