@@ -175,6 +175,9 @@ def cases():
     yield 'maximum_const', xi, [('math.maximum', node('x', y=0.1))], np.maximum(x, 0.1)
     yield 'minimum_tensor', two, [('math.minimum', node('x', y=T('y')))], np.minimum(x, y)
     yield 'pow_const', [('p', p)], [('math.pow', node('p', y=1.5))], p ** 1.5
+    # a constant first operand (2.0 - x), as tf.keras writes it
+    yield 'subtract_from_const', xi, [('math.subtract', ['_CONSTANT_VALUE', -1, 2.0, {'y': ['x', 0, 0], 'name': None}])], 2 - x
+    yield 'truediv_from_int_const', [('p', p)], [('math.truediv', ['_CONSTANT_VALUE', -1, 3, {'y': ['p', 0, 0], 'name': None}])], 3 / p
     # unary
     un = [('nn.relu', np.maximum(x, 0)), ('nn.relu6', np.clip(x, 0, 6)),
           ('math.sigmoid', 1 / (1 + np.exp(-x))), ('nn.sigmoid', 1 / (1 + np.exp(-x))),

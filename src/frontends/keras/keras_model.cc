@@ -57,6 +57,10 @@ std::string dtype_text(const json& config) {
   return it == config.end() ? "float32" : it->is_string() ? it->get<std::string>() : it->dump();
 }
 
+// tf.keras writes a constant first operand of a traced op (2.0 - x) as
+// ["_CONSTANT_VALUE", -1, value, kwargs].
+constexpr const char* kConstantValue = "_CONSTANT_VALUE";
+
 // Keras 2: [name, node, index, kwargs]; Keras 3: {"class_name": "__keras_tensor__",
 // "config": {"keras_history": [name, node, index]}}.
 bool parse_ref(const json& j, TensorRef* r) {
@@ -66,7 +70,8 @@ bool parse_ref(const json& j, TensorRef* r) {
     *r = {h[0].get<std::string>(), h[1].get<int>(), h[2].get<int>()};
     return true;
   }
-  if (j.is_array() && j.size() >= 3 && j[0].is_string() && j[1].is_number_integer() && j[2].is_number_integer()) {
+  if (j.is_array() && j.size() >= 3 && j[0].is_string() && j[1].is_number_integer() && j[2].is_number_integer() &&
+      j[0].get<std::string>() != kConstantValue) {
     *r = {j[0].get<std::string>(), j[1].get<int>(), j[2].get<int>()};
     return true;
   }
@@ -107,10 +112,15 @@ Expected<std::vector<LayerCall>> parse_inbound(const json& nodes, const std::str
       collect_refs(node.value("args", json::array()), &call.inputs);
       collect_kwargs(node.value("kwargs", json::object()), &call);
     } else if (node.is_array() && !node.empty() && node[0].is_string()) {
-      // TFOpLambda's form: the node is one [name, node, index, kwargs].
+      // TFOpLambda's form: the node is one [name, node, index, kwargs]; a
+      // constant first operand is kept as kwarg "x".
       TensorRef r;
-      if (!parse_ref(node, &r)) return invalid_input("layer '" + layer + "' has an inbound node Keras does not write");
-      call.inputs.push_back(r);
+      if (node[0].get<std::string>() == kConstantValue && node.size() >= 3) {
+        call.kwargs["x"] = node[2];
+      } else {
+        if (!parse_ref(node, &r)) return invalid_input("layer '" + layer + "' has an inbound node Keras does not write");
+        call.inputs.push_back(r);
+      }
       if (node.size() > 3) collect_kwargs(node[3], &call);
     } else if (node.is_array()) {  // Keras 2: a list of [name, node, index, kwargs]
       for (const auto& e : node) {

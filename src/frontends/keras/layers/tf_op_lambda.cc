@@ -137,6 +137,14 @@ Expected<int> norm_axis(const KerasLayerContext& ctx, int64_t axis, int rank) {
 // ---- the lowerings, by function group ----
 
 Outs binary(KerasLayerContext& ctx, OpCode code) {
+  // 2.0 - y: the constant first operand arrives as kwarg "x", the tensor as "y".
+  if (ctx.named_in("x") == kNoTensor && ctx.num_positional_inputs() == 0 && kwarg(ctx, "x")) {
+    TensorId y = ctx.named_in("y");
+    if (y == kNoTensor) return not_yet(ctx, "no tensor operand");
+    ASSIGN_OR_RETURN(TensorId x, json_constant(ctx, *kwarg(ctx, "x"), ctx.graph().t(y).dtype, "x"));
+    ASSIGN_OR_RETURN(TensorId out, ctx.emit1(code, {x, y}));
+    return one(out);
+  }
   ASSIGN_OR_RETURN(TensorId x, first_input(ctx, "x"));
   ASSIGN_OR_RETURN(TensorId y, operand(ctx, "y", x));
   ASSIGN_OR_RETURN(TensorId out, ctx.emit1(code, {x, y}));
