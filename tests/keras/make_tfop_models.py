@@ -76,7 +76,10 @@ def write_keras3_model(path, inputs, ops):
     prev, extra = inputs[0][0], [n for n, _ in inputs[1:]]
     for k, (module, cls, cfg, n_in) in enumerate(ops):
         name = 'op_%d' % k
-        args = [kt(prev)] + [kt(extra.pop(0)) for _ in range(n_in - 1)]
+        if isinstance(n_in, list):  # explicit args: 'x' is the previous result, numbers stay numbers
+            args = [kt(prev) if a == 'x' else a for a in n_in]
+        else:
+            args = [kt(prev)] + [kt(extra.pop(0)) for _ in range(n_in - 1)]
         layers.append({'module': module, 'class_name': cls, 'registered_name': cls, 'name': name,
                        'config': dict(cfg, name=name), 'inbound_nodes': [{'args': args, 'kwargs': {}}]})
         prev = name
@@ -119,6 +122,12 @@ def keras3_cases():
     yield 'k3_power', [('p', p), ('y', y)], [(NP, 'Power', {}, 2)], p ** y
     b = r(1, 4, 5)
     yield 'k3_matmul', [('x', x), ('b', b)], [(NP, 'Matmul', {}, 2)], x @ b
+    # number operands, as ops.add(x, 1.5) / ops.subtract(2.0, x) / ops.power(p, 2.0) record them
+    yield 'k3_add_number', xi, [(NP, 'Add', {}, ['x', 1.5])], x + 1.5
+    yield 'k3_subtract_from_number', xi, [(NP, 'Subtract', {}, [2.0, 'x'])], 2.0 - x
+    yield 'k3_multiply_number', xi, [(NP, 'Multiply', {}, ['x', -3.0])], x * -3.0
+    yield 'k3_power_number', [('p', p)], [(NP, 'Power', {}, ['x', 2.0])], p ** 2.0
+    yield 'k3_divide_number', xi, [(NP, 'Divide', {}, ['x', 4.0])], x / 4.0
     yield 'k3_mean', xi, [(NP, 'Mean', {'axis': [1], 'keepdims': True}, 1)], x.mean(1, keepdims=True)
     yield 'k3_sum_all_but_batch', xi, [(NP, 'Sum', {'axis': [1, 2], 'keepdims': False}, 1)], x.sum((1, 2))
     yield 'k3_max', xi, [(NP, 'Max', {'axis': -1, 'keepdims': False, 'initial': None}, 1)], x.max(-1)

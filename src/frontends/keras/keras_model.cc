@@ -109,7 +109,11 @@ Expected<std::vector<LayerCall>> parse_inbound(const json& nodes, const std::str
   for (const auto& node : nodes) {
     LayerCall call;
     if (node.is_object()) {  // Keras 3
-      collect_refs(node.value("args", json::array()), &call.inputs);
+      const json& args = node.value("args", json::array());
+      collect_refs(args, &call.inputs);
+      // ops.add(x, 1.0): numbers among the positional args, for binary ops.
+      if (args.is_array() && std::any_of(args.begin(), args.end(), [](const json& a) { return a.is_number(); }))
+        call.kwargs["__args__"] = args;
       collect_kwargs(node.value("kwargs", json::object()), &call);
     } else if (node.is_array() && !node.empty() && node[0].is_string()) {
       // TFOpLambda's form: the node is one [name, node, index, kwargs]; a

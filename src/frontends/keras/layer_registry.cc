@@ -36,6 +36,29 @@ std::vector<std::string> all_keras_layers() {
   return out;
 }
 
+Expected<std::pair<TensorId, TensorId>> KerasLayerContext::binary_operands() {
+  if (num_inputs() == 2) return std::pair<TensorId, TensorId>{in(0), in(1)};
+  auto args = call_kwargs_.find("__args__");  // Keras 3 positional args, numbers kept
+  if (num_inputs() != 1 || args == call_kwargs_.end() || !args->is_array() || args->size() != 2)
+    return unsupported("not supported yet: '" + scope() + "' needs two operands");
+  const nlohmann::json& a = (*args)[0];
+  const nlohmann::json& b = (*args)[1];
+  const bool a_is_number = a.is_number(), b_is_number = b.is_number();
+  if (a_is_number == b_is_number) return unsupported("not supported yet: the operands of '" + scope() + "'");
+  const double v = (a_is_number ? a : b).get<double>();
+  const DType t = in_tensor(0).dtype;
+  TensorId c;
+  if (t == DType::kFloat32) {
+    c = const_f32_scalar(static_cast<float>(v), "operand");
+  } else if (t == DType::kInt32) {
+    int32_t i = static_cast<int32_t>(v);
+    c = constant(DType::kInt32, {}, std::string(reinterpret_cast<const char*>(&i), 4), "operand");
+  } else {
+    return unsupported("not supported yet: a number operand for a " + dtype_name(t) + " tensor in '" + scope() + "'");
+  }
+  return a_is_number ? std::pair<TensorId, TensorId>{c, in(0)} : std::pair<TensorId, TensorId>{in(0), c};
+}
+
 Status KerasLayerContext::expect_inputs(int min, int max) const {
   if (max < 0) max = min;
   int n = num_inputs();

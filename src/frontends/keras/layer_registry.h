@@ -71,6 +71,10 @@ class KerasLayerContext : public IrBuilder {
     return n;
   }
   const nlohmann::json& call_kwargs() const { return call_kwargs_; }
+  // The two operands of a binary call in call order. Keras 3 op calls may
+  // pass a number (ops.add(x, 1.0)); it becomes a scalar constant of the
+  // tensor operand's dtype.
+  Expected<std::pair<TensorId, TensorId>> binary_operands();
 
   // Applies a Keras activation by name ("linear", "relu", "softmax"...).
   Expected<TensorId> activation(TensorId x, const std::string& name);

@@ -1,6 +1,8 @@
 // Merging layers (Add, Subtract, Multiply, Maximum, Minimum, Average,
 // Concatenate). TFOpLambda lives in tf_op_lambda.cc.
 
+#include <map>
+
 #include "frontends/keras/layer_registry.h"
 
 namespace tflc {
@@ -17,8 +19,16 @@ Expected<TensorId> fold_inputs(KerasLayerContext& ctx, OpCode code) {
 }
 
 Outs lower_merge(KerasLayerContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(2, 64));
   const std::string& c = ctx.class_name();
+  if (ctx.num_inputs() == 1 && c != "Average") {  // Keras 3 ops.add(x, 1.0) and the like
+    static const std::map<std::string, OpCode> codes = {{"Add", OpCode::ADD}, {"Subtract", OpCode::SUB},
+                                                        {"Multiply", OpCode::MUL}, {"Maximum", OpCode::MAXIMUM},
+                                                        {"Minimum", OpCode::MINIMUM}};
+    ASSIGN_OR_RETURN(auto ab, ctx.binary_operands());
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(codes.at(c), {ab.first, ab.second}));
+    return std::vector<TensorId>{y};
+  }
+  RETURN_IF_ERROR(ctx.expect_inputs(2, 64));
   TensorId y;
   if (c == "Add") {
     ASSIGN_OR_RETURN(y, fold_inputs(ctx, OpCode::ADD));

@@ -394,13 +394,6 @@ Status not_yet_k3(const KerasLayerContext& ctx, const std::string& why) {
   return unsupported("not supported yet: Keras 3 op '" + ctx.class_name() + "' (" + why + ")");
 }
 
-// Two tensor operands. A number operand (ops.power(x, 2.0)) is not seen:
-// the importer keeps only tensor args of a Keras 3 node.
-Expected<std::pair<TensorId, TensorId>> k3_two(const KerasLayerContext& ctx) {
-  if (ctx.num_inputs() != 2) return not_yet_k3(ctx, "a constant operand; only two tensor operands are read");
-  return std::pair<TensorId, TensorId>{ctx.in(0), ctx.in(1)};
-}
-
 Outs lower_keras3_op(KerasLayerContext& ctx) {
   const std::string& c = ctx.class_name();
   if (ctx.num_inputs() < 1) return invalid_input("Keras 3 op '" + ctx.scope() + "' has no tensor input");
@@ -420,12 +413,12 @@ Outs lower_keras3_op(KerasLayerContext& ctx) {
     return one(y);
   }
   if (auto it = binary_ops.find(c); it != binary_ops.end()) {
-    ASSIGN_OR_RETURN(auto ab, k3_two(ctx));
+    ASSIGN_OR_RETURN(auto ab, ctx.binary_operands());
     ASSIGN_OR_RETURN(TensorId y, ctx.emit1(it->second, {ab.first, ab.second}));
     return one(y);
   }
   if (c == "Matmul") {
-    ASSIGN_OR_RETURN(auto ab, k3_two(ctx));
+    ASSIGN_OR_RETURN(auto ab, ctx.binary_operands());
     if (rank < 2 || ctx.graph().t(ab.second).rank() < 2) return not_yet_k3(ctx, "matmul of rank < 2");
     ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::BATCH_MATMUL, {ab.first, ab.second}));
     return one(y);
