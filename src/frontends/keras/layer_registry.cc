@@ -131,6 +131,13 @@ Expected<std::vector<int64_t>> KerasLayerContext::get_ints(const char* key, size
   return out;
 }
 
+Status KerasLayerContext::expect_input_rank(int rank) const {
+  const Tensor& x = in_tensor(0);
+  if (x.unknown_rank || x.rank() != rank)
+    return invalid_input(class_name_ + " layer '" + scope() + "' wants a rank-" + std::to_string(rank) + " input");
+  return ok_status();
+}
+
 Status KerasLayerContext::expect_channels_last() const {
   // Keras 1 says dim_ordering: "th" (channels first) or "tf".
   auto dim = get_string("dim_ordering", std::string("tf"));

@@ -38,6 +38,8 @@ class KerasLayerContext : public IrBuilder {
   Expected<std::vector<int64_t>> get_ints(const char* key, size_t n, std::optional<std::vector<int64_t>> def = std::nullopt) const;
   // Error unless data_format is channels_last (the TFLite layout).
   Status expect_channels_last() const;
+  // Error unless input 0 has exactly this rank.
+  Status expect_input_rank(int rank) const;
 
   // The layer's i-th stored weight, as float32 values (any float dtype).
   int num_weights() const { return static_cast<int>(weights_.size()); }

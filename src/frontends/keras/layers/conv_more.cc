@@ -8,16 +8,6 @@ namespace {
 
 using Outs = Expected<std::vector<TensorId>>;
 
-// expect_channels_last, and Keras 1's dim_ordering "th" (channels first).
-Status channels_last(KerasLayerContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_channels_last());
-  auto d = ctx.get_string("dim_ordering", std::string("tf"));
-  if (!d.ok()) return d.status();
-  if (*d != "tf")
-    return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with dim_ordering=" + *d);
-  return ok_status();
-}
-
 // Reads "padding"; "causal" only where allow_causal (Conv1D).
 Expected<std::string> padding_name(KerasLayerContext& ctx, bool allow_causal) {
   ASSIGN_OR_RETURN(std::string p, ctx.get_string("padding", std::string("valid")));
@@ -42,14 +32,6 @@ Expected<TensorId> finish(KerasLayerContext& ctx, TensorId y) {
   return ctx.activation(y, act);
 }
 
-Status expect_rank(KerasLayerContext& ctx, int rank) {
-  const Tensor& x = ctx.in_tensor(0);
-  if (x.unknown_rank || x.rank() != rank)
-    return invalid_input(ctx.class_name() + " layer '" + ctx.scope() + "' wants a rank-" + std::to_string(rank) +
-                         " input");
-  return ok_status();
-}
-
 Expected<TensorId> expand_axis1(KerasLayerContext& ctx, TensorId x) {
   return ctx.emit1(OpCode::EXPAND_DIMS, {x, ctx.const_i32_scalar(1, "axis")});
 }
@@ -72,8 +54,8 @@ Expected<TensorId> pad_causal(KerasLayerContext& ctx, TensorId x, int64_t k, int
 // [N, 1, W, C]; then the view is dropped again.
 Outs lower_conv1d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   ASSIGN_OR_RETURN(int64_t groups, ctx.get_int("groups", 1));
   if (groups != 1) return unsupported("not supported yet: Conv1D with groups=" + std::to_string(groups));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 1, std::vector<int64_t>{1}));
@@ -169,8 +151,8 @@ Expected<std::vector<int64_t>> output_padding(KerasLayerContext& ctx, const std:
 
 Outs lower_conv2d_transpose(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 4));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(4));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> op, output_padding(ctx, dilation, strides));
@@ -186,8 +168,8 @@ Outs lower_conv2d_transpose(KerasLayerContext& ctx) {
 // Conv1DTranspose: kernel [k, out, in] as [1, k, out, in] on [N, 1, W, C].
 Outs lower_conv1d_transpose(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 1, std::vector<int64_t>{1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 1, std::vector<int64_t>{1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> op, output_padding(ctx, dilation, strides));
@@ -206,8 +188,8 @@ Outs lower_conv1d_transpose(KerasLayerContext& ctx) {
 // DepthwiseConv1D (Keras 3): kernel [k, in, m] -> [1, 1, k, in*m] on [N, 1, W, C].
 Outs lower_depthwise1d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 1, std::vector<int64_t>{1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 1, std::vector<int64_t>{1}));
   ASSIGN_OR_RETURN(int64_t mult, ctx.get_int("depth_multiplier", 1));
@@ -241,8 +223,8 @@ Outs lower_separable(KerasLayerContext& ctx) {
   bool one_d = ctx.class_name() == "SeparableConv1D";
   int n = one_d ? 1 : 2;
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, one_d ? 3 : 4));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(one_d ? 3 : 4));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", n, std::vector<int64_t>(n, 1)));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", n, std::vector<int64_t>(n, 1)));
   ASSIGN_OR_RETURN(int64_t mult, ctx.get_int("depth_multiplier", 1));
@@ -287,8 +269,8 @@ Outs lower_separable(KerasLayerContext& ctx) {
 // Conv3D: the Keras kernel [kd, kh, kw, in, out] is already CONV_3D's layout.
 Outs lower_conv3d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 5));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(5));
   ASSIGN_OR_RETURN(int64_t groups, ctx.get_int("groups", 1));
   if (groups != 1) return unsupported("not supported yet: Conv3D with groups=" + std::to_string(groups));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 3, std::vector<int64_t>{1, 1, 1}));

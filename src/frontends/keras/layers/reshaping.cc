@@ -9,24 +9,6 @@ namespace {
 
 using Outs = Expected<std::vector<TensorId>>;
 
-// expect_channels_last, and Keras 1's dim_ordering "th" (channels first).
-Status channels_last(KerasLayerContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_channels_last());
-  auto d = ctx.get_string("dim_ordering", std::string("tf"));
-  if (!d.ok()) return d.status();
-  if (*d != "tf")
-    return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with dim_ordering=" + *d);
-  return ok_status();
-}
-
-Status expect_rank(KerasLayerContext& ctx, int rank) {
-  const Tensor& x = ctx.in_tensor(0);
-  if (x.unknown_rank || x.rank() != rank)
-    return invalid_input(ctx.class_name() + " layer '" + ctx.scope() + "' wants a rank-" + std::to_string(rank) +
-                         " input");
-  return ok_status();
-}
-
 Status expect_static(KerasLayerContext& ctx, std::initializer_list<int> axes) {
   const Shape& s = ctx.in_tensor(0).shape;
   for (int a : axes)
@@ -63,7 +45,7 @@ Outs lower_permute(KerasLayerContext& ctx) {
 // RepeatVector(n): [N, F] -> [N, n, F] as EXPAND_DIMS + TILE.
 Outs lower_repeat_vector(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(expect_rank(ctx, 2));
+  RETURN_IF_ERROR(ctx.expect_input_rank(2));
   ASSIGN_OR_RETURN(int64_t n, ctx.get_int("n"));
   if (n < 1) return invalid_input("RepeatVector layer '" + ctx.scope() + "' has n < 1");
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::EXPAND_DIMS, {ctx.in(0), ctx.const_i32_scalar(1, "axis")}));
@@ -76,8 +58,8 @@ Outs lower_repeat_vector(KerasLayerContext& ctx) {
 // tf.image.resize (half-pixel centers).
 Outs lower_upsampling2d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 4));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(4));
   RETURN_IF_ERROR(expect_static(ctx, {1, 2}));
   ASSIGN_OR_RETURN(std::vector<int64_t> size, ctx.get_ints("size", 2, std::vector<int64_t>{2, 2}));
   ASSIGN_OR_RETURN(std::string interp, ctx.get_string("interpolation", std::string("nearest")));
@@ -101,7 +83,7 @@ Outs lower_upsampling2d(KerasLayerContext& ctx) {
 // [N,W,s,C] -> RESHAPE [N, W*s, C].
 Outs lower_upsampling1d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   RETURN_IF_ERROR(expect_static(ctx, {1, 2}));
   ASSIGN_OR_RETURN(int64_t length, ctx.get_int("length", 2));  // Keras 1's name
   ASSIGN_OR_RETURN(int64_t size, ctx.get_int("size", length));
@@ -119,8 +101,8 @@ Outs lower_upsampling1d(KerasLayerContext& ctx) {
 // [-1, S[a], 1, rest] -> TILE -> RESHAPE.
 Outs lower_upsampling3d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 5));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(5));
   RETURN_IF_ERROR(expect_static(ctx, {1, 2, 3, 4}));
   ASSIGN_OR_RETURN(std::vector<int64_t> size, ctx.get_ints("size", 3, std::vector<int64_t>{2, 2, 2}));
   Shape s = ctx.in_tensor(0).shape;
@@ -155,7 +137,7 @@ Expected<std::pair<int32_t, int32_t>> int_pair(KerasLayerContext& ctx, const cha
 
 Outs lower_zero_padding1d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   ASSIGN_OR_RETURN(auto lr, int_pair(ctx, "padding", 1));
   TensorId pads = ctx.constant(DType::kInt32, {3, 2}, to_bytes(std::vector<int32_t>{0, 0, lr.first, lr.second, 0, 0}),
                                "paddings");
@@ -186,7 +168,7 @@ Expected<TensorId> crop(KerasLayerContext& ctx, const std::vector<std::pair<int3
 
 Outs lower_cropping1d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   RETURN_IF_ERROR(expect_static(ctx, {1}));
   ASSIGN_OR_RETURN(auto lr, int_pair(ctx, "cropping", 1));
   ASSIGN_OR_RETURN(TensorId y, crop(ctx, {lr}));
@@ -195,8 +177,8 @@ Outs lower_cropping1d(KerasLayerContext& ctx) {
 
 Outs lower_cropping2d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 4));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(4));
   RETURN_IF_ERROR(expect_static(ctx, {1, 2}));
   const auto& c = ctx.config();
   nlohmann::json p = c.contains("cropping") && !c["cropping"].is_null() ? c["cropping"] : nlohmann::json(0);
@@ -241,8 +223,8 @@ Expected<std::vector<std::pair<int32_t, int32_t>>> spatial_pairs(KerasLayerConte
 
 Outs lower_zero_padding3d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 5));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(5));
   ASSIGN_OR_RETURN(auto p, spatial_pairs(ctx, "padding", 3, 1));
   std::vector<int32_t> pads = {0, 0};
   for (auto [lo, hi] : p) {
@@ -257,8 +239,8 @@ Outs lower_zero_padding3d(KerasLayerContext& ctx) {
 
 Outs lower_cropping3d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 5));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(5));
   RETURN_IF_ERROR(expect_static(ctx, {1, 2, 3}));
   ASSIGN_OR_RETURN(auto cr, spatial_pairs(ctx, "cropping", 3, 1));
   ASSIGN_OR_RETURN(TensorId y, crop(ctx, cr));
@@ -267,8 +249,8 @@ Outs lower_cropping3d(KerasLayerContext& ctx) {
 
 Outs lower_global_pool3d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 5));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(5));
   Attrs a;
   ASSIGN_OR_RETURN(a.keep_dims, ctx.get_bool("keepdims", false));
   OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::REDUCE_MAX : OpCode::MEAN;
@@ -279,8 +261,8 @@ Outs lower_global_pool3d(KerasLayerContext& ctx) {
 // Max/AveragePooling1D: the 2-D pool with a 1-high window on [N,1,W,C].
 Outs lower_pool1d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   // Keras 1 names them pool_length/stride.
   ASSIGN_OR_RETURN(int64_t size, ctx.get_int("pool_length", 2));
   ASSIGN_OR_RETURN(std::vector<int64_t> sizes, ctx.get_ints("pool_size", 1, std::vector<int64_t>{size}));
@@ -309,8 +291,8 @@ Outs lower_pool1d(KerasLayerContext& ctx) {
 // then D on [N, D, H'*W', C] with a (kd, 1) window.
 Outs lower_pool3d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 5));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(5));
   RETURN_IF_ERROR(expect_static(ctx, {1, 2, 3, 4}));
   ASSIGN_OR_RETURN(std::vector<int64_t> size, ctx.get_ints("pool_size", 3, std::vector<int64_t>{2, 2, 2}));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 3, size));
@@ -347,8 +329,8 @@ Outs lower_global_pool1d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1, 2));  // a second input would be a mask
   if (ctx.num_inputs() == 2)
     return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with a mask");
-  RETURN_IF_ERROR(channels_last(ctx));
-  RETURN_IF_ERROR(expect_rank(ctx, 3));
+  RETURN_IF_ERROR(ctx.expect_channels_last());
+  RETURN_IF_ERROR(ctx.expect_input_rank(3));
   Attrs a;
   ASSIGN_OR_RETURN(a.keep_dims, ctx.get_bool("keepdims", false));
   OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::REDUCE_MAX : OpCode::MEAN;
