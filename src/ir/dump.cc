@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include "flatbuffers/minireflect.h"
 #include "ops/registry.h"
 
 namespace tflc {
@@ -25,53 +26,27 @@ std::string ref(const Graph& g, TensorId id) {
   return s;
 }
 
-const char* act_name(Activation a) {
-  switch (a) {
-    case Activation::kRelu: return "RELU";
-    case Activation::kRelu6: return "RELU6";
-    case Activation::kReluN1To1: return "RELU_N1_TO_1";
-    case Activation::kTanh: return "TANH";
-    case Activation::kSignBit: return "SIGN_BIT";
-    default: return "NONE";
-  }
+// Every field of a schema table, printed by flatc's reflection tables from a
+// copy packed with its defaults: "{ axis: 1, fused_activation_function: NONE }".
+template <class Union>
+std::string table_str(const Union& u, const flatbuffers::TypeTable* union_table) {
+  if (static_cast<int>(u.type) == 0) return "";
+  flatbuffers::FlatBufferBuilder fbb;
+  fbb.ForceDefaults(true);
+  fbb.Finish(u.Pack(fbb));
+  const flatbuffers::TypeCode& code = union_table->type_codes[static_cast<int>(u.type)];
+  return flatbuffers::FlatBufferToString(fbb.GetBufferPointer(), union_table->type_refs[code.sequence_ref]());
 }
 
-// Only attributes that differ from the defaults, so dumps stay short.
-std::string attrs_str(const Attrs& a) {
-  Attrs d;
-  std::ostringstream o;
-  if (a.padding != d.padding) o << " padding=VALID";
-  if (a.stride_h != 1 || a.stride_w != 1 || a.stride_d != 1) o << " stride=" << a.stride_d << "x" << a.stride_h << "x" << a.stride_w;
-  if (a.dilation_h != 1 || a.dilation_w != 1 || a.dilation_d != 1)
-    o << " dilation=" << a.dilation_d << "x" << a.dilation_h << "x" << a.dilation_w;
-  if (a.filter_h != 1 || a.filter_w != 1) o << " filter=" << a.filter_h << "x" << a.filter_w;
-  if (a.depth_multiplier != 1) o << " depth_multiplier=" << a.depth_multiplier;
-  if (a.activation != d.activation) o << " act=" << act_name(a.activation);
-  if (a.axis != 0) o << " axis=" << a.axis;
-  if (a.num != 0) o << " num=" << a.num;
-  if (a.keep_dims) o << " keep_dims";
-  if (a.adj_x) o << " adj_x";
-  if (a.adj_y) o << " adj_y";
-  if (a.keep_num_dims) o << " keep_num_dims";
-  if (a.begin_mask || a.end_mask || a.ellipsis_mask || a.new_axis_mask || a.shrink_axis_mask)
-    o << " masks=" << a.begin_mask << "/" << a.end_mask << "/" << a.ellipsis_mask << "/" << a.new_axis_mask << "/"
-      << a.shrink_axis_mask;
-  if (a.offset) o << " offset";
-  if (a.align_corners) o << " align_corners";
-  if (a.half_pixel_centers) o << " half_pixel_centers";
-  if (a.alpha != 0.0f) o << " alpha=" << a.alpha;
-  if (a.beta != 1.0f) o << " beta=" << a.beta;
-  if (a.block_size) o << " block_size=" << a.block_size;
-  if (a.out_type != DType::kInvalid) o << " out_type=" << dtype_name(a.out_type);
-  if (a.batch_dims) o << " batch_dims=" << a.batch_dims;
-  if (!a.dims.empty()) {
-    o << " dims=[";
-    for (size_t i = 0; i < a.dims.size(); ++i) o << (i ? "," : "") << a.dims[i];
-    o << "]";
+std::string options_str(const Op& op) {
+  std::string s = table_str(op.options.builtin, tflite::BuiltinOptionsTypeTable()) +
+                  table_str(op.options.builtin2, tflite::BuiltinOptions2TypeTable());
+  if (!op.custom_code.empty()) s += " custom=" + op.custom_code + "(" + std::to_string(op.custom_options.size()) + " bytes)";
+  if (!op.callees.empty()) {
+    s += " calls=";
+    for (size_t i = 0; i < op.callees.size(); ++i) s += (i ? "," : "") + op.callees[i]->name;
   }
-  if (!a.custom_code.empty()) o << " custom=" << a.custom_code;
-  std::string s = o.str();
-  return s.empty() ? "" : " {" + s.substr(1) + "}";
+  return s.empty() ? "" : " " + s;
 }
 
 }  // namespace
@@ -87,7 +62,7 @@ std::string dump_graph(const Graph& g) {
     for (size_t i = 0; i < op->outputs.size(); ++i) o << (i ? ", " : "") << "%" << g.t(op->outputs[i]).name;
     o << " = " << op_name(op->code) << "(";
     for (size_t i = 0; i < op->inputs.size(); ++i) o << (i ? ", " : "") << ref(g, op->inputs[i]);
-    o << ")" << attrs_str(op->attrs) << " : ";
+    o << ")" << options_str(*op) << " : ";
     for (size_t i = 0; i < op->outputs.size(); ++i) o << (i ? ", " : "") << type_str(g.t(op->outputs[i]));
     o << "\n";
   }
@@ -95,6 +70,14 @@ std::string dump_graph(const Graph& g) {
   for (size_t i = 0; i < g.outputs.size(); ++i) o << (i ? ", " : "") << ref(g, g.outputs[i]);
   o << "\n";
   return o.str();
+}
+
+std::string dump_model(const Model& m) {
+  auto graphs = m.all_subgraphs();
+  if (!graphs.ok()) return graphs.status().message() + "\n";
+  std::string out;
+  for (const Graph* g : *graphs) out += dump_graph(*g);
+  return out;
 }
 
 Status verify_graph(const Graph& g) {
@@ -123,6 +106,25 @@ Status verify_graph(const Graph& g) {
   for (TensorId o : g.outputs)
     if (o < 0 || o >= static_cast<TensorId>(g.tensors.size()) || !defined[o])
       return internal_error("graph output is not defined");
+  return ok_status();
+}
+
+Status verify_model(const Model& m) {
+  ASSIGN_OR_RETURN(std::vector<const Graph*> graphs, m.all_subgraphs());
+  std::set<std::string> names;
+  for (const Graph* g : graphs) {
+    if (!names.insert(g->name).second) return internal_error("two subgraphs are named '" + g->name + "'");
+    RETURN_IF_ERROR(verify_graph(*g).with_context("subgraph '" + g->name + "'"));
+    for (const auto& op : g->ops) {
+      if (op->dead || op->callees.empty()) continue;
+      for (const auto& c : op->callees)
+        if (c->role != SubgraphRole::kBody)
+          return internal_error(op_name(op->code) + " calls '" + c->name + "', which is not a body subgraph");
+      const OpSchema* s = find_op(op->code);
+      if (!s || !s->verify) return internal_error(op_name(op->code) + " calls subgraphs but its record cannot check them");
+      RETURN_IF_ERROR(s->verify(*g, *op).with_context(op_name(op->code) + " '" + op->origin + "'"));
+    }
+  }
   return ok_status();
 }
 

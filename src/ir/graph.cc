@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <queue>
+#include <set>
 
 #include "support/status.h"
 
@@ -36,13 +37,13 @@ TensorId Graph::add_const(std::string name, DType dtype, std::vector<int64_t> sh
   return add_tensor(std::move(t));
 }
 
-Op& Graph::add_op(OpCode code, std::vector<TensorId> in, std::vector<TensorId> out, Attrs attrs,
+Op& Graph::add_op(OpCode code, std::vector<TensorId> in, std::vector<TensorId> out, OpOptions options,
                   std::string origin) {
   auto op = std::make_unique<Op>();
   op->code = code;
   op->inputs = std::move(in);
   op->outputs = std::move(out);
-  op->attrs = std::move(attrs);
+  op->options = std::move(options);
   op->origin = std::move(origin);
   ops.push_back(std::move(op));
   return *ops.back();
@@ -103,6 +104,52 @@ void Graph::compact() {
   }
   TFLC_CHECK(sorted.size() == ops.size());  // the IR is acyclic by construction
   ops = std::move(sorted);
+}
+
+namespace {
+
+// Depth-first over the callees of every live op; `on_path` catches recursion.
+// Pre-order appends a body when first reached, post-order after its callees.
+template <class G>
+Status collect_bodies(G& g, bool post_order, std::vector<G*>& out, std::set<const Graph*>& seen,
+                      std::set<const Graph*>& on_path) {
+  on_path.insert(&g);
+  for (const auto& op : g.ops) {
+    if (op->dead) continue;
+    for (const auto& callee : op->callees) {
+      if (!callee) return internal_error("'" + g.name + "' has an op with an empty callee");
+      if (on_path.count(callee.get()))
+        return invalid_input("subgraph '" + callee->name + "' calls itself; recursive functions cannot be converted");
+      if (!seen.insert(callee.get()).second) continue;
+      if (!post_order) out.push_back(callee.get());
+      RETURN_IF_ERROR(collect_bodies<G>(*callee, post_order, out, seen, on_path));
+      if (post_order) out.push_back(callee.get());
+    }
+  }
+  on_path.erase(&g);
+  return ok_status();
+}
+
+template <class G, class M>
+Expected<std::vector<G*>> subgraphs_of(M& m, Model::Order order) {
+  bool post = order == Model::Order::kCalleesFirst;
+  std::vector<G*> out;
+  std::set<const Graph*> seen, on_path;
+  for (auto& g : m.subgraphs) seen.insert(&g);
+  if (!post)
+    for (auto& g : m.subgraphs) out.push_back(&g);
+  for (auto& g : m.subgraphs) {
+    RETURN_IF_ERROR(collect_bodies<G>(g, post, out, seen, on_path));
+    if (post) out.push_back(&g);
+  }
+  return out;
+}
+
+}  // namespace
+
+Expected<std::vector<Graph*>> Model::all_subgraphs(Order order) { return subgraphs_of<Graph>(*this, order); }
+Expected<std::vector<const Graph*>> Model::all_subgraphs(Order order) const {
+  return subgraphs_of<const Graph>(*this, order);
 }
 
 }  // namespace tflc

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/dtype.h"
+#include "support/status.h"
 #include "tflite_schema_generated.h"
 
 namespace tflc {
@@ -46,52 +47,88 @@ struct Tensor {
   const T* as() const { return reinterpret_cast<const T*>(data->data()); }
 };
 
-enum class Padding : int8_t { kSame = 0, kValid = 1 };
-// Values equal TFLite's ActivationFunctionType.
-enum class Activation : int8_t { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh = 4, kSignBit = 5 };
-enum class MirrorMode : int8_t { kReflect = 0, kSymmetric = 1 };
+// The schema's own enums, so option values need no mapping.
+using Padding = tflite::Padding;
+using Activation = tflite::ActivationFunctionType;
+using MirrorMode = tflite::MirrorPadMode;
 
-// Typed options of every op; each op reads only the fields it documents.
-// One flat struct keeps passes simple and avoids string-keyed maps.
-struct Attrs {
-  Padding padding = Padding::kSame;
-  int stride_d = 1, stride_h = 1, stride_w = 1;
-  int dilation_d = 1, dilation_h = 1, dilation_w = 1;
-  int filter_h = 1, filter_w = 1;          // pooling window
-  int depth_multiplier = 1;
-  Activation activation = Activation::kNone;
-  int axis = 0;
-  int num = 0;                              // pack/unpack count, split count, top-k k
-  bool keep_dims = false;
-  bool adj_x = false, adj_y = false;        // batch matmul
-  bool keep_num_dims = false;               // fully connected
-  int begin_mask = 0, end_mask = 0, ellipsis_mask = 0, new_axis_mask = 0, shrink_axis_mask = 0;
-  bool offset = false;                      // strided slice
-  bool align_corners = false, half_pixel_centers = false;
-  float alpha = 0.0f;                       // leaky relu
-  float beta = 1.0f;                        // softmax
-  int block_size = 0;
-  MirrorMode mirror_mode = MirrorMode::kReflect;
-  DType out_type = DType::kInvalid;         // arg_max/min, shape, cast
-  DType in_type = DType::kInvalid;          // cast
-  int batch_dims = 0;                       // gather
-  std::vector<int32_t> dims;                // squeeze_dims, reshape new_shape
-  int64_t seed = 0, seed2 = 0;              // random ops
-  float min = 0.0f, max = 0.0f;             // fake quant range
-  int num_bits = 8;
-  bool narrow_range = false;
-  std::string custom_code;                  // CUSTOM ops
-  std::vector<uint8_t> custom_options;
+template <class T>
+concept BuiltinTable = tflite::BuiltinOptionsUnionTraits<T>::enum_value != tflite::BuiltinOptions::NONE;
+template <class T>
+concept Builtin2Table = tflite::BuiltinOptions2UnionTraits<T>::enum_value != tflite::BuiltinOptions2::NONE;
+
+// An op's options are the schema's own tables (flatc's object API), so
+// schema.fbs is the one list of option fields and the writer packs them as
+// they are. Unset means the op record's default table (OpSchema::options).
+struct OpOptions {
+  tflite::BuiltinOptionsUnion builtin;
+  tflite::BuiltinOptions2Union builtin2;  // the StableHLO ops' options
+
+  OpOptions() = default;
+  template <BuiltinTable T>
+  OpOptions(T table) { builtin.Set(std::move(table)); }
+  template <Builtin2Table T>
+  OpOptions(T table) { builtin2.Set(std::move(table)); }
+  bool empty() const {
+    return builtin.type == tflite::BuiltinOptions::NONE && builtin2.type == tflite::BuiltinOptions2::NONE;
+  }
 };
+
+struct Graph;
 
 struct Op {
   OpCode code = OpCode::ADD;
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;
-  Attrs attrs;
+  OpOptions options;
+  std::string custom_code;              // CUSTOM ops: the registered name
+  std::vector<uint8_t> custom_options;  // CUSTOM ops: opaque bytes (a FlexBuffer for Flex ops)
+  // Subgraphs this op calls, in the order its record names them (IF: then,
+  // else; WHILE: cond, body; CALL_ONCE: init). The op owns them, shared with
+  // any other caller; the writer turns them into subgraph indices.
+  std::vector<std::shared_ptr<Graph>> callees;
   std::string origin;  // source node name, for messages
   bool dead = false;   // set by passes; removed by Graph::compact()
 };
+
+// The op's options as table T. An unset table reads as T's schema defaults;
+// a table of another type is a bug.
+template <class T>
+const T& opts(const Op& op) {
+  static const T kDefault{};
+  if constexpr (BuiltinTable<T>) {
+    const auto& u = op.options.builtin;
+    if (u.type == tflite::BuiltinOptionsUnionTraits<T>::enum_value) return *static_cast<const T*>(u.value);
+    TFLC_CHECK(u.type == tflite::BuiltinOptions::NONE);
+  } else {
+    static_assert(Builtin2Table<T>, "not an options table of schema.fbs");
+    const auto& u = op.options.builtin2;
+    if (u.type == tflite::BuiltinOptions2UnionTraits<T>::enum_value) return *static_cast<const T*>(u.value);
+    TFLC_CHECK(u.type == tflite::BuiltinOptions2::NONE);
+  }
+  return kDefault;
+}
+
+// The op's options as table T for writing; an unset table becomes T{}.
+template <class T>
+T& mutable_opts(Op& op) {
+  if constexpr (BuiltinTable<T>) {
+    auto& u = op.options.builtin;
+    if (u.type == tflite::BuiltinOptions::NONE) u.Set(T{});
+    TFLC_CHECK(u.type == tflite::BuiltinOptionsUnionTraits<T>::enum_value);
+    return *static_cast<T*>(u.value);
+  } else {
+    static_assert(Builtin2Table<T>, "not an options table of schema.fbs");
+    auto& u = op.options.builtin2;
+    if (u.type == tflite::BuiltinOptions2::NONE) u.Set(T{});
+    TFLC_CHECK(u.type == tflite::BuiltinOptions2UnionTraits<T>::enum_value);
+    return *static_cast<T*>(u.value);
+  }
+}
+
+// An entry subgraph is a signature's (Model::subgraphs); a body is called by
+// IF/WHILE/CALL_ONCE, and passes keep its inputs and outputs as they are.
+enum class SubgraphRole : int8_t { kEntry, kBody };
 
 struct Graph {
   Graph() = default;
@@ -99,6 +136,7 @@ struct Graph {
   Graph& operator=(Graph&&) noexcept = default;
 
   std::string name = "main";
+  SubgraphRole role = SubgraphRole::kEntry;
   std::deque<Tensor> tensors;  // deque: references stay valid as tensors are added
   std::vector<std::unique_ptr<Op>> ops;  // kept in topological order
   std::vector<TensorId> inputs, outputs;
@@ -106,7 +144,7 @@ struct Graph {
   TensorId add_tensor(Tensor t);
   TensorId add_const(std::string name, DType dtype, std::vector<int64_t> shape, std::string bytes);
   Op& add_op(OpCode code, std::vector<TensorId> inputs, std::vector<TensorId> outputs,
-             Attrs attrs = {}, std::string origin = {});
+             OpOptions options = {}, std::string origin = {});
 
   Tensor& t(TensorId id) { return tensors.at(id); }
   const Tensor& t(TensorId id) const { return tensors.at(id); }
@@ -127,11 +165,20 @@ struct SignatureDef {
 };
 
 struct Model {
-  std::vector<Graph> subgraphs;
+  std::vector<Graph> subgraphs;  // the entry subgraphs; bodies hang off their callers' ops
   std::vector<SignatureDef> signatures;
   std::string description = "tflite-converter";
   std::string source_format;  // "graphdef", "saved_model", "keras"
   int api_version = 1;        // TF converter API the flags follow (1 or 2)
+
+  // Every subgraph once. kWriting: the entries, then each body in the order
+  // a depth-first walk of the ops first reaches it (the writer's subgraph
+  // indices). kCalleesFirst: every body before the graphs that call it
+  // (shape inference needs the bodies' results first). Error if a body
+  // calls itself.
+  enum class Order { kWriting, kCalleesFirst };
+  Expected<std::vector<Graph*>> all_subgraphs(Order order = Order::kWriting);
+  Expected<std::vector<const Graph*>> all_subgraphs(Order order = Order::kWriting) const;
 };
 
 }  // namespace tflc

@@ -63,13 +63,10 @@ TFLC_REGISTER_OP(relu_n1_to_1, {.code = OpCode::RELU_N1_TO_1,
 TFLC_REGISTER_OP(leaky_relu, {.code = OpCode::LEAKY_RELU,
                               .infer = infer_float_activation,
                               .eval = [](Graph& g, Op& op) {
-                                float alpha = op.attrs.alpha;
+                                float alpha = opts<tflite::LeakyReluOptionsT>(op).alpha;
                                 return eval_unary_float(g, op, [alpha](float x) { return x > 0.f ? x : x * alpha; });
                               },
-                              .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op& op) {
-                                return WrittenOptions{tflite::BuiltinOptions::LeakyReluOptions,
-                                                      tflite::CreateLeakyReluOptions(fbb, op.attrs.alpha).Union()};
-                              },
+                              .options = tflite::LeakyReluOptionsT{},
                               // op_version.cc: int16 -> 2.
                               .version = [](const Graph& g, const Op& op) {
                                 return in_type(g, op) == DType::kInt16 ? 2 : 1;
@@ -132,7 +129,7 @@ Status eval_last_axis(Graph& g, Op& op, F f) {
 
 // reference_ops::Softmax: exp((x - max) * beta) / sum.
 Status eval_softmax(Graph& g, Op& op) {
-  float beta = op.attrs.beta;
+  float beta = opts<tflite::SoftmaxOptionsT>(op).beta;
   return eval_last_axis(g, op, [beta](const float* x, float* y, int64_t n) {
     float mx = x[0];
     for (int64_t i = 1; i < n; ++i) mx = std::max(mx, x[i]);
@@ -157,10 +154,7 @@ Status eval_log_softmax(Graph& g, Op& op) {
 TFLC_REGISTER_OP(softmax, {.code = OpCode::SOFTMAX,
                            .infer = infer_softmax,
                            .eval = eval_softmax,
-                           .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op& op) {
-                             return WrittenOptions{tflite::BuiltinOptions::SoftmaxOptions,
-                                                   tflite::CreateSoftmaxOptions(fbb, op.attrs.beta).Union()};
-                           },
+                           .options = tflite::SoftmaxOptionsT{.beta = 1.0f},
                            .version = version_16_3_8_2,
                            .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 256, .fixed_zero_point_int8 = -128, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
@@ -168,10 +162,7 @@ TFLC_REGISTER_OP(softmax, {.code = OpCode::SOFTMAX,
 TFLC_REGISTER_OP(log_softmax, {.code = OpCode::LOG_SOFTMAX,
                                .infer = infer_softmax,
                                .eval = eval_log_softmax,
-                               .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                                 return WrittenOptions{tflite::BuiltinOptions::LogSoftmaxOptions,
-                                                       tflite::CreateLogSoftmaxOptions(fbb).Union()};
-                               },
+                               .options = tflite::LogSoftmaxOptionsT{},
                                // op_version.cc: int8 -> 2.
                                .version = [](const Graph& g, const Op& op) {
                                  return in_type(g, op) == DType::kInt8 ? 2 : 1;

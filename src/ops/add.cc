@@ -12,10 +12,11 @@ bool general_int16_scale(const Graph& g, const Op& op) {
   return a.dtype == DType::kInt16 && a.quant && !a.quant->scale.empty();
 }
 
-WrittenOptions write_add(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateAddOptions(fbb, static_cast<tflite::ActivationFunctionType>(op.attrs.activation),
-                                    !general_int16_scale(g, op));
-  return {tflite::BuiltinOptions::AddOptions, o.Union()};
+using Options = tflite::AddOptionsT;
+
+// pot_scale_int16 follows from the input's quantization, not the source model.
+void finalize_add(const Graph& g, Op& op, const std::vector<int>&) {
+  mutable_opts<Options>(op).pot_scale_int16 = !general_int16_scale(g, op);
 }
 
 // op_version.cc: int16 without quantization -> 5, int64 -> 4, quantized
@@ -36,7 +37,9 @@ TFLC_REGISTER_OP(add, {.code = OpCode::ADD,
                        .eval = [](Graph& g, Op& op) {
                          return eval_arith(g, op, [](auto a, auto b) { return wrap_add(a, b); });
                        },
-                       .write_options = write_add,
+                       .options = Options{},
+                       .finalize_options = finalize_add,
+                       .fused_activation = fused_activation_field<Options>(),
                        .version = version_add,
                        .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0", "2.13.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});

@@ -1,4 +1,4 @@
-// CONCATENATION: joins inputs along attrs.axis (negative counts from the end).
+// CONCATENATION: joins inputs along its axis (negative counts from the end).
 #include <cstring>
 
 #include "ops/kernels.h"
@@ -6,6 +6,8 @@
 
 namespace tflc {
 namespace {
+
+using Options = tflite::ConcatenationOptionsT;
 
 Status infer_concat(Graph& g, Op& op) {
   if (op.inputs.empty()) return invalid_input("CONCATENATION needs at least one input");
@@ -20,7 +22,7 @@ Status infer_concat(Graph& g, Op& op) {
       return invalid_input("CONCATENATION inputs have different ranks: " + shape_str(x0.shape) + " and " +
                            shape_str(x.shape));
   }
-  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, x0.rank()));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(opts<Options>(op).axis, x0.rank()));
   Shape out = x0.shape;
   out[axis] = 0;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
@@ -41,7 +43,7 @@ Status infer_concat(Graph& g, Op& op) {
 Status eval_concat(Graph& g, Op& op) {
   Tensor& out = output(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(out.dtype));
-  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, out.rank()));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(opts<Options>(op).axis, out.rank()));
   int64_t outer = 1, inner = elem;
   for (int d = 0; d < axis; ++d) outer *= out.shape[d];
   for (int d = axis + 1; d < out.rank(); ++d) inner *= out.shape[d];
@@ -55,20 +57,15 @@ Status eval_concat(Graph& g, Op& op) {
     col += row;
   }
   out.data = make_buffer(std::move(bytes));
-  if (op.attrs.activation != Activation::kNone) {
+  Activation act = opts<Options>(op).fused_activation_function;
+  if (act != Activation::NONE) {
     if (out.dtype != DType::kFloat32)
       return unsupported("not supported yet: a fused activation on a " + dtype_name(out.dtype) + " CONCATENATION");
     std::vector<float> v = const_values<float>(out);
-    for (float& f : v) f = static_cast<float>(apply_activation(op.attrs.activation, f));
+    for (float& f : v) f = static_cast<float>(apply_activation(act, f));
     out.data = make_buffer(to_bytes(v));
   }
   return ok_status();
-}
-
-WrittenOptions write_concat(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateConcatenationOptions(fbb, op.attrs.axis,
-                                              static_cast<tflite::ActivationFunctionType>(op.attrs.activation));
-  return {tflite::BuiltinOptions::ConcatenationOptions, o.Union()};
 }
 
 // op_version.cc: uint32 -> 4, int16 -> 3, int8 -> 2.
@@ -84,7 +81,7 @@ int version_concat(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(concatenation, {.code = OpCode::CONCATENATION,
                                  .infer = infer_concat,
                                  .eval = eval_concat,
-                                 .write_options = write_concat,
+                                 .options = Options{},
                                  .version = version_concat,
                                  .runtime_versions = {"1.5.0", "1.14.0", "2.3.0", "2.14.0"},
                                  .quant = {.output = QuantSpec::Output::kSameAsOutput}});

@@ -12,14 +12,22 @@
 namespace tflc {
 namespace {
 
-tflite::Padding fb_padding(Padding p) { return static_cast<tflite::Padding>(p); }
-tflite::ActivationFunctionType fb_activation(Activation a) { return static_cast<tflite::ActivationFunctionType>(a); }
+using Conv2D = tflite::Conv2DOptionsT;
+using Depthwise = tflite::DepthwiseConv2DOptionsT;
+using TransposeConv = tflite::TransposeConvOptionsT;
+using Conv3D = tflite::Conv3DOptionsT;
 
-Status check_window_attrs(const Attrs& a, bool with_depth) {
-  if (a.stride_h <= 0 || a.stride_w <= 0 || (with_depth && a.stride_d <= 0))
-    return invalid_input("strides must be positive");
-  if (a.dilation_h <= 0 || a.dilation_w <= 0 || (with_depth && a.dilation_d <= 0))
-    return invalid_input("dilations must be positive");
+// Strides (and dilations, where the table has them) must be positive.
+template <class T>
+Status check_window_options(const T& a) {
+  bool strides_ok = a.stride_h > 0 && a.stride_w > 0;
+  if constexpr (requires { a.stride_d; }) strides_ok = strides_ok && a.stride_d > 0;
+  if (!strides_ok) return invalid_input("strides must be positive");
+  if constexpr (requires { a.dilation_h_factor; }) {
+    bool dilations_ok = a.dilation_h_factor > 0 && a.dilation_w_factor > 0;
+    if constexpr (requires { a.dilation_d_factor; }) dilations_ok = dilations_ok && a.dilation_d_factor > 0;
+    if (!dilations_ok) return invalid_input("dilations must be positive");
+  }
   return ok_status();
 }
 
@@ -61,7 +69,7 @@ std::vector<float> bias_or_zeros(const Graph& g, const Op& op, int index, int64_
 }
 
 inline float activate(Activation a, float v) {
-  return a == Activation::kNone ? v : static_cast<float>(apply_activation(a, v));
+  return a == Activation::NONE ? v : static_cast<float>(apply_activation(a, v));
 }
 
 // ---------------------------------------------------------------- CONV_2D
@@ -72,7 +80,8 @@ Status infer_conv2d(Graph& g, Op& op) {
   const Tensor& f = input(g, op, 1);
   RETURN_IF_ERROR(expect_rank(x, 4, "input"));
   RETURN_IF_ERROR(expect_rank(f, 4, "filter"));
-  RETURN_IF_ERROR(check_window_attrs(op.attrs, false));
+  const Conv2D& a = opts<Conv2D>(op);
+  RETURN_IF_ERROR(check_window_options(a));
   int64_t c = x.shape[3], fi = f.shape[3], o = f.shape[0];
   if (c >= 0 && fi > 0 && c % fi != 0)
     return invalid_input("input depth " + std::to_string(c) + " is not a multiple of filter depth " + std::to_string(fi));
@@ -81,10 +90,9 @@ Status infer_conv2d(Graph& g, Op& op) {
     return invalid_input("output channels " + std::to_string(o) + " are not divisible into " +
                          std::to_string(c / fi) + " groups");
   RETURN_IF_ERROR(check_bias(g, op, 2, o));
-  const Attrs& a = op.attrs;
   set_output(g, op, 0, x.dtype,
-             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h),
-              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w), o});
+             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h_factor),
+              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w_factor), o});
   return ok_status();
 }
 
@@ -96,11 +104,11 @@ Status eval_conv2d(Graph& g, Op& op) {
   const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
   const int64_t o = ft.shape[0], kh = ft.shape[1], kw = ft.shape[2], fi = ft.shape[3];
   const int64_t oh = ot.shape[1], ow = ot.shape[2];
-  const Attrs& a = op.attrs;
+  const Conv2D& a = opts<Conv2D>(op);
   if (fi <= 0 || c % fi != 0 || c == 0) return invalid_input("input depth does not match the filter");
   const int64_t groups = c / fi, per_group = o / groups;
-  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h, h, kh, oh);
-  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w, w, kw, ow);
+  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h_factor, h, kh, oh);
+  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w_factor, w, kw, ow);
   const float* x = xt.as<float>();
   const float* f = ft.as<float>();
   std::vector<float> bias = bias_or_zeros(g, op, 2, o);
@@ -113,27 +121,20 @@ Status eval_conv2d(Graph& g, Op& op) {
           const int64_t group_off = (oc / per_group) * fi;
           float total = 0.0f;
           for (int64_t fy = 0; fy < kh; ++fy) {
-            const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h;
+            const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h_factor;
             if (iy < 0 || iy >= h) continue;
             for (int64_t fx = 0; fx < kw; ++fx) {
-              const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w;
+              const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w_factor;
               if (ix < 0 || ix >= w) continue;
               const float* xp = x + ((b * h + iy) * w + ix) * c + group_off;
               const float* fp = f + ((oc * kh + fy) * kw + fx) * fi;
               for (int64_t ic = 0; ic < fi; ++ic) total += xp[ic] * fp[ic];
             }
           }
-          *out++ = activate(a.activation, total + bias[oc]);
+          *out++ = activate(a.fused_activation_function, total + bias[oc]);
         }
   ot.data = make_buffer(to_bytes(r));
   return ok_status();
-}
-
-WrittenOptions write_conv2d(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  const Attrs& a = op.attrs;
-  auto o = tflite::CreateConv2DOptions(fbb, fb_padding(a.padding), a.stride_w, a.stride_h, fb_activation(a.activation),
-                                       a.dilation_w, a.dilation_h);
-  return {tflite::BuiltinOptions::Conv2DOptions, o.Union()};
 }
 
 bool per_channel(const Tensor& t, int64_t channels) {
@@ -157,7 +158,8 @@ int version_conv2d(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(conv_2d, {.code = OpCode::CONV_2D,
                            .infer = infer_conv2d,
                            .eval = eval_conv2d,
-                           .write_options = write_conv2d,
+                           .options = Conv2D{.stride_w = 1, .stride_h = 1},
+                           .fused_activation = fused_activation_field<Conv2D>(),
                            .version = version_conv2d,
                            .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0", "2.4.0", "2.9.0", "2.11.0",
                                                 "2.15.0"},
@@ -171,17 +173,17 @@ Status infer_depthwise(Graph& g, Op& op) {
   const Tensor& f = input(g, op, 1);
   RETURN_IF_ERROR(expect_rank(x, 4, "input"));
   RETURN_IF_ERROR(expect_rank(f, 4, "filter"));
-  RETURN_IF_ERROR(check_window_attrs(op.attrs, false));
+  const Depthwise& a = opts<Depthwise>(op);
+  RETURN_IF_ERROR(check_window_options(a));
   if (f.shape[0] > 1) return invalid_input("depthwise filter must have shape [1,H,W,C*M], got " + shape_str(f.shape));
   int64_t c = x.shape[3], o = f.shape[3];
   if (c > 0 && o >= 0 && o % c != 0)
     return invalid_input("filter channels " + std::to_string(o) + " are not a multiple of input depth " +
                          std::to_string(c));
   RETURN_IF_ERROR(check_bias(g, op, 2, o));
-  const Attrs& a = op.attrs;
   set_output(g, op, 0, x.dtype,
-             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h),
-              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w), o});
+             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h_factor),
+              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w_factor), o});
   return ok_status();
 }
 
@@ -195,9 +197,9 @@ Status eval_depthwise(Graph& g, Op& op) {
   const int64_t oh = ot.shape[1], ow = ot.shape[2];
   if (c == 0) return invalid_input("input depth is 0");
   const int64_t m = o / c;  // the depth multiplier follows from the shapes, as in TFLite
-  const Attrs& a = op.attrs;
-  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h, h, kh, oh);
-  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w, w, kw, ow);
+  const Depthwise& a = opts<Depthwise>(op);
+  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h_factor, h, kh, oh);
+  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w_factor, w, kw, ow);
   const float* x = xt.as<float>();
   const float* f = ft.as<float>();
   std::vector<float> bias = bias_or_zeros(g, op, 2, o);
@@ -208,10 +210,10 @@ Status eval_depthwise(Graph& g, Op& op) {
       for (int64_t ox = 0; ox < ow; ++ox) {
         std::fill(acc.begin(), acc.end(), 0.0f);
         for (int64_t fy = 0; fy < kh; ++fy) {
-          const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h;
+          const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h_factor;
           if (iy < 0 || iy >= h) continue;
           for (int64_t fx = 0; fx < kw; ++fx) {
-            const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w;
+            const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w_factor;
             if (ix < 0 || ix >= w) continue;
             const float* xp = x + ((b * h + iy) * w + ix) * c;
             const float* fp = f + (fy * kw + fx) * o;
@@ -220,21 +222,19 @@ Status eval_depthwise(Graph& g, Op& op) {
           }
         }
         float* out = r.data() + ((b * oh + oy) * ow + ox) * o;
-        for (int64_t oc = 0; oc < o; ++oc) out[oc] = activate(a.activation, acc[oc] + bias[oc]);
+        for (int64_t oc = 0; oc < o; ++oc) out[oc] = activate(a.fused_activation_function, acc[oc] + bias[oc]);
       }
   ot.data = make_buffer(to_bytes(r));
   return ok_status();
 }
 
-WrittenOptions write_depthwise(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  const Attrs& a = op.attrs;
-  int m = a.depth_multiplier;
+// The written depth_multiplier follows from the shapes when they are known
+// (the kernel derives it the same way); otherwise the table's value stays.
+void finalize_depthwise(const Graph& g, Op& op, const std::vector<int>&) {
   const Tensor& x = input(g, op, 0);
   const Tensor& f = input(g, op, 1);
-  if (x.rank() == 4 && f.rank() == 4 && x.shape[3] > 0 && f.shape[3] > 0) m = static_cast<int>(f.shape[3] / x.shape[3]);
-  auto o = tflite::CreateDepthwiseConv2DOptions(fbb, fb_padding(a.padding), a.stride_w, a.stride_h, m,
-                                                fb_activation(a.activation), a.dilation_w, a.dilation_h);
-  return {tflite::BuiltinOptions::DepthwiseConv2DOptions, o.Union()};
+  if (x.rank() == 4 && f.rank() == 4 && x.shape[3] > 0 && f.shape[3] > 0)
+    mutable_opts<Depthwise>(op).depth_multiplier = static_cast<int32_t>(f.shape[3] / x.shape[3]);
 }
 
 // op_version.cc: int16 -> 5; hybrid -> 4 (6 per-channel); int8 -> 3;
@@ -248,14 +248,17 @@ int version_depthwise(const Graph& g, const Op& op) {
     return per_channel(f, f.rank() == 4 ? f.shape[3] : -1) ? 6 : 4;
   if (x.dtype == DType::kInt8 && f.dtype == DType::kInt8 && out == DType::kInt8) return 3;
   if (x.dtype == DType::kInt8 && f.dtype == DType::kInt4 && out == DType::kInt8) return 7;
-  if (op.attrs.dilation_w != 1 || op.attrs.dilation_h != 1) return 2;
+  const Depthwise& a = opts<Depthwise>(op);
+  if (a.dilation_w_factor != 1 || a.dilation_h_factor != 1) return 2;
   return 1;
 }
 
 TFLC_REGISTER_OP(depthwise_conv_2d, {.code = OpCode::DEPTHWISE_CONV_2D,
                                      .infer = infer_depthwise,
                                      .eval = eval_depthwise,
-                                     .write_options = write_depthwise,
+                                     .options = Depthwise{.stride_w = 1, .stride_h = 1, .depth_multiplier = 1},
+                                     .finalize_options = finalize_depthwise,
+                                     .fused_activation = fused_activation_field<Depthwise>(),
                                      .version = version_depthwise,
                                      .runtime_versions = {"1.5.0", "1.12.0", "1.14.0", "2.2.0", "2.3.0", "2.3.0",
                                                           "2.11.0"},
@@ -272,7 +275,7 @@ Status infer_transpose_conv(Graph& g, Op& op) {
   const Tensor& x = input(g, op, 2);
   RETURN_IF_ERROR(expect_rank(f, 4, "weights"));
   RETURN_IF_ERROR(expect_rank(x, 4, "input"));
-  RETURN_IF_ERROR(check_window_attrs(op.attrs, false));
+  RETURN_IF_ERROR(check_window_options(opts<TransposeConv>(op)));
   if (os.dtype != DType::kInt32) return invalid_input("output_shape must be int32, got " + dtype_name(os.dtype));
   if (x.shape[3] >= 0 && f.shape[3] >= 0 && x.shape[3] != f.shape[3])
     return invalid_input("input depth " + std::to_string(x.shape[3]) + " differs from weights depth " +
@@ -302,7 +305,7 @@ Status eval_transpose_conv(Graph& g, Op& op) {
   const int64_t o = ft.shape[0], kh = ft.shape[1], kw = ft.shape[2];
   const int64_t oh = ot.shape[1], ow = ot.shape[2];
   if (ot.shape[0] != n) return invalid_input("output_shape batch differs from the input batch");
-  const Attrs& a = op.attrs;
+  const TransposeConv& a = opts<TransposeConv>(op);
   // As TFLite: the padding is that of the forward conv from output to input.
   const int64_t pad_h = window_pad(a.padding, a.stride_h, 1, oh, kh);
   const int64_t pad_w = window_pad(a.padding, a.stride_w, 1, ow, kw);
@@ -330,21 +333,14 @@ Status eval_transpose_conv(Graph& g, Op& op) {
         }
       }
   std::vector<float> bias = bias_or_zeros(g, op, 3, o);
-  for (size_t i = 0; i < r.size(); ++i) r[i] = activate(a.activation, r[i] + bias[i % o]);
+  for (size_t i = 0; i < r.size(); ++i) r[i] = activate(a.fused_activation_function, r[i] + bias[i % o]);
   ot.data = make_buffer(to_bytes(r));
   return ok_status();
 }
 
-WrittenOptions write_transpose_conv(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  const Attrs& a = op.attrs;
-  auto o = tflite::CreateTransposeConvOptions(fbb, fb_padding(a.padding), a.stride_w, a.stride_h,
-                                              fb_activation(a.activation));
-  return {tflite::BuiltinOptions::TransposeConvOptions, o.Union()};
-}
-
 // op_version.cc: fused activation -> 4; a bias tensor -> 3; int8 weights -> 2.
 int version_transpose_conv(const Graph& g, const Op& op) {
-  if (op.attrs.activation != Activation::kNone) return 4;
+  if (opts<TransposeConv>(op).fused_activation_function != Activation::NONE) return 4;
   if (op.inputs.size() == 4 && op.inputs[3] >= 0) return 3;
   if (input(g, op, 1).dtype == DType::kInt8) return 2;
   return 1;
@@ -353,7 +349,7 @@ int version_transpose_conv(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(transpose_conv, {.code = OpCode::TRANSPOSE_CONV,
                                   .infer = infer_transpose_conv,
                                   .eval = eval_transpose_conv,
-                                  .write_options = write_transpose_conv,
+                                  .options = TransposeConv{.stride_w = 1, .stride_h = 1},
                                   .version = version_transpose_conv,
                                   .runtime_versions = {"1.9.0", "2.2.0", "2.3.0", "2.13.0", "2.15.0"},
                                   .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .weight_channel_axis = 0, .bias_input = 3, .int16 = true}});
@@ -367,15 +363,15 @@ Status infer_conv3d(Graph& g, Op& op) {
   const Tensor& f = input(g, op, 1);
   RETURN_IF_ERROR(expect_rank(x, 5, "input"));
   RETURN_IF_ERROR(expect_rank(f, 5, "filter"));
-  RETURN_IF_ERROR(check_window_attrs(op.attrs, true));
+  const Conv3D& a = opts<Conv3D>(op);
+  RETURN_IF_ERROR(check_window_options(a));
   if (x.shape[4] >= 0 && f.shape[3] >= 0 && x.shape[4] != f.shape[3])
     return invalid_input("input depth " + std::to_string(x.shape[4]) + " differs from filter " + shape_str(f.shape));
   RETURN_IF_ERROR(check_bias(g, op, 2, f.shape[4]));
-  const Attrs& a = op.attrs;
   set_output(g, op, 0, x.dtype,
-             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[0], a.stride_d, a.dilation_d),
-              conv_out_dim(a.padding, x.shape[2], f.shape[1], a.stride_h, a.dilation_h),
-              conv_out_dim(a.padding, x.shape[3], f.shape[2], a.stride_w, a.dilation_w), f.shape[4]});
+             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[0], a.stride_d, a.dilation_d_factor),
+              conv_out_dim(a.padding, x.shape[2], f.shape[1], a.stride_h, a.dilation_h_factor),
+              conv_out_dim(a.padding, x.shape[3], f.shape[2], a.stride_w, a.dilation_w_factor), f.shape[4]});
   return ok_status();
 }
 
@@ -387,10 +383,10 @@ Status eval_conv3d(Graph& g, Op& op) {
   const int64_t n = xt.shape[0], d = xt.shape[1], h = xt.shape[2], w = xt.shape[3], c = xt.shape[4];
   const int64_t kd = ft.shape[0], kh = ft.shape[1], kw = ft.shape[2], o = ft.shape[4];
   const int64_t od = ot.shape[1], oh = ot.shape[2], ow = ot.shape[3];
-  const Attrs& a = op.attrs;
-  const int64_t pad_d = window_pad_before(a.stride_d, a.dilation_d, d, kd, od);
-  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h, h, kh, oh);
-  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w, w, kw, ow);
+  const Conv3D& a = opts<Conv3D>(op);
+  const int64_t pad_d = window_pad_before(a.stride_d, a.dilation_d_factor, d, kd, od);
+  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h_factor, h, kh, oh);
+  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w_factor, w, kw, ow);
   const float* x = xt.as<float>();
   const float* f = ft.as<float>();
   std::vector<float> bias = bias_or_zeros(g, op, 2, o);
@@ -403,13 +399,13 @@ Status eval_conv3d(Graph& g, Op& op) {
         for (int64_t ox = 0; ox < ow; ++ox) {
           std::fill(acc.begin(), acc.end(), 0.0f);
           for (int64_t fz = 0; fz < kd; ++fz) {
-            const int64_t iz = oz * a.stride_d - pad_d + fz * a.dilation_d;
+            const int64_t iz = oz * a.stride_d - pad_d + fz * a.dilation_d_factor;
             if (iz < 0 || iz >= d) continue;
             for (int64_t fy = 0; fy < kh; ++fy) {
-              const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h;
+              const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h_factor;
               if (iy < 0 || iy >= h) continue;
               for (int64_t fx = 0; fx < kw; ++fx) {
-                const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w;
+                const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w_factor;
                 if (ix < 0 || ix >= w) continue;
                 const float* xp = x + (((b * d + iz) * h + iy) * w + ix) * c;
                 const float* fp = f + ((fz * kh + fy) * kw + fx) * c * o;
@@ -421,24 +417,18 @@ Status eval_conv3d(Graph& g, Op& op) {
               }
             }
           }
-          for (int64_t oc = 0; oc < o; ++oc) *out++ = activate(a.activation, acc[oc] + bias[oc]);
+          for (int64_t oc = 0; oc < o; ++oc) *out++ = activate(a.fused_activation_function, acc[oc] + bias[oc]);
         }
   ot.data = make_buffer(to_bytes(r));
   return ok_status();
-}
-
-WrittenOptions write_conv3d(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  const Attrs& a = op.attrs;
-  auto o = tflite::CreateConv3DOptions(fbb, fb_padding(a.padding), a.stride_d, a.stride_w, a.stride_h,
-                                       fb_activation(a.activation), a.dilation_d, a.dilation_w, a.dilation_h);
-  return {tflite::BuiltinOptions::Conv3DOptions, o.Union()};
 }
 
 // op_version.cc has no rule for CONV_3D: always version 1.
 TFLC_REGISTER_OP(conv_3d, {.code = OpCode::CONV_3D,
                            .infer = infer_conv3d,
                            .eval = eval_conv3d,
-                           .write_options = write_conv3d,
+                           .options = Conv3D{.stride_d = 1, .stride_w = 1, .stride_h = 1},
+                           .fused_activation = fused_activation_field<Conv3D>(),
                            .version = nullptr,
                            .runtime_versions = {"2.5.0"}});
 

@@ -17,7 +17,7 @@ inline int64_t effective_filter_size(int64_t filter, int64_t dilation) { return 
 inline int64_t window_out_size(Padding p, int64_t in, int64_t filter, int64_t stride, int64_t dilation = 1) {
   if (in < 0) return -1;
   int64_t eff = effective_filter_size(filter, dilation);
-  if (p == Padding::kSame) return (in + stride - 1) / stride;
+  if (p == Padding::SAME) return (in + stride - 1) / stride;
   // A window larger than the input gives no output (TF and TFLite reject it).
   return in + stride - eff < 0 ? 0 : (in + stride - eff) / stride;
 }

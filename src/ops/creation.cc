@@ -60,10 +60,7 @@ int version_fill(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(fill, {.code = OpCode::FILL,
                         .infer = infer_fill,
                         .eval = eval_fill,
-                        .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                          return WrittenOptions{tflite::BuiltinOptions::FillOptions,
-                                                tflite::CreateFillOptions(fbb).Union()};
-                        },
+                        .options = tflite::FillOptionsT{},
                         .version = version_fill,
                         .runtime_versions = {"1.13.0", "2.3.0", "2.5.0", "2.12.0"}});
 
@@ -80,10 +77,7 @@ Status eval_zeros_like(Graph& g, Op& op) {
 TFLC_REGISTER_OP(zeros_like, {.code = OpCode::ZEROS_LIKE,
                               .infer = infer_same_as_input,
                               .eval = eval_zeros_like,
-                              .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                                return WrittenOptions{tflite::BuiltinOptions::ZerosLikeOptions,
-                                                      tflite::CreateZerosLikeOptions(fbb).Union()};
-                              },
+                              .options = tflite::ZerosLikeOptionsT{},
                               .runtime_versions = {"1.12.0"}});
 
 // ---------------------------------------------------------------------- RANGE
@@ -153,10 +147,7 @@ Status eval_range(Graph& g, Op& op) {
 TFLC_REGISTER_OP(range, {.code = OpCode::RANGE,
                          .infer = infer_range,
                          .eval = eval_range,
-                         .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                           return WrittenOptions{tflite::BuiltinOptions::RangeOptions,
-                                                 tflite::CreateRangeOptions(fbb).Union()};
-                         },
+                         .options = tflite::RangeOptionsT{},
                          // op_version.cc: int64 -> 2.
                          .version = [](const Graph& g, const Op& op) {
                            return input(g, op, 0).dtype == DType::kInt64 ? 2 : 1;

@@ -9,10 +9,6 @@
 namespace tflc {
 namespace {
 
-tflite::ActivationFunctionType fused(const Op& op) {
-  return static_cast<tflite::ActivationFunctionType>(op.attrs.activation);
-}
-
 DType in_type(const Graph& g, const Op& op, int i = 0) { return input(g, op, i).dtype; }
 
 // Checks that every element of a constant integer divisor is nonzero; TFLite
@@ -54,9 +50,9 @@ bool general_int16_scale(const Graph& g, const Op& op) {
   return a.dtype == DType::kInt16 && a.quant && !a.quant->scale.empty();
 }
 
-WrittenOptions write_sub(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::SubOptions,
-          tflite::CreateSubOptions(fbb, fused(op), !general_int16_scale(g, op)).Union()};
+// pot_scale_int16 follows from the input's quantization, not the source model.
+void finalize_sub(const Graph& g, Op& op, const std::vector<int>&) {
+  mutable_opts<tflite::SubOptionsT>(op).pot_scale_int16 = !general_int16_scale(g, op);
 }
 
 // op_version.cc: quantized int16 with pot_scale_int16 = false -> 5 (we
@@ -75,14 +71,12 @@ TFLC_REGISTER_OP(sub, {.code = OpCode::SUB,
                        .eval = [](Graph& g, Op& op) {
                          return eval_arith(g, op, [](auto a, auto b) { return wrap_sub(a, b); });
                        },
-                       .write_options = write_sub,
+                       .options = tflite::SubOptionsT{},
+                       .finalize_options = finalize_sub,
+                       .fused_activation = fused_activation_field<tflite::SubOptionsT>(),
                        .version = version_sub,
                        .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.4.0", "2.4.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
-
-WrittenOptions write_mul(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::MulOptions, tflite::CreateMulOptions(fbb, fused(op)).Union()};
-}
 
 // op_version.cc: unquantized int16 or uint32 -> 7, complex64 -> 6, int64 -> 5,
 // int16 -> 4, (quantized rescale >= 1 -> 3), int8 -> 2.
@@ -107,14 +101,11 @@ TFLC_REGISTER_OP(mul, {.code = OpCode::MUL,
                        .eval = [](Graph& g, Op& op) {
                          return eval_arith(g, op, [](auto a, auto b) { return wrap_mul(a, b); });
                        },
-                       .write_options = write_mul,
+                       .options = tflite::MulOptionsT{},
+                       .fused_activation = fused_activation_field<tflite::MulOptionsT>(),
                        .version = version_mul,
                        .runtime_versions = {"1.5.0", "1.14.0", "1.15.0", "2.3.0", "2.6.0", "2.11.0", "2.13.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
-
-WrittenOptions write_div(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::DivOptions, tflite::CreateDivOptions(fbb, fused(op)).Union()};
-}
 
 // op_version.cc: >4D broadcast -> 2.
 int version_div(const Graph& g, const Op& op) {
@@ -131,7 +122,8 @@ Status eval_div(Graph& g, Op& op) {
 TFLC_REGISTER_OP(div, {.code = OpCode::DIV,
                        .infer = infer_binary_broadcast,
                        .eval = eval_div,
-                       .write_options = write_div,
+                       .options = tflite::DivOptionsT{},
+                       .fused_activation = fused_activation_field<tflite::DivOptionsT>(),
                        .version = version_div,
                        .runtime_versions = {"1.6.0", "2.3.0"}});
 
@@ -190,20 +182,14 @@ int version_floor_div(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(floor_div, {.code = OpCode::FLOOR_DIV,
                              .infer = infer_binary_broadcast,
                              .eval = eval_floor_div,
-                             .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                               return WrittenOptions{tflite::BuiltinOptions::FloorDivOptions,
-                                                     tflite::CreateFloorDivOptions(fbb).Union()};
-                             },
+                             .options = tflite::FloorDivOptionsT{},
                              .version = version_floor_div,
                              .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"}});
 
 TFLC_REGISTER_OP(floor_mod, {.code = OpCode::FLOOR_MOD,
                              .infer = infer_binary_broadcast,
                              .eval = eval_floor_mod,
-                             .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                               return WrittenOptions{tflite::BuiltinOptions::FloorModOptions,
-                                                     tflite::CreateFloorModOptions(fbb).Union()};
-                             },
+                             .options = tflite::FloorModOptionsT{},
                              // op_version.cc: int8/int16 -> 2.
                              .version = [](const Graph& g, const Op& op) {
                                DType t = in_type(g, op);
@@ -212,10 +198,6 @@ TFLC_REGISTER_OP(floor_mod, {.code = OpCode::FLOOR_MOD,
                              .runtime_versions = {"1.13.0", "2.13.0"}});
 
 // ------------------------------------------------------------ MAXIMUM/MINIMUM
-
-WrittenOptions write_max_min(flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-  return {tflite::BuiltinOptions::MaximumMinimumOptions, tflite::CreateMaximumMinimumOptions(fbb).Union()};
-}
 
 // op_version.cc: int16 -> 4, >4D broadcast -> 3, int8 -> 2.
 int version_max_min(const Graph& g, const Op& op) {
@@ -231,7 +213,7 @@ TFLC_REGISTER_OP(maximum, {.code = OpCode::MAXIMUM,
                            .eval = [](Graph& g, Op& op) {
                              return eval_binary(g, op, [](auto a, auto b) { return a > b ? a : b; });
                            },
-                           .write_options = write_max_min,
+                           .options = tflite::MaximumMinimumOptionsT{},
                            .version = version_max_min,
                            .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -241,7 +223,7 @@ TFLC_REGISTER_OP(minimum, {.code = OpCode::MINIMUM,
                            .eval = [](Graph& g, Op& op) {
                              return eval_binary(g, op, [](auto a, auto b) { return a < b ? a : b; });
                            },
-                           .write_options = write_max_min,
+                           .options = tflite::MaximumMinimumOptionsT{},
                            .version = version_max_min,
                            .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -257,10 +239,7 @@ TFLC_REGISTER_OP(squared_difference,
                       return wrap_mul(d, d);
                     });
                   },
-                  .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                    return WrittenOptions{tflite::BuiltinOptions::SquaredDifferenceOptions,
-                                          tflite::CreateSquaredDifferenceOptions(fbb).Union()};
-                  },
+                  .options = tflite::SquaredDifferenceOptionsT{},
                   // op_version.cc: int8 -> 2.
                   .version = [](const Graph& g, const Op& op) { return in_type(g, op) == DType::kInt8 ? 2 : 1; },
                   .runtime_versions = {"1.13.1", "2.5.0"},
@@ -303,10 +282,7 @@ Status eval_pow(Graph& g, Op& op) {
 TFLC_REGISTER_OP(pow, {.code = OpCode::POW,
                        .infer = infer_binary_broadcast,
                        .eval = eval_pow,
-                       .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                         return WrittenOptions{tflite::BuiltinOptions::PowOptions,
-                                               tflite::CreatePowOptions(fbb).Union()};
-                       },
+                       .options = tflite::PowOptionsT{},
                        .runtime_versions = {"1.10.0"}});
 
 // ---------------------------------------------------------------------- ADD_N
@@ -356,10 +332,7 @@ Status eval_add_n(Graph& g, Op& op) {
 TFLC_REGISTER_OP(add_n, {.code = OpCode::ADD_N,
                          .infer = infer_add_n,
                          .eval = eval_add_n,
-                         .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                           return WrittenOptions{tflite::BuiltinOptions::AddNOptions,
-                                                 tflite::CreateAddNOptions(fbb).Union()};
-                         },
+                         .options = tflite::AddNOptionsT{},
                          .runtime_versions = {"1.14.0"}});
 
 // ---------------------------------------------------------------- comparisons
@@ -372,15 +345,10 @@ int version_cmp_16_8(const Graph& g, const Op& op) {
 // GREATER and LESS_EQUAL: int8 -> 2.
 int version_cmp_8(const Graph& g, const Op& op) { return in_type(g, op) == DType::kInt8 ? 2 : 1; }
 
-#define TFLC_CMP_OPTIONS(Name)                                                               \
-  [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {                         \
-    return WrittenOptions{tflite::BuiltinOptions::Name##Options, tflite::Create##Name##Options(fbb).Union()}; \
-  }
-
 TFLC_REGISTER_OP(less, {.code = OpCode::LESS,
                         .infer = infer_compare,
                         .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a < b; }); },
-                        .write_options = TFLC_CMP_OPTIONS(Less),
+                        .options = tflite::LessOptionsT{},
                         .version = version_cmp_16_8,
                         .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"},
                         .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
@@ -389,7 +357,7 @@ TFLC_REGISTER_OP(greater_equal,
                  {.code = OpCode::GREATER_EQUAL,
                   .infer = infer_compare,
                   .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a >= b; }); },
-                  .write_options = TFLC_CMP_OPTIONS(GreaterEqual),
+                  .options = tflite::GreaterEqualOptionsT{},
                   .version = version_cmp_16_8,
                   .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"},
                   .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
@@ -399,7 +367,7 @@ TFLC_REGISTER_OP(greater, {.code = OpCode::GREATER,
                            .eval = [](Graph& g, Op& op) {
                              return eval_compare(g, op, [](auto a, auto b) { return a > b; });
                            },
-                           .write_options = TFLC_CMP_OPTIONS(Greater),
+                           .options = tflite::GreaterOptionsT{},
                            .version = version_cmp_8,
                            .runtime_versions = {"1.14.0", "1.14.0"},
                            .quant = {.output = QuantSpec::Output::kOwnRange}});
@@ -409,7 +377,7 @@ TFLC_REGISTER_OP(less_equal, {.code = OpCode::LESS_EQUAL,
                               .eval = [](Graph& g, Op& op) {
                                 return eval_compare(g, op, [](auto a, auto b) { return a <= b; });
                               },
-                              .write_options = TFLC_CMP_OPTIONS(LessEqual),
+                              .options = tflite::LessEqualOptionsT{},
                               .version = version_cmp_8,
                               .runtime_versions = {"1.14.0", "1.14.0"},
                               .quant = {.output = QuantSpec::Output::kOwnRange}});
@@ -428,7 +396,7 @@ TFLC_REGISTER_OP(equal, {.code = OpCode::EQUAL,
                          .eval = [](Graph& g, Op& op) {
                            return eval_compare(g, op, [](auto a, auto b) { return a == b; });
                          },
-                         .write_options = TFLC_CMP_OPTIONS(Equal),
+                         .options = tflite::EqualOptionsT{},
                          .version = version_equal,
                          .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.13.0"},
                          .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
@@ -446,7 +414,7 @@ TFLC_REGISTER_OP(not_equal, {.code = OpCode::NOT_EQUAL,
                              .eval = [](Graph& g, Op& op) {
                                return eval_compare(g, op, [](auto a, auto b) { return a != b; });
                              },
-                             .write_options = TFLC_CMP_OPTIONS(NotEqual),
+                             .options = tflite::NotEqualOptionsT{},
                              .version = version_not_equal,
                              .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
                              .quant = {.output = QuantSpec::Output::kOwnRange}});
@@ -464,7 +432,7 @@ TFLC_REGISTER_OP(logical_and, {.code = OpCode::LOGICAL_AND,
                                .eval = [](Graph& g, Op& op) {
                                  return eval_compare(g, op, [](auto a, auto b) { return a != 0 && b != 0; });
                                },
-                               .write_options = TFLC_CMP_OPTIONS(LogicalAnd),
+                               .options = tflite::LogicalAndOptionsT{},
                                .runtime_versions = {"1.11.0"}});
 
 TFLC_REGISTER_OP(logical_or, {.code = OpCode::LOGICAL_OR,
@@ -472,10 +440,8 @@ TFLC_REGISTER_OP(logical_or, {.code = OpCode::LOGICAL_OR,
                               .eval = [](Graph& g, Op& op) {
                                 return eval_compare(g, op, [](auto a, auto b) { return a != 0 || b != 0; });
                               },
-                              .write_options = TFLC_CMP_OPTIONS(LogicalOr),
+                              .options = tflite::LogicalOrOptionsT{},
                               .runtime_versions = {"1.11.0"}});
-
-#undef TFLC_CMP_OPTIONS
 
 // --------------------------------------------------------- SELECT, SELECT_V2
 
@@ -545,10 +511,7 @@ int version_select(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(select, {.code = OpCode::SELECT,
                           .infer = infer_select,
                           .eval = eval_select,
-                          .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                            return WrittenOptions{tflite::BuiltinOptions::SelectOptions,
-                                                  tflite::CreateSelectOptions(fbb).Union()};
-                          },
+                          .options = tflite::SelectOptionsT{},
                           .version = version_select,
                           .runtime_versions = {"1.14.0", "1.14.0", "2.12.0", "2.12.0"},
                           .quant = {.output = QuantSpec::Output::kSameAsOutput}});
@@ -601,10 +564,7 @@ Status eval_select_v2(Graph& g, Op& op) {
 TFLC_REGISTER_OP(select_v2, {.code = OpCode::SELECT_V2,
                              .infer = infer_select_v2,
                              .eval = eval_select_v2,
-                             .write_options = [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-                               return WrittenOptions{tflite::BuiltinOptions::SelectV2Options,
-                                                     tflite::CreateSelectV2Options(fbb).Union()};
-                             },
+                             .options = tflite::SelectV2OptionsT{},
                              // op_version.cc: uint32 input 0 -> 2.
                              .version = [](const Graph& g, const Op& op) {
                                return in_type(g, op) == DType::kUInt32 ? 2 : 1;

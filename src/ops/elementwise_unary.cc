@@ -10,11 +10,6 @@ namespace {
 
 DType in_type(const Graph& g, const Op& op) { return input(g, op, 0).dtype; }
 
-#define TFLC_EMPTY_OPTIONS(Name)                                                                    \
-  [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {                                \
-    return WrittenOptions{tflite::BuiltinOptions::Name##Options, tflite::Create##Name##Options(fbb).Union()}; \
-  }
-
 // op_version.cc for EXP and LOG: int8/int16 -> 2.
 int version_int8_int16_2(const Graph& g, const Op& op) {
   DType t = in_type(g, op);
@@ -24,7 +19,7 @@ int version_int8_int16_2(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(exp, {.code = OpCode::EXP,
                        .infer = infer_same_as_input,
                        .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::exp(x); }); },
-                       .write_options = TFLC_EMPTY_OPTIONS(Exp),
+                       .options = tflite::ExpOptionsT{},
                        .version = version_int8_int16_2,
                        .runtime_versions = {"1.7.0", "2.12.0"}});
 
@@ -56,7 +51,7 @@ TFLC_REGISTER_OP(rsqrt, {.code = OpCode::RSQRT,
 TFLC_REGISTER_OP(square, {.code = OpCode::SQUARE,
                           .infer = infer_same_as_input,
                           .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return x * x; }); },
-                          .write_options = TFLC_EMPTY_OPTIONS(Square),
+                          .options = tflite::SquareOptionsT{},
                           .runtime_versions = {"1.12.0"}});
 
 TFLC_REGISTER_OP(sin, {.code = OpCode::SIN,
@@ -67,7 +62,7 @@ TFLC_REGISTER_OP(sin, {.code = OpCode::SIN,
 TFLC_REGISTER_OP(cos, {.code = OpCode::COS,
                        .infer = infer_same_as_input,
                        .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::cos(x); }); },
-                       .write_options = TFLC_EMPTY_OPTIONS(Cos),
+                       .options = tflite::CosOptionsT{},
                        .runtime_versions = {"1.14.0"}});
 
 TFLC_REGISTER_OP(floor, {.code = OpCode::FLOOR,
@@ -98,7 +93,7 @@ TFLC_REGISTER_OP(neg, {.code = OpCode::NEG,
                          if (in_type(g, op) == DType::kBool) return invalid_input("NEG of a bool tensor");
                          return eval_unary(g, op, [](auto x) { return wrap_neg(x); });
                        },
-                       .write_options = TFLC_EMPTY_OPTIONS(Neg),
+                       .options = tflite::NegOptionsT{},
                        .runtime_versions = {"1.9.0"}});
 
 // op_version.cc: int32 -> 5, int16 -> 4 (3 when quantized), int8/uint8 -> 2.
@@ -122,7 +117,7 @@ TFLC_REGISTER_OP(abs, {.code = OpCode::ABS,
                            else return x < 0 ? wrap_neg(x) : x;
                          });
                        },
-                       .write_options = TFLC_EMPTY_OPTIONS(Abs),
+                       .options = tflite::AbsOptionsT{},
                        .version = version_abs,
                        .runtime_versions = {"1.13.0", "2.4.0", "2.5.0", "2.6.0", "2.12.0"}});
 
@@ -136,7 +131,7 @@ TFLC_REGISTER_OP(logical_not, {.code = OpCode::LOGICAL_NOT,
                                .eval = [](Graph& g, Op& op) {
                                  return eval_unary(g, op, [](auto x) { return x ? 0 : 1; });
                                },
-                               .write_options = TFLC_EMPTY_OPTIONS(LogicalNot),
+                               .options = tflite::LogicalNotOptionsT{},
                                .runtime_versions = {"1.11.0"}});
 
 // ----------------------------------------------------------------------- CAST
@@ -160,14 +155,18 @@ Out cast_value(In v) {
   }
 }
 
+// CAST's record default has no output type, which is an error; the input
+// type is the input tensor's (the writer records both, see finalize_cast).
+constexpr tflite::TensorType kNoType = static_cast<tflite::TensorType>(DType::kInvalid);
+
 Status infer_cast(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));
   const Tensor& a = input(g, op, 0);
-  if (op.attrs.out_type == DType::kInvalid) return invalid_input("CAST has no output type");
-  if (op.attrs.in_type != DType::kInvalid && op.attrs.in_type != a.dtype)
-    return invalid_input("CAST input is " + dtype_name(a.dtype) + " but the op says " + dtype_name(op.attrs.in_type));
+  const tflite::CastOptionsT& o = opts<tflite::CastOptionsT>(op);
+  if (o.out_data_type == kNoType) return invalid_input("CAST has no output type");
+  DType out_type = static_cast<DType>(o.out_data_type);
   bool unknown = a.unknown_rank;
-  set_output(g, op, 0, op.attrs.out_type, a.shape);
+  set_output(g, op, 0, out_type, a.shape);
   output(g, op, 0).unknown_rank = unknown;
   return ok_status();
 }
@@ -194,10 +193,12 @@ Status eval_cast(Graph& g, Op& op) {
   return inner;
 }
 
-WrittenOptions write_cast(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateCastOptions(fbb, static_cast<tflite::TensorType>(input(g, op, 0).dtype),
-                                     static_cast<tflite::TensorType>(output(g, op, 0).dtype));
-  return {tflite::BuiltinOptions::CastOptions, o.Union()};
+// The written types are the tensors' at writing time (a pass such as the
+// quantizer may have retyped them since the op was made).
+void finalize_cast(const Graph& g, Op& op, const std::vector<int>&) {
+  auto& o = mutable_opts<tflite::CastOptionsT>(op);
+  o.in_data_type = static_cast<tflite::TensorType>(input(g, op, 0).dtype);
+  o.out_data_type = static_cast<tflite::TensorType>(output(g, op, 0).dtype);
 }
 
 // op_version.cc: bfloat16 -> 7, int4 -> float32 -> 6, float64/float16 -> 5,
@@ -217,11 +218,10 @@ int version_cast(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(cast, {.code = OpCode::CAST,
                         .infer = infer_cast,
                         .eval = eval_cast,
-                        .write_options = write_cast,
+                        .options = tflite::CastOptionsT{.out_data_type = kNoType},
+                        .finalize_options = finalize_cast,
                         .version = version_cast,
                         .runtime_versions = {"1.5.0", "2.7.0", "2.8.0", "2.9.0", "2.12.0", "2.15.0", "2.17.0"}});
-
-#undef TFLC_EMPTY_OPTIONS
 
 }  // namespace
 }  // namespace tflc

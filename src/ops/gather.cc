@@ -1,4 +1,4 @@
-// GATHER (slices of params along attrs.axis, with batch_dims) and GATHER_ND
+// GATHER (slices of params along its axis, with batch_dims) and GATHER_ND
 // (slices addressed by the last dim of indices). Out-of-range indices are an
 // error, as in TFLite's kernels.
 #include <cstring>
@@ -8,11 +8,13 @@
 namespace tflc {
 namespace {
 
+using Options = tflite::GatherOptionsT;
+
 struct GatherDims {
   int axis = 0, batch_dims = 0;
 };
 
-Expected<GatherDims> gather_dims(const Tensor& params, const Tensor& indices, const Attrs& a) {
+Expected<GatherDims> gather_dims(const Tensor& params, const Tensor& indices, const Options& a) {
   GatherDims d;
   int ir = indices.rank(), pr = params.rank();
   d.batch_dims = a.batch_dims < 0 ? a.batch_dims + ir : a.batch_dims;
@@ -35,7 +37,7 @@ Status infer_gather(Graph& g, Op& op) {
   if (params.rank() == 0) return invalid_input("GATHER params must have rank 1 or more");
   if (indices.dtype != DType::kInt32 && indices.dtype != DType::kInt64 && indices.dtype != DType::kInt16)
     return invalid_input("GATHER indices must be int16, int32 or int64, got " + dtype_name(indices.dtype));
-  ASSIGN_OR_RETURN(GatherDims d, gather_dims(params, indices, op.attrs));
+  ASSIGN_OR_RETURN(GatherDims d, gather_dims(params, indices, opts<Options>(op)));
   for (int i = 0; i < d.batch_dims; ++i)
     if (params.shape[i] >= 0 && indices.shape[i] >= 0 && params.shape[i] != indices.shape[i])
       return invalid_input("GATHER batch dims of params " + shape_str(params.shape) + " and indices " +
@@ -52,7 +54,7 @@ Status eval_gather(Graph& g, Op& op) {
   const Tensor& indices = input(g, op, 1);
   Tensor& out = output(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(params.dtype));
-  ASSIGN_OR_RETURN(GatherDims d, gather_dims(params, indices, op.attrs));
+  ASSIGN_OR_RETURN(GatherDims d, gather_dims(params, indices, opts<Options>(op)));
   ASSIGN_OR_RETURN(std::vector<int64_t> idx, const_ints(g, op.inputs[1]));
   int64_t batch = 1, outer = 1, inner = elem, n_idx = 1, limit = params.shape[d.axis];
   for (int i = 0; i < d.batch_dims; ++i) batch *= params.shape[i];
@@ -75,18 +77,13 @@ Status eval_gather(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_gather(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateGatherOptions(fbb, op.attrs.axis, op.attrs.batch_dims);
-  return {tflite::BuiltinOptions::GatherOptions, o.Union()};
-}
-
 // op_version.cc: int4 params -> 7, int16 indices -> 6, batch_dims -> 5,
 // int16 params -> 4, bool -> 3, int8 -> 2.
 int version_gather(const Graph& g, const Op& op) {
   DType p = input(g, op, 0).dtype;
   if (p == DType::kInt4) return 7;
   if (input(g, op, 1).dtype == DType::kInt16) return 6;
-  if (op.attrs.batch_dims != 0) return 5;
+  if (opts<Options>(op).batch_dims != 0) return 5;
   if (p == DType::kInt16) return 4;
   if (p == DType::kBool) return 3;
   if (p == DType::kInt8) return 2;
@@ -96,7 +93,7 @@ int version_gather(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(gather, {.code = OpCode::GATHER,
                           .infer = infer_gather,
                           .eval = eval_gather,
-                          .write_options = write_gather,
+                          .options = Options{},
                           .version = version_gather,
                           .runtime_versions = {"1.6.0", "1.14.0", "1.15.0", "2.4.0", "2.5.0", "2.13.0", "2.15.0"},
                           // Dynamic range: constant params (Keras Embedding) weight-only, as TF.

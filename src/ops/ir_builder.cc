@@ -2,7 +2,7 @@
 
 namespace tflc {
 
-Expected<std::vector<TensorId>> IrBuilder::emit(OpCode code, std::vector<TensorId> inputs, Attrs attrs,
+Expected<std::vector<TensorId>> IrBuilder::emit(OpCode code, std::vector<TensorId> inputs, OpOptions options,
                                                 int num_outputs) {
   std::string base = scope_ + "/" + op_name(code);
   if (emitted_++ > 0) base += "_" + std::to_string(emitted_ - 1);
@@ -12,7 +12,7 @@ Expected<std::vector<TensorId>> IrBuilder::emit(OpCode code, std::vector<TensorI
     t.name = num_outputs == 1 ? base : base + ":" + std::to_string(i);
     outs.push_back(g_.add_tensor(std::move(t)));
   }
-  Op& op = g_.add_op(code, std::move(inputs), outs, std::move(attrs), scope_);
+  Op& op = g_.add_op(code, std::move(inputs), outs, std::move(options), scope_);
   RETURN_IF_ERROR(infer_op(g_, op));
   RETURN_IF_ERROR(try_fold(g_, op, fold_budget_));
   if (all_inputs_const(g_, op)) {
@@ -23,8 +23,8 @@ Expected<std::vector<TensorId>> IrBuilder::emit(OpCode code, std::vector<TensorI
   return outs;
 }
 
-Expected<TensorId> IrBuilder::emit1(OpCode code, std::vector<TensorId> inputs, Attrs attrs) {
-  auto r = emit(code, std::move(inputs), std::move(attrs), 1);
+Expected<TensorId> IrBuilder::emit1(OpCode code, std::vector<TensorId> inputs, OpOptions options) {
+  auto r = emit(code, std::move(inputs), std::move(options), 1);
   if (!r.ok()) return r.status();
   return r->front();
 }

@@ -21,9 +21,9 @@ class IrBuilder {
   Graph& graph() { return g_; }
   const std::string& scope() const { return scope_; }
 
-  Expected<std::vector<TensorId>> emit(OpCode code, std::vector<TensorId> inputs, Attrs attrs = {},
+  Expected<std::vector<TensorId>> emit(OpCode code, std::vector<TensorId> inputs, OpOptions options = {},
                                        int num_outputs = 1);
-  Expected<TensorId> emit1(OpCode code, std::vector<TensorId> inputs, Attrs attrs = {});
+  Expected<TensorId> emit1(OpCode code, std::vector<TensorId> inputs, OpOptions options = {});
   TensorId constant(DType dtype, Shape shape, std::string bytes, const std::string& suffix);
   TensorId const_i32(const std::vector<int32_t>& v, const std::string& suffix);  // rank-1
   TensorId const_i32_scalar(int32_t v, const std::string& suffix);

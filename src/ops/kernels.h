@@ -16,14 +16,14 @@ Status infer_compare(Graph& g, Op& op);
 // Output: shape and dtype of input 0.
 Status infer_same_as_input(Graph& g, Op& op);
 
-// Applies the fused activation of op.attrs to a float value.
+// Applies a fused activation to a float value.
 inline double apply_activation(Activation a, double v) {
   switch (a) {
-    case Activation::kRelu: return v < 0 ? 0 : v;
-    case Activation::kRelu6: return v < 0 ? 0 : (v > 6 ? 6 : v);
-    case Activation::kReluN1To1: return v < -1 ? -1 : (v > 1 ? 1 : v);
-    case Activation::kTanh: return std::tanh(v);
-    case Activation::kSignBit: return std::signbit(v) ? 1 : 0;
+    case Activation::RELU: return v < 0 ? 0 : v;
+    case Activation::RELU6: return v < 0 ? 0 : (v > 6 ? 6 : v);
+    case Activation::RELU_N1_TO_1: return v < -1 ? -1 : (v > 1 ? 1 : v);
+    case Activation::TANH: return std::tanh(v);
+    case Activation::SIGN_BIT: return std::signbit(v) ? 1 : 0;
     default: return v;
   }
 }
@@ -36,13 +36,14 @@ Status eval_binary(Graph& g, Op& op, F f) {
   const Tensor& b = input(g, op, 1);
   Tensor& out = output(g, op, 0);
   if (a.dtype != b.dtype) return invalid_input("operand types differ");
+  Activation act = fused_activation(op);
   return dispatch_numeric(a.dtype, [&](auto tag) {
     using T = decltype(tag);
     std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
     std::vector<T> r(static_cast<size_t>(num_elements(out.shape)));
     for_each_broadcast(a.shape, b.shape, out.shape, [&](int64_t k, int64_t ia, int64_t ib) {
       T v = static_cast<T>(f(va[ia], vb[ib]));
-      if (op.attrs.activation != Activation::kNone) v = static_cast<T>(apply_activation(op.attrs.activation, v));
+      if (act != Activation::NONE) v = static_cast<T>(apply_activation(act, v));
       r[k] = v;
     });
     out.data = make_buffer(to_bytes(r));
@@ -105,10 +106,10 @@ Status activation_range(Activation a, T* lo, T* hi) {
   *lo = std::numeric_limits<T>::lowest();
   *hi = std::numeric_limits<T>::max();
   switch (a) {
-    case Activation::kNone: return ok_status();
-    case Activation::kRelu: *lo = 0; return ok_status();
-    case Activation::kRelu6: *lo = 0; *hi = 6; return ok_status();
-    case Activation::kReluN1To1:
+    case Activation::NONE: return ok_status();
+    case Activation::RELU: *lo = 0; return ok_status();
+    case Activation::RELU6: *lo = 0; *hi = 6; return ok_status();
+    case Activation::RELU_N1_TO_1:
       if constexpr (std::is_signed_v<T>) {
         *lo = static_cast<T>(-1);
         *hi = 1;
@@ -142,7 +143,7 @@ Status eval_arith(Graph& g, Op& op, F f) {
   Status d = dispatch_numeric(a.dtype, [&](auto tag) {
     using T = decltype(tag);
     T lo, hi;
-    st = activation_range<T>(op.attrs.activation, &lo, &hi);
+    st = activation_range<T>(fused_activation(op), &lo, &hi);
     if (!st.ok()) return;
     std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
     std::vector<T> r(static_cast<size_t>(num_elements(out.shape)));

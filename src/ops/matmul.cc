@@ -7,6 +7,9 @@
 namespace tflc {
 namespace {
 
+using FullyConnected = tflite::FullyConnectedOptionsT;
+using BatchMatMul = tflite::BatchMatMulOptionsT;
+
 // --------------------------------------------------------- FULLY_CONNECTED
 // Inputs: input [..., in] (flattened to [N/in, in] unless keep_num_dims),
 // weights [out, in], optional bias [out] (kNoTensor when absent).
@@ -25,7 +28,7 @@ Status infer_fully_connected(Graph& g, Op& op) {
       return invalid_input("bias " + shape_str(b.shape) + " does not match " + std::to_string(units) + " units");
   }
   Shape out;
-  if (op.attrs.keep_num_dims) {
+  if (opts<FullyConnected>(op).keep_num_dims) {
     int64_t last = x.shape.back();
     if (last >= 0 && depth >= 0 && last != depth)
       return invalid_input("input depth " + std::to_string(last) + " differs from weights " + shape_str(w.shape));
@@ -65,6 +68,7 @@ Status eval_fully_connected(Graph& g, Op& op) {
   std::vector<float> bias = has_input(op, 2) ? const_values<float>(input(g, op, 2))
                                              : std::vector<float>(static_cast<size_t>(units), 0.0f);
   std::vector<float> r(static_cast<size_t>(rows * units));
+  const Activation act = opts<FullyConnected>(op).fused_activation_function;
   for (int64_t b = 0; b < rows; ++b) {
     const float* xr = x + b * depth;
     for (int64_t u = 0; u < units; ++u) {
@@ -72,7 +76,7 @@ Status eval_fully_connected(Graph& g, Op& op) {
       float total = 0.0f;
       for (int64_t k = 0; k < depth; ++k) total += xr[k] * wr[k];
       float v = total + bias[u];
-      if (op.attrs.activation != Activation::kNone) v = static_cast<float>(apply_activation(op.attrs.activation, v));
+      if (act != Activation::NONE) v = static_cast<float>(apply_activation(act, v));
       r[b * units + u] = v;
     }
   }
@@ -86,11 +90,9 @@ bool is_hybrid(const Graph& g, const Op& op) {
   return input(g, op, 0).dtype == DType::kFloat32 && input(g, op, 1).dtype == DType::kInt8;
 }
 
-WrittenOptions write_fully_connected(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateFullyConnectedOptions(fbb, static_cast<tflite::ActivationFunctionType>(op.attrs.activation),
-                                               tflite::FullyConnectedOptionsWeightsFormat::DEFAULT,
-                                               op.attrs.keep_num_dims, is_hybrid(g, op));
-  return {tflite::BuiltinOptions::FullyConnectedOptions, o.Union()};
+// asymmetric_quantize_inputs follows from the operand types.
+void finalize_fully_connected(const Graph& g, Op& op, const std::vector<int>&) {
+  mutable_opts<FullyConnected>(op).asymmetric_quantize_inputs = is_hybrid(g, op);
 }
 
 // op_version.cc, in its order. An omitted bias written as -1 still counts
@@ -106,7 +108,7 @@ int version_fully_connected(const Graph& g, const Op& op) {
   if (x == DType::kFloat32 && w == DType::kInt8 && out == DType::kFloat32 && per_channel) return 12;
   if (x == DType::kInt16 && w == DType::kInt16 && out == DType::kInt16) return 7;
   if (op.inputs.size() == 2) return 6;
-  if (op.attrs.keep_num_dims) return 5;
+  if (opts<FullyConnected>(op).keep_num_dims) return 5;
   if (x == DType::kInt8 && w == DType::kInt8 && out == DType::kInt8) return 4;
   if (x == DType::kInt8 && w == DType::kInt4 && out == DType::kInt8) return 10;
   if (x == DType::kFloat32 && w == DType::kInt8 && out == DType::kFloat32) return 9;  // asymmetric inputs
@@ -116,7 +118,9 @@ int version_fully_connected(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(fully_connected, {.code = OpCode::FULLY_CONNECTED,
                                    .infer = infer_fully_connected,
                                    .eval = eval_fully_connected,
-                                   .write_options = write_fully_connected,
+                                   .options = FullyConnected{},
+                                   .finalize_options = finalize_fully_connected,
+                                   .fused_activation = fused_activation_field<FullyConnected>(),
                                    .version = version_fully_connected,
                                    .runtime_versions = {"1.5.0", "1.10.0", "1.14.0", "1.14.0", "2.0.0", "2.1.0",
                                                         "2.3.0", "2.3.0", "2.3.0", "2.11.0", "2.15.0", "2.17.0",
@@ -130,7 +134,7 @@ struct MatmulDims {
   Shape batch_x, batch_y;
 };
 
-Expected<MatmulDims> matmul_dims(const Tensor& x, const Tensor& y, const Attrs& a) {
+Expected<MatmulDims> matmul_dims(const Tensor& x, const Tensor& y, const BatchMatMul& a) {
   if (x.unknown_rank || y.unknown_rank) return unsupported("not supported yet: BATCH_MATMUL operand of unknown rank");
   if (x.rank() < 2 || y.rank() < 2) return invalid_input("BATCH_MATMUL operands must have rank >= 2");
   if (x.rank() > 5 || y.rank() > 5) return invalid_input("BATCH_MATMUL operands must have rank <= 5");
@@ -152,7 +156,7 @@ Status infer_batch_matmul(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
   const Tensor& x = input(g, op, 0);
   const Tensor& y = input(g, op, 1);
-  ASSIGN_OR_RETURN(MatmulDims d, matmul_dims(x, y, op.attrs));
+  ASSIGN_OR_RETURN(MatmulDims d, matmul_dims(x, y, opts<BatchMatMul>(op)));
   ASSIGN_OR_RETURN(Shape out, broadcast_shapes(d.batch_x, d.batch_y));
   out.push_back(d.m);
   out.push_back(d.n);
@@ -167,7 +171,7 @@ Status eval_batch_matmul(Graph& g, Op& op) {
   if (xt.dtype != DType::kFloat32 || yt.dtype != DType::kFloat32)
     return unsupported("not supported yet: evaluating BATCH_MATMUL on " + dtype_name(xt.dtype) + " x " +
                        dtype_name(yt.dtype));
-  ASSIGN_OR_RETURN(MatmulDims d, matmul_dims(xt, yt, op.attrs));
+  ASSIGN_OR_RETURN(MatmulDims d, matmul_dims(xt, yt, opts<BatchMatMul>(op)));
   Shape batch(ot.shape.begin(), ot.shape.end() - 2);
   const int64_t m = d.m, k = d.k, n = d.n;
   const float* x = xt.as<float>();
@@ -175,7 +179,7 @@ Status eval_batch_matmul(Graph& g, Op& op) {
   std::vector<float> r(static_cast<size_t>(num_elements(ot.shape)));
   // Per batch, lay out lhs as [m,k] and rhs as [n,k] so the dot is contiguous.
   std::vector<float> lhs(static_cast<size_t>(m * k)), rhs(static_cast<size_t>(n * k));
-  const bool adj_x = op.attrs.adj_x, adj_y = op.attrs.adj_y;
+  const bool adj_x = opts<BatchMatMul>(op).adj_x, adj_y = opts<BatchMatMul>(op).adj_y;
   for_each_broadcast(d.batch_x, d.batch_y, batch, [&](int64_t bo, int64_t bx, int64_t by) {
     const float* xb = x + bx * m * k;
     const float* yb = y + by * k * n;
@@ -197,9 +201,9 @@ Status eval_batch_matmul(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_batch_matmul(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateBatchMatMulOptions(fbb, op.attrs.adj_x, op.attrs.adj_y, is_hybrid(g, op));
-  return {tflite::BuiltinOptions::BatchMatMulOptions, o.Union()};
+// asymmetric_quantize_inputs follows from the operand types.
+void finalize_batch_matmul(const Graph& g, Op& op, const std::vector<int>&) {
+  mutable_opts<BatchMatMul>(op).asymmetric_quantize_inputs = is_hybrid(g, op);
 }
 
 // op_version.cc: int16 -> 3; int8 -> 2; hybrid with asymmetric inputs -> 4.
@@ -214,7 +218,8 @@ int version_batch_matmul(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(batch_matmul, {.code = OpCode::BATCH_MATMUL,
                                 .infer = infer_batch_matmul,
                                 .eval = eval_batch_matmul,
-                                .write_options = write_batch_matmul,
+                                .options = BatchMatMul{},
+                                .finalize_options = finalize_batch_matmul,
                                 .version = version_batch_matmul,
                                 .runtime_versions = {"2.3.0", "2.3.0", "2.4.0", "2.5.0"},
                                 .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .int16 = true, .hybrid = true}});

@@ -1,5 +1,5 @@
 // PACK stacks N same-shaped tensors along a new axis; UNPACK splits one axis
-// into attrs.num tensors without it.
+// into num tensors without it.
 #include <cstring>
 
 #include "ops/shape_ops_util.h"
@@ -7,10 +7,14 @@
 namespace tflc {
 namespace {
 
+using PackOptions = tflite::PackOptionsT;
+using UnpackOptions = tflite::UnpackOptionsT;
+
 Status infer_pack(Graph& g, Op& op) {
   if (op.inputs.empty()) return invalid_input("PACK needs at least one input");
-  if (op.attrs.num != static_cast<int>(op.inputs.size()))
-    return invalid_input("PACK values_count " + std::to_string(op.attrs.num) + " differs from its " +
+  const int values_count = opts<PackOptions>(op).values_count;
+  if (values_count != static_cast<int>(op.inputs.size()))
+    return invalid_input("PACK values_count " + std::to_string(values_count) + " differs from its " +
                          std::to_string(op.inputs.size()) + " inputs");
   const Tensor& x0 = input(g, op, 0);
   if (x0.unknown_rank) return unsupported("not supported yet: PACK of a tensor with unknown rank");
@@ -27,7 +31,7 @@ Status infer_pack(Graph& g, Op& op) {
                              shape_str(x.shape));
     }
   }
-  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, x0.rank() + 1));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(opts<PackOptions>(op).axis, x0.rank() + 1));
   shape.insert(shape.begin() + axis, static_cast<int64_t>(op.inputs.size()));
   set_output(g, op, 0, x0.dtype, shape);
   return ok_status();
@@ -36,7 +40,7 @@ Status infer_pack(Graph& g, Op& op) {
 Status eval_pack(Graph& g, Op& op) {
   Tensor& out = output(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(out.dtype));
-  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, out.rank()));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(opts<PackOptions>(op).axis, out.rank()));
   int64_t outer = 1, inner = elem;
   for (int d = 0; d < axis; ++d) outer *= out.shape[d];
   for (int d = axis + 1; d < out.rank(); ++d) inner *= out.shape[d];
@@ -48,11 +52,6 @@ Status eval_pack(Graph& g, Op& op) {
   }
   out.data = make_buffer(std::move(bytes));
   return ok_status();
-}
-
-WrittenOptions write_pack(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreatePackOptions(fbb, op.attrs.num, op.attrs.axis);
-  return {tflite::BuiltinOptions::PackOptions, o.Union()};
 }
 
 // op_version.cc: int8 -> 2, int16 -> 3, uint32 -> 4.
@@ -68,7 +67,7 @@ int version_pack(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(pack, {.code = OpCode::PACK,
                         .infer = infer_pack,
                         .eval = eval_pack,
-                        .write_options = write_pack,
+                        .options = PackOptions{},
                         .version = version_pack,
                         .runtime_versions = {"1.11.0", "1.14.0", "2.3.0", "2.13.0"},
                         .quant = {.output = QuantSpec::Output::kSameAsOutput}});
@@ -78,23 +77,24 @@ Status infer_unpack(Graph& g, Op& op) {
   const Tensor& x = input(g, op, 0);
   if (x.unknown_rank) return unsupported("not supported yet: UNPACK of a tensor with unknown rank");
   if (x.rank() == 0) return invalid_input("UNPACK needs an input of rank 1 or more");
-  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, x.rank()));
-  if (x.shape[axis] >= 0 && x.shape[axis] != op.attrs.num)
-    return invalid_input("UNPACK num " + std::to_string(op.attrs.num) + " differs from dim " +
+  const UnpackOptions& o = opts<UnpackOptions>(op);
+  ASSIGN_OR_RETURN(int axis, normalize_axis(o.axis, x.rank()));
+  if (x.shape[axis] >= 0 && x.shape[axis] != o.num)
+    return invalid_input("UNPACK num " + std::to_string(o.num) + " differs from dim " +
                          std::to_string(axis) + " of " + shape_str(x.shape));
-  if (static_cast<int>(op.outputs.size()) != op.attrs.num)
+  if (static_cast<int>(op.outputs.size()) != o.num)
     return invalid_input("UNPACK has " + std::to_string(op.outputs.size()) + " outputs for num " +
-                         std::to_string(op.attrs.num));
+                         std::to_string(o.num));
   Shape s = x.shape;
   s.erase(s.begin() + axis);
-  for (int i = 0; i < op.attrs.num; ++i) set_output(g, op, i, x.dtype, s);
+  for (int i = 0; i < o.num; ++i) set_output(g, op, i, x.dtype, s);
   return ok_status();
 }
 
 Status eval_unpack(Graph& g, Op& op) {
   const Tensor& x = input(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(x.dtype));
-  ASSIGN_OR_RETURN(int axis, normalize_axis(op.attrs.axis, x.rank()));
+  ASSIGN_OR_RETURN(int axis, normalize_axis(opts<UnpackOptions>(op).axis, x.rank()));
   int64_t outer = 1, inner = elem, n = x.shape[axis];
   for (int d = 0; d < axis; ++d) outer *= x.shape[d];
   for (int d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
@@ -105,11 +105,6 @@ Status eval_unpack(Graph& g, Op& op) {
     output(g, op, static_cast<int>(i)).data = make_buffer(std::move(bytes));
   }
   return ok_status();
-}
-
-WrittenOptions write_unpack(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateUnpackOptions(fbb, op.attrs.num, op.attrs.axis);
-  return {tflite::BuiltinOptions::UnpackOptions, o.Union()};
 }
 
 // op_version.cc: int8/uint8 -> 2, bool -> 3, int16 -> 4.
@@ -125,7 +120,7 @@ int version_unpack(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(unpack, {.code = OpCode::UNPACK,
                           .infer = infer_unpack,
                           .eval = eval_unpack,
-                          .write_options = write_unpack,
+                          .options = UnpackOptions{},
                           .version = version_unpack,
                           .runtime_versions = {"1.11.0", "1.14.0", "2.2.0", "2.3.0"},
                           .quant = {.output = QuantSpec::Output::kSameAsInput}});

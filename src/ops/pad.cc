@@ -7,6 +7,8 @@
 namespace tflc {
 namespace {
 
+using MirrorOptions = tflite::MirrorPadOptionsT;
+
 Expected<std::vector<int64_t>> read_paddings(const Graph& g, const Op& op, int rank) {
   const Tensor& p = input(g, op, 1);
   if (p.rank() != 2 || p.shape[0] != rank || p.shape[1] != 2)
@@ -30,7 +32,7 @@ Status infer_pad_common(Graph& g, Op& op, bool mirror) {
   for (int i = 0; i < r; ++i) {
     int64_t dim = x.shape[i];
     if (mirror && dim >= 0) {
-      int64_t limit = op.attrs.mirror_mode == MirrorMode::kReflect ? dim - 1 : dim;
+      int64_t limit = opts<MirrorOptions>(op).mode == MirrorMode::REFLECT ? dim - 1 : dim;
       if (p[2 * i] > limit || p[2 * i + 1] > limit)
         return invalid_input("MIRROR_PAD paddings " + std::to_string(p[2 * i]) + "," + std::to_string(p[2 * i + 1]) +
                              " exceed " + std::to_string(limit) + " for dim " + std::to_string(i) + " of " +
@@ -100,7 +102,7 @@ Status eval_pad_common(Graph& g, Op& op, bool mirror) {
     for (int64_t o = 0; o < out.shape[d]; ++o) {
       int64_t i = o - before;
       if (mirror) {
-        bool reflect = op.attrs.mirror_mode == MirrorMode::kReflect;
+        bool reflect = opts<MirrorOptions>(op).mode == MirrorMode::REFLECT;
         if (i < 0) i = reflect ? -i : -i - 1;
         else if (i >= dim) i = reflect ? 2 * (dim - 1) - i : 2 * dim - 1 - i;
       } else if (i >= dim) {
@@ -131,11 +133,7 @@ int version_pad(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(pad, {.code = OpCode::PAD,
                        .infer = infer_pad,
                        .eval = [](Graph& g, Op& op) { return eval_pad_common(g, op, false); },
-                       .write_options =
-                           [](flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-                             return WrittenOptions{tflite::BuiltinOptions::PadOptions,
-                                                   tflite::CreatePadOptions(fbb).Union()};
-                           },
+                       .options = tflite::PadOptionsT{},
                        .version = version_pad,
                        .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0"},
                        .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -143,11 +141,7 @@ TFLC_REGISTER_OP(pad, {.code = OpCode::PAD,
 TFLC_REGISTER_OP(padv2, {.code = OpCode::PADV2,
                          .infer = infer_padv2,
                          .eval = [](Graph& g, Op& op) { return eval_pad_common(g, op, false); },
-                         .write_options =
-                             [](flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-                               return WrittenOptions{tflite::BuiltinOptions::PadV2Options,
-                                                     tflite::CreatePadV2Options(fbb).Union()};
-                             },
+                         .options = tflite::PadV2OptionsT{},
                          .version = version_pad,
                          .runtime_versions = {"1.9.0", "1.14.0", "2.4.0", "2.6.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsOutput, .int16 = true}});
@@ -165,13 +159,7 @@ TFLC_REGISTER_OP(mirror_pad,
                  {.code = OpCode::MIRROR_PAD,
                   .infer = infer_mirror_pad,
                   .eval = [](Graph& g, Op& op) { return eval_pad_common(g, op, true); },
-                  .write_options =
-                      [](flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-                        auto mode = op.attrs.mirror_mode == MirrorMode::kReflect ? tflite::MirrorPadMode::REFLECT
-                                                                                 : tflite::MirrorPadMode::SYMMETRIC;
-                        return WrittenOptions{tflite::BuiltinOptions::MirrorPadOptions,
-                                              tflite::CreateMirrorPadOptions(fbb, mode).Union()};
-                      },
+                  .options = MirrorOptions{},
                   .version = version_mirror_pad,
                   .runtime_versions = {"1.13.1", "2.3.0", "2.12.0"},
                   .quant = {.output = QuantSpec::Output::kSameAsInput}});

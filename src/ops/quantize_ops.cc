@@ -26,6 +26,8 @@ float fake_quant_value(float x, const FakeQuantRange& r) {
 
 namespace {
 
+using FakeQuantOptions = tflite::FakeQuantOptionsT;
+
 bool per_channel(const Tensor& t) { return t.quant && t.quant->scale.size() > 1; }
 
 Status infer_quantize(Graph& g, Op& op) {
@@ -141,17 +143,19 @@ Status infer_fake_quant(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));
   const Tensor& in = input(g, op, 0);
   if (in.dtype != DType::kFloat32) return unsupported("FAKE_QUANT of " + dtype_name(in.dtype) + " (float32 only)");
-  if (!(op.attrs.min <= 0.0f && 0.0f <= op.attrs.max && op.attrs.min < op.attrs.max))
-    return invalid_input("fake quantization range [" + std::to_string(op.attrs.min) + ", " +
-                         std::to_string(op.attrs.max) + "] must contain 0 and not be empty");
-  if (op.attrs.num_bits < 2 || op.attrs.num_bits > 16) return invalid_input("fake quantization num_bits must be 2..16");
+  const FakeQuantOptions& o = opts<FakeQuantOptions>(op);
+  if (!(o.min <= 0.0f && 0.0f <= o.max && o.min < o.max))
+    return invalid_input("fake quantization range [" + std::to_string(o.min) + ", " + std::to_string(o.max) +
+                         "] must contain 0 and not be empty");
+  if (o.num_bits < 2 || o.num_bits > 16) return invalid_input("fake quantization num_bits must be 2..16");
   set_output(g, op, 0, DType::kFloat32, in.shape);
   return ok_status();
 }
 
 Status eval_fake_quant(Graph& g, Op& op) {
   const Tensor& in = input(g, op, 0);
-  FakeQuantRange r = nudge_fake_quant_range(op.attrs.min, op.attrs.max, op.attrs.num_bits, op.attrs.narrow_range);
+  const FakeQuantOptions& o = opts<FakeQuantOptions>(op);
+  FakeQuantRange r = nudge_fake_quant_range(o.min, o.max, o.num_bits, o.narrow_range);
   std::vector<float> out(in.num_elements());
   const float* x = in.as<float>();
   for (size_t i = 0; i < out.size(); ++i) out[i] = fake_quant_value(x[i], r);
@@ -162,16 +166,11 @@ Status eval_fake_quant(Graph& g, Op& op) {
 TFLC_REGISTER_OP(fake_quant, {.code = OpCode::FAKE_QUANT,
                               .infer = infer_fake_quant,
                               .eval = eval_fake_quant,
-                              .write_options =
-                                  [](flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op& op) {
-                                    return WrittenOptions{tflite::BuiltinOptions::FakeQuantOptions,
-                                                          tflite::CreateFakeQuantOptions(fbb, op.attrs.min, op.attrs.max,
-                                                                                         op.attrs.num_bits,
-                                                                                         op.attrs.narrow_range)
-                                                              .Union()};
-                                  },
+                              .options = FakeQuantOptions{.num_bits = 8},
                               // op_version.cc: narrow_range -> 2.
-                              .version = [](const Graph&, const Op& op) { return op.attrs.narrow_range ? 2 : 1; },
+                              .version = [](const Graph&, const Op& op) {
+                                return opts<FakeQuantOptions>(op).narrow_range ? 2 : 1;
+                              },
                               .runtime_versions = {"1.5.0", "1.10.0"}});
 
 TFLC_REGISTER_OP(dequantize, {.code = OpCode::DEQUANTIZE,

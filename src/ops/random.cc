@@ -19,15 +19,10 @@ Status infer_random_uniform(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_random(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateRandomOptions(fbb, op.attrs.seed, op.attrs.seed2);
-  return {tflite::BuiltinOptions::RandomOptions, o.Union()};
-}
-
 TFLC_REGISTER_OP(random_uniform, {.code = OpCode::RANDOM_UNIFORM,
                                   .infer = infer_random_uniform,
                                   .no_eval_reason = "random values are drawn at run time",
-                                  .write_options = write_random,
+                                  .options = tflite::RandomOptionsT{},
                                   .runtime_versions = {"2.8.0"}});
 
 }  // namespace

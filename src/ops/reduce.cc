@@ -10,6 +10,8 @@
 namespace tflc {
 namespace {
 
+using ReducerOptions = tflite::ReducerOptionsT;
+
 // Marks the reduced dimensions; TFLite accepts negative and repeated axes.
 Expected<std::vector<bool>> reduced_dims(const std::vector<int64_t>& axes, int rank) {
   std::vector<bool> reduced(rank, false);
@@ -29,15 +31,16 @@ Status infer_reduce(Graph& g, Op& op) {
   if (axis.dtype != DType::kInt32 && axis.dtype != DType::kInt64)
     return invalid_input("reduction axes must be int32, got " + dtype_name(axis.dtype));
   const int rank = x.rank();
+  const bool keep_dims = opts<ReducerOptions>(op).keep_dims;
   Shape out;
   if (axis.is_const()) {
     ASSIGN_OR_RETURN(std::vector<int64_t> axes, const_ints(g, op.inputs[1]));
     ASSIGN_OR_RETURN(std::vector<bool> reduced, reduced_dims(axes, rank));
     for (int d = 0; d < rank; ++d) {
       if (!reduced[d]) out.push_back(x.shape[d]);
-      else if (op.attrs.keep_dims) out.push_back(1);
+      else if (keep_dims) out.push_back(1);
     }
-  } else if (op.attrs.keep_dims) {
+  } else if (keep_dims) {
     out.assign(rank, -1);
   } else if (!axis.unknown_rank && axis.rank() <= 1 && num_elements(axis.shape) >= 0) {
     // Which dimensions go is unknown; assume distinct axes for the rank.
@@ -119,11 +122,6 @@ Status eval_reduce(Graph& g, Op& op) {
   });
 }
 
-WrittenOptions write_reducer(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateReducerOptions(fbb, op.attrs.keep_dims);
-  return {tflite::BuiltinOptions::ReducerOptions, o.Union()};
-}
-
 // op_version.cc: MEAN, REDUCE_MAX, REDUCE_MIN: int16 -> 3, int8 -> 2.
 int version_mean_max_min(const Graph& g, const Op& op) {
   DType x = input(g, op, 0).dtype;
@@ -144,39 +142,46 @@ int version_prod(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(mean, {.code = OpCode::MEAN,
                         .infer = infer_reduce,
                         .eval = eval_reduce<Reducer::kMean>,
-                        .write_options = write_reducer,
+                        .options = ReducerOptions{},
                         .version = version_mean_max_min,
                         .runtime_versions = {"1.6.0", "1.14.0", "2.4.0"},
                         .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 TFLC_REGISTER_OP(sum, {.code = OpCode::SUM,
                        .infer = infer_reduce,
                        .eval = eval_reduce<Reducer::kSum>,
-                       .write_options = write_reducer,
+                       .options = ReducerOptions{},
                        .version = version_sum,
                        .runtime_versions = {"1.10.0", "1.15.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange}});
 TFLC_REGISTER_OP(reduce_max, {.code = OpCode::REDUCE_MAX,
                               .infer = infer_reduce,
                               .eval = eval_reduce<Reducer::kMax>,
-                              .write_options = write_reducer,
+                              .options = ReducerOptions{},
                               .version = version_mean_max_min,
                               .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"},
                               .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(reduce_min, {.code = OpCode::REDUCE_MIN,
                               .infer = infer_reduce,
                               .eval = eval_reduce<Reducer::kMin>,
-                              .write_options = write_reducer,
+                              .options = ReducerOptions{},
                               .version = version_mean_max_min,
                               .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"},
                               .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(reduce_prod, {.code = OpCode::REDUCE_PROD,
                                .infer = infer_reduce,
                                .eval = eval_reduce<Reducer::kProd>,
-                               .write_options = write_reducer,
+                               .options = ReducerOptions{},
                                .version = version_prod,
                                .runtime_versions = {"1.11.0", "2.6.0"}});
 
 // ------------------------------------------------------- ARG_MAX / ARG_MIN
+
+// The output type from the op's ArgMaxOptions or ArgMinOptions (TensorType
+// values equal DType values).
+DType arg_output_type(const Op& op) {
+  return static_cast<DType>(op.code == OpCode::ARG_MAX ? opts<tflite::ArgMaxOptionsT>(op).output_type
+                                                       : opts<tflite::ArgMinOptionsT>(op).output_type);
+}
 
 Status infer_arg(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
@@ -184,7 +189,7 @@ Status infer_arg(Graph& g, Op& op) {
   const Tensor& axis = input(g, op, 1);
   if (x.unknown_rank) return unsupported("not supported yet: " + op_name(op.code) + " on a tensor of unknown rank");
   if (x.rank() < 1) return invalid_input(op_name(op.code) + " needs an input of rank >= 1");
-  DType out = op.attrs.out_type;
+  DType out = arg_output_type(op);
   if (out != DType::kInt32 && out != DType::kInt64)
     return invalid_input(op_name(op.code) + " output type must be int32 or int64, got " + dtype_name(out));
   if (axis.dtype != DType::kInt32 && axis.dtype != DType::kInt64)
@@ -242,15 +247,9 @@ Status eval_arg(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_arg_max(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateArgMaxOptions(fbb, static_cast<tflite::TensorType>(op.attrs.out_type));
-  return {tflite::BuiltinOptions::ArgMaxOptions, o.Union()};
-}
-
-WrittenOptions write_arg_min(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateArgMinOptions(fbb, static_cast<tflite::TensorType>(op.attrs.out_type));
-  return {tflite::BuiltinOptions::ArgMinOptions, o.Union()};
-}
+// An op emitted without options keeps the old default output type (none),
+// which inference rejects: the TF lowering always sets it.
+constexpr auto kNoOutputType = static_cast<tflite::TensorType>(DType::kInvalid);
 
 // op_version.cc: bool -> 3; int8 -> 2.
 int version_arg(const Graph& g, const Op& op) {
@@ -263,14 +262,14 @@ int version_arg(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(arg_max, {.code = OpCode::ARG_MAX,
                            .infer = infer_arg,
                            .eval = eval_arg<true>,
-                           .write_options = write_arg_max,
+                           .options = tflite::ArgMaxOptionsT{.output_type = kNoOutputType},
                            .version = version_arg,
                            .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});
 TFLC_REGISTER_OP(arg_min, {.code = OpCode::ARG_MIN,
                            .infer = infer_arg,
                            .eval = eval_arg<false>,
-                           .write_options = write_arg_min,
+                           .options = tflite::ArgMinOptionsT{.output_type = kNoOutputType},
                            .version = version_arg,
                            .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});

@@ -40,9 +40,27 @@ bool all_inputs_const(const Graph& g, const Op& op) {
   return true;
 }
 
+Activation fused_activation(const Op& op) {
+  const OpSchema* s = find_op(op.code);
+  return s && s->fused_activation.get ? s->fused_activation.get(op) : Activation::NONE;
+}
+
+Status apply_default_options(const OpSchema& s, Op& op) {
+  if (op.options.empty()) {
+    op.options = s.options;
+    return ok_status();
+  }
+  if (op.options.builtin.type != s.options.builtin.type || op.options.builtin2.type != s.options.builtin2.type)
+    return internal_error(op_name(op.code) + " carries " +
+                          tflite::EnumNameBuiltinOptions(op.options.builtin.type) + std::string(" instead of ") +
+                          tflite::EnumNameBuiltinOptions(s.options.builtin.type));
+  return ok_status();
+}
+
 Status infer_op(Graph& g, Op& op) {
   const OpSchema* s = find_op(op.code);
   if (!s) return internal_error("no schema for op " + op_name(op.code));
+  RETURN_IF_ERROR(apply_default_options(*s, op));
   if (!s->infer) return internal_error("op " + op_name(op.code) + " has no shape inference");
   return s->infer(g, op).with_context(op_name(op.code));
 }

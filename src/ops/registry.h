@@ -7,16 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "flatbuffers/flatbuffers.h"
 #include "ir/graph.h"
 #include "support/status.h"
 
 namespace tflc {
-
-struct WrittenOptions {
-  tflite::BuiltinOptions type = tflite::BuiltinOptions::NONE;
-  flatbuffers::Offset<void> offset;
-};
 
 // How an op is quantized, per TFLite's quantization spec (used by src/quant).
 struct QuantSpec {
@@ -43,6 +37,18 @@ struct QuantSpec {
   std::vector<int> extra_weight_inputs;
 };
 
+// How an op's fused activation is read and set, for ops whose options table
+// has a fused_activation_function field (made by fused_activation_field<T>).
+struct FusedActivation {
+  Activation (*get)(const Op&) = nullptr;
+  void (*set)(Op&, Activation) = nullptr;
+};
+template <class T>
+constexpr FusedActivation fused_activation_field() {
+  return {[](const Op& op) { return opts<T>(op).fused_activation_function; },
+          [](Op& op, Activation a) { mutable_opts<T>(op).fused_activation_function = a; }};
+}
+
 struct OpSchema {
   OpCode code;
   // Sets dtype and shape of op.outputs from the inputs (and constant inputs).
@@ -51,7 +57,18 @@ struct OpSchema {
   // cannot be folded (the reason is then in no_eval_reason).
   Status (*eval)(Graph& g, Op& op) = nullptr;
   const char* no_eval_reason = nullptr;
-  WrittenOptions (*write_options)(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) = nullptr;
+  // The options table an op emitted without options gets (its type is the
+  // only one the op accepts). Left empty for ops whose schema has none.
+  OpOptions options;
+  // Sets the option fields that follow from the graph rather than from the
+  // source model: callee subgraph indices, flags that follow quantization.
+  // Called by the writer; nullptr when the options are written as set.
+  void (*finalize_options)(const Graph& g, Op& op, const std::vector<int>& callee_index) = nullptr;
+  // Checks beyond shape inference, for ops that call subgraphs: callee count,
+  // and the bodies' inputs and outputs against the op's operands.
+  Status (*verify)(const Graph& g, const Op& op) = nullptr;
+  // Set when the kernel applies a fused activation (passes may fuse one in).
+  FusedActivation fused_activation;
   // The lowest op version that covers the features used, as TFLite's
   // tools/versioning/op_version.cc decides it. nullptr means version 1.
   int (*version)(const Graph& g, const Op& op) = nullptr;
@@ -66,6 +83,13 @@ bool register_op(OpSchema schema);
 const OpSchema* find_op(OpCode code);
 std::vector<const OpSchema*> all_ops();
 std::string op_name(OpCode code);  // "CONV_2D"
+
+// The op's fused activation; NONE for ops that take none.
+Activation fused_activation(const Op& op);
+
+// Gives an op without options its record's default table; error if the
+// op carries a table of another type.
+Status apply_default_options(const OpSchema& s, Op& op);
 
 // Runs infer; then folds when every input is constant and the result fits
 // in the byte budget (or is no larger than the constant inputs).

@@ -81,7 +81,10 @@ Status infer_reshape(Graph& g, Op& op) {
     set_output(g, op, 0, x.dtype, out);
     return ok_status();
   } else {
-    want.assign(op.attrs.dims.begin(), op.attrs.dims.end());
+    // No shape input: TFLite's kernel reads ReshapeOptions.new_shape. (Our
+    // record writes no options, so this only sees the schema default.)
+    const std::vector<int32_t>& dims = opts<tflite::ReshapeOptionsT>(op).new_shape;
+    want.assign(dims.begin(), dims.end());
   }
   ASSIGN_OR_RETURN(Shape out, resolve_new_shape(x, want));
   set_output(g, op, 0, x.dtype, out);
@@ -105,7 +108,8 @@ Status infer_squeeze(Graph& g, Op& op) {
   }
   int r = x.rank();
   std::vector<bool> drop(r, false);
-  if (op.attrs.dims.empty()) {
+  const std::vector<int32_t>& squeeze_dims = opts<tflite::SqueezeOptionsT>(op).squeeze_dims;
+  if (squeeze_dims.empty()) {
     for (int i = 0; i < r; ++i) {
       // Which dynamic dims are 1 is only known at run time.
       if (x.shape[i] < 0) {
@@ -115,7 +119,7 @@ Status infer_squeeze(Graph& g, Op& op) {
       drop[i] = x.shape[i] == 1;
     }
   } else {
-    for (int32_t d : op.attrs.dims) {
+    for (int32_t d : squeeze_dims) {
       ASSIGN_OR_RETURN(int a, normalize_axis(d, r));
       if (x.shape[a] > 1 || x.shape[a] == 0)
         return invalid_input("cannot squeeze dim " + std::to_string(d) + " of shape " + shape_str(x.shape) +
@@ -130,18 +134,13 @@ Status infer_squeeze(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_squeeze(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateSqueezeOptions(fbb, fbb.CreateVector(op.attrs.dims));
-  return {tflite::BuiltinOptions::SqueezeOptions, o.Union()};
-}
-
 // op_version.cc: string input -> 2.
 int version_string2(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kString ? 2 : 1; }
 
 TFLC_REGISTER_OP(squeeze, {.code = OpCode::SQUEEZE,
                            .infer = infer_squeeze,
                            .eval = eval_share,
-                           .write_options = write_squeeze,
+                           .options = tflite::SqueezeOptionsT{},
                            .version = version_string2,
                            .runtime_versions = {"1.6.0", "2.5.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -166,14 +165,10 @@ Status infer_expand_dims(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_expand_dims(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::ExpandDimsOptions, tflite::CreateExpandDimsOptions(fbb).Union()};
-}
-
 TFLC_REGISTER_OP(expand_dims, {.code = OpCode::EXPAND_DIMS,
                                .infer = infer_expand_dims,
                                .eval = eval_share,
-                               .write_options = write_expand_dims,
+                               .options = tflite::ExpandDimsOptionsT{},
                                .runtime_versions = {"1.10.0"},
                                .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 

@@ -11,6 +11,20 @@
 namespace tflc {
 namespace {
 
+// align_corners and half_pixel_centers, which both ops' tables carry.
+struct ResizeFlags {
+  bool align_corners, half_pixel_centers;
+};
+
+ResizeFlags resize_flags(const Op& op) {
+  if (op.code == OpCode::RESIZE_BILINEAR) {
+    const auto& o = opts<tflite::ResizeBilinearOptionsT>(op);
+    return {o.align_corners, o.half_pixel_centers};
+  }
+  const auto& o = opts<tflite::ResizeNearestNeighborOptionsT>(op);
+  return {o.align_corners, o.half_pixel_centers};
+}
+
 Status infer_resize(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
   const Tensor& x = input(g, op, 0);
@@ -19,7 +33,8 @@ Status infer_resize(Graph& g, Op& op) {
   if (size.dtype != DType::kInt32) return invalid_input("size must be int32, got " + dtype_name(size.dtype));
   if (!size.unknown_rank && (size.rank() != 1 || (size.shape[0] >= 0 && size.shape[0] != 2)))
     return invalid_input("size must have shape [2], got " + shape_str(size.shape));
-  if (op.attrs.align_corners && op.attrs.half_pixel_centers)
+  const ResizeFlags f = resize_flags(op);
+  if (f.align_corners && f.half_pixel_centers)
     return invalid_input("align_corners and half_pixel_centers cannot both be set");
   Shape out = {x.shape[0], -1, -1, x.shape[3]};
   if (size.is_const()) {
@@ -59,9 +74,10 @@ Status eval_bilinear(Graph& g, Op& op) {
     return unsupported("not supported yet: evaluating RESIZE_BILINEAR on " + dtype_name(xt.dtype));
   const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
   const int64_t oh = ot.shape[1], ow = ot.shape[2];
-  const bool hp = op.attrs.half_pixel_centers;
-  const float sy = resize_scale(h, oh, op.attrs.align_corners);
-  const float sx = resize_scale(w, ow, op.attrs.align_corners);
+  const ResizeFlags f = resize_flags(op);
+  const bool hp = f.half_pixel_centers;
+  const float sy = resize_scale(h, oh, f.align_corners);
+  const float sx = resize_scale(w, ow, f.align_corners);
   std::vector<Interp> xs(static_cast<size_t>(ow));
   for (int64_t ox = 0; ox < ow; ++ox) xs[ox] = interpolation(ox, sx, hp, w);
   const float* x = xt.as<float>();
@@ -105,7 +121,8 @@ Status eval_nearest(Graph& g, Op& op) {
   if (esize == 0) return unsupported("not supported yet: evaluating RESIZE_NEAREST_NEIGHBOR on " + dtype_name(xt.dtype));
   const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
   const int64_t oh = ot.shape[1], ow = ot.shape[2];
-  const bool ac = op.attrs.align_corners, hp = op.attrs.half_pixel_centers;
+  const ResizeFlags f = resize_flags(op);
+  const bool ac = f.align_corners, hp = f.half_pixel_centers;
   std::vector<int64_t> xs(static_cast<size_t>(ow));
   for (int64_t ox = 0; ox < ow; ++ox) xs[ox] = nearest(ox, w, ow, ac, hp);
   const char* x = xt.data->data();
@@ -124,21 +141,11 @@ Status eval_nearest(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_bilinear(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateResizeBilinearOptions(fbb, op.attrs.align_corners, op.attrs.half_pixel_centers);
-  return {tflite::BuiltinOptions::ResizeBilinearOptions, o.Union()};
-}
-
-WrittenOptions write_nearest(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto o = tflite::CreateResizeNearestNeighborOptions(fbb, op.attrs.align_corners, op.attrs.half_pixel_centers);
-  return {tflite::BuiltinOptions::ResizeNearestNeighborOptions, o.Union()};
-}
-
 // op_version.cc: int16 -> 4; half_pixel_centers -> 3; int8 -> 2.
 int version_bilinear(const Graph& g, const Op& op) {
   DType x = input(g, op, 0).dtype;
   if (x == DType::kInt16) return 4;
-  if (op.attrs.half_pixel_centers) return 3;
+  if (resize_flags(op).half_pixel_centers) return 3;
   if (x == DType::kInt8) return 2;
   return 1;
 }
@@ -147,7 +154,8 @@ int version_bilinear(const Graph& g, const Op& op) {
 int version_nearest(const Graph& g, const Op& op) {
   DType x = input(g, op, 0).dtype;
   if (x == DType::kInt16) return 4;
-  if (op.attrs.half_pixel_centers || op.attrs.align_corners) return 3;
+  const ResizeFlags f = resize_flags(op);
+  if (f.half_pixel_centers || f.align_corners) return 3;
   if (x == DType::kInt8) return 2;
   return 1;
 }
@@ -155,14 +163,14 @@ int version_nearest(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(resize_bilinear, {.code = OpCode::RESIZE_BILINEAR,
                                    .infer = infer_resize,
                                    .eval = eval_bilinear,
-                                   .write_options = write_bilinear,
+                                   .options = tflite::ResizeBilinearOptionsT{},
                                    .version = version_bilinear,
                                    .runtime_versions = {"1.7.0", "1.14.0", "2.2.0", "2.5.0"},
                                    .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(resize_nearest_neighbor, {.code = OpCode::RESIZE_NEAREST_NEIGHBOR,
                                            .infer = infer_resize,
                                            .eval = eval_nearest,
-                                           .write_options = write_nearest,
+                                           .options = tflite::ResizeNearestNeighborOptionsT{},
                                            .version = version_nearest,
                                            .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.4.0"},
                                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});

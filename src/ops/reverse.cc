@@ -61,14 +61,10 @@ int version_reverse(const Graph& g, const Op& op) {
   return 1;
 }
 
-WrittenOptions write_reverse(flatbuffers::FlatBufferBuilder& fbb, const Graph&, const Op&) {
-  return {tflite::BuiltinOptions::ReverseV2Options, tflite::CreateReverseV2Options(fbb).Union()};
-}
-
 TFLC_REGISTER_OP(reverse_v2, {.code = OpCode::REVERSE_V2,
                               .infer = infer_reverse,
                               .eval = eval_reverse,
-                              .write_options = write_reverse,
+                              .options = tflite::ReverseV2OptionsT{},
                               .version = version_reverse,
                               .runtime_versions = {"1.14.0", "2.2.0", "2.5.0"},
                               .quant = {.output = QuantSpec::Output::kSameAsInput}});

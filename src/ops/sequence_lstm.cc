@@ -11,14 +11,17 @@
 //   20-23 {input,forget,cell,output} layer-norm coefficients [U] (optional)
 // Output [B,T,O]. Gates use the logistic function; the cell input and the
 // cell output use the fused activation (TANH for Keras).
-// Attrs: activation. cell_clip/proj_clip are written as 0 (no clipping, all
-// Keras LSTMs) because the IR has no field for them yet.
+// Options: UnidirectionalSequenceLSTMOptions; the reference kernel covers
+// batch-major ops without clipping (all Keras LSTMs), asymmetric_quantize_inputs
+// follows the weights (hybrid) when written.
 #include <cmath>
 
 #include "ops/op_util.h"
 
 namespace tflc {
 namespace {
+
+using Options = tflite::UnidirectionalSequenceLSTMOptionsT;
 
 constexpr int kInputs = 24;
 
@@ -71,11 +74,11 @@ Expected<bool> read_opt(const Graph& g, const Op& op, int i, int64_t want, std::
 
 float apply_act(Activation a, float x) {
   switch (a) {
-    case Activation::kRelu: return x > 0 ? x : 0;
-    case Activation::kReluN1To1: return std::fmin(1.f, std::fmax(-1.f, x));
-    case Activation::kRelu6: return std::fmin(6.f, std::fmax(0.f, x));
-    case Activation::kTanh: return std::tanh(x);
-    case Activation::kSignBit: return std::signbit(x) ? 1.f : 0.f;
+    case Activation::RELU: return x > 0 ? x : 0;
+    case Activation::RELU_N1_TO_1: return std::fmin(1.f, std::fmax(-1.f, x));
+    case Activation::RELU6: return std::fmin(6.f, std::fmax(0.f, x));
+    case Activation::TANH: return std::tanh(x);
+    case Activation::SIGN_BIT: return std::signbit(x) ? 1.f : 0.f;
     default: return x;
   }
 }
@@ -88,7 +91,11 @@ Status eval_seq_lstm(Graph& g, Op& op) {
   if (x.dtype != DType::kFloat32)
     return unsupported("not supported yet: evaluating UNIDIRECTIONAL_SEQUENCE_LSTM on " + dtype_name(x.dtype));
   if (!x.has_static_shape()) return unsupported("not supported yet: evaluating UNIDIRECTIONAL_SEQUENCE_LSTM of dynamic shape");
-  const bool time_major = false;  // we only emit batch-major
+  const Options& o = opts<Options>(op);
+  if (o.time_major || o.cell_clip != 0.f || o.proj_clip != 0.f || o.diagonal_recurrent_tensors)
+    return unsupported(
+        "not supported yet: evaluating a time-major, clipped or diagonal UNIDIRECTIONAL_SEQUENCE_LSTM");
+  const bool time_major = false;
   const int64_t B = x.shape[0], T = x.shape[1], I = x.shape[2];
   const Tensor& rwo = input(g, op, 8);
   if (!rwo.has_static_shape()) return invalid_input("UNIDIRECTIONAL_SEQUENCE_LSTM weights have a dynamic shape");
@@ -123,7 +130,7 @@ Status eval_seq_lstm(Graph& g, Op& op) {
     ASSIGN_OR_RETURN(bool cs, read_opt(g, op, 19, B * U, c));
     if (!hs || !cs) return invalid_input("UNIDIRECTIONAL_SEQUENCE_LSTM has no state tensors");
   }
-  const Activation act = op.attrs.activation;
+  const Activation act = o.fused_activation_function;
   const float* xd = x.as<float>();
   std::vector<float> out(static_cast<size_t>(B * T * O));
   std::vector<float> gate[4];
@@ -184,31 +191,26 @@ Status eval_seq_lstm(Graph& g, Op& op) {
   return ok_status();
 }
 
-tflite::ActivationFunctionType fused(Activation a) { return static_cast<tflite::ActivationFunctionType>(a); }
-
 // Float activations with int8 weights (dynamic range): TF 2.x's converter
 // always asks the hybrid kernel to quantize the inputs asymmetrically.
 bool is_hybrid(const Graph& g, const Op& op) {
   return input(g, op, 0).dtype == DType::kFloat32 && has_input(op, 2) && input(g, op, 2).dtype == DType::kInt8;
 }
 
-// cell_clip/proj_clip 0 = no clipping; diagonal_recurrent_tensors false (full
-// recurrent matrices).
-WrittenOptions write_seq_lstm(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::UnidirectionalSequenceLSTMOptions,
-          tflite::CreateUnidirectionalSequenceLSTMOptions(fbb, fused(op.attrs.activation), 0.f, 0.f,
-                                                          /*time_major=*/false, is_hybrid(g, op), false)
-              .Union()};
+// asymmetric_quantize_inputs is written as whether the op is hybrid.
+void finalize_seq_lstm(const Graph& g, Op& op, const std::vector<int>&) {
+  mutable_opts<Options>(op).asymmetric_quantize_inputs = is_hybrid(g, op);
 }
 
 // op_version.cc: int16 activations + int8 weights -> 5; diagonal recurrent
-// tensors -> 4 (never written); float input with int8 weights (hybrid) -> 2,
-// or 3 with asymmetric_quantize_inputs (always set with hybrid); else 1.
+// tensors -> 4; float input with int8 weights (hybrid) -> 2, or 3 with
+// asymmetric_quantize_inputs (always set with hybrid); else 1.
 int version_seq_lstm(const Graph& g, const Op& op) {
   const DType in = input(g, op, 0).dtype;
   const DType w = has_input(op, 2) ? input(g, op, 2).dtype : DType::kFloat32;
   const DType out = output(g, op, 0).dtype;
   if (in == DType::kInt16 && w == DType::kInt8 && out == DType::kInt16) return 5;
+  if (opts<Options>(op).diagonal_recurrent_tensors) return 4;
   if (in == DType::kFloat32 && w == DType::kInt8 && out == DType::kFloat32) return 3;  // hybrid, asymmetric inputs
   return 1;
 }
@@ -218,7 +220,8 @@ TFLC_REGISTER_OP(unidirectional_sequence_lstm,
                  {.code = OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM,
                   .infer = infer_seq_lstm,
                   .eval = eval_seq_lstm,
-                  .write_options = write_seq_lstm,
+                  .options = Options{},
+                  .finalize_options = finalize_seq_lstm,
                   .version = version_seq_lstm,
                   .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.12.0"},
                   // Dynamic range (TF's quantize_weights): gate, peephole and

@@ -8,7 +8,7 @@ namespace {
 Status infer_shape(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));
   const Tensor& x = input(g, op, 0);
-  DType t = op.attrs.out_type == DType::kInvalid ? DType::kInt32 : op.attrs.out_type;
+  DType t = static_cast<DType>(opts<tflite::ShapeOptionsT>(op).out_type);
   if (t != DType::kInt32 && t != DType::kInt64)
     return invalid_input("SHAPE out_type must be int32 or int64, got " + dtype_name(t));
   set_output(g, op, 0, t, {x.unknown_rank ? -1 : static_cast<int64_t>(x.rank())});
@@ -27,15 +27,17 @@ Status eval_shape(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_shape(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  auto t = static_cast<tflite::TensorType>(output(g, op, 0).dtype);
-  return {tflite::BuiltinOptions::ShapeOptions, tflite::CreateShapeOptions(fbb, t).Union()};
+// out_type is written as the output's type, whatever a pass made of it.
+void finalize_shape(const Graph& g, Op& op, const std::vector<int>&) {
+  mutable_opts<tflite::ShapeOptionsT>(op).out_type = static_cast<tflite::TensorType>(output(g, op, 0).dtype);
 }
 
 TFLC_REGISTER_OP(shape, {.code = OpCode::SHAPE,
                          .infer = infer_shape,
                          .eval = eval_shape,
-                         .write_options = write_shape,
+                         // Without options: int32 dims (the old default).
+                         .options = tflite::ShapeOptionsT{.out_type = tflite::TensorType::INT32},
+                         .finalize_options = finalize_shape,
                          .runtime_versions = {"1.10.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 

@@ -74,11 +74,13 @@ TFLC_REGISTER_OP(slice, {.code = OpCode::SLICE,
                          .runtime_versions = {"1.14.0", "1.14.0", "1.14.0", "2.4.0", "2.5.0", "2.14.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
+using StridedSliceOptions = tflite::StridedSliceOptionsT;
+
 Expected<StridedSlicePlan> plan_for(const Graph& g, const Op& op, const Shape& input_shape) {
   ASSIGN_OR_RETURN(std::vector<int64_t> begin, const_ints(g, op.inputs[1]));
   ASSIGN_OR_RETURN(std::vector<int64_t> end, const_ints(g, op.inputs[2]));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, const_ints(g, op.inputs[3]));
-  const Attrs& a = op.attrs;
+  const StridedSliceOptions& a = opts<StridedSliceOptions>(op);
   return plan_strided_slice(input_shape, begin, end, strides, a.begin_mask, a.end_mask, a.ellipsis_mask,
                             a.new_axis_mask, a.shrink_axis_mask, a.offset);
 }
@@ -103,7 +105,7 @@ Status infer_strided_slice(Graph& g, Op& op) {
     return ok_status();
   }
   std::vector<int64_t> zeros(b.shape[0], 0), ones(b.shape[0], 1);
-  const Attrs& a = op.attrs;
+  const StridedSliceOptions& a = opts<StridedSliceOptions>(op);
   ASSIGN_OR_RETURN(StridedSlicePlan plan,
                    plan_strided_slice(Shape(x.rank(), -1), zeros, zeros, ones, a.begin_mask, a.end_mask,
                                       a.ellipsis_mask, a.new_axis_mask, a.shrink_axis_mask, a.offset));
@@ -134,20 +136,14 @@ Status eval_strided_slice(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_strided_slice(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  const Attrs& a = op.attrs;
-  auto o = tflite::CreateStridedSliceOptions(fbb, a.begin_mask, a.end_mask, a.ellipsis_mask, a.new_axis_mask,
-                                             a.shrink_axis_mask, a.offset);
-  return {tflite::BuiltinOptions::StridedSliceOptions, o.Union()};
-}
-
 // op_version.cc: offset -> 8, uint32 -> 7, ellipsis/new_axis -> 6,
 // string -> 5, rank > 4 -> 4, bool -> 3, int8 -> 2.
 int version_strided_slice(const Graph& g, const Op& op) {
   const Tensor& x = input(g, op, 0);
-  if (op.attrs.offset) return 8;
+  const StridedSliceOptions& a = opts<StridedSliceOptions>(op);
+  if (a.offset) return 8;
   if (x.dtype == DType::kUInt32) return 7;
-  if (op.attrs.ellipsis_mask != 0 || op.attrs.new_axis_mask != 0) return 6;
+  if (a.ellipsis_mask != 0 || a.new_axis_mask != 0) return 6;
   if (x.dtype == DType::kString) return 5;
   if (x.rank() > 4) return 4;
   if (x.dtype == DType::kBool) return 3;
@@ -158,7 +154,7 @@ int version_strided_slice(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(strided_slice, {.code = OpCode::STRIDED_SLICE,
                                  .infer = infer_strided_slice,
                                  .eval = eval_strided_slice,
-                                 .write_options = write_strided_slice,
+                                 .options = StridedSliceOptions{},
                                  .version = version_strided_slice,
                                  .runtime_versions = {"1.6.0", "1.14.0", "2.1.0", "2.2.0", "2.5.0", "2.6.0",
                                                       "2.14.0", "2.14.0"},

@@ -10,7 +10,7 @@ Status infer_space_to_depth(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));
   const Tensor& x = input(g, op, 0);
   RETURN_IF_ERROR(expect_rank(x, 4, "the SPACE_TO_DEPTH input"));
-  int64_t b = op.attrs.block_size;
+  int64_t b = opts<tflite::SpaceToDepthOptionsT>(op).block_size;
   if (b < 1) return invalid_input("SPACE_TO_DEPTH block_size must be positive, got " + std::to_string(b));
   Shape out = x.shape;
   for (int d = 1; d <= 2; ++d) {
@@ -29,7 +29,8 @@ Status eval_space_to_depth(Graph& g, Op& op) {
   const Tensor& x = input(g, op, 0);
   Tensor& out = output(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(x.dtype));
-  int64_t n = x.shape[0], h = x.shape[1], w = x.shape[2], c = x.shape[3], b = op.attrs.block_size;
+  int64_t n = x.shape[0], h = x.shape[1], w = x.shape[2], c = x.shape[3];
+  int64_t b = opts<tflite::SpaceToDepthOptionsT>(op).block_size;
   // out[n, h, w, (i*b + j)*C + c] = in[n, h*b + i, w*b + j, c]
   Shape view = {n, h / b, w / b, b, b, c};
   std::vector<int64_t> st = {h * w * c, b * w * c, b * c, w * c, c, 1};
@@ -43,7 +44,7 @@ Status infer_depth_to_space(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 1, 1));
   const Tensor& x = input(g, op, 0);
   RETURN_IF_ERROR(expect_rank(x, 4, "the DEPTH_TO_SPACE input"));
-  int64_t b = op.attrs.block_size;
+  int64_t b = opts<tflite::DepthToSpaceOptionsT>(op).block_size;
   if (b < 1) return invalid_input("DEPTH_TO_SPACE block_size must be positive, got " + std::to_string(b));
   Shape out = x.shape;
   for (int d = 1; d <= 2; ++d) out[d] = out[d] < 0 ? -1 : out[d] * b;
@@ -61,7 +62,8 @@ Status eval_depth_to_space(Graph& g, Op& op) {
   const Tensor& x = input(g, op, 0);
   Tensor& out = output(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(x.dtype));
-  int64_t n = x.shape[0], h = x.shape[1], w = x.shape[2], cin = x.shape[3], b = op.attrs.block_size;
+  int64_t n = x.shape[0], h = x.shape[1], w = x.shape[2], cin = x.shape[3];
+  int64_t b = opts<tflite::DepthToSpaceOptionsT>(op).block_size;
   int64_t c = cin / (b * b);
   // out[n, h*b + i, w*b + j, c] = in[n, h, w, (i*b + j)*C + c]
   Shape view = {n, h, b, w, b, c};
@@ -72,23 +74,13 @@ Status eval_depth_to_space(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_space_to_depth(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::SpaceToDepthOptions,
-          tflite::CreateSpaceToDepthOptions(fbb, op.attrs.block_size).Union()};
-}
-
-WrittenOptions write_depth_to_space(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::DepthToSpaceOptions,
-          tflite::CreateDepthToSpaceOptions(fbb, op.attrs.block_size).Union()};
-}
-
 // op_version.cc: int8 -> 2.
 int version_int8_2(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kInt8 ? 2 : 1; }
 
 TFLC_REGISTER_OP(space_to_depth, {.code = OpCode::SPACE_TO_DEPTH,
                                   .infer = infer_space_to_depth,
                                   .eval = eval_space_to_depth,
-                                  .write_options = write_space_to_depth,
+                                  .options = tflite::SpaceToDepthOptionsT{},
                                   .version = version_int8_2,
                                   .runtime_versions = {"1.5.0", "1.14.0"},
                                   .quant = {.output = QuantSpec::Output::kSameAsInput}});
@@ -96,7 +88,7 @@ TFLC_REGISTER_OP(space_to_depth, {.code = OpCode::SPACE_TO_DEPTH,
 TFLC_REGISTER_OP(depth_to_space, {.code = OpCode::DEPTH_TO_SPACE,
                                   .infer = infer_depth_to_space,
                                   .eval = eval_depth_to_space,
-                                  .write_options = write_depth_to_space,
+                                  .options = tflite::DepthToSpaceOptionsT{},
                                   .version = version_int8_2,
                                   .runtime_versions = {"2.1.0", "2.5.0"},
                                   .quant = {.output = QuantSpec::Output::kSameAsInput}});

@@ -29,7 +29,7 @@ Status infer_split(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
   const Tensor& x = input(g, op, 1);
   if (x.unknown_rank) return unsupported("not supported yet: SPLIT of a tensor with unknown rank");
-  int n = op.attrs.num;
+  int n = opts<tflite::SplitOptionsT>(op).num_splits;
   if (n <= 0 || static_cast<int>(op.outputs.size()) != n)
     return invalid_input("SPLIT num_splits " + std::to_string(n) + " does not match its " +
                          std::to_string(op.outputs.size()) + " outputs");
@@ -57,10 +57,6 @@ Status eval_split(Graph& g, Op& op) {
   return eval_split_parts(g, op, x, axis);
 }
 
-WrittenOptions write_split(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::SplitOptions, tflite::CreateSplitOptions(fbb, op.attrs.num).Union()};
-}
-
 // op_version.cc (value is input 1): int16 -> 4, int32 -> 3, int8 -> 2.
 int version_split(const Graph& g, const Op& op) {
   switch (input(g, op, 1).dtype) {
@@ -74,7 +70,7 @@ int version_split(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(split, {.code = OpCode::SPLIT,
                          .infer = infer_split,
                          .eval = eval_split,
-                         .write_options = write_split,
+                         .options = tflite::SplitOptionsT{},
                          .version = version_split,
                          .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -83,7 +79,7 @@ Status infer_split_v(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 3, 3));
   const Tensor& x = input(g, op, 0);
   if (x.unknown_rank) return unsupported("not supported yet: SPLIT_V of a tensor with unknown rank");
-  int n = op.attrs.num;
+  int n = opts<tflite::SplitVOptionsT>(op).num_splits;
   if (n <= 0 || static_cast<int>(op.outputs.size()) != n)
     return invalid_input("SPLIT_V num_splits " + std::to_string(n) + " does not match its " +
                          std::to_string(op.outputs.size()) + " outputs");
@@ -134,17 +130,13 @@ Status eval_split_v(Graph& g, Op& op) {
   return eval_split_parts(g, op, x, axis);
 }
 
-WrittenOptions write_split_v(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::SplitVOptions, tflite::CreateSplitVOptions(fbb, op.attrs.num).Union()};
-}
-
 // op_version.cc: int8 -> 2.
 int version_split_v(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kInt8 ? 2 : 1; }
 
 TFLC_REGISTER_OP(split_v, {.code = OpCode::SPLIT_V,
                            .infer = infer_split_v,
                            .eval = eval_split_v,
-                           .write_options = write_split_v,
+                           .options = tflite::SplitVOptionsT{},
                            .version = version_split_v,
                            .runtime_versions = {"1.13.1", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});

@@ -9,8 +9,10 @@
 namespace tflc {
 namespace {
 
-DType index_type(const Op& op) {
-  DType t = op.attrs.out_type;
+// TopKV2Options has no index type: as in TFLite, it is the indices tensor's
+// own type. int16 or int64 when whoever made the op set it so, else int32.
+DType index_type(const Graph& g, const Op& op) {
+  DType t = output(g, op, 1).dtype;
   return t == DType::kInt16 || t == DType::kInt64 ? t : DType::kInt32;
 }
 
@@ -35,7 +37,7 @@ Status infer_topk(Graph& g, Op& op) {
     shape.back() = kv[0];
   }
   set_output(g, op, 0, x.dtype, shape);
-  set_output(g, op, 1, index_type(op), shape);
+  set_output(g, op, 1, index_type(g, op), shape);
   return ok_status();
 }
 
@@ -75,10 +77,6 @@ Status eval_topk(Graph& g, Op& op) {
   return ok_status();
 }
 
-WrittenOptions write_topk(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, const Op& op) {
-  return {tflite::BuiltinOptions::TopKV2Options, tflite::CreateTopKV2Options(fbb).Union()};
-}
-
 // op_version.cc: any int16 (input, k or indices) -> 3; int8 -> 2.
 int version_topk(const Graph& g, const Op& op) {
   DType x = input(g, op, 0).dtype;
@@ -91,7 +89,7 @@ int version_topk(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(topk_v2, {.code = OpCode::TOPK_V2,
                            .infer = infer_topk,
                            .eval = eval_topk,
-                           .write_options = write_topk,
+                           .options = tflite::TopKV2OptionsT{},
                            .version = version_topk,
                            .runtime_versions = {"1.7.0", "1.14.0", "2.13.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});

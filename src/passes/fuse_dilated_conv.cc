@@ -11,6 +11,23 @@
 #include "passes/pattern.h"
 
 namespace tflc {
+namespace {
+
+// CONV_2D and DEPTHWISE_CONV_2D tables share these field names.
+template <class T>
+bool plain_valid_conv(const T& o) {
+  return o.padding == Padding::VALID && o.stride_h == 1 && o.stride_w == 1 && o.dilation_h_factor == 1 &&
+         o.dilation_w_factor == 1 && o.fused_activation_function == Activation::NONE;
+}
+
+template <class T>
+void set_dilation(T& o, Padding padding, int64_t dh, int64_t dw) {
+  o.padding = padding;
+  o.dilation_h_factor = static_cast<int32_t>(dh);
+  o.dilation_w_factor = static_cast<int32_t>(dw);
+}
+
+}  // namespace
 
 Status fuse_dilated_conv(Graph& g) {
   UseDef ud(g);
@@ -19,9 +36,10 @@ Status fuse_dilated_conv(Graph& g) {
     if (bts.dead || bts.code != OpCode::BATCH_TO_SPACE_ND) continue;
     Op* conv = ud.producer_of(g, bts.inputs[0]);
     if (!conv || conv->dead || (conv->code != OpCode::CONV_2D && conv->code != OpCode::DEPTHWISE_CONV_2D)) continue;
-    if (ud.uses[bts.inputs[0]] != 1 || conv->attrs.padding != Padding::kValid) continue;
-    if (conv->attrs.stride_h != 1 || conv->attrs.stride_w != 1 || conv->attrs.dilation_h != 1 ||
-        conv->attrs.dilation_w != 1 || conv->attrs.activation != Activation::kNone)
+    bool depthwise = conv->code == OpCode::DEPTHWISE_CONV_2D;
+    if (ud.uses[bts.inputs[0]] != 1) continue;
+    if (depthwise ? !plain_valid_conv(opts<tflite::DepthwiseConv2DOptionsT>(*conv))
+                  : !plain_valid_conv(opts<tflite::Conv2DOptionsT>(*conv)))
       continue;
     Op* stb = ud.producer_of(g, conv->inputs[0]);
     if (!stb || stb->dead || stb->code != OpCode::SPACE_TO_BATCH_ND || ud.uses[conv->inputs[0]] != 1) continue;
@@ -45,9 +63,9 @@ Status fuse_dilated_conv(Graph& g) {
       same = same && y.shape[1 + i] == x.shape[1 + i] && (*pads)[2 * i] == (k_eff - 1) / 2;
     }
     if (!zero && !same) continue;
-    conv->attrs.padding = zero ? Padding::kValid : Padding::kSame;
-    conv->attrs.dilation_h = static_cast<int>((*block)[0]);
-    conv->attrs.dilation_w = static_cast<int>((*block)[1]);
+    Padding padding = zero ? Padding::VALID : Padding::SAME;
+    if (depthwise) set_dilation(mutable_opts<tflite::DepthwiseConv2DOptionsT>(*conv), padding, (*block)[0], (*block)[1]);
+    else set_dilation(mutable_opts<tflite::Conv2DOptionsT>(*conv), padding, (*block)[0], (*block)[1]);
     conv->inputs[0] = stb->inputs[0];
     absorb_consumer(*conv, bts);
   }

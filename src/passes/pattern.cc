@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "ops/registry.h"
+
 namespace tflc {
 
 UseDef::UseDef(const Graph& g) : producer(g.producer_index()), uses(g.use_counts()) {
@@ -38,14 +40,14 @@ std::optional<std::vector<float>> per_channel_values(const Tensor& t, int64_t n)
 }
 
 std::optional<ChannelOpMatch> match_channel_op(Graph& g, const UseDef& ud, const Op& op) {
-  if (op.dead || op.inputs.size() != 2 || op.attrs.activation != Activation::kNone) return std::nullopt;
+  if (op.dead || op.inputs.size() != 2 || fused_activation(op) != Activation::NONE) return std::nullopt;
   TensorId x = op.inputs[0], c = op.inputs[1];
   bool commutative = op.code != OpCode::SUB && op.code != OpCode::DIV;
   if (!g.t(c).is_const() && commutative) std::swap(x, c);
   Op* prod = ud.producer_of(g, x);
   if (!prod || prod->dead || ud.uses[x] != 1 || ud.is_graph_output[x]) return std::nullopt;
   auto layout = filter_layout(*prod);
-  if (!layout || prod->attrs.activation != Activation::kNone) return std::nullopt;
+  if (!layout || fused_activation(*prod) != Activation::NONE) return std::nullopt;
   const Tensor& out = g.t(x);
   if (out.dtype != DType::kFloat32 || out.unknown_rank || out.shape.empty() || out.shape.back() < 0) return std::nullopt;
   if (g.t(op.outputs[0]).shape != out.shape) return std::nullopt;

@@ -3,8 +3,13 @@
 
 namespace tflc {
 
+// Entry subgraphs and bodies alike, bodies before their callers (whose shapes
+// and folding read the bodies). Every pass keeps a graph's inputs and
+// outputs, which is what a body's callers rely on.
 Status run_pipeline(Model& m, const PipelineOptions& options) {
-  for (Graph& g : m.subgraphs) {
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs(Model::Order::kCalleesFirst));
+  for (Graph* gp : graphs) {
+    Graph& g = *gp;
     RETURN_IF_ERROR(infer_shapes(g).with_context("shape inference"));
     RETURN_IF_ERROR(fold_constants(g, options.fold_budget).with_context("constant folding"));
     RETURN_IF_ERROR(eliminate_dead_ops(g));
@@ -15,8 +20,8 @@ Status run_pipeline(Model& m, const PipelineOptions& options) {
     RETURN_IF_ERROR(fuse_bias_add(g).with_context("bias fusion"));
     RETURN_IF_ERROR(fuse_activation(g).with_context("activation fusion"));
     RETURN_IF_ERROR(eliminate_dead_ops(g));
-    RETURN_IF_ERROR(verify_graph(g).with_context("after the passes"));
   }
+  RETURN_IF_ERROR(verify_model(m).with_context("after the passes"));
   return dedup_buffers(m);
 }
 

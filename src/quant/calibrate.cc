@@ -7,35 +7,14 @@
 #include <cstring>
 #include <limits>
 
+#include "ops/interpreter.h"
+#include "ops/op_util.h"
 #include "ops/registry.h"
 #include "quant/stages.h"
 
 namespace tflc {
 
 namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-// A copy the kernels may write into: tensors by value (constant buffers are
-// shared, not copied), quantization parameters dropped.
-Graph scratch_copy(const Graph& g) {
-  Graph s;
-  s.name = g.name;
-  for (const Tensor& t : g.tensors) {
-    Tensor c = t;
-    c.quant.reset();
-    s.tensors.push_back(std::move(c));
-  }
-  for (const auto& op : g.ops)
-    if (!op->dead) s.ops.push_back(std::make_unique<Op>(*op));
-  s.inputs = g.inputs;
-  s.outputs = g.outputs;
-  return s;
-}
 
 struct Feed {
   TensorId tensor;
@@ -99,8 +78,8 @@ Expected<std::vector<Feed>> map_inputs(const Graph& g, const std::vector<std::pa
     } else if (!t.shape.empty() && (t.shape[0] == 1 || t.shape[0] == -1) && dims_match(t.shape, sample, 1)) {
       f.shape.insert(f.shape.begin(), 1);  // samples without the batch dimension
     } else {
-      return invalid_input(who + ": samples have shape " + shape_text(sample) + " (array shape " +
-                           shape_text(a.shape) + "), the input has shape " + shape_text(t.shape) +
+      return invalid_input(who + ": samples have shape " + shape_str(sample) + " (array shape " +
+                           shape_str(a.shape) + "), the input has shape " + shape_str(t.shape) +
                            " (-1 = any size)");
     }
     int64_t n = 1;
@@ -162,38 +141,6 @@ class Progress {
   bool open_ = false;  // a bar is on the line without its newline
 };
 
-Status run_op(Graph& s, Op& op, bool reinfer) {
-  const OpSchema* schema = find_op(op.code);
-  std::string where = op.origin.empty() ? "" : ", from '" + op.origin + "'";
-  if (!schema || !schema->eval)
-    return unsupported("not supported yet: calibrating " + op_name(op.code) + " (" +
-                       (schema && schema->no_eval_reason ? schema->no_eval_reason : "no reference kernel") + where +
-                       ")");
-  for (size_t i = 0; i < op.inputs.size(); ++i) {
-    TensorId id = op.inputs[i];
-    if (id >= 0 && !s.t(id).data)
-      return unsupported("not supported yet: calibrating " + op_name(op.code) + " (input " + std::to_string(i) +
-                         " has no value" + where + ")");
-  }
-  if (reinfer) RETURN_IF_ERROR(infer_op(s, op).with_context("calibrating " + op_name(op.code) + where));
-  for (TensorId o : op.outputs) {
-    const Tensor& t = s.t(o);
-    if (!t.has_static_shape())
-      return unsupported("not supported yet: calibrating " + op_name(op.code) + " (output shape " +
-                         shape_text(t.shape) + " is not known" + where + ")");
-  }
-  Status st = schema->eval(s, op);
-  if (!st.ok()) return st.with_context("calibrating " + op_name(op.code) + where);
-  for (TensorId o : op.outputs) {
-    const Tensor& t = s.t(o);
-    int64_t want = t.num_elements() * dtype_size(t.dtype);
-    if (!t.data || (dtype_size(t.dtype) > 0 && static_cast<int64_t>(t.data->size()) != want))
-      return internal_error("calibrating " + op_name(op.code) + where + ": the kernel left output '" + t.name +
-                            "' without a value of its shape");
-  }
-  return ok_status();
-}
-
 // Runs one subgraph over every sample; ranges are indexed by tensor id.
 Status run_samples(const Graph& g, const std::vector<Feed>& feeds, const Dataset& data, std::vector<Range>& ranges,
                    Progress& progress, int64_t& done) {
@@ -234,7 +181,7 @@ Status run_samples(const Graph& g, const std::vector<Feed>& feeds, const Dataset
       t.data = make_buffer(std::string(static_cast<size_t>(t.num_elements() * dtype_size(t.dtype)), '\0'));
     }
     for (auto& op : s.ops) {
-      RETURN_IF_ERROR(run_op(s, *op, reinfer));
+      RETURN_IF_ERROR(run_op(s, *op, reinfer, "calibrating"));
       for (TensorId o : op->outputs) record(s.t(o), ranges[static_cast<size_t>(o)]);
     }
     progress.update(++done);

@@ -29,9 +29,10 @@ Status absorb_fake_quant(Model& m) {
       Op& fq = *op_ptr;
       if (fq.dead || fq.code != OpCode::FAKE_QUANT) continue;
       TensorId x = fq.inputs[0], y = fq.outputs[0];
-      FakeQuantRange r = nudge_fake_quant_range(fq.attrs.min, fq.attrs.max, fq.attrs.num_bits, fq.attrs.narrow_range);
-      if (fq.attrs.num_bits != 8 && fq.attrs.num_bits != 16)
-        return unsupported("not supported yet: " + std::to_string(fq.attrs.num_bits) + "-bit fake quantization ('" +
+      const auto& o = opts<tflite::FakeQuantOptionsT>(fq);
+      FakeQuantRange r = nudge_fake_quant_range(o.min, o.max, o.num_bits, o.narrow_range);
+      if (o.num_bits != 8 && o.num_bits != 16)
+        return unsupported("not supported yet: " + std::to_string(o.num_bits) + "-bit fake quantization ('" +
                            fq.origin + "')");
       record_range(g.t(y), r, true);
       Op* prod = ud.producer_of(g, x);

@@ -52,17 +52,20 @@ class Writer {
 
   Status run(const ByteSink& sink) {
     uint64_t const_bytes = 0;
-    for (const Graph& g : m_.subgraphs)
-      for (const Tensor& t : g.tensors)
+    ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m_.all_subgraphs());
+    for (const Graph* g : graphs)
+      for (const Tensor& t : g->tensors)
         if (t.data) const_bytes += t.data->size() + kBufferAlign;
     offsets_mode_ = opt_.force_buffer_offsets || const_bytes > kFlatBufferLimit;
     fbb_.emplace(offsets_mode_ ? (1 << 20) : static_cast<size_t>(const_bytes + (1 << 20)));
     auto& fbb = *fbb_;
 
     buffers_.push_back(tflite::CreateBuffer(fbb));  // buffer 0: empty, by convention
+    ASSIGN_OR_RETURN(std::vector<Graph*> all, m_.all_subgraphs());
+    for (size_t i = 0; i < all.size(); ++i) subgraph_index_[all[i]] = static_cast<int>(i);
     std::vector<flatbuffers::Offset<tflite::SubGraph>> subgraphs;
-    for (Graph& g : m_.subgraphs) {
-      auto sg = write_subgraph(g);
+    for (Graph* g : all) {
+      auto sg = write_subgraph(*g);
       if (!sg.ok()) return sg.status();
       subgraphs.push_back(*sg);
     }
@@ -152,10 +155,11 @@ class Writer {
     for (TensorId id : order) {
       Tensor& t = g.t(id);
       if (t.dtype == DType::kInvalid) return internal_error("tensor '" + t.name + "' has no type");
-      if (t.unknown_rank) return unsupported("not supported yet: tensor '" + t.name + "' of unknown rank");
+      // Unknown rank: no dims and has_rank false (ranked tensors leave
+      // has_rank at its default too, as our files always have).
       std::vector<int32_t> shape, signature;
       bool dynamic = false;
-      for (int64_t d : t.shape) {
+      for (int64_t d : t.unknown_rank ? std::vector<int64_t>{} : t.shape) {
         if (d > INT32_MAX) return unsupported("not supported yet: dimension over 2^31 in '" + t.name + "'");
         shape.push_back(d < 0 ? 1 : static_cast<int32_t>(d));
         signature.push_back(static_cast<int32_t>(d));
@@ -190,17 +194,22 @@ class Writer {
       const OpSchema* s = find_op(op->code);
       if (!s) return internal_error("no TFLite record for " + op_name(op->code));
       OpCodeKey key{static_cast<int>(op->code), op_version(g, *op),
-                    op->code == OpCode::CUSTOM ? op->attrs.custom_code : std::string()};
+                    op->code == OpCode::CUSTOM ? op->custom_code : std::string()};
       auto [it, inserted] = code_index_.emplace(key, static_cast<int>(code_order_.size()));
       if (inserted) code_order_.push_back(key);
-      WrittenOptions wo;
-      if (s->write_options) wo = s->write_options(fbb, g, *op);
+      RETURN_IF_ERROR(apply_default_options(*s, *op).with_context("writing '" + op->origin + "'"));
+      std::vector<int> callee_index;
+      for (const auto& c : op->callees) callee_index.push_back(subgraph_index_.at(c.get()));
+      if (s->finalize_options) s->finalize_options(g, *op, callee_index);
+      else if (!callee_index.empty()) return internal_error(op_name(op->code) + " calls subgraphs it cannot name");
       std::vector<int32_t> ins, outs;
       for (TensorId i : op->inputs) ins.push_back(i < 0 ? -1 : index[i]);
       for (TensorId o : op->outputs) outs.push_back(index[o]);
-      auto custom = op->attrs.custom_options.empty() ? 0 : fbb.CreateVector(op->attrs.custom_options);
-      ops.push_back(tflite::CreateOperator(fbb, it->second, fbb.CreateVector(ins), fbb.CreateVector(outs), wo.type,
-                                           wo.offset, custom));
+      auto custom = op->custom_options.empty() ? 0 : fbb.CreateVector(op->custom_options);
+      const OpOptions& o = op->options;
+      ops.push_back(tflite::CreateOperator(
+          fbb, it->second, fbb.CreateVector(ins), fbb.CreateVector(outs), o.builtin.type, o.builtin.Pack(fbb), custom,
+          tflite::CustomOptionsFormat::FLEXBUFFERS, 0, 0, 0, 0, o.builtin2.type, o.builtin2.Pack(fbb)));
     }
     std::vector<int32_t> gin, gout;
     for (TensorId i : g.inputs) gin.push_back(index[i]);
@@ -275,6 +284,7 @@ class Writer {
     Buffer data;
   };
   std::vector<Scattered> scattered_;
+  std::unordered_map<const Graph*, int> subgraph_index_;
   std::vector<std::vector<int>> tensor_index_;  // per subgraph: IR tensor -> written index
   std::map<OpCodeKey, int> code_index_;
   std::vector<OpCodeKey> code_order_;
@@ -288,12 +298,14 @@ std::pair<int8_t, int32_t> operator_code_fields(int32_t code) {
 
 std::string min_runtime_version(const Model& model) {
   std::string best = "1.5.0";
-  for (const Graph& g : model.subgraphs)
-    for (const auto& op : g.ops) {
+  auto graphs = model.all_subgraphs();
+  if (!graphs.ok()) return best;
+  for (const Graph* g : *graphs)
+    for (const auto& op : g->ops) {
       if (op->dead) continue;
       const OpSchema* s = find_op(op->code);
       if (!s) continue;
-      size_t v = static_cast<size_t>(op_version(g, *op));
+      size_t v = static_cast<size_t>(op_version(*g, *op));
       if (v >= 1 && v <= s->runtime_versions.size()) {
         std::string r = s->runtime_versions[v - 1];
         if (version_less(best, r)) best = r;

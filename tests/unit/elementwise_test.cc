@@ -64,9 +64,9 @@ struct OpRun {
   }
 };
 
-void run_op(OpRun& r, OpCode code, std::vector<TensorId> ins, Attrs attrs = {}) {
+void run_op(OpRun& r, OpCode code, std::vector<TensorId> ins, OpOptions options = {}) {
   TensorId o = r.g.add_tensor({});
-  r.op = &r.g.add_op(code, std::move(ins), {o}, attrs);
+  r.op = &r.g.add_op(code, std::move(ins), {o}, std::move(options));
   r.status = infer_op(r.g, *r.op);
   if (!r.status.ok() || !all_inputs_const(r.g, *r.op)) return;
   const OpSchema* s = find_op(code);
@@ -100,8 +100,8 @@ TEST(ElementwiseOps, AddClampsLikeTflite) {
   EXPECT_EQ(r.values<float>(), (std::vector<float>{FLT_MAX, -2.f}));  // TFLite clamps inf to FLT_MAX
 
   OpRun q;
-  Attrs relu;
-  relu.activation = Activation::kRelu6;
+  tflite::AddOptionsT relu;
+  relu.fused_activation_function = Activation::RELU6;
   a = add_const<float>(q.g, {3}, {-5.f, 2.f, 9.f});
   b = add_const<float>(q.g, {}, {1.f});
   run_op(q, OpCode::ADD, {a, b}, relu);
@@ -386,9 +386,9 @@ TEST(ElementwiseOps, Cast) {
     OpRun r;
     using T = typename decltype(in_vals)::value_type;
     TensorId a = add_const<T>(r.g, {static_cast<int64_t>(in_vals.size())}, in_vals);
-    Attrs at;
-    at.in_type = in;
-    at.out_type = out;
+    tflite::CastOptionsT at;
+    at.in_data_type = static_cast<tflite::TensorType>(in);
+    at.out_data_type = static_cast<tflite::TensorType>(out);
     run_op(r, OpCode::CAST, {a}, at);
     EXPECT_TRUE(r.status.ok()) << r.status.message();
     return r;
@@ -409,17 +409,17 @@ TEST(ElementwiseOps, Cast) {
 // ------------------------------------------------------------ activations
 
 TEST(ActivationOps, Kernels) {
-  auto act = [](OpCode code, std::vector<float> in, Attrs attrs = {}) {
+  auto act = [](OpCode code, std::vector<float> in, OpOptions options = {}) {
     OpRun r;
     TensorId a = add_const<float>(r.g, {static_cast<int64_t>(in.size())}, in);
-    run_op(r, code, {a}, attrs);
+    run_op(r, code, {a}, std::move(options));
     EXPECT_TRUE(r.status.ok()) << op_name(code);
     return r.values<float>();
   };
   EXPECT_EQ(act(OpCode::RELU, {-1.f, 0.f, 3.f}), (std::vector<float>{0.f, 0.f, 3.f}));
   EXPECT_EQ(act(OpCode::RELU6, {-1.f, 3.f, 7.f}), (std::vector<float>{0.f, 3.f, 6.f}));
   EXPECT_EQ(act(OpCode::RELU_N1_TO_1, {-2.f, 0.5f, 7.f}), (std::vector<float>{-1.f, 0.5f, 1.f}));
-  Attrs leaky;
+  tflite::LeakyReluOptionsT leaky;
   leaky.alpha = 0.1f;
   expect_near(act(OpCode::LEAKY_RELU, {-2.f, 3.f}, leaky), {-0.2f, 3.f});
   leaky.alpha = 2.f;  // alpha > 1 is x * alpha for negatives, not max(x, alpha x)
@@ -433,7 +433,7 @@ TEST(ActivationOps, Kernels) {
 TEST(ActivationOps, SoftmaxOnLastAxis) {
   OpRun r;
   TensorId a = add_const<float>(r.g, {2, 2}, {1.f, 2.f, 0.f, 0.f});
-  Attrs at;
+  tflite::SoftmaxOptionsT at;
   at.beta = 1.f;
   run_op(r, OpCode::SOFTMAX, {a}, at);
   ASSERT_TRUE(r.status.ok());
@@ -554,8 +554,9 @@ TEST(ElementwiseOps, VersionsFollowOpVersionCc) {
   EXPECT_EQ(version_of(a.g, *a.op), 5);
   OpRun c;
   x = add_input(c.g, DType::kInt8, {3});
-  Attrs at;
-  at.out_type = DType::kFloat32;
+  tflite::CastOptionsT at;
+  at.in_data_type = tflite::TensorType::INT8;
+  at.out_data_type = tflite::TensorType::FLOAT32;
   run_op(c, OpCode::CAST, {x}, at);
   EXPECT_EQ(version_of(c.g, *c.op), 3);
   OpRun s;
@@ -565,28 +566,30 @@ TEST(ElementwiseOps, VersionsFollowOpVersionCc) {
   EXPECT_EQ(version_of(s.g, *s.op), 3);
 }
 
+// Packs the op's options as the writer does: its record's default table when
+// it has none, then the fields its record computes from the graph.
+tflite::BuiltinOptions write_options(flatbuffers::FlatBufferBuilder& fbb, const Graph& g, Op op) {
+  const OpSchema* s = find_op(op.code);
+  EXPECT_TRUE(apply_default_options(*s, op).ok());
+  if (s->finalize_options) s->finalize_options(g, op, {});
+  fbb.Finish(op.options.builtin.Pack(fbb));
+  return op.options.builtin.type;
+}
+
 TEST(ElementwiseOps, OptionsAreWritten) {
   OpRun r;
   TensorId x = add_input(r.g, DType::kFloat32, {2});
-  Attrs at;
-  at.activation = Activation::kRelu;
-  run_op(r, OpCode::MUL, {x, x}, at);
+  run_op(r, OpCode::MUL, {x, x}, tflite::MulOptionsT{.fused_activation_function = Activation::RELU});
   flatbuffers::FlatBufferBuilder fbb;
-  WrittenOptions w = find_op(OpCode::MUL)->write_options(fbb, r.g, *r.op);
-  EXPECT_EQ(w.type, tflite::BuiltinOptions::MulOptions);
-  fbb.Finish(w.offset);
+  EXPECT_EQ(write_options(fbb, r.g, *r.op), tflite::BuiltinOptions::MulOptions);
   auto* o = flatbuffers::GetRoot<tflite::MulOptions>(fbb.GetBufferPointer());
   EXPECT_EQ(o->fused_activation_function(), tflite::ActivationFunctionType::RELU);
 
   OpRun l;
   x = add_input(l.g, DType::kFloat32, {2});
-  at = {};
-  at.alpha = 0.3f;
-  run_op(l, OpCode::LEAKY_RELU, {x}, at);
+  run_op(l, OpCode::LEAKY_RELU, {x}, tflite::LeakyReluOptionsT{.alpha = 0.3f});
   flatbuffers::FlatBufferBuilder fbb2;
-  w = find_op(OpCode::LEAKY_RELU)->write_options(fbb2, l.g, *l.op);
-  EXPECT_EQ(w.type, tflite::BuiltinOptions::LeakyReluOptions);
-  fbb2.Finish(w.offset);
+  EXPECT_EQ(write_options(fbb2, l.g, *l.op), tflite::BuiltinOptions::LeakyReluOptions);
   EXPECT_FLOAT_EQ(flatbuffers::GetRoot<tflite::LeakyReluOptions>(fbb2.GetBufferPointer())->alpha(), 0.3f);
 }
 
@@ -802,10 +805,10 @@ TEST(TfLowering, ActivationsAndUnary) {
   auto lr = import_text(placeholder("x", "DT_FLOAT", "dim { size: 2 }") +
                         node("out", "LeakyRelu", {"x"}, "attr { key: 'alpha' value { f: 0.3 } }"));
   ASSERT_TRUE(lr.ok());
-  EXPECT_FLOAT_EQ(lr->subgraphs[0].ops.back()->attrs.alpha, 0.3f);
+  EXPECT_FLOAT_EQ(opts<tflite::LeakyReluOptionsT>(*lr->subgraphs[0].ops.back()).alpha, 0.3f);
   auto lr_default = import_text(placeholder("x", "DT_FLOAT", "dim { size: 2 }") + node("out", "LeakyRelu", {"x"}));
   ASSERT_TRUE(lr_default.ok());
-  EXPECT_FLOAT_EQ(lr_default->subgraphs[0].ops.back()->attrs.alpha, 0.2f);
+  EXPECT_FLOAT_EQ(opts<tflite::LeakyReluOptionsT>(*lr_default->subgraphs[0].ops.back()).alpha, 0.2f);
 }
 
 TEST(TfLowering, CreationOps) {

@@ -46,10 +46,10 @@ TEST(FakeQuant, AbsorbedIntoRecordedRanges) {
   Graph& g = m.subgraphs[0];
   TensorId x = act(g, "x", {1, 4}), xq = act(g, "xq", {1, 4}), s = act(g, "s", {1, 4}), y = act(g, "y", {1, 4});
   TensorId c = g.add_const("c", DType::kFloat32, {1, 4}, to_bytes(std::vector<float>{1, 2, 3, 4}));
-  Attrs in_range;
-  in_range.min = -1, in_range.max = 1;
-  Attrs out_range;
-  out_range.min = 0, out_range.max = 6;
+  tflite::FakeQuantOptionsT in_range;
+  in_range.min = -1, in_range.max = 1, in_range.num_bits = 8;
+  tflite::FakeQuantOptionsT out_range;
+  out_range.min = 0, out_range.max = 6, out_range.num_bits = 8;
   g.add_op(OpCode::FAKE_QUANT, {x}, {xq}, in_range);
   g.add_op(OpCode::ADD, {xq, c}, {s});
   g.add_op(OpCode::FAKE_QUANT, {s}, {y}, out_range);

@@ -52,10 +52,10 @@ std::vector<float> random_floats(size_t n, uint32_t seed) {
 }
 
 // Adds an op, infers its outputs and (when `eval`) runs its kernel.
-Op& make_op(Graph& g, OpCode code, std::vector<TensorId> ins, Attrs a = {}, int nout = 1) {
+Op& make_op(Graph& g, OpCode code, std::vector<TensorId> ins, OpOptions a = {}, int nout = 1) {
   std::vector<TensorId> outs;
   for (int i = 0; i < nout; ++i) outs.push_back(g.add_tensor({}));
-  return g.add_op(code, std::move(ins), outs, a);
+  return g.add_op(code, std::move(ins), outs, std::move(a));
 }
 
 Status infer(Graph& g, Op& op) { return infer_op(g, op); }
@@ -79,9 +79,11 @@ int version(const Graph& g, const Op& op) {
   return s->version ? s->version(g, op) : 1;
 }
 
-tflite::BuiltinOptions options_type(const Graph& g, const Op& op) {
-  flatbuffers::FlatBufferBuilder fbb;
-  return find_op(op.code)->write_options(fbb, g, op).type;
+// The options table the writer gives the op: its own, or its record's default.
+tflite::BuiltinOptions options_type(const Graph&, const Op& op) {
+  Op o = op;
+  if (!apply_default_options(*find_op(op.code), o).ok()) return tflite::BuiltinOptions::NONE;
+  return o.options.builtin.type;
 }
 
 // ============================================================ CONV_2D
@@ -91,8 +93,9 @@ TEST(NnConv2d, SameStride1MatchesHandValues) {
   TensorId x = cf(g, {1, 3, 3, 1}, iota(9));
   TensorId f = cf(g, {1, 3, 3, 1}, std::vector<float>(9, 1.0f));
   TensorId b = cf(g, {1}, {-20.0f});
-  Attrs a;
-  a.activation = Activation::kRelu;
+  tflite::Conv2DOptionsT a;
+  a.stride_w = a.stride_h = 1;
+  a.fused_activation_function = Activation::RELU;
   Op& op = make_op(g, OpCode::CONV_2D, {x, f, b}, a);
   ASSERT_TRUE(infer_eval(g, op).ok());
   EXPECT_EQ(oshape(g, op), (Shape{1, 3, 3, 1}));
@@ -116,17 +119,17 @@ TEST(NnConv2d, OutputShapesForStridesAndDilations) {
     Padding p;
     int stride, dilation;
     int64_t in, k, want;
-  } cases[] = {{Padding::kSame, 2, 1, 5, 3, 3},  {Padding::kValid, 2, 1, 5, 3, 2}, {Padding::kValid, 1, 2, 5, 3, 1},
-               {Padding::kSame, 1, 2, 5, 3, 5},  {Padding::kValid, 3, 1, 7, 2, 2}, {Padding::kSame, 3, 1, 7, 2, 3},
-               {Padding::kValid, 1, 1, 2, 3, 0}};
+  } cases[] = {{Padding::SAME, 2, 1, 5, 3, 3},  {Padding::VALID, 2, 1, 5, 3, 2}, {Padding::VALID, 1, 2, 5, 3, 1},
+               {Padding::SAME, 1, 2, 5, 3, 5},  {Padding::VALID, 3, 1, 7, 2, 2}, {Padding::SAME, 3, 1, 7, 2, 3},
+               {Padding::VALID, 1, 1, 2, 3, 0}};
   for (const Case& c : cases) {
     Graph g;
     TensorId x = var(g, DType::kFloat32, {2, c.in, c.in, 3});
     TensorId f = cf(g, {4, c.k, c.k, 3}, std::vector<float>(c.k * c.k * 12, 0.5f));
-    Attrs a;
+    tflite::Conv2DOptionsT a;
     a.padding = c.p;
     a.stride_h = a.stride_w = c.stride;
-    a.dilation_h = a.dilation_w = c.dilation;
+    a.dilation_h_factor = a.dilation_w_factor = c.dilation;
     Op& op = make_op(g, OpCode::CONV_2D, {x, f, cf(g, {4}, {0, 0, 0, 0})}, a);
     ASSERT_TRUE(infer(g, op).ok());
     EXPECT_EQ(oshape(g, op), (Shape{2, c.want, c.want, 4})) << c.in << " k" << c.k << " s" << c.stride;
@@ -137,7 +140,7 @@ TEST(NnConv2d, DynamicDimsAndErrors) {
   Graph g;
   TensorId x = var(g, DType::kFloat32, {-1, -1, 8, 3});
   TensorId f = cf(g, {4, 3, 3, 3}, std::vector<float>(108, 1));
-  Attrs a;
+  tflite::Conv2DOptionsT a;
   a.stride_h = a.stride_w = 2;
   Op& op = make_op(g, OpCode::CONV_2D, {x, f, cf(g, {4}, {0, 0, 0, 0})}, a);
   ASSERT_TRUE(infer(g, op).ok());
@@ -178,14 +181,15 @@ TEST(NnDepthwise, MultiplierTwo) {
   Graph g;
   TensorId x = cf(g, {1, 1, 1, 2}, {2, 3});
   TensorId f = cf(g, {1, 1, 1, 4}, {1, 10, 100, 1000});
-  Attrs a;
+  tflite::DepthwiseConv2DOptionsT a;
+  a.stride_w = a.stride_h = 1;
   a.depth_multiplier = 2;
   Op& op = make_op(g, OpCode::DEPTHWISE_CONV_2D, {x, f, cf(g, {4}, {1, 1, 1, 1})}, a);
   ASSERT_TRUE(infer_eval(g, op).ok());
   EXPECT_EQ(oshape(g, op), (Shape{1, 1, 1, 4}));
   expect_near(fout(g, op), {3, 21, 301, 3001});
   EXPECT_EQ(version(g, op), 1);
-  op.attrs.dilation_h = 2;
+  mutable_opts<tflite::DepthwiseConv2DOptionsT>(op).dilation_h_factor = 2;
   EXPECT_EQ(version(g, op), 2);
   EXPECT_EQ(options_type(g, op), tflite::BuiltinOptions::DepthwiseConv2DOptions);
 }
@@ -195,8 +199,10 @@ TEST(NnDepthwise, SpatialWindowPerChannel) {
   // Channel 0 = 1..4, channel 1 = 10..40 on a 2x2 image; 2x2 VALID window.
   TensorId x = cf(g, {1, 2, 2, 2}, {1, 10, 2, 20, 3, 30, 4, 40});
   TensorId f = cf(g, {1, 2, 2, 2}, {1, 0, 1, 0, 1, 0, 0, 1});
-  Attrs a;
-  a.padding = Padding::kValid;
+  tflite::DepthwiseConv2DOptionsT a;
+  a.padding = Padding::VALID;
+  a.stride_w = a.stride_h = 1;
+  a.depth_multiplier = 1;
   Op& op = make_op(g, OpCode::DEPTHWISE_CONV_2D, {x, f, cf(g, {2}, {0, 0})}, a);
   ASSERT_TRUE(infer_eval(g, op).ok());
   expect_near(fout(g, op), {1 + 2 + 3, 40});
@@ -209,8 +215,8 @@ TEST(NnTransposeConv, Stride2ValidSpreadsBlocks) {
   TensorId os = ci(g, {4}, {1, 4, 4, 1});
   TensorId w = cf(g, {1, 2, 2, 1}, {1, 2, 3, 4});
   TensorId x = cf(g, {1, 2, 2, 1}, {1, 10, 100, 1000});
-  Attrs a;
-  a.padding = Padding::kValid;
+  tflite::TransposeConvOptionsT a;
+  a.padding = Padding::VALID;
   a.stride_h = a.stride_w = 2;
   Op& op = make_op(g, OpCode::TRANSPOSE_CONV, {os, w, x, kNoTensor}, a);
   ASSERT_TRUE(infer_eval(g, op).ok());
@@ -230,7 +236,7 @@ TEST(NnTransposeConv, SameStride1WithBiasAndVersions) {
   ASSERT_TRUE(infer_eval(g, op).ok());
   expect_near(fout(g, op), {13, 22, 17, 28, 46, 34, 25, 40, 29});
   EXPECT_EQ(version(g, op), 3);
-  op.attrs.activation = Activation::kRelu;
+  mutable_opts<tflite::TransposeConvOptionsT>(op).fused_activation_function = Activation::RELU;
   EXPECT_EQ(version(g, op), 4);
 }
 
@@ -253,13 +259,14 @@ TEST(NnConv3d, ValidCubeSumAndSame) {
     for (int i = 0; i < 8; ++i) v[2 * i] = 1, v[2 * i + 1] = -1;
     return v;
   }());
-  Attrs a;
-  a.padding = Padding::kValid;
+  tflite::Conv3DOptionsT a;
+  a.padding = Padding::VALID;
+  a.stride_d = a.stride_h = a.stride_w = 1;
   Op& op = make_op(g, OpCode::CONV_3D, {x, f, cf(g, {2}, {0.5f, 0})}, a);
   ASSERT_TRUE(infer_eval(g, op).ok());
   EXPECT_EQ(oshape(g, op), (Shape{1, 1, 1, 1, 2}));
   expect_near(fout(g, op), {36.5f, -36});
-  Attrs s;
+  tflite::Conv3DOptionsT s;
   s.stride_d = s.stride_h = s.stride_w = 2;
   Op& same = make_op(g, OpCode::CONV_3D, {var(g, DType::kFloat32, {1, 5, 6, 7, 1}), f}, s);
   ASSERT_TRUE(infer(g, same).ok());
@@ -280,9 +287,9 @@ TEST(NnFullyConnected, FlattensAndKeepsDims) {
   expect_near(fout(g, op), {1, 5, 4, 11});
   EXPECT_EQ(version(g, op), 1);  // -1 bias still counts as an input
 
-  Attrs a;
+  tflite::FullyConnectedOptionsT a;
   a.keep_num_dims = true;
-  a.activation = Activation::kRelu6;
+  a.fused_activation_function = Activation::RELU6;
   Op& keep = make_op(g, OpCode::FULLY_CONNECTED, {x, w, cf(g, {2}, {0, -2})}, a);
   ASSERT_TRUE(infer_eval(g, keep).ok());
   EXPECT_EQ(oshape(g, keep), (Shape{1, 2, 2}));
@@ -316,7 +323,7 @@ TEST(NnBatchMatmul, BroadcastAndAdjoints) {
   EXPECT_EQ(oshape(g, op), (Shape{2, 1, 2}));
   expect_near(fout(g, op), {201, 2010, 403, 4030});
 
-  Attrs a;
+  tflite::BatchMatMulOptionsT a;
   a.adj_x = true;
   a.adj_y = true;
   // x^T: [[1],[2]] (2x1) from [1,2] stored as 1x2 -> adj_x of a 1x2 is 2x1.
@@ -342,8 +349,8 @@ TEST(NnBatchMatmul, BroadcastAndAdjoints) {
 TEST(NnPool, MaxAndAverageSameCountOnlyInBounds) {
   Graph g;
   TensorId x = cf(g, {1, 3, 3, 1}, iota(9));
-  Attrs a;
-  a.filter_h = a.filter_w = 2;
+  tflite::Pool2DOptionsT a;
+  a.filter_height = a.filter_width = 2;
   a.stride_h = a.stride_w = 2;
   Op& mx = make_op(g, OpCode::MAX_POOL_2D, {x}, a);
   Op& av = make_op(g, OpCode::AVERAGE_POOL_2D, {x}, a);
@@ -359,9 +366,10 @@ TEST(NnPool, MaxAndAverageSameCountOnlyInBounds) {
 TEST(NnPool, SameThreeByThreeCentredWindowAndActivation) {
   Graph g;
   TensorId x = cf(g, {1, 3, 3, 1}, iota(9, -4));  // -4..4
-  Attrs a;
-  a.filter_h = a.filter_w = 3;
-  a.activation = Activation::kRelu;
+  tflite::Pool2DOptionsT a;
+  a.filter_height = a.filter_width = 3;
+  a.stride_h = a.stride_w = 1;
+  a.fused_activation_function = Activation::RELU;
   Op& av = make_op(g, OpCode::AVERAGE_POOL_2D, {x}, a);
   ASSERT_TRUE(infer_eval(g, av).ok());
   // Corner (-4,-3,-1,0)/4 = -2 -> relu 0; centre 0; last corner (0+1+3+4)/4 = 2.
@@ -377,7 +385,7 @@ TEST(NnPool, SameThreeByThreeCentredWindowAndActivation) {
 TEST(NnReduce, MeanSumMaxMinProd) {
   Graph g;
   TensorId x = cf(g, {2, 3}, {1, 2, 3, 4, 5, 6});
-  Attrs keep;
+  tflite::ReducerOptionsT keep;
   keep.keep_dims = true;
   Op& mean = make_op(g, OpCode::MEAN, {x, ci(g, {1}, {1})}, keep);
   Op& sum = make_op(g, OpCode::SUM, {x, ci(g, {1}, {-2})});
@@ -423,18 +431,19 @@ TEST(NnReduce, MeanOverSpatialDims) {
 TEST(NnArg, MaxMinTiesAndOutputTypes) {
   Graph g;
   TensorId x = cf(g, {2, 3}, {1, 5, 5, 7, 0, 0});
-  Attrs a;
-  a.out_type = DType::kInt32;
+  tflite::ArgMaxOptionsT a;
+  a.output_type = tflite::TensorType::INT32;
   Op& amax = make_op(g, OpCode::ARG_MAX, {x, ci(g, {}, {1})}, a);
   ASSERT_TRUE(infer_eval(g, amax).ok());
   EXPECT_EQ(oshape(g, amax), (Shape{2}));
   EXPECT_EQ(g.t(amax.outputs[0]).dtype, DType::kInt32);
   EXPECT_EQ(const_values<int32_t>(g.t(amax.outputs[0])), (std::vector<int32_t>{1, 0}));
-  a.out_type = DType::kInt64;
-  Op& amin = make_op(g, OpCode::ARG_MIN, {x, ci(g, {1}, {-1})}, a);
+  tflite::ArgMinOptionsT b;
+  b.output_type = tflite::TensorType::INT64;
+  Op& amin = make_op(g, OpCode::ARG_MIN, {x, ci(g, {1}, {-1})}, b);
   ASSERT_TRUE(infer_eval(g, amin).ok());
   EXPECT_EQ(const_values<int64_t>(g.t(amin.outputs[0])), (std::vector<int64_t>{0, 1}));
-  Op& amin0 = make_op(g, OpCode::ARG_MIN, {x, ci(g, {}, {0})}, a);
+  Op& amin0 = make_op(g, OpCode::ARG_MIN, {x, ci(g, {}, {0})}, b);
   ASSERT_TRUE(infer_eval(g, amin0).ok());
   EXPECT_EQ(const_values<int64_t>(g.t(amin0.outputs[0])), (std::vector<int64_t>{0, 1, 1}));
   EXPECT_EQ(version(g, amax), 1);
@@ -464,10 +473,10 @@ TEST(NnResize, BilinearVariants) {
   Graph g;
   TensorId x = cf(g, {1, 1, 2, 1}, {0, 1});
   Op& legacy = make_op(g, OpCode::RESIZE_BILINEAR, {x, ci(g, {2}, {1, 4})});
-  Attrs ac;
+  tflite::ResizeBilinearOptionsT ac;
   ac.align_corners = true;
   Op& align = make_op(g, OpCode::RESIZE_BILINEAR, {x, ci(g, {2}, {1, 3})}, ac);
-  Attrs hp;
+  tflite::ResizeBilinearOptionsT hp;
   hp.half_pixel_centers = true;
   Op& half = make_op(g, OpCode::RESIZE_BILINEAR, {x, ci(g, {2}, {1, 4})}, hp);
   for (Op* op : {&legacy, &align, &half}) ASSERT_TRUE(infer_eval(g, *op).ok());
@@ -494,10 +503,10 @@ TEST(NnResize, NearestVariants) {
   Graph g;
   TensorId x = cf(g, {1, 1, 3, 1}, {10, 20, 30});
   Op& legacy = make_op(g, OpCode::RESIZE_NEAREST_NEIGHBOR, {x, ci(g, {2}, {1, 5})});
-  Attrs ac;
+  tflite::ResizeNearestNeighborOptionsT ac;
   ac.align_corners = true;
   Op& align = make_op(g, OpCode::RESIZE_NEAREST_NEIGHBOR, {x, ci(g, {2}, {1, 5})}, ac);
-  Attrs hp;
+  tflite::ResizeNearestNeighborOptionsT hp;
   hp.half_pixel_centers = true;
   Op& half = make_op(g, OpCode::RESIZE_NEAREST_NEIGHBOR, {x, ci(g, {2}, {1, 5})}, hp);
   for (Op* op : {&legacy, &align, &half}) ASSERT_TRUE(infer_eval(g, *op).ok());
@@ -688,7 +697,7 @@ TEST(NnTfConv2d, ExplicitPaddingEmitsPad) {
   Imported m = import(b, {"conv"});
   ASSERT_TRUE(m.status.ok()) << m.status.message();
   ASSERT_EQ(codes(m), (std::vector<OpCode>{OpCode::PAD, OpCode::CONV_2D}));
-  EXPECT_EQ(m.live()[1]->attrs.padding, Padding::kValid);
+  EXPECT_EQ(opts<tflite::Conv2DOptionsT>(*m.live()[1]).padding, Padding::VALID);
   ASSERT_TRUE(run(m.g(), {xv}).ok());
   Shape want_shape;
   std::vector<float> want = tf_conv2d(xv, xs, fv, fs, 1, 2, 1, 1, 1, 2, 0, 1, &want_shape);
@@ -737,7 +746,7 @@ TEST(NnTfDepthwise, MultiplierMatchesNaiveTf) {
   ASSERT_TRUE(m.status.ok()) << m.status.message();
   ASSERT_EQ(codes(m), std::vector<OpCode>{OpCode::DEPTHWISE_CONV_2D});
   const Op* op = m.live()[0];
-  EXPECT_EQ(op->attrs.depth_multiplier, 2);
+  EXPECT_EQ(opts<tflite::DepthwiseConv2DOptionsT>(*op).depth_multiplier, 2);
   EXPECT_EQ(m.g().t(op->inputs[1]).shape, (Shape{1, 3, 3, 6}));
   ASSERT_TRUE(run(m.g(), {xv}).ok());
   // Naive TF depthwise: out channel c*M+k reads input channel c.
@@ -849,7 +858,7 @@ TEST(NnTfMatMul, ConstantWeightsBecomeFullyConnected) {
     const Op* op = m.live()[0];
     EXPECT_EQ(op->inputs.size(), 3u);
     EXPECT_EQ(op->inputs[2], kNoTensor);
-    EXPECT_FALSE(op->attrs.keep_num_dims);
+    EXPECT_FALSE(opts<tflite::FullyConnectedOptionsT>(*op).keep_num_dims);
     EXPECT_EQ(const_values<float>(m.g().t(op->inputs[1])), (std::vector<float>{1, 3, 5, 2, 4, 6}));
     ASSERT_TRUE(run(m.g(), {{1, 0, 0, 1, 1, 1}}).ok());
     EXPECT_EQ(m.out().shape, (Shape{2, 2}));
@@ -866,7 +875,7 @@ TEST(NnTfMatMul, TransposeAAndDynamicB) {
   Imported m = import(b, {"mm"});
   ASSERT_TRUE(m.status.ok()) << m.status.message();
   ASSERT_EQ(codes(m), std::vector<OpCode>{OpCode::BATCH_MATMUL});
-  EXPECT_TRUE(m.live()[0]->attrs.adj_x);
+  EXPECT_TRUE(opts<tflite::BatchMatMulOptionsT>(*m.live()[0]).adj_x);
   EXPECT_EQ(m.out().shape, (Shape{2, 4}));
 
   TfGraph c;
@@ -897,7 +906,7 @@ TEST(NnTfBatchMatMul, VersionsAndAdjoints) {
     Imported m = import(b, {"bmm"});
     ASSERT_TRUE(m.status.ok()) << op << ": " << m.status.message();
     ASSERT_EQ(codes(m), std::vector<OpCode>{OpCode::BATCH_MATMUL});
-    EXPECT_TRUE(m.live()[0]->attrs.adj_y);
+    EXPECT_TRUE(opts<tflite::BatchMatMulOptionsT>(*m.live()[0]).adj_y);
     EXPECT_EQ(m.out().shape, (Shape{2, 3, 5}));
   }
   TfGraph b;
@@ -941,7 +950,7 @@ TEST(NnTfPool, MaxAndAvg) {
   Imported m = import(b, {"MaxPool", "AvgPool"});
   ASSERT_TRUE(m.status.ok()) << m.status.message();
   ASSERT_EQ(codes(m), (std::vector<OpCode>{OpCode::MAX_POOL_2D, OpCode::AVERAGE_POOL_2D}));
-  EXPECT_EQ(m.live()[0]->attrs.filter_h, 2);
+  EXPECT_EQ(opts<tflite::Pool2DOptionsT>(*m.live()[0]).filter_height, 2);
   ASSERT_TRUE(run(m.g(), {iota(9)}).ok());
   expect_near(const_values<float>(m.out(0)), {5, 6, 8, 9});
   expect_near(const_values<float>(m.out(1)), {3, 4.5f, 7.5f, 9});
@@ -1060,8 +1069,8 @@ TEST(NnTfResize, AttributesAndShapes) {
   Imported m = import(b, {"bl", "nn"});
   ASSERT_TRUE(m.status.ok()) << m.status.message();
   ASSERT_EQ(codes(m), (std::vector<OpCode>{OpCode::RESIZE_BILINEAR, OpCode::RESIZE_NEAREST_NEIGHBOR}));
-  EXPECT_TRUE(m.live()[0]->attrs.half_pixel_centers);
-  EXPECT_TRUE(m.live()[1]->attrs.align_corners);
+  EXPECT_TRUE(opts<tflite::ResizeBilinearOptionsT>(*m.live()[0]).half_pixel_centers);
+  EXPECT_TRUE(opts<tflite::ResizeNearestNeighborOptionsT>(*m.live()[1]).align_corners);
   EXPECT_EQ(m.out(0).shape, (Shape{1, 4, 6, 2}));
   EXPECT_EQ(m.out(1).shape, (Shape{1, 4, 6, 2}));
 }

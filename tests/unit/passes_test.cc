@@ -88,13 +88,13 @@ TEST(FuseActivation, FusesReluIntoConv) {
   c.g.outputs = {y};
   ASSERT_TRUE(fuse_activation(c.g).ok());
   ASSERT_EQ(c.g.ops.size(), 1u);
-  EXPECT_EQ(c.g.ops[0]->attrs.activation, Activation::kRelu6);
+  EXPECT_EQ(opts<tflite::Conv2DOptionsT>(*c.g.ops[0]).fused_activation_function, Activation::RELU6);
   EXPECT_EQ(c.g.ops[0]->outputs[0], y);
 }
 
 TEST(FuseActivation, DoesNotFuseTwice) {
   ConvGraph c;
-  c.conv->attrs.activation = Activation::kRelu;
+  c.conv->options = tflite::Conv2DOptionsT{.stride_w = 1, .stride_h = 1, .fused_activation_function = Activation::RELU};
   TensorId y = act(c.g, "y", {1, 2, 2, 2});
   c.g.add_op(OpCode::RELU6, {c.conv_out}, {y});
   c.g.outputs = {y};
@@ -109,7 +109,7 @@ TEST(FuseActivation, NeverIntoConcatenation) {
   TensorId b = act(g, "b", {1, 2});
   TensorId c = act(g, "c", {1, 4});
   TensorId y = act(g, "y", {1, 4});
-  Attrs cat;
+  tflite::ConcatenationOptionsT cat;
   cat.axis = 1;
   g.add_op(OpCode::CONCATENATION, {a, b}, {c}, cat);
   g.add_op(OpCode::RELU, {c}, {y});
@@ -157,8 +157,9 @@ TEST(FuseDilatedConv, SameFromSpaceToBatchPattern) {
   TensorId y = act(g, "y", {1, 8, 8, 1});
   TensorId block = ci(g, "block", {2, 2});
   g.add_op(OpCode::SPACE_TO_BATCH_ND, {x, block, g.add_const("pads", DType::kInt32, {2, 2}, to_bytes(std::vector<int32_t>{2, 2, 2, 2}))}, {s});
-  Attrs a;
-  a.padding = Padding::kValid;
+  tflite::Conv2DOptionsT a;
+  a.padding = Padding::VALID;
+  a.stride_w = a.stride_h = 1;
   g.add_op(OpCode::CONV_2D, {s, cf(g, "w", {1, 3, 3, 1}, std::vector<float>(9, 1)), cf(g, "b", {1}, {0})}, {c}, a);
   g.add_op(OpCode::BATCH_TO_SPACE_ND, {c, block, g.add_const("crops", DType::kInt32, {2, 2}, to_bytes(std::vector<int32_t>{0, 0, 0, 0}))}, {y});
   g.inputs = {x};
@@ -167,8 +168,8 @@ TEST(FuseDilatedConv, SameFromSpaceToBatchPattern) {
   ASSERT_EQ(g.ops.size(), 1u);
   const Op& conv = *g.ops[0];
   EXPECT_EQ(conv.inputs[0], x);
-  EXPECT_EQ(conv.attrs.padding, Padding::kSame);
-  EXPECT_EQ(conv.attrs.dilation_h, 2);
+  EXPECT_EQ(opts<tflite::Conv2DOptionsT>(conv).padding, Padding::SAME);
+  EXPECT_EQ(opts<tflite::Conv2DOptionsT>(conv).dilation_h_factor, 2);
   EXPECT_EQ(conv.outputs[0], y);
 }
 

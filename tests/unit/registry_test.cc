@@ -1,14 +1,73 @@
 // Walks every op record: each TFLite builtin has shape inference, a
-// reference kernel (or a stated reason), and runtime versions; every TF op
-// that the converter promises has a lowering.
+// reference kernel (or a stated reason), and runtime versions; its default
+// options table is the one TFLite reads for the op, packs, and is the only
+// table the op accepts; every TF op that the converter promises has a
+// lowering.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
+#include <string_view>
 
 #include "frontends/graphdef/tf_op_registry.h"
 #include "ops/registry.h"
 
 namespace tflc {
+namespace {
+
+// Lower-case letters and digits only: CONV_2D and Conv2DOptions -> conv2d...
+std::string squash(std::string_view s) {
+  std::string r;
+  for (char c : s)
+    if (std::isalnum(static_cast<unsigned char>(c))) r += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+
+// The union member named "<Op>Options" after the op (CONV_2D -> Conv2DOptions,
+// STABLEHLO_PAD -> StablehloPadOptions); NONE (0) when no member is.
+template <class E>
+E table_named_after(OpCode code, const char* const* names) {
+  const std::string want = squash(op_name(code)) + "options";
+  for (int i = 1; i <= static_cast<int>(E::MAX); ++i)
+    if (squash(names[i]) == want) return static_cast<E>(i);
+  return static_cast<E>(0);
+}
+
+// The options table TFLite reads for an op (lite/core/api/
+// flatbuffer_conversions.cc): the tables it shares between ops, else the one
+// named after the op.
+tflite::BuiltinOptions expected_builtin_table(OpCode code) {
+  switch (code) {
+    case OpCode::AVERAGE_POOL_2D: case OpCode::MAX_POOL_2D: case OpCode::L2_POOL_2D:
+      return tflite::BuiltinOptions::Pool2DOptions;
+    case OpCode::MEAN: case OpCode::SUM: case OpCode::REDUCE_MAX: case OpCode::REDUCE_MIN:
+    case OpCode::REDUCE_PROD: case OpCode::REDUCE_ANY: case OpCode::REDUCE_ALL:
+      return tflite::BuiltinOptions::ReducerOptions;
+    case OpCode::MAXIMUM: case OpCode::MINIMUM:
+      return tflite::BuiltinOptions::MaximumMinimumOptions;
+    case OpCode::RANDOM_UNIFORM: case OpCode::RANDOM_STANDARD_NORMAL: case OpCode::MULTINOMIAL:
+      return tflite::BuiltinOptions::RandomOptions;
+    case OpCode::CONV_3D_TRANSPOSE:
+      return tflite::BuiltinOptions::Conv3DOptions;
+    case OpCode::UNIDIRECTIONAL_SEQUENCE_RNN:
+      return tflite::BuiltinOptions::SequenceRNNOptions;
+    default:
+      return table_named_after<tflite::BuiltinOptions>(code, tflite::EnumNamesBuiltinOptions());
+  }
+}
+
+// Packs a union as the writer does and verifies the bytes as a table of its type.
+template <class Union, class Verify>
+bool packs_and_verifies(const Union& u, Verify verify) {
+  flatbuffers::FlatBufferBuilder fbb;
+  flatbuffers::Offset<void> off = u.Pack(fbb);
+  if (off.IsNull()) return false;
+  fbb.Finish(off);
+  flatbuffers::Verifier v(fbb.GetBufferPointer(), fbb.GetSize());
+  return verify(v, flatbuffers::GetRoot<flatbuffers::Table>(fbb.GetBufferPointer()), u.type);
+}
+
+}  // namespace
 
 TEST(Registry, EveryBuiltinIsComplete) {
   auto ops = all_ops();
@@ -19,6 +78,102 @@ TEST(Registry, EveryBuiltinIsComplete) {
     EXPECT_TRUE(s->eval != nullptr || s->no_eval_reason != nullptr);
     EXPECT_FALSE(s->runtime_versions.empty());
   }
+}
+
+// A record's .options is the table TFLite reads for its op (the writer emits
+// it for ops built without options), packs into a valid table of that type,
+// and is the only table apply_default_options lets the op carry. Records that
+// leave .options empty (the op is written without a table) accept none.
+TEST(Registry, DefaultOptionsAreTheOpsTable) {
+  for (const OpSchema* s : all_ops()) {
+    SCOPED_TRACE(op_name(s->code));
+    const OpOptions& d = s->options;
+    EXPECT_FALSE(d.builtin.type != tflite::BuiltinOptions::NONE && d.builtin2.type != tflite::BuiltinOptions2::NONE)
+        << "declares both a BuiltinOptions and a BuiltinOptions2 table";
+    if (d.builtin.type != tflite::BuiltinOptions::NONE) {
+      EXPECT_NE(d.builtin.value, nullptr);
+      tflite::BuiltinOptions want = expected_builtin_table(s->code);
+      EXPECT_EQ(d.builtin.type, want) << "declares " << tflite::EnumNameBuiltinOptions(d.builtin.type)
+                                      << " but TFLite reads " << tflite::EnumNameBuiltinOptions(want);
+      if (d.builtin.value) {
+        EXPECT_TRUE(packs_and_verifies(d.builtin, tflite::VerifyBuiltinOptions));
+      }
+    }
+    if (d.builtin2.type != tflite::BuiltinOptions2::NONE) {
+      EXPECT_NE(d.builtin2.value, nullptr);
+      auto want = table_named_after<tflite::BuiltinOptions2>(s->code, tflite::EnumNamesBuiltinOptions2());
+      EXPECT_EQ(d.builtin2.type, want) << "declares " << tflite::EnumNameBuiltinOptions2(d.builtin2.type)
+                                       << " but TFLite reads " << tflite::EnumNameBuiltinOptions2(want);
+      if (d.builtin2.value) {
+        EXPECT_TRUE(packs_and_verifies(d.builtin2, tflite::VerifyBuiltinOptions2));
+      }
+    }
+
+    // An op built without options gets the record's table, which is accepted again.
+    Op op;
+    op.code = s->code;
+    ASSERT_TRUE(apply_default_options(*s, op).ok());
+    EXPECT_EQ(op.options.builtin.type, d.builtin.type);
+    EXPECT_EQ(op.options.builtin2.type, d.builtin2.type);
+    EXPECT_TRUE(apply_default_options(*s, op).ok());
+
+    // A table of another type is refused.
+    Op foreign;
+    foreign.code = s->code;
+    if (d.builtin.type == tflite::BuiltinOptions::AddOptions) foreign.options = tflite::MulOptionsT{};
+    else foreign.options = tflite::AddOptionsT{};
+    EXPECT_FALSE(apply_default_options(*s, foreign).ok()) << "accepts " << tflite::EnumNameBuiltinOptions(foreign.options.builtin.type);
+
+    // Options set from the graph at writing time need a table to set them in.
+    if (s->finalize_options) {
+      EXPECT_FALSE(d.empty()) << "has finalize_options but no options table";
+    }
+  }
+}
+
+// A record's fused_activation reads and writes its own options table, which
+// starts without an activation.
+TEST(Registry, FusedActivationUsesTheOpsTable) {
+  for (const OpSchema* s : all_ops()) {
+    SCOPED_TRACE(op_name(s->code));
+    const FusedActivation& f = s->fused_activation;
+    EXPECT_EQ(f.get == nullptr, f.set == nullptr) << "sets or reads a fused activation, not both";
+    if (!f.get || !f.set) continue;
+    ASSERT_FALSE(s->options.empty()) << "has a fused activation but no options table";
+    Op set;  // set() on an op without options makes a table of its own type
+    set.code = s->code;
+    f.set(set, Activation::RELU6);
+    ASSERT_EQ(set.options.builtin.type, s->options.builtin.type)
+        << "fused_activation is for " << tflite::EnumNameBuiltinOptions(set.options.builtin.type);
+    ASSERT_EQ(set.options.builtin2.type, s->options.builtin2.type);
+    EXPECT_EQ(f.get(set), Activation::RELU6);
+    EXPECT_EQ(fused_activation(set), Activation::RELU6);
+    Op def;
+    def.code = s->code;
+    ASSERT_TRUE(apply_default_options(*s, def).ok());
+    EXPECT_EQ(f.get(def), Activation::NONE);
+  }
+}
+
+// The ops the activation fusion pass fuses into: those whose kernel applies a
+// fused activation, as the pass's own list had them before the records named
+// them (not CONCATENATION, whose TFLite kernel rejects one).
+TEST(Registry, FusedActivationOps) {
+  const std::set<OpCode> want = {OpCode::ADD,         OpCode::SUB,
+                                 OpCode::MUL,         OpCode::DIV,
+                                 OpCode::CONV_2D,     OpCode::DEPTHWISE_CONV_2D,
+                                 OpCode::FULLY_CONNECTED, OpCode::CONV_3D,
+                                 OpCode::MAX_POOL_2D, OpCode::AVERAGE_POOL_2D};
+  std::set<OpCode> got;
+  for (const OpSchema* s : all_ops())
+    if (s->fused_activation.set) got.insert(s->code);
+  std::string extra, missing;
+  for (OpCode c : got)
+    if (!want.count(c)) extra += op_name(c) + " ";
+  for (OpCode c : want)
+    if (!got.count(c)) missing += op_name(c) + " ";
+  EXPECT_TRUE(extra.empty()) << "fused activation on: " << extra;
+  EXPECT_TRUE(missing.empty()) << "no fused activation on: " << missing;
 }
 
 TEST(Registry, PromisedTfOpsHaveLowerings) {

@@ -45,8 +45,8 @@ Op& tiny_lstm(Graph& g, TensorId x) {
   Tensor y;
   y.name = "y";
   TensorId out = g.add_tensor(std::move(y));
-  Attrs a;
-  a.activation = Activation::kTanh;
+  tflite::UnidirectionalSequenceLSTMOptionsT a;
+  a.fused_activation_function = Activation::TANH;
   return g.add_op(OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM, in, {out}, a);
 }
 

@@ -87,10 +87,10 @@ struct OpRun {
 
 // Builds op(inputs), runs shape inference and, when every input is constant,
 // the reference kernel.
-void run_op(OpRun& r, OpCode code, std::vector<TensorId> ins, Attrs attrs = {}, int num_outputs = 1) {
+void run_op(OpRun& r, OpCode code, std::vector<TensorId> ins, OpOptions options = {}, int num_outputs = 1) {
   std::vector<TensorId> outs;
   for (int i = 0; i < num_outputs; ++i) outs.push_back(r.g.add_tensor({}));
-  r.op = &r.g.add_op(code, std::move(ins), outs, attrs);
+  r.op = &r.g.add_op(code, std::move(ins), outs, std::move(options));
   r.status = infer_op(r.g, *r.op);
   if (!r.status.ok() || !all_inputs_const(r.g, *r.op)) return;
   r.status = find_op(code)->eval(r.g, *r.op);
@@ -101,11 +101,11 @@ int version_of(const Graph& g, const Op& op) {
   return s && s->version ? s->version(g, op) : 1;
 }
 
-tflite::BuiltinOptions options_of(const Graph& g, const Op& op) {
-  const OpSchema* s = find_op(op.code);
-  if (!s->write_options) return tflite::BuiltinOptions::NONE;
-  flatbuffers::FlatBufferBuilder fbb;
-  return s->write_options(fbb, g, op).type;
+// The options table the writer gives the op: its own, or its record's default.
+tflite::BuiltinOptions options_of(const Graph&, const Op& op) {
+  Op o = op;
+  if (!apply_default_options(*find_op(op.code), o).ok()) return tflite::BuiltinOptions::NONE;
+  return o.options.builtin.type;
 }
 
 // ------------------------------------------------------------ copy_view
@@ -221,8 +221,8 @@ TEST(ShapeOpsReshape, DynamicInputAndShape) {
 
 TEST(ShapeOpsSqueeze, DimsAndAll) {
   OpRun r;
-  Attrs a;
-  a.dims = {-2};
+  tflite::SqueezeOptionsT a;
+  a.squeeze_dims = {-2};
   run_op(r, OpCode::SQUEEZE, {cst<int64_t>(r.g, {1, 3, 1, 1}, {7, 8, 9})}, a);
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.out().shape, (Shape{1, 3, 1}));
@@ -234,7 +234,7 @@ TEST(ShapeOpsSqueeze, DimsAndAll) {
   EXPECT_EQ(all.out().shape, (Shape{2}));
   EXPECT_EQ(all.values<bool>(), (std::vector<bool>{true, false}));
   OpRun bad;
-  a.dims = {1};
+  a.squeeze_dims = {1};
   run_op(bad, OpCode::SQUEEZE, {cst<float>(bad.g, {1, 3}, iota_f(3))}, a);
   EXPECT_FALSE(bad.status.ok());
   OpRun dyn;
@@ -282,7 +282,7 @@ TEST(ShapeOpsTranspose, ValuesVersionsOptions) {
 
 TEST(ShapeOpsConcat, AxisOneAndNegative) {
   OpRun r;
-  Attrs a;
+  tflite::ConcatenationOptionsT a;
   a.axis = -1;
   TensorId x = cst<int32_t>(r.g, {2, 2}, {1, 2, 3, 4});
   TensorId y = cst<int32_t>(r.g, {2, 1}, {5, 6});
@@ -312,16 +312,16 @@ TEST(ShapeOpsConcat, AxisOneAndNegative) {
 
 TEST(ShapeOpsPack, AxisOne) {
   OpRun r;
-  Attrs a;
+  tflite::PackOptionsT a;
   a.axis = 1;
-  a.num = 2;
+  a.values_count = 2;
   run_op(r, OpCode::PACK, {cst<int64_t>(r.g, {2}, {1, 2}), cst<int64_t>(r.g, {2}, {3, 4})}, a);
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.out().shape, (Shape{2, 2}));
   EXPECT_EQ(r.values<int64_t>(), (std::vector<int64_t>{1, 3, 2, 4}));
   OpRun s;
   a.axis = 0;
-  a.num = 1;
+  a.values_count = 1;
   run_op(s, OpCode::PACK, {ci32s(s.g, 9)}, a);
   ASSERT_TRUE(s.status.ok());
   EXPECT_EQ(s.out().shape, (Shape{1}));
@@ -329,7 +329,7 @@ TEST(ShapeOpsPack, AxisOne) {
 
 TEST(ShapeOpsUnpack, AxisOne) {
   OpRun r;
-  Attrs a;
+  tflite::UnpackOptionsT a;
   a.axis = 1;
   a.num = 3;
   run_op(r, OpCode::UNPACK, {cst<float>(r.g, {2, 3}, iota_f(6))}, a, 3);
@@ -348,8 +348,8 @@ TEST(ShapeOpsUnpack, AxisOne) {
 
 TEST(ShapeOpsSplit, EqualParts) {
   OpRun r;
-  Attrs a;
-  a.num = 2;
+  tflite::SplitOptionsT a;
+  a.num_splits = 2;
   run_op(r, OpCode::SPLIT, {ci32s(r.g, -1), cst<int32_t>(r.g, {2, 4}, iota_t<int32_t>(8))}, a, 2);
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.out(1).shape, (Shape{2, 2}));
@@ -357,15 +357,15 @@ TEST(ShapeOpsSplit, EqualParts) {
   EXPECT_EQ(r.values<int32_t>(1), (std::vector<int32_t>{2, 3, 6, 7}));
   EXPECT_EQ(version_of(r.g, *r.op), 3);  // int32 value
   OpRun bad;
-  a.num = 3;
+  a.num_splits = 3;
   run_op(bad, OpCode::SPLIT, {ci32s(bad.g, 1), cst<int32_t>(bad.g, {2, 4}, iota_t<int32_t>(8))}, a, 3);
   EXPECT_FALSE(bad.status.ok());
 }
 
 TEST(ShapeOpsSplitV, MinusOneSize) {
   OpRun r;
-  Attrs a;
-  a.num = 3;
+  tflite::SplitVOptionsT a;
+  a.num_splits = 3;
   run_op(r, OpCode::SPLIT_V, {cst<float>(r.g, {6}, iota_f(6)), ci32(r.g, {1, -1, 2}), ci32s(r.g, 0)}, a, 3);
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.out(1).shape, (Shape{3}));
@@ -397,7 +397,7 @@ struct SS {
 OpRun strided(const Shape& shape, std::vector<int32_t> b, std::vector<int32_t> e, std::vector<int32_t> s, SS m) {
   OpRun r;
   TensorId x = cst<float>(r.g, shape, iota_f(static_cast<int>(num_elements(shape))));
-  Attrs a;
+  tflite::StridedSliceOptionsT a;
   a.begin_mask = m.begin_mask;
   a.end_mask = m.end_mask;
   a.ellipsis_mask = m.ellipsis;
@@ -471,7 +471,7 @@ TEST(ShapeOpsStridedSlice, EllipsisAndNewAxis) {
 TEST(ShapeOpsStridedSlice, OffsetMode) {
   OpRun r;
   TensorId x = cst<float>(r.g, {6}, iota_f(6));
-  Attrs a;
+  tflite::StridedSliceOptionsT a;
   a.offset = true;
   run_op(r, OpCode::STRIDED_SLICE, {x, ci32(r.g, {2}), ci32(r.g, {3}), ci32(r.g, {1})}, a);
   ASSERT_TRUE(r.status.ok());
@@ -482,7 +482,7 @@ TEST(ShapeOpsStridedSlice, OffsetMode) {
 TEST(ShapeOpsStridedSlice, DynamicIndicesGiveRank) {
   OpRun r;
   TensorId x = var(r.g, DType::kFloat32, {4, 5});
-  Attrs a;
+  tflite::StridedSliceOptionsT a;
   a.shrink_axis_mask = 1;
   a.new_axis_mask = 2;
   run_op(r, OpCode::STRIDED_SLICE,
@@ -513,19 +513,19 @@ TEST(ShapeOpsPad, ConstantAndV2) {
 }
 
 TEST(ShapeOpsMirrorPad, ReflectAndSymmetric) {
-  Attrs a;
-  a.mirror_mode = MirrorMode::kReflect;
+  tflite::MirrorPadOptionsT a;
+  a.mode = MirrorMode::REFLECT;
   OpRun r;
   run_op(r, OpCode::MIRROR_PAD, {cst<float>(r.g, {3}, {1, 2, 3}), cst<int32_t>(r.g, {1, 2}, {2, 2})}, a);
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.values<float>(), (std::vector<float>{3, 2, 1, 2, 3, 2, 1}));
-  a.mirror_mode = MirrorMode::kSymmetric;
+  a.mode = MirrorMode::SYMMETRIC;
   OpRun s;
   run_op(s, OpCode::MIRROR_PAD, {cst<float>(s.g, {3}, {1, 2, 3}), cst<int32_t>(s.g, {1, 2}, {3, 2})}, a);
   ASSERT_TRUE(s.status.ok());
   EXPECT_EQ(s.values<float>(), (std::vector<float>{3, 2, 1, 1, 2, 3, 3, 2}));
   // 2-D reflect: [[1,2],[3,4]] padded by 1 on both dims.
-  a.mirror_mode = MirrorMode::kReflect;
+  a.mode = MirrorMode::REFLECT;
   OpRun m;
   run_op(m, OpCode::MIRROR_PAD, {cst<int64_t>(m.g, {2, 2}, {1, 2, 3, 4}), cst<int32_t>(m.g, {2, 2}, {1, 0, 0, 1})},
          a);
@@ -554,7 +554,7 @@ TEST(ShapeOpsTile, TwoDims) {
 // ------------------------------------------------------------ depth/batch
 
 TEST(ShapeOpsSpaceToDepth, RoundTrip) {
-  Attrs a;
+  tflite::SpaceToDepthOptionsT a;
   a.block_size = 2;
   OpRun r;
   TensorId x = cst<float>(r.g, {1, 2, 4, 1}, iota_f(8));
@@ -565,7 +565,7 @@ TEST(ShapeOpsSpaceToDepth, RoundTrip) {
   EXPECT_EQ(r.values<float>(), (std::vector<float>{0, 1, 4, 5, 2, 3, 6, 7}));
   TensorId y = r.op->outputs[0];
   TensorId o = r.g.add_tensor({});
-  Op& back = r.g.add_op(OpCode::DEPTH_TO_SPACE, {y}, {o}, a);
+  Op& back = r.g.add_op(OpCode::DEPTH_TO_SPACE, {y}, {o}, tflite::DepthToSpaceOptionsT{.block_size = a.block_size});
   ASSERT_TRUE(infer_op(r.g, back).ok());
   ASSERT_TRUE(find_op(OpCode::DEPTH_TO_SPACE)->eval(r.g, back).ok());
   EXPECT_EQ(r.g.t(o).shape, (Shape{1, 2, 4, 1}));
@@ -573,7 +573,7 @@ TEST(ShapeOpsSpaceToDepth, RoundTrip) {
 }
 
 TEST(ShapeOpsDepthToSpace, DcrOrder) {
-  Attrs a;
+  tflite::DepthToSpaceOptionsT a;
   a.block_size = 2;
   OpRun r;
   run_op(r, OpCode::DEPTH_TO_SPACE, {cst<float>(r.g, {1, 1, 1, 8}, iota_f(8))}, a);
@@ -628,7 +628,7 @@ TEST(ShapeOpsSpaceToBatch, PaddedAndBack) {
 
 TEST(ShapeOpsGather, AxisAndBatchDims) {
   OpRun r;
-  Attrs a;
+  tflite::GatherOptionsT a;
   a.axis = 1;
   run_op(r, OpCode::GATHER, {cst<float>(r.g, {2, 3}, iota_f(6)), cst<int64_t>(r.g, {2, 1}, {2, 0})}, a);
   ASSERT_TRUE(r.status.ok()) << r.status.message();
@@ -669,8 +669,8 @@ TEST(ShapeOpsGatherNd, PointsAndRows) {
 
 TEST(ShapeOpsShapeRank, Values) {
   OpRun r;
-  Attrs a;
-  a.out_type = DType::kInt64;
+  tflite::ShapeOptionsT a;
+  a.out_type = tflite::TensorType::INT64;
   run_op(r, OpCode::SHAPE, {cst<float>(r.g, {2, 3}, iota_f(6))}, a);
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.values<int64_t>(), (std::vector<int64_t>{2, 3}));
@@ -860,9 +860,9 @@ TEST(ShapeOpsTf, ConcatPackUnpack) {
   auto ops = im.live_ops();
   ASSERT_EQ(ops.size(), 3u);
   EXPECT_EQ(ops[0]->code, OpCode::CONCATENATION);
-  EXPECT_EQ(ops[0]->attrs.axis, 1);
+  EXPECT_EQ(opts<tflite::ConcatenationOptionsT>(*ops[0]).axis, 1);
   EXPECT_EQ(ops[1]->code, OpCode::PACK);
-  EXPECT_EQ(ops[1]->attrs.axis, 2);
+  EXPECT_EQ(opts<tflite::PackOptionsT>(*ops[1]).axis, 2);
   EXPECT_EQ(ops[2]->code, OpCode::UNPACK);
   ASSERT_TRUE(run_graph(im.g(), {to_bytes(std::vector<float>{1, 2, 3, 4})}).ok());
   EXPECT_EQ(vals<float>(im.out(0)), (std::vector<float>{1, 2, 1, 2, 3, 4, 3, 4}));
@@ -968,8 +968,8 @@ void check_strided(const SsCase& c) {
   ASSERT_TRUE(lowered.status.ok()) << lowered.status.message();
   for (const Op* op : lowered.live_ops()) {
     if (op->code != OpCode::STRIDED_SLICE) continue;
-    EXPECT_EQ(op->attrs.ellipsis_mask, 0);
-    EXPECT_EQ(op->attrs.new_axis_mask, 0);
+    EXPECT_EQ(opts<tflite::StridedSliceOptionsT>(*op).ellipsis_mask, 0);
+    EXPECT_EQ(opts<tflite::StridedSliceOptionsT>(*op).new_axis_mask, 0);
     EXPECT_EQ(lowered.g().t(op->inputs[1]).num_elements(), static_cast<int64_t>(c.shape.size()));
   }
   ASSERT_TRUE(run_graph(lowered.g(), {to_bytes(iota_f(n))}).ok());
@@ -1099,7 +1099,7 @@ TEST(ShapeOpsTf, GatherV2AndGatherNd) {
   auto ops = im.live_ops();
   ASSERT_EQ(ops.size(), 2u);
   EXPECT_EQ(ops[0]->code, OpCode::GATHER);
-  EXPECT_EQ(ops[0]->attrs.axis, 1);
+  EXPECT_EQ(opts<tflite::GatherOptionsT>(*ops[0]).axis, 1);
   EXPECT_EQ(ops[1]->code, OpCode::GATHER_ND);
   ASSERT_TRUE(run_graph(im.g(), {to_bytes(iota_f(6))}).ok());
   EXPECT_EQ(vals<float>(im.out(0)), (std::vector<float>{2, 0, 5, 3}));

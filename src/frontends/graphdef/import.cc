@@ -512,9 +512,8 @@ class Importer {
       std::vector<int32_t> dims(t.shape.begin(), t.shape.end());
       shape = ctx.const_i32(dims, "shape");
     } else {
-      Attrs a;
-      a.out_type = DType::kInt32;
-      ASSIGN_OR_RETURN(shape, ctx.emit1(OpCode::SHAPE, {x}, a));
+      ASSIGN_OR_RETURN(shape,
+                       ctx.emit1(OpCode::SHAPE, {x}, tflite::ShapeOptionsT{.out_type = tflite::TensorType::INT32}));
     }
     return ctx.emit1(OpCode::RESHAPE, {x, shape});
   }
@@ -544,9 +543,9 @@ class Importer {
     Tensor t;
     t.name = name;
     TensorId y = g_.add_tensor(std::move(t));
-    Attrs a;
-    a.in_type = g_.t(x).dtype;
-    a.out_type = to;
+    tflite::CastOptionsT a;
+    a.in_data_type = static_cast<tflite::TensorType>(g_.t(x).dtype);
+    a.out_data_type = static_cast<tflite::TensorType>(to);
     Op& op = g_.add_op(OpCode::CAST, {x}, {y}, a, name);
     Status st = infer_op(g_, op);
     TFLC_CHECK(st.ok());  // CAST between float types always infers

@@ -197,18 +197,14 @@ Expected<TensorId> KerasLayerContext::activation(TensorId x, const std::string& 
   if (name == "elu") return unary(OpCode::ELU);
   if (name == "exponential") return unary(OpCode::EXP);
   if (name == "softmax") {
-    Attrs a;
-    a.beta = 1.0f;
-    return emit1(OpCode::SOFTMAX, {x}, a);
+    return emit1(OpCode::SOFTMAX, {x}, tflite::SoftmaxOptionsT{.beta = 1.0f});
   }
   if (name == "swish" || name == "silu") {
     ASSIGN_OR_RETURN(TensorId s, unary(OpCode::LOGISTIC));
     return emit1(OpCode::MUL, {x, s});
   }
   if (name == "leaky_relu") {  // Keras default negative slope
-    Attrs a;
-    a.alpha = 0.2f;
-    return emit1(OpCode::LEAKY_RELU, {x}, a);
+    return emit1(OpCode::LEAKY_RELU, {x}, tflite::LeakyReluOptionsT{.alpha = 0.2f});
   }
   return keras_activation_extra(*this, x, name, keras_version_);
 }

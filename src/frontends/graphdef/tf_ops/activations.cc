@@ -45,7 +45,7 @@ Outs lower_relu6(TfNodeContext& ctx) {
 
 Outs lower_leaky_relu(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  Attrs a;
+  tflite::LeakyReluOptionsT a;
   ASSIGN_OR_RETURN(a.alpha, ctx.attr_float("alpha", 0.2f));
   return one(emit_checked(ctx, OpCode::LEAKY_RELU, {ctx.in(0)}, a));
 }
@@ -53,9 +53,7 @@ Outs lower_leaky_relu(TfNodeContext& ctx) {
 // Softmax/LogSoftmax act on the last axis in both TF and TFLite; beta = 1.
 Outs lower_softmax(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  Attrs a;
-  a.beta = 1.0f;
-  return one(emit_checked(ctx, OpCode::SOFTMAX, {ctx.in(0)}, a));
+  return one(emit_checked(ctx, OpCode::SOFTMAX, {ctx.in(0)}, tflite::SoftmaxOptionsT{.beta = 1.0f}));
 }
 
 // Selu: TF computes x < 0 ? scale_alpha * (exp(x) - 1) : scale * x. With

@@ -16,9 +16,7 @@ Expected<std::vector<TensorId>> lower_concat_common(TfNodeContext& ctx, int axis
   if (x0.unknown_rank) return unsupported("not supported yet: concatenating tensors of unknown rank");
   ASSIGN_OR_RETURN(int a, normalize_axis(axis, x0.rank()));
   if (values.size() == 1 && forwardable(ctx, values[0])) return std::vector<TensorId>{values[0]};
-  Attrs attrs;
-  attrs.axis = a;
-  return one(ctx.emit1(OpCode::CONCATENATION, values, attrs));
+  return one(ctx.emit1(OpCode::CONCATENATION, values, tflite::ConcatenationOptionsT{.axis = a}));
 }
 
 Expected<std::vector<TensorId>> lower_concat_v2(TfNodeContext& ctx) {

@@ -43,11 +43,11 @@ Expected<std::vector<int>> spatial_list(const TfNodeContext& ctx, const std::str
 Expected<Padding> padding_attr(const TfNodeContext& ctx, bool allow_explicit, bool* is_explicit = nullptr) {
   ASSIGN_OR_RETURN(std::string p, ctx.attr_string("padding"));
   if (is_explicit) *is_explicit = false;
-  if (p == "SAME") return Padding::kSame;
-  if (p == "VALID") return Padding::kValid;
+  if (p == "SAME") return Padding::SAME;
+  if (p == "VALID") return Padding::VALID;
   if (p == "EXPLICIT" && allow_explicit) {
     *is_explicit = true;
-    return Padding::kValid;
+    return Padding::VALID;
   }
   return unsupported("not supported yet: " + ctx.node().op() + " with padding=" + p);
 }
@@ -90,11 +90,11 @@ Expected<std::vector<TensorId>> lower_conv2d(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_nhwc());
   RETURN_IF_ERROR(expect_float(ctx, 0));
   bool is_explicit = false;
-  Attrs a;
+  tflite::Conv2DOptionsT a;
   ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, true, &is_explicit));
   ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 4, true));
   ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 4, false));
-  a.stride_h = s[0], a.stride_w = s[1], a.dilation_h = d[0], a.dilation_w = d[1];
+  a.stride_h = s[0], a.stride_w = s[1], a.dilation_h_factor = d[0], a.dilation_w_factor = d[1];
   ASSIGN_OR_RETURN(int64_t out_ch, static_dim(ctx, 1, 4, 3, "filter"));
   TensorId x = ctx.in(0);
   if (is_explicit) {
@@ -110,11 +110,11 @@ Expected<std::vector<TensorId>> lower_depthwise(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_nhwc());
   RETURN_IF_ERROR(expect_float(ctx, 0));
   bool is_explicit = false;
-  Attrs a;
+  tflite::DepthwiseConv2DOptionsT a;
   ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, true, &is_explicit));
   ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 4, true));
   ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 4, false));
-  a.stride_h = s[0], a.stride_w = s[1], a.dilation_h = d[0], a.dilation_w = d[1];
+  a.stride_h = s[0], a.stride_w = s[1], a.dilation_h_factor = d[0], a.dilation_w_factor = d[1];
   const Tensor& f = ctx.in_tensor(1);
   if (f.unknown_rank || f.rank() != 4 || !f.has_static_shape())
     return unsupported("not supported yet: DepthwiseConv2dNative filter of shape " + shape_str(f.shape) +
@@ -127,9 +127,7 @@ Expected<std::vector<TensorId>> lower_depthwise(TfNodeContext& ctx) {
   }
   // [H,W,I,M] and [1,H,W,I*M] share one memory order: channel i*M+m.
   std::vector<int32_t> shape = {1, static_cast<int32_t>(kh), static_cast<int32_t>(kw), static_cast<int32_t>(ic * m)};
-  Attrs ra;
-  ra.dims = shape;
-  ASSIGN_OR_RETURN(TensorId filter, ctx.emit1(OpCode::RESHAPE, {ctx.in(1), ctx.const_i32(shape, "filter_shape")}, ra));
+  ASSIGN_OR_RETURN(TensorId filter, ctx.emit1(OpCode::RESHAPE, {ctx.in(1), ctx.const_i32(shape, "filter_shape")}));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, filter, zero_bias(ctx, ic * m)}, a));
   return std::vector<TensorId>{y};
 }
@@ -138,7 +136,7 @@ Expected<std::vector<TensorId>> lower_conv2d_backprop_input(TfNodeContext& ctx) 
   RETURN_IF_ERROR(ctx.expect_inputs(3));
   RETURN_IF_ERROR(ctx.expect_nhwc());
   RETURN_IF_ERROR(expect_float(ctx, 2));
-  Attrs a;
+  tflite::TransposeConvOptionsT a;
   ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, false));
   ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 4, true));
   ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 4, false));
@@ -164,12 +162,12 @@ Expected<std::vector<TensorId>> lower_conv3d(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(2));
   RETURN_IF_ERROR(ctx.expect_nhwc());
   RETURN_IF_ERROR(expect_float(ctx, 0));
-  Attrs a;
+  tflite::Conv3DOptionsT a;
   ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, false));
   ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 5, true));
   ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 5, false));
   a.stride_d = s[0], a.stride_h = s[1], a.stride_w = s[2];
-  a.dilation_d = d[0], a.dilation_h = d[1], a.dilation_w = d[2];
+  a.dilation_d_factor = d[0], a.dilation_h_factor = d[1], a.dilation_w_factor = d[2];
   ASSIGN_OR_RETURN(int64_t out_ch, static_dim(ctx, 1, 5, 4, "filter"));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONV_3D, {ctx.in(0), ctx.in(1), zero_bias(ctx, out_ch)}, a));
   return std::vector<TensorId>{y};

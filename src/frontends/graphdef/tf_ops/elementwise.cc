@@ -119,9 +119,10 @@ Status check_runtime_support(const Graph& g, const Op& op, const std::string& tf
   return ok_status();
 }
 
-Expected<TensorId> emit_checked(TfNodeContext& ctx, OpCode code, std::vector<TensorId> inputs, Attrs attrs) {
+Expected<TensorId> emit_checked(TfNodeContext& ctx, OpCode code, std::vector<TensorId> inputs,
+                                OpOptions options) {
   Graph& g = ctx.graph();
-  ASSIGN_OR_RETURN(TensorId out, ctx.emit1(code, std::move(inputs), std::move(attrs)));
+  ASSIGN_OR_RETURN(TensorId out, ctx.emit1(code, std::move(inputs), std::move(options)));
   if (!g.t(out).is_const()) RETURN_IF_ERROR(check_runtime_support(g, *g.ops.back(), ctx.node().op()));
   return out;
 }
@@ -309,9 +310,9 @@ Outs lower_cast(TfNodeContext& ctx) {
   ASSIGN_OR_RETURN(DType dst, ctx.attr_type("DstT"));
   DType src = in_dtype(ctx, 0);
   if (src == dst) return std::vector<TensorId>{ctx.in(0)};
-  Attrs a;
-  a.in_type = src;
-  a.out_type = dst;
+  tflite::CastOptionsT a;
+  a.in_data_type = static_cast<tflite::TensorType>(src);
+  a.out_data_type = static_cast<tflite::TensorType>(dst);
   return one(emit_checked(ctx, OpCode::CAST, {ctx.in(0)}, a));
 }
 

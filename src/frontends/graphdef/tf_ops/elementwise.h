@@ -17,6 +17,7 @@ Status check_runtime_support(const Graph& g, const Op& op, const std::string& tf
 
 // Emits one builtin (shape inference + folding) and, unless it folded to a
 // constant, checks check_runtime_support.
-Expected<TensorId> emit_checked(TfNodeContext& ctx, OpCode code, std::vector<TensorId> inputs, Attrs attrs = {});
+Expected<TensorId> emit_checked(TfNodeContext& ctx, OpCode code, std::vector<TensorId> inputs,
+                                OpOptions options = {});
 
 }  // namespace tflc

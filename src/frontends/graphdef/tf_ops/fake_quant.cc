@@ -61,7 +61,7 @@ Outs emit_fake_quant(TfNodeContext& ctx, std::vector<float> mins, std::vector<fl
     return std::vector<TensorId>{t};
   }
   if (mins.size() > 1) return unsupported("not supported yet: per-channel fake quantization of activations");
-  Attrs a;
+  tflite::FakeQuantOptionsT a;
   a.min = mins[0];
   a.max = maxs[0];
   a.num_bits = num_bits;

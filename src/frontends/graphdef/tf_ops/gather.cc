@@ -20,7 +20,7 @@ Expected<std::vector<TensorId>> lower_gather_v2(TfNodeContext& ctx) {
   }
   ASSIGN_OR_RETURN(int64_t batch_dims, ctx.attr_int("batch_dims", 0));
   if (batch_dims < 0) batch_dims += indices.rank();
-  Attrs a;
+  tflite::GatherOptionsT a;
   ASSIGN_OR_RETURN(a.axis, normalize_axis(axis, params.rank()));
   a.batch_dims = static_cast<int>(batch_dims);
   return one(ctx.emit1(OpCode::GATHER, {ctx.in(0), ctx.in(1)}, a));

@@ -33,10 +33,8 @@ Expected<std::vector<TensorId>> lower_matmul(TfNodeContext& ctx) {
   ASSIGN_OR_RETURN(bool ta, ctx.attr_bool("transpose_a", false));
   ASSIGN_OR_RETURN(bool tb, ctx.attr_bool("transpose_b", false));
   if (!ctx.in_tensor(1).is_const()) {
-    Attrs a;
-    a.adj_x = ta;
-    a.adj_y = tb;
-    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::BATCH_MATMUL, {ctx.in(0), ctx.in(1)}, a));
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::BATCH_MATMUL, {ctx.in(0), ctx.in(1)},
+                                           tflite::BatchMatMulOptionsT{.adj_x = ta, .adj_y = tb}));
     return std::vector<TensorId>{y};
   }
   TensorId lhs = ctx.in(0), weights = ctx.in(1);
@@ -46,7 +44,7 @@ Expected<std::vector<TensorId>> lower_matmul(TfNodeContext& ctx) {
   if (!tb) {
     ASSIGN_OR_RETURN(weights, ctx.emit1(OpCode::TRANSPOSE, {weights, ctx.const_i32({1, 0}, "perm_b")}));
   }
-  Attrs a;
+  tflite::FullyConnectedOptionsT a;
   a.keep_num_dims = false;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::FULLY_CONNECTED, {lhs, weights, kNoTensor}, a));
   return std::vector<TensorId>{y};
@@ -63,7 +61,7 @@ Expected<std::vector<TensorId>> lower_batch_matmul(TfNodeContext& ctx) {
                          " -> " + dtype_name(tout));
   }
   RETURN_IF_ERROR(expect_float_operands(ctx));
-  Attrs a;
+  tflite::BatchMatMulOptionsT a;
   ASSIGN_OR_RETURN(a.adj_x, ctx.attr_bool("adj_x", false));
   ASSIGN_OR_RETURN(a.adj_y, ctx.attr_bool("adj_y", false));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::BATCH_MATMUL, {ctx.in(0), ctx.in(1)}, a));

@@ -22,14 +22,10 @@ Expected<std::vector<TensorId>> lower_pack(TfNodeContext& ctx) {
       ASSIGN_OR_RETURN(TensorId e, emit_expand(ctx, ctx.in(i), a, "expand" + std::to_string(i)));
       parts.push_back(e);
     }
-    Attrs c;
-    c.axis = a;
-    return one(ctx.emit1(OpCode::CONCATENATION, parts, c));
+    return one(ctx.emit1(OpCode::CONCATENATION, parts, tflite::ConcatenationOptionsT{.axis = a}));
   }
-  Attrs attrs;
-  attrs.axis = a;
-  attrs.num = ctx.num_inputs();
-  return one(ctx.emit1(OpCode::PACK, ctx.inputs(), attrs));
+  return one(
+      ctx.emit1(OpCode::PACK, ctx.inputs(), tflite::PackOptionsT{.values_count = ctx.num_inputs(), .axis = a}));
 }
 
 TFLC_REGISTER_TF_OP(pack, {{"Pack"}, lower_pack});
@@ -56,7 +52,7 @@ Expected<std::vector<TensorId>> lower_unpack(TfNodeContext& ctx) {
       std::vector<int64_t> b(r, 0), e(r, 0), s(r, 1);
       b[a] = i;
       e[a] = i + 1;
-      Attrs sa;
+      tflite::StridedSliceOptionsT sa;
       sa.begin_mask = sa.end_mask = ((1 << r) - 1) & ~(1 << a);
       sa.shrink_axis_mask = 1 << a;
       std::string k = std::to_string(i);
@@ -68,10 +64,8 @@ Expected<std::vector<TensorId>> lower_unpack(TfNodeContext& ctx) {
     }
     return outs;
   }
-  Attrs attrs;
-  attrs.axis = a;
-  attrs.num = static_cast<int>(num);
-  return ctx.emit(OpCode::UNPACK, {ctx.in(0)}, attrs, static_cast<int>(num));
+  return ctx.emit(OpCode::UNPACK, {ctx.in(0)}, tflite::UnpackOptionsT{.num = static_cast<int>(num), .axis = a},
+                  static_cast<int>(num));
 }
 
 TFLC_REGISTER_TF_OP(unpack, {{"Unpack"}, lower_unpack});

@@ -34,9 +34,9 @@ Expected<std::vector<TensorId>> lower_mirror_pad(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(2));
   TensorId x = ctx.in(0);
   ASSIGN_OR_RETURN(std::string mode, ctx.attr_string("mode"));
-  Attrs a;
-  if (mode == "REFLECT") a.mirror_mode = MirrorMode::kReflect;
-  else if (mode == "SYMMETRIC") a.mirror_mode = MirrorMode::kSymmetric;
+  tflite::MirrorPadOptionsT a;
+  if (mode == "REFLECT") a.mode = MirrorMode::REFLECT;
+  else if (mode == "SYMMETRIC") a.mode = MirrorMode::SYMMETRIC;
   else return invalid_input("MirrorPad node '" + ctx.name() + "' has unknown mode '" + mode + "'");
   if (zero_paddings(ctx) && forwardable(ctx, x)) return std::vector<TensorId>{x};
   ASSIGN_OR_RETURN(TensorId p, paddings_i32(ctx));

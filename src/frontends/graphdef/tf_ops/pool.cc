@@ -24,10 +24,10 @@ Expected<std::vector<TensorId>> lower_pool(TfNodeContext& ctx) {
   DType t = ctx.in_tensor(0).dtype;
   if (t != DType::kFloat32)
     return unsupported("not supported yet: " + ctx.node().op() + " on " + dtype_name(t) + " tensors (float32 only)");
-  Attrs a;
+  tflite::Pool2DOptionsT a;
   ASSIGN_OR_RETURN(std::string padding, ctx.attr_string("padding"));
-  if (padding == "SAME") a.padding = Padding::kSame;
-  else if (padding == "VALID") a.padding = Padding::kValid;
+  if (padding == "SAME") a.padding = Padding::SAME;
+  else if (padding == "VALID") a.padding = Padding::VALID;
   else return unsupported("not supported yet: " + ctx.node().op() + " with padding=" + padding);
   std::vector<int64_t> ksize, strides;
   if (v2) {
@@ -39,7 +39,7 @@ Expected<std::vector<TensorId>> lower_pool(TfNodeContext& ctx) {
   }
   ASSIGN_OR_RETURN(auto k, window_hw(ctx, ksize, "ksize"));
   ASSIGN_OR_RETURN(auto s, window_hw(ctx, strides, "strides"));
-  a.filter_h = k.first, a.filter_w = k.second;
+  a.filter_height = k.first, a.filter_width = k.second;
   a.stride_h = s.first, a.stride_w = s.second;
   OpCode code = ctx.node().op() == "AvgPool" ? OpCode::AVERAGE_POOL_2D : OpCode::MAX_POOL_2D;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, {ctx.in(0)}, a));

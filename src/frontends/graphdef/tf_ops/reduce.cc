@@ -38,7 +38,7 @@ Expected<std::vector<TensorId>> lower_reduce(TfNodeContext& ctx) {
   DType t = ctx.in_tensor(0).dtype;
   if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64)
     return unsupported("not supported yet: " + ctx.node().op() + " on " + dtype_name(t) + " tensors");
-  Attrs a;
+  tflite::ReducerOptionsT a;
   ASSIGN_OR_RETURN(a.keep_dims, ctx.attr_bool("keep_dims", false));
   ASSIGN_OR_RETURN(TensorId axes, int32_axes(ctx, 1));
   if (!ctx.graph().t(axes).is_const())
@@ -53,13 +53,17 @@ Expected<std::vector<TensorId>> lower_arg(TfNodeContext& ctx) {
   if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64 && t != DType::kUInt8 && t != DType::kInt8 &&
       t != DType::kBool)
     return unsupported("not supported yet: " + ctx.node().op() + " on " + dtype_name(t) + " tensors");
-  Attrs a;
-  ASSIGN_OR_RETURN(a.out_type, ctx.attr_type("output_type", DType::kInt64));
-  if (a.out_type != DType::kInt32 && a.out_type != DType::kInt64)
-    return unsupported("not supported yet: " + ctx.node().op() + " with output_type " + dtype_name(a.out_type));
+  ASSIGN_OR_RETURN(DType out_type, ctx.attr_type("output_type", DType::kInt64));
+  if (out_type != DType::kInt32 && out_type != DType::kInt64)
+    return unsupported("not supported yet: " + ctx.node().op() + " with output_type " + dtype_name(out_type));
   ASSIGN_OR_RETURN(TensorId axis, int32_axes(ctx, 1));
-  OpCode code = ctx.node().op() == "ArgMax" ? OpCode::ARG_MAX : OpCode::ARG_MIN;
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, {ctx.in(0), axis}, a));
+  const bool is_max = ctx.node().op() == "ArgMax";
+  OpCode code = is_max ? OpCode::ARG_MAX : OpCode::ARG_MIN;
+  auto output_type = static_cast<tflite::TensorType>(out_type);
+  OpOptions options;
+  if (is_max) options = tflite::ArgMaxOptionsT{.output_type = output_type};
+  else options = tflite::ArgMinOptionsT{.output_type = output_type};
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, {ctx.in(0), axis}, std::move(options)));
   return std::vector<TensorId>{y};
 }
 

@@ -42,10 +42,10 @@ Expected<std::vector<TensorId>> lower_squeeze(TfNodeContext& ctx) {
   std::string key = ctx.has_attr("squeeze_dims") || !ctx.has_attr("axis") ? "squeeze_dims" : "axis";
   ASSIGN_OR_RETURN(std::vector<int64_t> dims, ctx.attr_ints(key, std::vector<int64_t>{}));
   if (xt.unknown_rank) return unsupported("not supported yet: Squeeze of a tensor with unknown rank");
-  Attrs a;
+  tflite::SqueezeOptionsT a;
   for (int64_t d : dims) {
     ASSIGN_OR_RETURN(int n, normalize_axis(d, xt.rank()));
-    a.dims.push_back(n);
+    a.squeeze_dims.push_back(n);
   }
   // Shape inference of SQUEEZE gives the result; static -> RESHAPE.
   Graph probe;

@@ -20,14 +20,19 @@ Expected<std::vector<TensorId>> lower_resize(TfNodeContext& ctx) {
                          shape_str(x.shape));
   if (ctx.in_tensor(1).dtype != DType::kInt32)
     return invalid_input("size of " + ctx.node().op() + " node '" + ctx.name() + "' must be int32");
-  Attrs a;
-  ASSIGN_OR_RETURN(a.align_corners, ctx.attr_bool("align_corners", false));
-  ASSIGN_OR_RETURN(a.half_pixel_centers, ctx.attr_bool("half_pixel_centers", false));
-  if (a.align_corners && a.half_pixel_centers)
+  ASSIGN_OR_RETURN(bool align_corners, ctx.attr_bool("align_corners", false));
+  ASSIGN_OR_RETURN(bool half_pixel_centers, ctx.attr_bool("half_pixel_centers", false));
+  if (align_corners && half_pixel_centers)
     return invalid_input(ctx.node().op() + " node '" + ctx.name() +
                          "' sets both align_corners and half_pixel_centers, which TensorFlow rejects");
   OpCode code = bilinear ? OpCode::RESIZE_BILINEAR : OpCode::RESIZE_NEAREST_NEIGHBOR;
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, {ctx.in(0), ctx.in(1)}, a));
+  OpOptions options;
+  if (bilinear)
+    options = tflite::ResizeBilinearOptionsT{.align_corners = align_corners, .half_pixel_centers = half_pixel_centers};
+  else
+    options = tflite::ResizeNearestNeighborOptionsT{.align_corners = align_corners,
+                                                    .half_pixel_centers = half_pixel_centers};
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, {ctx.in(0), ctx.in(1)}, std::move(options)));
   return std::vector<TensorId>{y};
 }
 

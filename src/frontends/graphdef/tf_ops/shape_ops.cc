@@ -29,9 +29,7 @@ Expected<TensorId> shape_of(TfNodeContext& ctx, TensorId x, DType t, const std::
         return invalid_input("Shape node '" + ctx.name() + "': dim " + std::to_string(d) + " does not fit int32");
     return int_const(ctx, t, xt.shape, {static_cast<int64_t>(xt.rank())}, sfx);
   }
-  Attrs a;
-  a.out_type = t;
-  return ctx.emit1(OpCode::SHAPE, {x}, a);
+  return ctx.emit1(OpCode::SHAPE, {x}, tflite::ShapeOptionsT{.out_type = static_cast<tflite::TensorType>(t)});
 }
 
 Expected<std::vector<TensorId>> lower_shape(TfNodeContext& ctx) {
@@ -65,13 +63,10 @@ Expected<std::vector<TensorId>> lower_size(TfNodeContext& ctx) {
     return std::vector<TensorId>{int_const(ctx, t, {n}, {}, "size")};
   }
   if (!find_op(OpCode::REDUCE_PROD)) return unsupported("not supported yet: Size of a dynamic shape");
-  Attrs a;
-  a.out_type = t;
-  ASSIGN_OR_RETURN(TensorId s, ctx.emit1(OpCode::SHAPE, {ctx.in(0)}, a));
+  ASSIGN_OR_RETURN(TensorId s, ctx.emit1(OpCode::SHAPE, {ctx.in(0)},
+                                         tflite::ShapeOptionsT{.out_type = static_cast<tflite::TensorType>(t)}));
   ASSIGN_OR_RETURN(TensorId axis, i32_const(ctx, {0}, "axis"));
-  Attrs r;
-  r.keep_dims = false;
-  return one(ctx.emit1(OpCode::REDUCE_PROD, {s, axis}, r));
+  return one(ctx.emit1(OpCode::REDUCE_PROD, {s, axis}, tflite::ReducerOptionsT{.keep_dims = false}));
 }
 
 TFLC_REGISTER_TF_OP(size, {{"Size"}, lower_size});

@@ -42,9 +42,9 @@ inline Expected<TensorId> as_int32(TfNodeContext& ctx, TensorId id, const std::s
   }
   if (!find_op(OpCode::CAST))
     return unsupported("not supported yet: " + ctx.node().op() + " with a run-time int64 " + suffix);
-  Attrs a;
-  a.in_type = DType::kInt64;
-  a.out_type = DType::kInt32;
+  tflite::CastOptionsT a;
+  a.in_data_type = tflite::TensorType::INT64;
+  a.out_data_type = tflite::TensorType::INT32;
   return ctx.emit1(OpCode::CAST, {id}, a);
 }
 
@@ -86,9 +86,9 @@ inline Expected<TensorId> emit_expand(TfNodeContext& ctx, TensorId x, int axis, 
 inline Expected<TensorId> emit_cast(TfNodeContext& ctx, TensorId id, DType to) {
   if (!find_op(OpCode::CAST))
     return unsupported("not supported yet: " + ctx.node().op() + " on " + dtype_name(ctx.graph().t(id).dtype));
-  Attrs a;
-  a.in_type = ctx.graph().t(id).dtype;
-  a.out_type = to;
+  tflite::CastOptionsT a;
+  a.in_data_type = static_cast<tflite::TensorType>(ctx.graph().t(id).dtype);
+  a.out_data_type = static_cast<tflite::TensorType>(to);
   return ctx.emit1(OpCode::CAST, {id}, a);
 }
 

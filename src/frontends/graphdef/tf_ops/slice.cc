@@ -57,7 +57,7 @@ Expected<TensorId> emit_sparse(TfNodeContext& ctx, const Masks& m) {
   ASSIGN_OR_RETURN(TensorId b, as_int32(ctx, ctx.in(1), "begin"));
   ASSIGN_OR_RETURN(TensorId e, as_int32(ctx, ctx.in(2), "end"));
   ASSIGN_OR_RETURN(TensorId s, as_int32(ctx, ctx.in(3), "strides"));
-  Attrs a;
+  tflite::StridedSliceOptionsT a;
   a.begin_mask = m.begin;
   a.end_mask = m.end;
   a.ellipsis_mask = m.ellipsis;
@@ -121,7 +121,7 @@ Expected<std::vector<TensorId>> lower_strided_slice(TfNodeContext& ctx) {
     ASSIGN_OR_RETURN(TensorId bt, i32_const(ctx, b, "begin"));
     ASSIGN_OR_RETURN(TensorId et, i32_const(ctx, e, "end"));
     ASSIGN_OR_RETURN(TensorId st, i32_const(ctx, s, "strides"));
-    Attrs a;
+    tflite::StridedSliceOptionsT a;
     a.begin_mask = c.begin;
     a.end_mask = c.end;
     a.shrink_axis_mask = c.shrink;

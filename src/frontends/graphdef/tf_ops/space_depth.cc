@@ -14,8 +14,9 @@ Expected<std::vector<TensorId>> lower_depth(TfNodeContext& ctx, OpCode code) {
   RETURN_IF_ERROR(ctx.expect_nhwc());
   ASSIGN_OR_RETURN(int64_t b, ctx.attr_int("block_size"));
   if (b < 2) return invalid_input(ctx.node().op() + " node '" + ctx.name() + "': block_size must be at least 2");
-  Attrs a;
-  a.block_size = static_cast<int>(b);
+  OpOptions a;
+  if (code == OpCode::SPACE_TO_DEPTH) a = tflite::SpaceToDepthOptionsT{.block_size = static_cast<int>(b)};
+  else a = tflite::DepthToSpaceOptionsT{.block_size = static_cast<int>(b)};
   // LiteRT: float32, int8, uint8, int32, int64; bool goes through int32.
   if (ctx.in_tensor(0).dtype == DType::kBool) {
     ASSIGN_OR_RETURN(TensorId xi, emit_cast(ctx, ctx.in(0), DType::kInt32));

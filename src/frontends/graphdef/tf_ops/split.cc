@@ -38,13 +38,13 @@ Expected<std::vector<TensorId>> lower_split(TfNodeContext& ctx) {
   ASSIGN_OR_RETURN(int64_t n, ctx.attr_int("num_split"));
   if (n < 1) return invalid_input("Split node '" + ctx.name() + "': num_split must be positive");
   if (xt.unknown_rank) return unsupported("not supported yet: Split of a tensor with unknown rank");
-  Attrs attrs;
-  attrs.num = static_cast<int>(n);
+  tflite::SplitOptionsT options;
+  options.num_splits = static_cast<int>(n);
   if (!ctx.in_tensor(0).is_const()) {
     if (!split_kernel_type(xt.dtype))
       return unsupported("not supported yet: Split of " + dtype_name(xt.dtype) + " along a run-time axis");
     ASSIGN_OR_RETURN(TensorId axis, as_int32(ctx, ctx.in(0), "axis"));
-    return ctx.emit(OpCode::SPLIT, {axis, x}, attrs, attrs.num);
+    return ctx.emit(OpCode::SPLIT, {axis, x}, options, options.num_splits);
   }
   ASSIGN_OR_RETURN(int64_t axis, const_scalar_int(ctx.graph(), ctx.in(0), "the Split axis"));
   ASSIGN_OR_RETURN(int a, normalize_axis(axis, xt.rank()));
@@ -58,7 +58,7 @@ Expected<std::vector<TensorId>> lower_split(TfNodeContext& ctx) {
     return emit_slices(ctx, x, a, std::vector<int64_t>(n, dim / n));
   }
   ASSIGN_OR_RETURN(TensorId at, i32_const(ctx, {a}, "axis", {}, true));
-  return ctx.emit(OpCode::SPLIT, {at, x}, attrs, attrs.num);
+  return ctx.emit(OpCode::SPLIT, {at, x}, options, options.num_splits);
 }
 
 TFLC_REGISTER_TF_OP(split, {{"Split"}, lower_split});
@@ -95,11 +95,11 @@ Expected<std::vector<TensorId>> lower_split_v(TfNodeContext& ctx) {
                            ", not to dim " + std::to_string(dim));
     return emit_slices(ctx, x, a, sizes);
   }
-  Attrs attrs;
-  attrs.num = static_cast<int>(n);
+  tflite::SplitVOptionsT options;
+  options.num_splits = static_cast<int>(n);
   ASSIGN_OR_RETURN(TensorId st, i32_const(ctx, sizes, "size_splits"));
   ASSIGN_OR_RETURN(TensorId at, i32_const(ctx, {a}, "axis", {}, true));
-  return ctx.emit(OpCode::SPLIT_V, {x, st, at}, attrs, attrs.num);
+  return ctx.emit(OpCode::SPLIT_V, {x, st, at}, options, options.num_splits);
 }
 
 TFLC_REGISTER_TF_OP(split_v, {{"SplitV"}, lower_split_v});

@@ -33,9 +33,8 @@ Expected<std::vector<TensorId>> lower_topk(TfNodeContext& ctx) {
       return unsupported("not supported yet: TopKV2 with a non-constant " + dtype_name(kt.dtype) + " k");
     }
   }
-  Attrs a;
-  a.out_type = DType::kInt32;
-  return ctx.emit(OpCode::TOPK_V2, {ctx.in(0), k}, a, 2);
+  // Indices are int32 (TopKV2Options has no index type; the op's default).
+  return ctx.emit(OpCode::TOPK_V2, {ctx.in(0), k}, {}, 2);
 }
 
 TFLC_REGISTER_TF_OP(topk, {{"TopKV2", "TopK"}, lower_topk});

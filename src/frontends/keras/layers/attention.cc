@@ -56,9 +56,8 @@ TensorId causal_adder(KerasLayerContext& ctx, int64_t tq, int64_t tv) {
 Expected<TensorId> mask_adder(KerasLayerContext& ctx, TensorId mask) {
   DType t = ctx.graph().t(mask).dtype;
   if (t != DType::kFloat32) {
-    Attrs a;
-    a.in_type = t;
-    a.out_type = DType::kFloat32;
+    tflite::CastOptionsT a{.in_data_type = static_cast<tflite::TensorType>(t),
+                           .out_data_type = tflite::TensorType::FLOAT32};
     ASSIGN_OR_RETURN(mask, ctx.emit1(OpCode::CAST, {mask}, a));
   }
   ASSIGN_OR_RETURN(TensorId m1, ctx.emit1(OpCode::SUB, {mask, ctx.const_f32_scalar(1.0f, "one")}));
@@ -89,9 +88,7 @@ Outs lower_attention(KerasLayerContext& ctx) {
   TensorId scores;
   if (mode == "dot" && !additive) {
     ASSIGN_OR_RETURN(scores, [&]() -> Expected<TensorId> {
-      Attrs a;
-      a.adj_y = true;
-      return ctx.emit1(OpCode::BATCH_MATMUL, {q, k}, a);
+      return ctx.emit1(OpCode::BATCH_MATMUL, {q, k}, tflite::BatchMatMulOptionsT{.adj_y = true});
     }());
     if (use_scale) {
       ASSIGN_OR_RETURN(TensorId s, ctx.weight(w++, "scale"));
@@ -130,9 +127,7 @@ Outs lower_attention(KerasLayerContext& ctx) {
     if (tq < 0 || tv < 0) return unsupported("not supported yet: causal " + ctx.class_name() + " with dynamic lengths");
     ASSIGN_OR_RETURN(scores, ctx.emit1(OpCode::ADD, {scores, causal_adder(ctx, tq, tv)}));
   }
-  Attrs sm;
-  sm.beta = 1.0f;
-  ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::SOFTMAX, {scores}, sm));
+  ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::SOFTMAX, {scores}, tflite::SoftmaxOptionsT{.beta = 1.0f}));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::BATCH_MATMUL, {p, v}));
   return std::vector<TensorId>{y};
 }
@@ -178,7 +173,7 @@ Expected<TensorId> project_heads(KerasLayerContext& ctx, TensorId x, const Named
     for (float& f : bv) f *= scale;
     b = ctx.constant(DType::kFloat32, {hk}, to_bytes(bv), tag + "/bias");
   }
-  Attrs a;
+  tflite::FullyConnectedOptionsT a;
   a.keep_num_dims = true;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::FULLY_CONNECTED, {x, w, b}, a));
   int32_t t = static_cast<int32_t>(xt.shape[1]);
@@ -243,8 +238,7 @@ Outs lower_mha(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(TensorId qh, project_heads(ctx, q, wq, use_bias ? &bq : nullptr, heads, qscale, "query"));
   ASSIGN_OR_RETURN(TensorId kh, project_heads(ctx, k, wk, use_bias ? &bk : nullptr, heads, 1.0f, "key"));
   ASSIGN_OR_RETURN(TensorId vh, project_heads(ctx, v, wv, use_bias ? &bv : nullptr, heads, 1.0f, "value"));
-  Attrs adj;
-  adj.adj_y = true;
+  tflite::BatchMatMulOptionsT adj{.adj_y = true};
   ASSIGN_OR_RETURN(TensorId scores, ctx.emit1(OpCode::BATCH_MATMUL, {qh, kh}, adj));  // [B, H, T, S]
   const int64_t tq = ctx.graph().t(q).shape[1], tv = ctx.graph().t(v).shape[1];
   if (mask != kNoTensor) {
@@ -259,9 +253,7 @@ Outs lower_mha(KerasLayerContext& ctx) {
   } else if (causal) {
     ASSIGN_OR_RETURN(scores, ctx.emit1(OpCode::ADD, {scores, causal_adder(ctx, tq, tv)}));
   }
-  Attrs sm;
-  sm.beta = 1.0f;
-  ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::SOFTMAX, {scores}, sm));
+  ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::SOFTMAX, {scores}, tflite::SoftmaxOptionsT{.beta = 1.0f}));
   ASSIGN_OR_RETURN(TensorId o, ctx.emit1(OpCode::BATCH_MATMUL, {p, vh}));  // [B, H, T, Dv]
   ASSIGN_OR_RETURN(o, ctx.emit1(OpCode::TRANSPOSE, {o, ctx.const_i32({0, 2, 1, 3}, "perm")}));
   // Output kernel [H, Dv, out...]: one FULLY_CONNECTED from H*Dv features.
@@ -280,7 +272,7 @@ Outs lower_mha(KerasLayerContext& ctx) {
       return invalid_input("MultiHeadAttention layer '" + ctx.scope() + "': output bias does not fit its kernel");
     b = ctx.constant(DType::kFloat32, {dout}, to_bytes(bo.v), "attention_output/bias");
   }
-  Attrs fc;
+  tflite::FullyConnectedOptionsT fc;
   fc.keep_num_dims = true;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::FULLY_CONNECTED, {o, w, b}, fc));
   if (want_scores) return std::vector<TensorId>{y, p};

@@ -11,21 +11,23 @@ using Outs = Expected<std::vector<TensorId>>;
 
 Expected<Padding> padding_of(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(std::string p, ctx.get_string("padding", std::string("valid")));
-  if (p == "same") return Padding::kSame;
-  if (p == "valid") return Padding::kValid;
+  if (p == "same") return Padding::SAME;
+  if (p == "valid") return Padding::VALID;
   return unsupported("not supported yet: padding '" + p + "'");
 }
 
-// padding, strides and dilation_rate of a 2D convolution layer.
-Expected<Attrs> conv_attrs(KerasLayerContext& ctx) {
+// padding, strides and dilation_rate of a 2D convolution layer, as the
+// options table T (Conv2DOptionsT or DepthwiseConv2DOptionsT).
+template <class T>
+Expected<T> conv_options(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
-  Attrs a;
+  T a;
   ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
   a.stride_h = static_cast<int>(strides[0]);
   a.stride_w = static_cast<int>(strides[1]);
-  a.dilation_h = static_cast<int>(dilation[0]);
-  a.dilation_w = static_cast<int>(dilation[1]);
+  a.dilation_h_factor = static_cast<int>(dilation[0]);
+  a.dilation_w_factor = static_cast<int>(dilation[1]);
   return a;
 }
 
@@ -41,7 +43,7 @@ Outs lower_conv2d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_channels_last());
   ASSIGN_OR_RETURN(int64_t groups, ctx.get_int("groups", 1));
   if (groups != 1) return unsupported("not supported yet: Conv2D with groups=" + std::to_string(groups));
-  ASSIGN_OR_RETURN(Attrs a, conv_attrs(ctx));
+  ASSIGN_OR_RETURN(tflite::Conv2DOptionsT a, conv_options<tflite::Conv2DOptionsT>(ctx));
   ASSIGN_OR_RETURN(TensorId kernel, ctx.weight(0, "kernel"));
   ASSIGN_OR_RETURN(TensorId w, ctx.emit1(OpCode::TRANSPOSE, {kernel, ctx.const_i32({3, 0, 1, 2}, "perm")}));
   int64_t out_ch = ctx.graph().t(w).shape[0];
@@ -57,7 +59,7 @@ Outs lower_depthwise(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   RETURN_IF_ERROR(ctx.expect_channels_last());
   ASSIGN_OR_RETURN(int64_t mult, ctx.get_int("depth_multiplier", 1));
-  ASSIGN_OR_RETURN(Attrs a, conv_attrs(ctx));
+  ASSIGN_OR_RETURN(tflite::DepthwiseConv2DOptionsT a, conv_options<tflite::DepthwiseConv2DOptionsT>(ctx));
   a.depth_multiplier = static_cast<int>(mult);
   std::vector<int64_t> shape;
   ASSIGN_OR_RETURN(std::vector<float> k, ctx.weight_values(0, &shape));
@@ -76,10 +78,10 @@ Outs lower_pool2d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_channels_last());
   ASSIGN_OR_RETURN(std::vector<int64_t> size, ctx.get_ints("pool_size", 2, std::vector<int64_t>{2, 2}));
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, size));
-  Attrs a;
+  tflite::Pool2DOptionsT a;
   ASSIGN_OR_RETURN(a.padding, padding_of(ctx));
-  a.filter_h = static_cast<int>(size[0]);
-  a.filter_w = static_cast<int>(size[1]);
+  a.filter_height = static_cast<int>(size[0]);
+  a.filter_width = static_cast<int>(size[1]);
   a.stride_h = static_cast<int>(strides[0]);
   a.stride_w = static_cast<int>(strides[1]);
   OpCode c = ctx.class_name() == "MaxPooling2D" || ctx.class_name() == "MaxPool2D" ? OpCode::MAX_POOL_2D
@@ -92,7 +94,7 @@ Outs lower_pool2d(KerasLayerContext& ctx) {
 Outs lower_global_pool2d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   RETURN_IF_ERROR(ctx.expect_channels_last());
-  Attrs a;
+  tflite::ReducerOptionsT a;
   ASSIGN_OR_RETURN(a.keep_dims, ctx.get_bool("keepdims", false));
   OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::REDUCE_MAX : OpCode::MEAN;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(c, {ctx.in(0), ctx.const_i32({1, 2}, "axes")}, a));

@@ -15,7 +15,7 @@ Expected<std::string> padding_name(KerasLayerContext& ctx, bool allow_causal) {
   return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with padding '" + p + "'");
 }
 
-Padding to_padding(const std::string& p) { return p == "same" ? Padding::kSame : Padding::kValid; }
+Padding to_padding(const std::string& p) { return p == "same" ? Padding::SAME : Padding::VALID; }
 
 TensorId zeros(KerasLayerContext& ctx, int64_t n, const std::string& suffix) {
   return ctx.constant(DType::kFloat32, {n}, std::string(static_cast<size_t>(n) * 4, '\0'), suffix);
@@ -37,9 +37,7 @@ Expected<TensorId> expand_axis1(KerasLayerContext& ctx, TensorId x) {
 }
 
 Expected<TensorId> squeeze_axis1(KerasLayerContext& ctx, TensorId x) {
-  Attrs a;
-  a.dims = {1};
-  return ctx.emit1(OpCode::SQUEEZE, {x}, a);
+  return ctx.emit1(OpCode::SQUEEZE, {x}, tflite::SqueezeOptionsT{.squeeze_dims = {1}});
 }
 
 // Causal padding: pad the time axis on the left by dilation*(k-1), then
@@ -71,10 +69,12 @@ Outs lower_conv1d(KerasLayerContext& ctx) {
   if (pad == "causal") {
     ASSIGN_OR_RETURN(x, pad_causal(ctx, x, kshape[0], dilation[0]));
   }
-  Attrs a;
+  tflite::Conv2DOptionsT a;
   a.padding = to_padding(pad);
   a.stride_w = static_cast<int>(strides[0]);
-  a.dilation_w = static_cast<int>(dilation[0]);
+  a.stride_h = 1;
+  a.dilation_w_factor = static_cast<int>(dilation[0]);
+  a.dilation_h_factor = 1;
   ASSIGN_OR_RETURN(x, expand_axis1(ctx, x));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONV_2D, {x, w, b}, a));
   ASSIGN_OR_RETURN(y, squeeze_axis1(ctx, y));
@@ -87,8 +87,8 @@ Outs lower_conv1d(KerasLayerContext& ctx) {
 // conv2d_transpose does, so the length is all the layer needs.
 int64_t deconv_length(int64_t in, int64_t k, int64_t s, Padding p, int64_t op) {
   if (in < 0) return -1;
-  if (op < 0) return p == Padding::kSame ? in * s : in * s + std::max<int64_t>(k - s, 0);
-  int64_t pad = p == Padding::kSame ? k / 2 : 0;
+  if (op < 0) return p == Padding::SAME ? in * s : in * s + std::max<int64_t>(k - s, 0);
+  int64_t pad = p == Padding::SAME ? k / 2 : 0;
   return (in - 1) * s + k - 2 * pad + op;
 }
 
@@ -98,7 +98,7 @@ int64_t deconv_length(int64_t in, int64_t k, int64_t s, Padding p, int64_t op) {
 Expected<TensorId> transpose_conv(KerasLayerContext& ctx, TensorId x, TensorId kernel, int64_t sh, int64_t sw,
                                   Padding padding, int64_t oph, int64_t opw) {
   const Shape kshape = ctx.graph().t(kernel).shape;
-  Attrs a;
+  tflite::TransposeConvOptionsT a;
   a.padding = padding;
   a.stride_h = static_cast<int>(sh);
   a.stride_w = static_cast<int>(sw);
@@ -117,15 +117,13 @@ Expected<TensorId> transpose_conv(KerasLayerContext& ctx, TensorId x, TensorId k
   if (xs[0] >= 0) {
     out_shape = ctx.const_i32({static_cast<int32_t>(xs[0]), tail[0], tail[1], tail[2]}, "output_shape");
   } else {
-    Attrs sa;
-    sa.out_type = DType::kInt32;
-    ASSIGN_OR_RETURN(TensorId shape, ctx.emit1(OpCode::SHAPE, {x}, sa));
+    ASSIGN_OR_RETURN(TensorId shape,
+                     ctx.emit1(OpCode::SHAPE, {x}, tflite::ShapeOptionsT{.out_type = tflite::TensorType::INT32}));
     ASSIGN_OR_RETURN(TensorId batch, ctx.emit1(OpCode::STRIDED_SLICE, {shape, ctx.const_i32({0}, "begin"),
                                                                       ctx.const_i32({1}, "end"),
                                                                       ctx.const_i32({1}, "strides")}));
-    Attrs ca;
-    ca.axis = 0;
-    ASSIGN_OR_RETURN(out_shape, ctx.emit1(OpCode::CONCATENATION, {batch, ctx.const_i32(tail, "spatial")}, ca));
+    ASSIGN_OR_RETURN(out_shape, ctx.emit1(OpCode::CONCATENATION, {batch, ctx.const_i32(tail, "spatial")},
+                                          tflite::ConcatenationOptionsT{.axis = 0}));
   }
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::TRANSPOSE_CONV, {out_shape, w, x, b}, a));
   // A run-time output_shape leaves inference with -1s; only the batch is unknown.
@@ -205,11 +203,13 @@ Outs lower_depthwise1d(KerasLayerContext& ctx) {
     ASSIGN_OR_RETURN(x, pad_causal(ctx, x, ks[0], dilation[0]));
   }
   ASSIGN_OR_RETURN(x, expand_axis1(ctx, x));
-  Attrs a;
+  tflite::DepthwiseConv2DOptionsT a;
   a.padding = to_padding(pad);
   a.stride_w = static_cast<int>(strides[0]);
-  a.dilation_w = static_cast<int>(dilation[0]);
+  a.stride_h = 1;
   a.depth_multiplier = static_cast<int>(mult);
+  a.dilation_w_factor = static_cast<int>(dilation[0]);
+  a.dilation_h_factor = 1;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, w, b}, a));
   ASSIGN_OR_RETURN(y, squeeze_axis1(ctx, y));
   ASSIGN_OR_RETURN(y, finish(ctx, y));
@@ -248,16 +248,18 @@ Outs lower_separable(KerasLayerContext& ctx) {
   if (one_d) {
     ASSIGN_OR_RETURN(x, expand_axis1(ctx, x));
   }
-  Attrs a;
+  tflite::DepthwiseConv2DOptionsT a;
   a.padding = to_padding(pad);
   a.stride_h = one_d ? 1 : static_cast<int>(strides[0]);
   a.stride_w = static_cast<int>(strides[n - 1]);
-  a.dilation_h = one_d ? 1 : static_cast<int>(dilation[0]);
-  a.dilation_w = static_cast<int>(dilation[n - 1]);
+  a.dilation_h_factor = one_d ? 1 : static_cast<int>(dilation[0]);
+  a.dilation_w_factor = static_cast<int>(dilation[n - 1]);
   a.depth_multiplier = static_cast<int>(mult);
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, dw, zeros(ctx, mid, "depthwise_bias")}, a));
-  Attrs p;
-  p.padding = Padding::kValid;
+  tflite::Conv2DOptionsT p;  // 1x1, unit stride and dilation
+  p.padding = Padding::VALID;
+  p.stride_w = p.stride_h = 1;
+  p.dilation_w_factor = p.dilation_h_factor = 1;
   ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::CONV_2D, {y, pw, b}, p));
   if (one_d) {
     ASSIGN_OR_RETURN(y, squeeze_axis1(ctx, y));
@@ -276,14 +278,14 @@ Outs lower_conv3d(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 3, std::vector<int64_t>{1, 1, 1}));
   ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 3, std::vector<int64_t>{1, 1, 1}));
   ASSIGN_OR_RETURN(std::string pad, padding_name(ctx, false));
-  Attrs a;
+  tflite::Conv3DOptionsT a;
   a.padding = to_padding(pad);
   a.stride_d = static_cast<int>(strides[0]);
   a.stride_h = static_cast<int>(strides[1]);
   a.stride_w = static_cast<int>(strides[2]);
-  a.dilation_d = static_cast<int>(dilation[0]);
-  a.dilation_h = static_cast<int>(dilation[1]);
-  a.dilation_w = static_cast<int>(dilation[2]);
+  a.dilation_d_factor = static_cast<int>(dilation[0]);
+  a.dilation_h_factor = static_cast<int>(dilation[1]);
+  a.dilation_w_factor = static_cast<int>(dilation[2]);
   ASSIGN_OR_RETURN(TensorId w, ctx.weight(0, "kernel"));
   const Shape& ks = ctx.graph().t(w).shape;
   if (ks.size() != 5) return invalid_input("Conv3D layer '" + ctx.scope() + "' has a kernel of rank other than 5");

@@ -110,22 +110,21 @@ Expected<Run> run_conv_lstm(KerasLayerContext& ctx, TensorId x, const ConvLstmSp
   TensorId zero_bias = ctx.constant(DType::kFloat32, {4 * s.filters},
                                     to_bytes(std::vector<float>(static_cast<size_t>(4 * s.filters), 0.0f)), "zero_bias");
   if (bias == kNoTensor) bias = zero_bias;
-  Attrs un;
-  un.axis = 1;
-  un.num = static_cast<int>(T);
+  tflite::UnpackOptionsT un{.num = static_cast<int>(T), .axis = 1};
   ASSIGN_OR_RETURN(std::vector<TensorId> xs, ctx.emit(OpCode::UNPACK, {x}, un, static_cast<int>(T)));
   if (s.go_backwards) std::reverse(xs.begin(), xs.end());
 
-  Attrs cx;
-  cx.padding = s.same ? Padding::kSame : Padding::kValid;
+  tflite::Conv2DOptionsT cx;
+  cx.padding = s.same ? Padding::SAME : Padding::VALID;
   cx.stride_h = static_cast<int>(s.strides[0]);
   cx.stride_w = static_cast<int>(s.strides[1]);
-  cx.dilation_h = static_cast<int>(s.dilation[0]);
-  cx.dilation_w = static_cast<int>(s.dilation[1]);
-  Attrs ch;  // recurrent conv: same padding, unit stride
-  ch.padding = Padding::kSame;
-  Attrs sp;
-  sp.num = 4;
+  cx.dilation_h_factor = static_cast<int>(s.dilation[0]);
+  cx.dilation_w_factor = static_cast<int>(s.dilation[1]);
+  tflite::Conv2DOptionsT ch;  // recurrent conv: same padding, unit stride and dilation
+  ch.padding = Padding::SAME;
+  ch.stride_w = ch.stride_h = 1;
+  ch.dilation_w_factor = ch.dilation_h_factor = 1;
+  tflite::SplitOptionsT sp{.num_splits = 4};
   TensorId axis = ctx.const_i32_scalar(3, "gate_axis");
   Run r;
   for (int64_t t = 0; t < T; ++t) {
@@ -158,10 +157,7 @@ Expected<Run> run_conv_lstm(KerasLayerContext& ctx, TensorId x, const ConvLstmSp
 
 Expected<TensorId> pack(KerasLayerContext& ctx, std::vector<TensorId> steps, bool reverse) {
   if (reverse) std::reverse(steps.begin(), steps.end());
-  Attrs a;
-  a.axis = 1;
-  a.num = static_cast<int>(steps.size());
-  return ctx.emit1(OpCode::PACK, steps, a);
+  return ctx.emit1(OpCode::PACK, steps, tflite::PackOptionsT{.values_count = static_cast<int>(steps.size()), .axis = 1});
 }
 
 Outs lower_conv_lstm(KerasLayerContext& ctx) {
@@ -218,8 +214,7 @@ Expected<std::vector<TensorId>> lower_conv_lstm_bidirectional(KerasLayerContext&
   if (merge == "none") return std::vector<TensorId>{y, yr};
   TensorId out;
   if (merge == "concat") {
-    Attrs a;
-    a.axis = ctx.graph().t(y).rank() - 1;
+    tflite::ConcatenationOptionsT a{.axis = ctx.graph().t(y).rank() - 1};
     ASSIGN_OR_RETURN(out, ctx.emit1(OpCode::CONCATENATION, {y, yr}, a));
   } else if (merge == "sum") {
     ASSIGN_OR_RETURN(out, ctx.emit1(OpCode::ADD, {y, yr}));

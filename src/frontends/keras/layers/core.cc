@@ -34,7 +34,7 @@ Outs lower_dense(KerasLayerContext& ctx) {
   if (use_bias) {
     ASSIGN_OR_RETURN(bias, ctx.weight(1, "bias"));
   }
-  Attrs a;
+  tflite::FullyConnectedOptionsT a;
   a.keep_num_dims = ctx.in_tensor(0).rank() > 2;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::FULLY_CONNECTED, {ctx.in(0), w, bias}, a));
   ASSIGN_OR_RETURN(std::string act, ctx.get_string("activation", std::string("linear")));
@@ -77,8 +77,8 @@ Outs lower_relu(KerasLayerContext& ctx) {
     // Keras keeps x where x >= threshold (even negative x), else 0.
     ASSIGN_OR_RETURN(TensorId keep, ctx.emit1(OpCode::GREATER_EQUAL,
                                               {ctx.in(0), ctx.const_f32_scalar(static_cast<float>(threshold), "threshold")}));
-    Attrs c;
-    c.out_type = DType::kFloat32;
+    tflite::CastOptionsT c{.in_data_type = static_cast<tflite::TensorType>(ctx.graph().t(keep).dtype),
+                           .out_data_type = tflite::TensorType::FLOAT32};
     ASSIGN_OR_RETURN(TensorId mask, ctx.emit1(OpCode::CAST, {keep}, c));
     ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MUL, {ctx.in(0), mask}));
   } else {
@@ -95,9 +95,8 @@ Outs lower_leaky_relu(KerasLayerContext& ctx) {
   // Keras 2 calls it alpha (default 0.3); Keras 3 negative_slope (default 0.3).
   ASSIGN_OR_RETURN(double alpha, ctx.get_float("alpha", 0.3));
   ASSIGN_OR_RETURN(alpha, ctx.get_float("negative_slope", alpha));
-  Attrs a;
-  a.alpha = static_cast<float>(alpha);
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::LEAKY_RELU, {ctx.in(0)}, a));
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::LEAKY_RELU, {ctx.in(0)},
+                                         tflite::LeakyReluOptionsT{.alpha = static_cast<float>(alpha)}));
   return std::vector<TensorId>{y};
 }
 

@@ -90,8 +90,7 @@ Outs lower_locally_connected(KerasLayerContext& ctx) {
             idx[(i * ow + j) * K + (di * kw + dj) * c + ci] =
                 static_cast<int32_t>(((i * st[0] + di) * w + (j * st[1] + dj)) * c + ci);
   TensorId ids = ctx.constant(DType::kInt32, {P, K}, to_bytes(idx), "patch_indices");
-  Attrs g;
-  g.axis = 1;
+  tflite::GatherOptionsT g{.axis = 1};
   ASSIGN_OR_RETURN(TensorId patches, ctx.emit1(OpCode::GATHER, {x, ids}, g));  // [B, P, K]
   ASSIGN_OR_RETURN(patches, ctx.emit1(OpCode::RESHAPE, {patches, ctx.const_i32({-1, static_cast<int32_t>(P), 1,
                                                                                 static_cast<int32_t>(K)}, "rows")}));

@@ -53,7 +53,7 @@ Outs lower_concatenate(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1, 1024));
   ASSIGN_OR_RETURN(int64_t axis, ctx.get_int("axis", -1));
   int rank = ctx.in_tensor(0).rank();
-  Attrs a;
+  tflite::ConcatenationOptionsT a;
   a.axis = static_cast<int>(axis < 0 ? axis + rank : axis);
   std::vector<TensorId> ins;
   for (int i = 0; i < ctx.num_inputs(); ++i) ins.push_back(ctx.in(i));

@@ -65,8 +65,7 @@ Outs lower_layer_norm(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(bool center, ctx.get_bool("center", true));
   ASSIGN_OR_RETURN(double eps, ctx.get_float("epsilon", 1e-3));
   std::vector<int32_t> ax32(axes.begin(), axes.end());
-  Attrs keep;
-  keep.keep_dims = true;
+  tflite::ReducerOptionsT keep{.keep_dims = true};
   TensorId in = ctx.in(0);
   ASSIGN_OR_RETURN(TensorId mean, ctx.emit1(OpCode::MEAN, {in, ctx.const_i32(ax32, "axes")}, keep));
   ASSIGN_OR_RETURN(TensorId sq, ctx.emit1(OpCode::SQUARED_DIFFERENCE, {in, mean}));

@@ -189,9 +189,7 @@ struct RnnResult {
 };
 
 Expected<std::vector<TensorId>> split(KerasLayerContext& ctx, TensorId x, int n) {
-  Attrs a;
-  a.num = n;
-  return ctx.emit(OpCode::SPLIT, {ctx.const_i32_scalar(1, "axis"), x}, a, n);
+  return ctx.emit(OpCode::SPLIT, {ctx.const_i32_scalar(1, "axis"), x}, tflite::SplitOptionsT{.num_splits = n}, n);
 }
 
 // Unrolls one RNN over x [B, T, in] from states h0/c0 (kNoTensor: zeros).
@@ -216,12 +214,10 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
 
   TensorId w = f32_const(ctx, {gu, rw.in}, rw.w, "kernel");
   TensorId b = rw.bias.empty() ? kNoTensor : f32_const(ctx, {gu}, rw.bias, "bias");
-  Attrs fc;
+  tflite::FullyConnectedOptionsT fc;
   fc.keep_num_dims = true;
   ASSIGN_OR_RETURN(TensorId xp, ctx.emit1(OpCode::FULLY_CONNECTED, {x, w, b}, fc));
-  Attrs un;
-  un.axis = 1;
-  un.num = static_cast<int>(T);
+  tflite::UnpackOptionsT un{.num = static_cast<int>(T), .axis = 1};
   ASSIGN_OR_RETURN(std::vector<TensorId> xs, ctx.emit(OpCode::UNPACK, {xp}, un, static_cast<int>(T)));
   if (s.go_backwards) std::reverse(xs.begin(), xs.end());
 
@@ -349,10 +345,7 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
 
 Expected<TensorId> pack_steps(KerasLayerContext& ctx, std::vector<TensorId> steps, bool reverse) {
   if (reverse) std::reverse(steps.begin(), steps.end());
-  Attrs a;
-  a.axis = 1;
-  a.num = static_cast<int>(steps.size());
-  return ctx.emit1(OpCode::PACK, steps, a);
+  return ctx.emit1(OpCode::PACK, steps, tflite::PackOptionsT{.values_count = static_cast<int>(steps.size()), .axis = 1});
 }
 
 // A constant input sequence takes the unroll: it folds to a constant through
@@ -410,8 +403,8 @@ Expected<LayerOut> fused_lstm(KerasLayerContext& ctx, const RnnSpec& s, const Rn
     st.is_variable = true;
     in[18 + k] = ctx.graph().add_tensor(std::move(st));
   }
-  Attrs a;
-  a.activation = Activation::kTanh;
+  tflite::UnidirectionalSequenceLSTMOptionsT a;
+  a.fused_activation_function = Activation::TANH;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::UNIDIRECTIONAL_SEQUENCE_LSTM, in, a));
   LayerOut out;
   if (s.return_sequences) {
@@ -422,7 +415,7 @@ Expected<LayerOut> fused_lstm(KerasLayerContext& ctx, const RnnSpec& s, const Rn
   }
   if (s.return_sequences) return out;
   // Last step: y[:, -1, :].
-  Attrs sl;
+  tflite::StridedSliceOptionsT sl;
   sl.begin_mask = 5;
   sl.end_mask = 5;
   sl.shrink_axis_mask = 2;
@@ -532,9 +525,7 @@ Outs lower_bidirectional(KerasLayerContext& ctx) {
   }
   std::vector<TensorId> out;
   if (merge == "concat") {
-    Attrs a;
-    a.axis = -1;
-    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONCATENATION, {yf, yb}, a));
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONCATENATION, {yf, yb}, tflite::ConcatenationOptionsT{.axis = -1}));
     out.push_back(y);
   } else if (merge == "sum" || merge == "ave") {
     ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::ADD, {yf, yb}));

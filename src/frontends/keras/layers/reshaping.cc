@@ -65,13 +65,13 @@ Outs lower_upsampling2d(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(std::string interp, ctx.get_string("interpolation", std::string("nearest")));
   const Shape& s = ctx.in_tensor(0).shape;
   TensorId hw = ctx.const_i32({static_cast<int32_t>(s[1] * size[0]), static_cast<int32_t>(s[2] * size[1])}, "size");
-  Attrs a;
+  OpOptions a;  // nearest: the op's default options
   OpCode c;
   if (interp == "nearest") {
     c = OpCode::RESIZE_NEAREST_NEIGHBOR;
   } else if (interp == "bilinear") {
     c = OpCode::RESIZE_BILINEAR;
-    a.half_pixel_centers = true;
+    a = tflite::ResizeBilinearOptionsT{.half_pixel_centers = true};
   } else {
     return unsupported("not supported yet: UpSampling2D layer '" + ctx.scope() + "' with interpolation '" + interp + "'");
   }
@@ -151,7 +151,7 @@ Expected<TensorId> crop(KerasLayerContext& ctx, const std::vector<std::pair<int3
   const Shape& s = ctx.in_tensor(0).shape;
   int r = ctx.in_tensor(0).rank();
   std::vector<int32_t> begin(r, 0), end(r, 0), strides(r, 1);
-  Attrs a;
+  tflite::StridedSliceOptionsT a;
   a.begin_mask = a.end_mask = 1 | (1 << (r - 1));
   for (size_t k = 0; k < crop.size(); ++k) {
     int ax = static_cast<int>(k) + 1;
@@ -251,7 +251,7 @@ Outs lower_global_pool3d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   RETURN_IF_ERROR(ctx.expect_channels_last());
   RETURN_IF_ERROR(ctx.expect_input_rank(5));
-  Attrs a;
+  tflite::ReducerOptionsT a;
   ASSIGN_OR_RETURN(a.keep_dims, ctx.get_bool("keepdims", false));
   OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::REDUCE_MAX : OpCode::MEAN;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(c, {ctx.in(0), ctx.const_i32({1, 2, 3}, "axes")}, a));
@@ -273,16 +273,16 @@ Outs lower_pool1d(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(p, ctx.get_string("border_mode", p));
   if (p != "same" && p != "valid")
     return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with padding '" + p + "'");
-  Attrs a;
-  a.padding = p == "same" ? Padding::kSame : Padding::kValid;
-  a.filter_w = static_cast<int>(sizes[0]);
+  tflite::Pool2DOptionsT a;  // a 1-high window, unit stride on H
+  a.padding = p == "same" ? Padding::SAME : Padding::VALID;
   a.stride_w = static_cast<int>(strides[0]);
+  a.stride_h = 1;
+  a.filter_width = static_cast<int>(sizes[0]);
+  a.filter_height = 1;
   OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::MAX_POOL_2D : OpCode::AVERAGE_POOL_2D;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::EXPAND_DIMS, {ctx.in(0), ctx.const_i32_scalar(1, "axis")}));
   ASSIGN_OR_RETURN(y, ctx.emit1(c, {y}, a));
-  Attrs sq;
-  sq.dims = {1};
-  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SQUEEZE, {y}, sq));
+  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SQUEEZE, {y}, tflite::SqueezeOptionsT{.squeeze_dims = {1}}));
   return std::vector<TensorId>{y};
 }
 
@@ -302,10 +302,10 @@ Outs lower_pool3d(KerasLayerContext& ctx) {
   OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::MAX_POOL_2D : OpCode::AVERAGE_POOL_2D;
   const Shape s = ctx.in_tensor(0).shape;
   auto i32 = [](int64_t v) { return static_cast<int32_t>(v); };
-  Attrs hw;
-  hw.padding = p == "same" ? Padding::kSame : Padding::kValid;
-  hw.filter_h = i32(size[1]);
-  hw.filter_w = i32(size[2]);
+  tflite::Pool2DOptionsT hw;
+  hw.padding = p == "same" ? Padding::SAME : Padding::VALID;
+  hw.filter_height = i32(size[1]);
+  hw.filter_width = i32(size[2]);
   hw.stride_h = i32(strides[1]);
   hw.stride_w = i32(strides[2]);
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::RESHAPE, {ctx.in(0), ctx.const_i32({-1, i32(s[2]), i32(s[3]), i32(s[4])},
@@ -314,10 +314,10 @@ Outs lower_pool3d(KerasLayerContext& ctx) {
   const Shape hws = ctx.graph().t(y).shape;
   ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::RESHAPE, {y, ctx.const_i32({-1, i32(s[1]), i32(hws[1] * hws[2]), i32(s[4])},
                                                                    "shape")}));
-  Attrs d = hw;
-  d.filter_h = i32(size[0]);
+  tflite::Pool2DOptionsT d = hw;
+  d.filter_height = i32(size[0]);
   d.stride_h = i32(strides[0]);
-  d.filter_w = d.stride_w = 1;
+  d.filter_width = d.stride_w = 1;
   ASSIGN_OR_RETURN(y, ctx.emit1(c, {y}, d));
   const Shape ds = ctx.graph().t(y).shape;
   ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::RESHAPE, {y, ctx.const_i32({-1, i32(ds[1]), i32(hws[1]), i32(hws[2]), i32(s[4])},
@@ -331,7 +331,7 @@ Outs lower_global_pool1d(KerasLayerContext& ctx) {
     return unsupported("not supported yet: " + ctx.class_name() + " layer '" + ctx.scope() + "' with a mask");
   RETURN_IF_ERROR(ctx.expect_channels_last());
   RETURN_IF_ERROR(ctx.expect_input_rank(3));
-  Attrs a;
+  tflite::ReducerOptionsT a;
   ASSIGN_OR_RETURN(a.keep_dims, ctx.get_bool("keepdims", false));
   OpCode c = ctx.class_name().find("Max") != std::string::npos ? OpCode::REDUCE_MAX : OpCode::MEAN;
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(c, {ctx.in(0), ctx.const_i32({1}, "axes")}, a));

@@ -177,8 +177,7 @@ Outs lower_softmax(KerasLayerContext& ctx) {
     if (axes.size() != 1) return not_yet(ctx, "softmax over several axes");
     ASSIGN_OR_RETURN(axis, norm_axis(ctx, axes[0], rank));
   }
-  Attrs a;
-  a.beta = 1.0f;
+  tflite::SoftmaxOptionsT a{.beta = 1.0f};
   if (axis == rank - 1) {
     ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::SOFTMAX, {x}, a));
     return one(y);
@@ -249,17 +248,17 @@ Outs lower_squeeze(KerasLayerContext& ctx) {
   if (!given) {  // compat.v1's name
     ASSIGN_OR_RETURN(axes, int_list(ctx, "squeeze_dims", &given));
   }
-  Attrs a;
+  tflite::SqueezeOptionsT a;
   if (given) {
     for (int32_t d : axes) {
       ASSIGN_OR_RETURN(int n, norm_axis(ctx, d, rank));
-      a.dims.push_back(n);
+      a.squeeze_dims.push_back(n);
     }
   } else {
     // All size-1 dims; a dynamic dim might be 1 at run time, so name them.
     for (int i = 0; i < rank; ++i) {
       if (t.shape[i] < 0) return not_yet(ctx, "squeeze without axis of a tensor with dynamic dims");
-      if (t.shape[i] == 1) a.dims.push_back(i);
+      if (t.shape[i] == 1) a.squeeze_dims.push_back(i);
     }
   }
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::SQUEEZE, {x}, a));
@@ -274,7 +273,7 @@ Outs lower_concat(KerasLayerContext& ctx) {
   bool given = false;
   ASSIGN_OR_RETURN(std::vector<int32_t> axis, int_list(ctx, "axis", &given));
   if (!given || axis.size() != 1) return not_yet(ctx, "needs one constant 'axis'");
-  Attrs a;
+  tflite::ConcatenationOptionsT a;
   ASSIGN_OR_RETURN(a.axis, norm_axis(ctx, axis[0], ctx.graph().t(ins[0]).rank()));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONCATENATION, ins, a));
   return one(y);
@@ -290,7 +289,7 @@ Outs lower_reduce(KerasLayerContext& ctx, OpCode code) {
   for (auto& d : axes) {
     ASSIGN_OR_RETURN(d, norm_axis(ctx, d, rank));
   }
-  Attrs a;
+  tflite::ReducerOptionsT a;
   ASSIGN_OR_RETURN(a.keep_dims, bool_kwarg(ctx, "keepdims", false));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, {x, ctx.const_i32(axes, "axis")}, a));
   return one(y);
@@ -308,7 +307,7 @@ Outs lower_clip(KerasLayerContext& ctx) {
 Outs lower_matmul(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(TensorId a, first_input(ctx, "a"));
   ASSIGN_OR_RETURN(TensorId b, operand(ctx, "b", a));
-  Attrs at;
+  tflite::BatchMatMulOptionsT at;
   ASSIGN_OR_RETURN(at.adj_x, bool_kwarg(ctx, "transpose_a", false));
   ASSIGN_OR_RETURN(at.adj_y, bool_kwarg(ctx, "transpose_b", false));
   // adjoint == transpose for the real dtypes handled here.
@@ -442,7 +441,7 @@ Outs lower_keras3_op(KerasLayerContext& ctx) {
     for (auto& d : axes) {
       ASSIGN_OR_RETURN(d, norm_axis(ctx, d, rank));
     }
-    Attrs a;
+    tflite::ReducerOptionsT a;
     ASSIGN_OR_RETURN(a.keep_dims, ctx.get_bool("keepdims", false));
     ASSIGN_OR_RETURN(TensorId y, ctx.emit1(it->second, {x, ctx.const_i32(axes, "axis")}, a));
     return one(y);
@@ -464,10 +463,10 @@ Outs lower_keras3_op(KerasLayerContext& ctx) {
   if (c == "Squeeze") {
     ASSIGN_OR_RETURN(std::vector<int32_t> axes, cfg_ints(ctx, "axis", &given));
     if (!given) return not_yet_k3(ctx, "squeeze without a config 'axis'");
-    Attrs a;
+    tflite::SqueezeOptionsT a;
     for (int32_t d : axes) {
       ASSIGN_OR_RETURN(int n, norm_axis(ctx, d, rank));
-      a.dims.push_back(n);
+      a.squeeze_dims.push_back(n);
     }
     ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::SQUEEZE, {x}, a));
     return one(y);
