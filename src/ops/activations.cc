@@ -15,17 +15,14 @@ Status infer_float_activation(Graph& g, Op& op) {
   return infer_same_as_input(g, op);
 }
 
+using D = DType;
+
+// The kernels of activations.cc: float32, and quantized uint8/int8/int16.
+const std::vector<OperandType> kTypes16 = {
+    {D::kFloat32}, {D::kUInt8, 1, true}, {D::kInt8, 2, true}, {D::kInt16, 3, true}};
+
 // op_version.cc: int16 -> 3, int8 (RELU also uint8) -> 2.
-int version_relu(const Graph& g, const Op& op) {
-  DType t = in_type(g, op);
-  if (t == DType::kInt16) return 3;
-  return t == DType::kInt8 || t == DType::kUInt8 ? 2 : 1;
-}
-int version_16_3_8_2(const Graph& g, const Op& op) {
-  DType t = in_type(g, op);
-  if (t == DType::kInt16) return 3;
-  return t == DType::kInt8 ? 2 : 1;
-}
+const std::vector<std::pair<DType, int>> kVersions16 = {{D::kInt16, 3}, {D::kInt8, 2}};
 // LOGISTIC/TANH: int16 in and out -> 3, int8 -> 2.
 int version_logistic(const Graph& g, const Op& op) {
   DType t = in_type(g, op);
@@ -38,7 +35,8 @@ TFLC_REGISTER_OP(relu, {.code = OpCode::RELU,
                         .eval = [](Graph& g, Op& op) {
                           return eval_unary_float(g, op, [](float x) { return x < 0.f ? 0.f : x; });
                         },
-                        .version = version_relu,
+                        .types = {{D::kFloat32}, {D::kUInt8, 2, true}, {D::kInt8, 2, true}, {D::kInt16, 3, true}},
+                        .version_by_type = {{D::kInt16, 3}, {D::kInt8, 2}, {D::kUInt8, 2}},
                         .runtime_versions = {"1.5.0", "2.1.0", "2.5.0"},
                         .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
@@ -47,7 +45,8 @@ TFLC_REGISTER_OP(relu6, {.code = OpCode::RELU6,
                          .eval = [](Graph& g, Op& op) {
                            return eval_unary_float(g, op, [](float x) { return clamp_to(x, 0.f, 6.f); });
                          },
-                         .version = version_16_3_8_2,
+                         .types = kTypes16,
+                         .version_by_type = kVersions16,
                          .runtime_versions = {"1.5.0", "1.14.0", "2.5.0"},
                          .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
@@ -56,6 +55,7 @@ TFLC_REGISTER_OP(relu_n1_to_1, {.code = OpCode::RELU_N1_TO_1,
                                 .eval = [](Graph& g, Op& op) {
                                   return eval_unary_float(g, op, [](float x) { return clamp_to(x, -1.f, 1.f); });
                                 },
+                                .types = {{D::kFloat32}, {D::kUInt8, 1, true}, {D::kInt8, 1, true}},
                                 .runtime_versions = {"1.5.0"},
                                 .quant = {.output = QuantSpec::Output::kOwnRange}});
 
@@ -67,10 +67,9 @@ TFLC_REGISTER_OP(leaky_relu, {.code = OpCode::LEAKY_RELU,
                                 return eval_unary_float(g, op, [alpha](float x) { return x > 0.f ? x : x * alpha; });
                               },
                               .options = tflite::LeakyReluOptionsT{},
+                              .types = {{D::kFloat32}, {D::kUInt8, 1, true}, {D::kInt8, 1, true}, {D::kInt16, 2, true}},
                               // op_version.cc: int16 -> 2.
-                              .version = [](const Graph& g, const Op& op) {
-                                return in_type(g, op) == DType::kInt16 ? 2 : 1;
-                              },
+                              .version_by_type = {{D::kInt16, 2}},
                               .runtime_versions = {"1.13.1", "2.3.0"},
                               .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
@@ -79,6 +78,7 @@ TFLC_REGISTER_OP(elu, {.code = OpCode::ELU,
                        .eval = [](Graph& g, Op& op) {
                          return eval_unary_float(g, op, [](float x) { return x < 0.f ? std::expm1(x) : x; });
                        },
+                       .types = {{D::kFloat32}},
                        .runtime_versions = {"1.14.0"}});
 
 // reference_ops::Logistic: saturates outside [-9, 16.619...].
@@ -92,6 +92,7 @@ float logistic(float x) {
 TFLC_REGISTER_OP(logistic, {.code = OpCode::LOGISTIC,
                             .infer = infer_float_activation,
                             .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, logistic); },
+                            .types = kTypes16,
                             .version = version_logistic,
                             .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
                             .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 256, .fixed_zero_point_int8 = -128, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
@@ -99,6 +100,7 @@ TFLC_REGISTER_OP(logistic, {.code = OpCode::LOGISTIC,
 TFLC_REGISTER_OP(tanh, {.code = OpCode::TANH,
                         .infer = infer_float_activation,
                         .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::tanh(x); }); },
+                        .types = kTypes16,
                         .version = version_logistic,
                         .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
                         .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 128, .fixed_zero_point_int8 = 0, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
@@ -155,7 +157,8 @@ TFLC_REGISTER_OP(softmax, {.code = OpCode::SOFTMAX,
                            .infer = infer_softmax,
                            .eval = eval_softmax,
                            .options = tflite::SoftmaxOptionsT{.beta = 1.0f},
-                           .version = version_16_3_8_2,
+                           .types = kTypes16,
+                           .version_by_type = kVersions16,
                            .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 256, .fixed_zero_point_int8 = -128, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
 
@@ -163,10 +166,9 @@ TFLC_REGISTER_OP(log_softmax, {.code = OpCode::LOG_SOFTMAX,
                                .infer = infer_softmax,
                                .eval = eval_log_softmax,
                                .options = tflite::LogSoftmaxOptionsT{},
+                               .types = {{D::kFloat32}, {D::kUInt8, 1, true}, {D::kInt8, 2, true}},
                                // op_version.cc: int8 -> 2.
-                               .version = [](const Graph& g, const Op& op) {
-                                 return in_type(g, op) == DType::kInt8 ? 2 : 1;
-                               },
+                               .version_by_type = {{D::kInt8, 2}},
                                .runtime_versions = {"1.14.0", "1.14.0"},
                                .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 16.0f / 256, .fixed_zero_point_int8 = 127}});
 

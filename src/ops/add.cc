@@ -1,5 +1,6 @@
 // ADD: broadcast elementwise sum with a fused activation. This file is the
-// pattern for op records: shape inference, reference kernel, options, version.
+// pattern for op records: shape inference, reference kernel, options, the
+// kernels' operand types and broadcast rank, version.
 #include "ops/kernels.h"
 
 namespace tflc {
@@ -40,6 +41,10 @@ TFLC_REGISTER_OP(add, {.code = OpCode::ADD,
                        .options = Options{},
                        .finalize_options = finalize_add,
                        .fused_activation = fused_activation_field<Options>(),
+                       // add.cc: the uint8/int8/int16 forms are the quantized kernels.
+                       .types = {{DType::kFloat32}, {DType::kInt32}, {DType::kInt64, 4}, {DType::kUInt8, 1, true},
+                                 {DType::kInt8, 2, true}, {DType::kInt16, 3, true}},
+                       .broadcast_rank = 6,
                        .version = version_add,
                        .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0", "2.13.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});

@@ -1,6 +1,4 @@
 // CONCATENATION: joins inputs along its axis (negative counts from the end).
-#include <cstring>
-
 #include "ops/kernels.h"
 #include "ops/shape_ops_util.h"
 
@@ -27,13 +25,9 @@ Status infer_concat(Graph& g, Op& op) {
   out[axis] = 0;
   for (size_t i = 0; i < op.inputs.size(); ++i) {
     const Shape& s = input(g, op, static_cast<int>(i)).shape;
-    for (int d = 0; d < x0.rank(); ++d) {
-      if (d == axis) continue;
-      if (out[d] < 0) out[d] = s[d];
-      else if (s[d] >= 0 && s[d] != out[d])
-        return invalid_input("CONCATENATION inputs " + shape_str(x0.shape) + " and " + shape_str(s) +
-                             " differ outside the axis " + std::to_string(axis));
-    }
+    if (!merge_known_dims(out, s, axis))
+      return invalid_input("CONCATENATION inputs " + shape_str(x0.shape) + " and " + shape_str(s) +
+                           " differ outside the axis " + std::to_string(axis));
     out[axis] = out[axis] < 0 || s[axis] < 0 ? -1 : out[axis] + s[axis];
   }
   set_output(g, op, 0, x0.dtype, out);
@@ -44,19 +38,10 @@ Status eval_concat(Graph& g, Op& op) {
   Tensor& out = output(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(out.dtype));
   ASSIGN_OR_RETURN(int axis, normalize_axis(opts<Options>(op).axis, out.rank()));
-  int64_t outer = 1, inner = elem;
-  for (int d = 0; d < axis; ++d) outer *= out.shape[d];
-  for (int d = axis + 1; d < out.rank(); ++d) inner *= out.shape[d];
-  std::string bytes(static_cast<size_t>(num_elements(out.shape)) * elem, '\0');
-  int64_t out_row = out.shape[axis] * inner, col = 0;
-  for (size_t i = 0; i < op.inputs.size(); ++i) {
-    const Tensor& x = input(g, op, static_cast<int>(i));
-    int64_t row = x.shape[axis] * inner;
-    for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(bytes.data() + o * out_row + col, x.data->data() + o * row, row);
-    col += row;
-  }
-  out.data = make_buffer(std::move(bytes));
+  AxisRows rows = axis_rows(out.shape, axis, elem);
+  std::vector<RowPart> parts;
+  for (TensorId id : op.inputs) parts.push_back({g.t(id).data->data(), g.t(id).shape[axis] * rows.inner});
+  out.data = make_buffer(join_rows(rows.outer, out.shape[axis] * rows.inner, parts));
   Activation act = opts<Options>(op).fused_activation_function;
   if (act != Activation::NONE) {
     if (out.dtype != DType::kFloat32)
@@ -68,21 +53,13 @@ Status eval_concat(Graph& g, Op& op) {
   return ok_status();
 }
 
-// op_version.cc: uint32 -> 4, int16 -> 3, int8 -> 2.
-int version_concat(const Graph& g, const Op& op) {
-  switch (input(g, op, 0).dtype) {
-    case DType::kUInt32: return 4;
-    case DType::kInt16: return 3;
-    case DType::kInt8: return 2;
-    default: return 1;
-  }
-}
-
 TFLC_REGISTER_OP(concatenation, {.code = OpCode::CONCATENATION,
                                  .infer = infer_concat,
                                  .eval = eval_concat,
                                  .options = Options{},
-                                 .version = version_concat,
+                                 .types_unchecked = kNoKernelFacts,
+                                 // op_version.cc: uint32 -> 4, int16 -> 3, int8 -> 2.
+                                 .version_by_type = {{DType::kUInt32, 4}, {DType::kInt16, 3}, {DType::kInt8, 2}},
                                  .runtime_versions = {"1.5.0", "1.14.0", "2.3.0", "2.14.0"},
                                  .quant = {.output = QuantSpec::Output::kSameAsOutput}});
 

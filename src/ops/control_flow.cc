@@ -138,6 +138,7 @@ TFLC_REGISTER_OP(if_op, {.code = OpCode::IF,
                            o.else_subgraph_index = index.at(1);
                          },
                          .verify = verify_if,
+                         .types_unchecked = "control flow: takes any type; the ops of its bodies are checked",
                          .runtime_versions = {"1.15.0"}});
 
 // --------------------------------------------------------------------- WHILE
@@ -219,6 +220,7 @@ TFLC_REGISTER_OP(while_op, {.code = OpCode::WHILE,
                               o.body_subgraph_index = index.at(1);
                             },
                             .verify = verify_while,
+                            .types_unchecked = "control flow: takes any type; the ops of its bodies are checked",
                             .runtime_versions = {"1.15.0"}});
 
 // ----------------------------------------------------------------- CALL_ONCE
@@ -241,6 +243,7 @@ TFLC_REGISTER_OP(call_once, {.code = OpCode::CALL_ONCE,
                                mutable_opts<tflite::CallOnceOptionsT>(op).init_subgraph_index = index.at(0);
                              },
                              .verify = verify_call_once,
+                             .types_unchecked = "control flow: takes no operands; the ops of its body are checked",
                              .runtime_versions = {"2.5.0"}});
 
 }  // namespace

@@ -72,16 +72,74 @@ inline float activate(Activation a, float v) {
   return a == Activation::NONE ? v : static_cast<float>(apply_activation(a, v));
 }
 
+// Checks CONV_2D, DEPTHWISE_CONV_2D and CONV_3D share: input and filter
+// of rank `rank`, an optional bias, positive strides and dilations.
+template <class T>
+Status check_conv_inputs(const Graph& g, const Op& op, int rank) {
+  RETURN_IF_ERROR(expect_inputs(op, 2, 3));
+  RETURN_IF_ERROR(expect_rank(input(g, op, 0), rank, "input"));
+  RETURN_IF_ERROR(expect_rank(input(g, op, 1), rank, "filter"));
+  return check_window_options(opts<T>(op));
+}
+
+// The bias check and NHWC output of a 2-D conv: the window over H and W,
+// `channels` deep.
+template <class T>
+Status set_conv2d_output(Graph& g, Op& op, int64_t channels) {
+  RETURN_IF_ERROR(check_bias(g, op, 2, channels));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  const T& a = opts<T>(op);
+  set_output(g, op, 0, x.dtype,
+             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h_factor),
+              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w_factor), channels});
+  return ok_status();
+}
+
+// What the 2-D window kernels read: the extents of the NHWC input, the
+// [.,KH,KW,.] filter and the [N,OH,OW,.] output, the padding before the
+// first row and column, and the float data.
+struct Window2D {
+  int64_t n, h, w, c, kh, kw, oh, ow, pad_h, pad_w;
+  const Shape& filter;
+  const float* x;
+  const float* f;
+};
+
+template <class T>
+Expected<Window2D> window_2d(const Graph& g, const Op& op, const T& a) {
+  RETURN_IF_ERROR(expect_float_eval(g, op));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& f = input(g, op, 1);
+  const Tensor& out = output(g, op, 0);
+  Window2D k{x.shape[0], x.shape[1], x.shape[2], x.shape[3], f.shape[1], f.shape[2], out.shape[1], out.shape[2],
+             0, 0, f.shape, x.as<float>(), f.as<float>()};
+  k.pad_h = window_pad_before(a.stride_h, a.dilation_h_factor, k.h, k.kh, k.oh);
+  k.pad_w = window_pad_before(a.stride_w, a.dilation_w_factor, k.w, k.kw, k.ow);
+  return k;
+}
+
+// Calls fn(fy, fx, offset of input pixel (b, iy, ix)) for each filter tap of
+// output pixel (b, oy, ox) that falls inside the input, in TFLite's order.
+template <class T, class Fn>
+inline void for_each_tap(const Window2D& k, const T& a, int64_t b, int64_t oy, int64_t ox, Fn&& fn) {
+  for (int64_t fy = 0; fy < k.kh; ++fy) {
+    const int64_t iy = oy * a.stride_h - k.pad_h + fy * a.dilation_h_factor;
+    if (iy < 0 || iy >= k.h) continue;
+    for (int64_t fx = 0; fx < k.kw; ++fx) {
+      const int64_t ix = ox * a.stride_w - k.pad_w + fx * a.dilation_w_factor;
+      if (ix < 0 || ix >= k.w) continue;
+      fn(fy, fx, ((b * k.h + iy) * k.w + ix) * k.c);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- CONV_2D
 
 Status infer_conv2d(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_inputs(op, 2, 3));
+  RETURN_IF_ERROR(check_conv_inputs<Conv2D>(g, op, 4));
   const Tensor& x = input(g, op, 0);
   const Tensor& f = input(g, op, 1);
-  RETURN_IF_ERROR(expect_rank(x, 4, "input"));
-  RETURN_IF_ERROR(expect_rank(f, 4, "filter"));
-  const Conv2D& a = opts<Conv2D>(op);
-  RETURN_IF_ERROR(check_window_options(a));
   int64_t c = x.shape[3], fi = f.shape[3], o = f.shape[0];
   if (c >= 0 && fi > 0 && c % fi != 0)
     return invalid_input("input depth " + std::to_string(c) + " is not a multiple of filter depth " + std::to_string(fi));
@@ -89,51 +147,32 @@ Status infer_conv2d(Graph& g, Op& op) {
   if (c > 0 && fi > 0 && o >= 0 && o % (c / fi) != 0)
     return invalid_input("output channels " + std::to_string(o) + " are not divisible into " +
                          std::to_string(c / fi) + " groups");
-  RETURN_IF_ERROR(check_bias(g, op, 2, o));
-  set_output(g, op, 0, x.dtype,
-             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h_factor),
-              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w_factor), o});
-  return ok_status();
+  return set_conv2d_output<Conv2D>(g, op, o);
 }
 
 Status eval_conv2d(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_float_eval(g, op));
-  const Tensor& xt = input(g, op, 0);
-  const Tensor& ft = input(g, op, 1);
-  Tensor& ot = output(g, op, 0);
-  const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
-  const int64_t o = ft.shape[0], kh = ft.shape[1], kw = ft.shape[2], fi = ft.shape[3];
-  const int64_t oh = ot.shape[1], ow = ot.shape[2];
   const Conv2D& a = opts<Conv2D>(op);
-  if (fi <= 0 || c % fi != 0 || c == 0) return invalid_input("input depth does not match the filter");
-  const int64_t groups = c / fi, per_group = o / groups;
-  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h_factor, h, kh, oh);
-  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w_factor, w, kw, ow);
-  const float* x = xt.as<float>();
-  const float* f = ft.as<float>();
+  ASSIGN_OR_RETURN(const Window2D k, window_2d(g, op, a));
+  const int64_t o = k.filter[0], fi = k.filter[3];
+  if (fi <= 0 || k.c % fi != 0 || k.c == 0) return invalid_input("input depth does not match the filter");
+  const int64_t groups = k.c / fi, per_group = o / groups;
   std::vector<float> bias = bias_or_zeros(g, op, 2, o);
-  std::vector<float> r(static_cast<size_t>(n * oh * ow * o));
+  std::vector<float> r(static_cast<size_t>(k.n * k.oh * k.ow * o));
   float* out = r.data();
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox)
+  for (int64_t b = 0; b < k.n; ++b)
+    for (int64_t oy = 0; oy < k.oh; ++oy)
+      for (int64_t ox = 0; ox < k.ow; ++ox)
         for (int64_t oc = 0; oc < o; ++oc) {
           const int64_t group_off = (oc / per_group) * fi;
           float total = 0.0f;
-          for (int64_t fy = 0; fy < kh; ++fy) {
-            const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h_factor;
-            if (iy < 0 || iy >= h) continue;
-            for (int64_t fx = 0; fx < kw; ++fx) {
-              const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w_factor;
-              if (ix < 0 || ix >= w) continue;
-              const float* xp = x + ((b * h + iy) * w + ix) * c + group_off;
-              const float* fp = f + ((oc * kh + fy) * kw + fx) * fi;
-              for (int64_t ic = 0; ic < fi; ++ic) total += xp[ic] * fp[ic];
-            }
-          }
+          for_each_tap(k, a, b, oy, ox, [&](int64_t fy, int64_t fx, int64_t at) {
+            const float* xp = k.x + at + group_off;
+            const float* fp = k.f + ((oc * k.kh + fy) * k.kw + fx) * fi;
+            for (int64_t ic = 0; ic < fi; ++ic) total += xp[ic] * fp[ic];
+          });
           *out++ = activate(a.fused_activation_function, total + bias[oc]);
         }
-  ot.data = make_buffer(to_bytes(r));
+  output(g, op, 0).data = make_buffer(to_bytes(r));
   return ok_status();
 }
 
@@ -160,71 +199,50 @@ TFLC_REGISTER_OP(conv_2d, {.code = OpCode::CONV_2D,
                            .eval = eval_conv2d,
                            .options = Conv2D{.stride_w = 1, .stride_h = 1},
                            .fused_activation = fused_activation_field<Conv2D>(),
+                           .types_unchecked = kNoKernelFacts,
+                           .weights = {.weight_input = 1, .channel_axis = 0, .bias_input = 2},  // OHWI
                            .version = version_conv2d,
                            .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0", "2.4.0", "2.9.0", "2.11.0",
                                                 "2.15.0"},
-                           .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .weight_channel_axis = 0, .bias_input = 2, .int16 = true, .hybrid = true}});
+                           .quant = {.output = QuantSpec::Output::kOwnRange, .weights = QuantSpec::Weights::kPerChannel, .int16 = true, .hybrid = true}});
 
 // ------------------------------------------------------- DEPTHWISE_CONV_2D
 
 Status infer_depthwise(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_inputs(op, 2, 3));
+  RETURN_IF_ERROR(check_conv_inputs<Depthwise>(g, op, 4));
   const Tensor& x = input(g, op, 0);
   const Tensor& f = input(g, op, 1);
-  RETURN_IF_ERROR(expect_rank(x, 4, "input"));
-  RETURN_IF_ERROR(expect_rank(f, 4, "filter"));
-  const Depthwise& a = opts<Depthwise>(op);
-  RETURN_IF_ERROR(check_window_options(a));
   if (f.shape[0] > 1) return invalid_input("depthwise filter must have shape [1,H,W,C*M], got " + shape_str(f.shape));
   int64_t c = x.shape[3], o = f.shape[3];
   if (c > 0 && o >= 0 && o % c != 0)
     return invalid_input("filter channels " + std::to_string(o) + " are not a multiple of input depth " +
                          std::to_string(c));
-  RETURN_IF_ERROR(check_bias(g, op, 2, o));
-  set_output(g, op, 0, x.dtype,
-             {x.shape[0], conv_out_dim(a.padding, x.shape[1], f.shape[1], a.stride_h, a.dilation_h_factor),
-              conv_out_dim(a.padding, x.shape[2], f.shape[2], a.stride_w, a.dilation_w_factor), o});
-  return ok_status();
+  return set_conv2d_output<Depthwise>(g, op, o);
 }
 
 Status eval_depthwise(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_float_eval(g, op));
-  const Tensor& xt = input(g, op, 0);
-  const Tensor& ft = input(g, op, 1);
-  Tensor& ot = output(g, op, 0);
-  const int64_t n = xt.shape[0], h = xt.shape[1], w = xt.shape[2], c = xt.shape[3];
-  const int64_t kh = ft.shape[1], kw = ft.shape[2], o = ft.shape[3];
-  const int64_t oh = ot.shape[1], ow = ot.shape[2];
+  const Depthwise& a = opts<Depthwise>(op);
+  ASSIGN_OR_RETURN(const Window2D k, window_2d(g, op, a));
+  const int64_t c = k.c, o = k.filter[3];
   if (c == 0) return invalid_input("input depth is 0");
   const int64_t m = o / c;  // the depth multiplier follows from the shapes, as in TFLite
-  const Depthwise& a = opts<Depthwise>(op);
-  const int64_t pad_h = window_pad_before(a.stride_h, a.dilation_h_factor, h, kh, oh);
-  const int64_t pad_w = window_pad_before(a.stride_w, a.dilation_w_factor, w, kw, ow);
-  const float* x = xt.as<float>();
-  const float* f = ft.as<float>();
   std::vector<float> bias = bias_or_zeros(g, op, 2, o);
-  std::vector<float> r(static_cast<size_t>(n * oh * ow * o));
+  std::vector<float> r(static_cast<size_t>(k.n * k.oh * k.ow * o));
   std::vector<float> acc(static_cast<size_t>(o));
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox) {
+  for (int64_t b = 0; b < k.n; ++b)
+    for (int64_t oy = 0; oy < k.oh; ++oy)
+      for (int64_t ox = 0; ox < k.ow; ++ox) {
         std::fill(acc.begin(), acc.end(), 0.0f);
-        for (int64_t fy = 0; fy < kh; ++fy) {
-          const int64_t iy = oy * a.stride_h - pad_h + fy * a.dilation_h_factor;
-          if (iy < 0 || iy >= h) continue;
-          for (int64_t fx = 0; fx < kw; ++fx) {
-            const int64_t ix = ox * a.stride_w - pad_w + fx * a.dilation_w_factor;
-            if (ix < 0 || ix >= w) continue;
-            const float* xp = x + ((b * h + iy) * w + ix) * c;
-            const float* fp = f + (fy * kw + fx) * o;
-            for (int64_t ic = 0; ic < c; ++ic)
-              for (int64_t k = 0; k < m; ++k) acc[ic * m + k] += xp[ic] * fp[ic * m + k];
-          }
-        }
-        float* out = r.data() + ((b * oh + oy) * ow + ox) * o;
+        for_each_tap(k, a, b, oy, ox, [&](int64_t fy, int64_t fx, int64_t at) {
+          const float* xp = k.x + at;
+          const float* fp = k.f + (fy * k.kw + fx) * o;
+          for (int64_t ic = 0; ic < c; ++ic)
+            for (int64_t j = 0; j < m; ++j) acc[ic * m + j] += xp[ic] * fp[ic * m + j];
+        });
+        float* out = r.data() + ((b * k.oh + oy) * k.ow + ox) * o;
         for (int64_t oc = 0; oc < o; ++oc) out[oc] = activate(a.fused_activation_function, acc[oc] + bias[oc]);
       }
-  ot.data = make_buffer(to_bytes(r));
+  output(g, op, 0).data = make_buffer(to_bytes(r));
   return ok_status();
 }
 
@@ -259,10 +277,12 @@ TFLC_REGISTER_OP(depthwise_conv_2d, {.code = OpCode::DEPTHWISE_CONV_2D,
                                      .options = Depthwise{.stride_w = 1, .stride_h = 1, .depth_multiplier = 1},
                                      .finalize_options = finalize_depthwise,
                                      .fused_activation = fused_activation_field<Depthwise>(),
+                                     .types_unchecked = kNoKernelFacts,
+                                     .weights = {.weight_input = 1, .channel_axis = 3, .bias_input = 2},  // 1HWO
                                      .version = version_depthwise,
                                      .runtime_versions = {"1.5.0", "1.12.0", "1.14.0", "2.2.0", "2.3.0", "2.3.0",
                                                           "2.11.0"},
-                                     .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .weight_channel_axis = 3, .bias_input = 2, .int16 = true, .hybrid = true}});
+                                     .quant = {.output = QuantSpec::Output::kOwnRange, .weights = QuantSpec::Weights::kPerChannel, .int16 = true, .hybrid = true}});
 
 // ---------------------------------------------------------- TRANSPOSE_CONV
 // Inputs: output_shape (int32 [4]), weights [O,KH,KW,I], input [N,H,W,I],
@@ -350,21 +370,20 @@ TFLC_REGISTER_OP(transpose_conv, {.code = OpCode::TRANSPOSE_CONV,
                                   .infer = infer_transpose_conv,
                                   .eval = eval_transpose_conv,
                                   .options = TransposeConv{.stride_w = 1, .stride_h = 1},
+                                  .types_unchecked = kNoKernelFacts,
+                                  .weights = {.weight_input = 1, .channel_axis = 0, .bias_input = 3},  // OHWI
                                   .version = version_transpose_conv,
                                   .runtime_versions = {"1.9.0", "2.2.0", "2.3.0", "2.13.0", "2.15.0"},
-                                  .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .weight_channel_axis = 0, .bias_input = 3, .int16 = true}});
+                                  .quant = {.output = QuantSpec::Output::kOwnRange, .weights = QuantSpec::Weights::kPerChannel, .int16 = true}});
 
 // ----------------------------------------------------------------- CONV_3D
 // input [N,D,H,W,C], filter [KD,KH,KW,C,O], optional bias [O].
 
 Status infer_conv3d(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_inputs(op, 2, 3));
+  RETURN_IF_ERROR(check_conv_inputs<Conv3D>(g, op, 5));
   const Tensor& x = input(g, op, 0);
   const Tensor& f = input(g, op, 1);
-  RETURN_IF_ERROR(expect_rank(x, 5, "input"));
-  RETURN_IF_ERROR(expect_rank(f, 5, "filter"));
   const Conv3D& a = opts<Conv3D>(op);
-  RETURN_IF_ERROR(check_window_options(a));
   if (x.shape[4] >= 0 && f.shape[3] >= 0 && x.shape[4] != f.shape[3])
     return invalid_input("input depth " + std::to_string(x.shape[4]) + " differs from filter " + shape_str(f.shape));
   RETURN_IF_ERROR(check_bias(g, op, 2, f.shape[4]));
@@ -429,6 +448,8 @@ TFLC_REGISTER_OP(conv_3d, {.code = OpCode::CONV_3D,
                            .eval = eval_conv3d,
                            .options = Conv3D{.stride_d = 1, .stride_w = 1, .stride_h = 1},
                            .fused_activation = fused_activation_field<Conv3D>(),
+                           .types_unchecked = kNoKernelFacts,
+                           .weights = {.weight_input = 1, .channel_axis = 4, .bias_input = 2},  // DHWIO
                            .version = nullptr,
                            .runtime_versions = {"2.5.0"}});
 

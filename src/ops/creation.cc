@@ -61,6 +61,8 @@ TFLC_REGISTER_OP(fill, {.code = OpCode::FILL,
                         .infer = infer_fill,
                         .eval = eval_fill,
                         .options = tflite::FillOptionsT{},
+                        .types = {{DType::kFloat32}, {DType::kInt32}, {DType::kInt64}, {DType::kBool, 2}},
+                        .type_input = 1,  // the value
                         .version = version_fill,
                         .runtime_versions = {"1.13.0", "2.3.0", "2.5.0", "2.12.0"}});
 
@@ -78,6 +80,7 @@ TFLC_REGISTER_OP(zeros_like, {.code = OpCode::ZEROS_LIKE,
                               .infer = infer_same_as_input,
                               .eval = eval_zeros_like,
                               .options = tflite::ZerosLikeOptionsT{},
+                              .types = {{DType::kFloat32}, {DType::kInt32}, {DType::kInt64}},
                               .runtime_versions = {"1.12.0"}});
 
 // ---------------------------------------------------------------------- RANGE
@@ -148,10 +151,9 @@ TFLC_REGISTER_OP(range, {.code = OpCode::RANGE,
                          .infer = infer_range,
                          .eval = eval_range,
                          .options = tflite::RangeOptionsT{},
+                         .types = {{DType::kFloat32}, {DType::kInt32}, {DType::kInt64, 2}},
                          // op_version.cc: int64 -> 2.
-                         .version = [](const Graph& g, const Op& op) {
-                           return input(g, op, 0).dtype == DType::kInt64 ? 2 : 1;
-                         },
+                         .version_by_type = {{DType::kInt64, 2}},
                          .runtime_versions = {"1.13.0", "2.14.0"}});
 
 }  // namespace

@@ -11,6 +11,20 @@ namespace {
 
 DType in_type(const Graph& g, const Op& op, int i = 0) { return input(g, op, i).dtype; }
 
+using D = DType;
+using W = TypeLegalization;
+
+// Operand types of the kernels (tensorflow/lite/kernels/*.cc), with the op
+// version that brought each (op_version.cc). The uint8/int8/int16 forms of
+// the arithmetic kernels are their quantized ones.
+const std::vector<OperandType> kMaxMinTypes = {  // maximum_minimum.cc: no rescaling
+    {D::kFloat32}, {D::kUInt8}, {D::kInt8, 2}, {D::kInt32}, {D::kInt64}, {D::kInt16, 4}};
+// comparisons.cc: int16 compares plainly; uint8/int8 rescale (quantized).
+const std::vector<OperandType> kOrderTypes = {
+    {D::kFloat32}, {D::kInt32}, {D::kInt64}, {D::kUInt8, 1, true}, {D::kInt8, 2, true}};
+const std::vector<OperandType> kOrderTypes16 = {
+    {D::kFloat32}, {D::kInt32}, {D::kInt64}, {D::kUInt8, 1, true}, {D::kInt8, 2, true}, {D::kInt16, 3}};
+
 // Checks that every element of a constant integer divisor is nonzero; TFLite
 // (and TF) reject integer division by zero.
 Status check_int_divisor(const Tensor& b) {
@@ -27,18 +41,7 @@ Status check_int_divisor(const Tensor& b) {
 // Comparison kernel: f(a, b) -> bool over broadcast inputs.
 template <typename F>
 Status eval_compare(Graph& g, Op& op, F f) {
-  const Tensor& a = input(g, op, 0);
-  const Tensor& b = input(g, op, 1);
-  Tensor& out = output(g, op, 0);
-  if (a.dtype != b.dtype) return invalid_input("operand types differ");
-  return dispatch_numeric(a.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
-    std::vector<bool> r(static_cast<size_t>(num_elements(out.shape)));
-    for_each_broadcast(a.shape, b.shape, out.shape,
-                       [&](int64_t k, int64_t ia, int64_t ib) { r[k] = f(va[ia], vb[ib]); });
-    out.data = make_buffer(to_bytes(r));
-  });
+  return eval_broadcast<bool>(g, op, f);
 }
 
 // ---------------------------------------------------------------- SUB/MUL/DIV
@@ -74,6 +77,9 @@ TFLC_REGISTER_OP(sub, {.code = OpCode::SUB,
                        .options = tflite::SubOptionsT{},
                        .finalize_options = finalize_sub,
                        .fused_activation = fused_activation_field<tflite::SubOptionsT>(),
+                       .types = {{D::kFloat32}, {D::kInt32}, {D::kInt64, 4}, {D::kUInt8, 1, true},
+                                 {D::kInt8, 2, true}, {D::kInt16, 5, true}},
+                       .broadcast_rank = 5,
                        .version = version_sub,
                        .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.4.0", "2.4.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
@@ -103,6 +109,9 @@ TFLC_REGISTER_OP(mul, {.code = OpCode::MUL,
                        },
                        .options = tflite::MulOptionsT{},
                        .fused_activation = fused_activation_field<tflite::MulOptionsT>(),
+                       .types = {{D::kFloat32}, {D::kInt32}, {D::kInt64, 5}, {D::kUInt8, 1, true},
+                                 {D::kInt8, 2, true}, {D::kInt16, 4, true}},
+                       .broadcast_rank = 6,
                        .version = version_mul,
                        .runtime_versions = {"1.5.0", "1.14.0", "1.15.0", "2.3.0", "2.6.0", "2.11.0", "2.13.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
@@ -124,6 +133,8 @@ TFLC_REGISTER_OP(div, {.code = OpCode::DIV,
                        .eval = eval_div,
                        .options = tflite::DivOptionsT{},
                        .fused_activation = fused_activation_field<tflite::DivOptionsT>(),
+                       .types = {{D::kFloat32}, {D::kInt32}},
+                       .broadcast_rank = 5,
                        .version = version_div,
                        .runtime_versions = {"1.6.0", "2.3.0"}});
 
@@ -171,30 +182,24 @@ Status eval_floor_mod(Graph& g, Op& op) {
   return eval_binary(g, op, [](auto a, auto b) { return floor_mod_value(a, b); });
 }
 
-// op_version.cc: int8/int16 -> 3, float32 -> 2.
-int version_floor_div(const Graph& g, const Op& op) {
-  DType t = in_type(g, op);
-  if (t == DType::kInt16 || t == DType::kInt8) return 3;
-  if (t == DType::kFloat32) return 2;
-  return 1;
-}
-
 TFLC_REGISTER_OP(floor_div, {.code = OpCode::FLOOR_DIV,
                              .infer = infer_binary_broadcast,
                              .eval = eval_floor_div,
                              .options = tflite::FloorDivOptionsT{},
-                             .version = version_floor_div,
+                             .types = {{D::kFloat32, 2}, {D::kInt32}},
+                             .broadcast_rank = 4,
+                             // op_version.cc: int8/int16 -> 3, float32 -> 2.
+                             .version_by_type = {{D::kInt16, 3}, {D::kInt8, 3}, {D::kFloat32, 2}},
                              .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"}});
 
 TFLC_REGISTER_OP(floor_mod, {.code = OpCode::FLOOR_MOD,
                              .infer = infer_binary_broadcast,
                              .eval = eval_floor_mod,
                              .options = tflite::FloorModOptionsT{},
+                             .types = {{D::kFloat32}, {D::kInt32}, {D::kInt64}},
+                             .broadcast_rank = 4,
                              // op_version.cc: int8/int16 -> 2.
-                             .version = [](const Graph& g, const Op& op) {
-                               DType t = in_type(g, op);
-                               return t == DType::kInt16 || t == DType::kInt8 ? 2 : 1;
-                             },
+                             .version_by_type = {{D::kInt16, 2}, {D::kInt8, 2}},
                              .runtime_versions = {"1.13.0", "2.13.0"}});
 
 // ------------------------------------------------------------ MAXIMUM/MINIMUM
@@ -214,6 +219,9 @@ TFLC_REGISTER_OP(maximum, {.code = OpCode::MAXIMUM,
                              return eval_binary(g, op, [](auto a, auto b) { return a > b ? a : b; });
                            },
                            .options = tflite::MaximumMinimumOptionsT{},
+                           .types = kMaxMinTypes,
+                           .other_types = W::kWidenAndBack,
+                           .broadcast_rank = 5,
                            .version = version_max_min,
                            .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -224,6 +232,9 @@ TFLC_REGISTER_OP(minimum, {.code = OpCode::MINIMUM,
                              return eval_binary(g, op, [](auto a, auto b) { return a < b ? a : b; });
                            },
                            .options = tflite::MaximumMinimumOptionsT{},
+                           .types = kMaxMinTypes,
+                           .other_types = W::kWidenAndBack,
+                           .broadcast_rank = 5,
                            .version = version_max_min,
                            .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -240,8 +251,10 @@ TFLC_REGISTER_OP(squared_difference,
                     });
                   },
                   .options = tflite::SquaredDifferenceOptionsT{},
+                  .types = {{D::kFloat32}, {D::kInt32}, {D::kInt8, 2, true}},
+                  .broadcast_rank = 4,
                   // op_version.cc: int8 -> 2.
-                  .version = [](const Graph& g, const Op& op) { return in_type(g, op) == DType::kInt8 ? 2 : 1; },
+                  .version_by_type = {{D::kInt8, 2}},
                   .runtime_versions = {"1.13.1", "2.5.0"},
                   .quant = {.output = QuantSpec::Output::kOwnRange}});
 
@@ -283,6 +296,8 @@ TFLC_REGISTER_OP(pow, {.code = OpCode::POW,
                        .infer = infer_binary_broadcast,
                        .eval = eval_pow,
                        .options = tflite::PowOptionsT{},
+                       .types = {{D::kFloat32}, {D::kInt32}},
+                       .broadcast_rank = 4,
                        .runtime_versions = {"1.10.0"}});
 
 // ---------------------------------------------------------------------- ADD_N
@@ -304,11 +319,8 @@ Status infer_add_n(Graph& g, Op& op) {
     }
     if (t.rank() != static_cast<int>(s.size()))
       return invalid_input("ADD_N inputs have different shapes: " + shape_str(s) + " and " + shape_str(t.shape));
-    for (size_t d = 0; d < s.size(); ++d) {
-      if (s[d] < 0) s[d] = t.shape[d];
-      else if (t.shape[d] >= 0 && t.shape[d] != s[d])
-        return invalid_input("ADD_N inputs have different shapes: " + shape_str(s) + " and " + shape_str(t.shape));
-    }
+    if (!merge_known_dims(s, t.shape))
+      return invalid_input("ADD_N inputs have different shapes: " + shape_str(s) + " and " + shape_str(t.shape));
   }
   set_output(g, op, 0, a.dtype, s);
   output(g, op, 0).unknown_rank = unknown;
@@ -333,23 +345,24 @@ TFLC_REGISTER_OP(add_n, {.code = OpCode::ADD_N,
                          .infer = infer_add_n,
                          .eval = eval_add_n,
                          .options = tflite::AddNOptionsT{},
+                         .types = {{D::kFloat32}, {D::kInt32}},
                          .runtime_versions = {"1.14.0"}});
 
 // ---------------------------------------------------------------- comparisons
 
-// op_version.cc for LESS and GREATER_EQUAL: int16 -> 3, int8 -> 2.
-int version_cmp_16_8(const Graph& g, const Op& op) {
-  DType t = in_type(g, op);
-  return t == DType::kInt16 ? 3 : t == DType::kInt8 ? 2 : 1;
-}
+// op_version.cc for LESS and GREATER_EQUAL: int16 -> 3, int8 -> 2;
 // GREATER and LESS_EQUAL: int8 -> 2.
-int version_cmp_8(const Graph& g, const Op& op) { return in_type(g, op) == DType::kInt8 ? 2 : 1; }
+const std::vector<std::pair<DType, int>> kCmpVersions16 = {{D::kInt16, 3}, {D::kInt8, 2}};
+const std::vector<std::pair<DType, int>> kCmpVersions8 = {{D::kInt8, 2}};
 
 TFLC_REGISTER_OP(less, {.code = OpCode::LESS,
                         .infer = infer_compare,
                         .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a < b; }); },
                         .options = tflite::LessOptionsT{},
-                        .version = version_cmp_16_8,
+                        .types = kOrderTypes16,
+                        .other_types = W::kWiden,
+                        .broadcast_rank = 4,
+                        .version_by_type = kCmpVersions16,
                         .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"},
                         .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
@@ -358,7 +371,10 @@ TFLC_REGISTER_OP(greater_equal,
                   .infer = infer_compare,
                   .eval = [](Graph& g, Op& op) { return eval_compare(g, op, [](auto a, auto b) { return a >= b; }); },
                   .options = tflite::GreaterEqualOptionsT{},
-                  .version = version_cmp_16_8,
+                  .types = kOrderTypes16,
+                  .other_types = W::kWiden,
+                  .broadcast_rank = 4,
+                  .version_by_type = kCmpVersions16,
                   .runtime_versions = {"1.14.0", "1.14.0", "2.13.0"},
                   .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
@@ -368,7 +384,10 @@ TFLC_REGISTER_OP(greater, {.code = OpCode::GREATER,
                              return eval_compare(g, op, [](auto a, auto b) { return a > b; });
                            },
                            .options = tflite::GreaterOptionsT{},
-                           .version = version_cmp_8,
+                           .types = kOrderTypes,
+                           .other_types = W::kWiden,
+                           .broadcast_rank = 4,
+                           .version_by_type = kCmpVersions8,
                            .runtime_versions = {"1.14.0", "1.14.0"},
                            .quant = {.output = QuantSpec::Output::kOwnRange}});
 
@@ -378,18 +397,13 @@ TFLC_REGISTER_OP(less_equal, {.code = OpCode::LESS_EQUAL,
                                 return eval_compare(g, op, [](auto a, auto b) { return a <= b; });
                               },
                               .options = tflite::LessEqualOptionsT{},
-                              .version = version_cmp_8,
+                              .types = kOrderTypes,
+                              .other_types = W::kWiden,
+                              .broadcast_rank = 4,
+                              .version_by_type = kCmpVersions8,
                               .runtime_versions = {"1.14.0", "1.14.0"},
                               .quant = {.output = QuantSpec::Output::kOwnRange}});
 
-// op_version.cc: int16 -> 4, string -> 3, int8 -> 2.
-int version_equal(const Graph& g, const Op& op) {
-  DType t = in_type(g, op);
-  if (t == DType::kInt16) return 4;
-  if (t == DType::kString) return 3;
-  if (t == DType::kInt8) return 2;
-  return 1;
-}
 
 TFLC_REGISTER_OP(equal, {.code = OpCode::EQUAL,
                          .infer = infer_compare,
@@ -397,17 +411,15 @@ TFLC_REGISTER_OP(equal, {.code = OpCode::EQUAL,
                            return eval_compare(g, op, [](auto a, auto b) { return a == b; });
                          },
                          .options = tflite::EqualOptionsT{},
-                         .version = version_equal,
+                         .types = {{D::kBool}, {D::kFloat32}, {D::kInt32}, {D::kInt64}, {D::kUInt8, 1, true},
+                                   {D::kInt8, 2, true}, {D::kString, 3}, {D::kInt16, 4}},
+                         .other_types = W::kWiden,
+                         .broadcast_rank = 4,
+                         // op_version.cc: int16 -> 4, string -> 3, int8 -> 2.
+                         .version_by_type = {{D::kInt16, 4}, {D::kString, 3}, {D::kInt8, 2}},
                          .runtime_versions = {"1.14.0", "1.14.0", "2.3.0", "2.13.0"},
                          .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 
-// op_version.cc: string -> 3, int8 -> 2.
-int version_not_equal(const Graph& g, const Op& op) {
-  DType t = in_type(g, op);
-  if (t == DType::kString) return 3;
-  if (t == DType::kInt8) return 2;
-  return 1;
-}
 
 TFLC_REGISTER_OP(not_equal, {.code = OpCode::NOT_EQUAL,
                              .infer = infer_compare,
@@ -415,7 +427,12 @@ TFLC_REGISTER_OP(not_equal, {.code = OpCode::NOT_EQUAL,
                                return eval_compare(g, op, [](auto a, auto b) { return a != b; });
                              },
                              .options = tflite::NotEqualOptionsT{},
-                             .version = version_not_equal,
+                             .types = {{D::kBool}, {D::kFloat32}, {D::kInt32}, {D::kInt64}, {D::kUInt8, 1, true},
+                                       {D::kInt8, 2, true}, {D::kString, 3}},
+                             .other_types = W::kWiden,
+                             .broadcast_rank = 4,
+                             // op_version.cc: string -> 3, int8 -> 2.
+                             .version_by_type = {{D::kString, 3}, {D::kInt8, 2}},
                              .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
                              .quant = {.output = QuantSpec::Output::kOwnRange}});
 
@@ -433,6 +450,8 @@ TFLC_REGISTER_OP(logical_and, {.code = OpCode::LOGICAL_AND,
                                  return eval_compare(g, op, [](auto a, auto b) { return a != 0 && b != 0; });
                                },
                                .options = tflite::LogicalAndOptionsT{},
+                               .types = {{D::kBool}},
+                               .broadcast_rank = 4,
                                .runtime_versions = {"1.11.0"}});
 
 TFLC_REGISTER_OP(logical_or, {.code = OpCode::LOGICAL_OR,
@@ -441,6 +460,8 @@ TFLC_REGISTER_OP(logical_or, {.code = OpCode::LOGICAL_OR,
                                 return eval_compare(g, op, [](auto a, auto b) { return a != 0 || b != 0; });
                               },
                               .options = tflite::LogicalOrOptionsT{},
+                              .types = {{D::kBool}},
+                              .broadcast_rank = 4,
                               .runtime_versions = {"1.11.0"}});
 
 // --------------------------------------------------------- SELECT, SELECT_V2
@@ -512,6 +533,10 @@ TFLC_REGISTER_OP(select, {.code = OpCode::SELECT,
                           .infer = infer_select,
                           .eval = eval_select,
                           .options = tflite::SelectOptionsT{},
+                          // The values' type (input 1); the condition is bool.
+                          .types = {{D::kFloat32}, {D::kInt32}, {D::kInt64}, {D::kBool}, {D::kUInt8, 1, true},
+                                    {D::kInt8, 2, true}},
+                          .type_input = 1,
                           .version = version_select,
                           .runtime_versions = {"1.14.0", "1.14.0", "2.12.0", "2.12.0"},
                           .quant = {.output = QuantSpec::Output::kSameAsOutput}});
@@ -565,10 +590,12 @@ TFLC_REGISTER_OP(select_v2, {.code = OpCode::SELECT_V2,
                              .infer = infer_select_v2,
                              .eval = eval_select_v2,
                              .options = tflite::SelectV2OptionsT{},
+                             .types = {{D::kFloat32}, {D::kInt32}, {D::kInt64}, {D::kBool}, {D::kUInt8, 1, true},
+                                       {D::kInt8, 1, true}},
+                             .type_input = 1,
+                             .broadcast_rank = 5,
                              // op_version.cc: uint32 input 0 -> 2.
-                             .version = [](const Graph& g, const Op& op) {
-                               return in_type(g, op) == DType::kUInt32 ? 2 : 1;
-                             },
+                             .version_by_type = {{D::kUInt32, 2}},
                              .runtime_versions = {"2.2.0", "2.12.0"},
                              .quant = {.output = QuantSpec::Output::kSameAsOutput}});
 

@@ -10,23 +10,29 @@ namespace {
 
 DType in_type(const Graph& g, const Op& op) { return input(g, op, 0).dtype; }
 
+using D = DType;
+
+// The float kernels; EXP, LOG and RSQRT also have quantized int8/int16 ones
+// (op_version.cc).
+const std::vector<OperandType> kFloatOnly = {{D::kFloat32}};
+const std::vector<OperandType> kFloatOrQuantized = {{D::kFloat32}, {D::kInt8, 2, true}, {D::kInt16, 2, true}};
+
 // op_version.cc for EXP and LOG: int8/int16 -> 2.
-int version_int8_int16_2(const Graph& g, const Op& op) {
-  DType t = in_type(g, op);
-  return t == DType::kInt8 || t == DType::kInt16 ? 2 : 1;
-}
+const std::vector<std::pair<DType, int>> kExpLogVersions = {{D::kInt8, 2}, {D::kInt16, 2}};
 
 TFLC_REGISTER_OP(exp, {.code = OpCode::EXP,
                        .infer = infer_same_as_input,
                        .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::exp(x); }); },
                        .options = tflite::ExpOptionsT{},
-                       .version = version_int8_int16_2,
+                       .types = kFloatOrQuantized,
+                       .version_by_type = kExpLogVersions,
                        .runtime_versions = {"1.7.0", "2.12.0"}});
 
 TFLC_REGISTER_OP(log, {.code = OpCode::LOG,
                        .infer = infer_same_as_input,
                        .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::log(x); }); },
-                       .version = version_int8_int16_2,
+                       .types = kFloatOrQuantized,
+                       .version_by_type = kExpLogVersions,
                        .runtime_versions = {"1.14.0", "2.15.0"}});
 
 TFLC_REGISTER_OP(sqrt, {.code = OpCode::SQRT,
@@ -34,6 +40,7 @@ TFLC_REGISTER_OP(sqrt, {.code = OpCode::SQRT,
                         .eval = [](Graph& g, Op& op) {
                           return eval_unary_float(g, op, [](float x) { return std::sqrt(x); });
                         },
+                        .types = kFloatOnly,
                         .runtime_versions = {"1.10.0"}});
 
 TFLC_REGISTER_OP(rsqrt, {.code = OpCode::RSQRT,
@@ -41,28 +48,29 @@ TFLC_REGISTER_OP(rsqrt, {.code = OpCode::RSQRT,
                          .eval = [](Graph& g, Op& op) {
                            return eval_unary_float(g, op, [](float x) { return 1.f / std::sqrt(x); });
                          },
+                         .types = {{D::kFloat32}, {D::kInt8, 2, true}, {D::kInt16, 3, true}},
                          // op_version.cc: int16 -> 3, int8 -> 2.
-                         .version = [](const Graph& g, const Op& op) {
-                           DType t = in_type(g, op);
-                           return t == DType::kInt16 ? 3 : t == DType::kInt8 ? 2 : 1;
-                         },
+                         .version_by_type = {{D::kInt16, 3}, {D::kInt8, 2}},
                          .runtime_versions = {"1.10.0", "2.5.0", "2.15.0"}});
 
 TFLC_REGISTER_OP(square, {.code = OpCode::SQUARE,
                           .infer = infer_same_as_input,
                           .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return x * x; }); },
                           .options = tflite::SquareOptionsT{},
+                          .types = kFloatOnly,
                           .runtime_versions = {"1.12.0"}});
 
 TFLC_REGISTER_OP(sin, {.code = OpCode::SIN,
                        .infer = infer_same_as_input,
                        .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::sin(x); }); },
+                       .types = kFloatOnly,
                        .runtime_versions = {"1.9.0"}});
 
 TFLC_REGISTER_OP(cos, {.code = OpCode::COS,
                        .infer = infer_same_as_input,
                        .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::cos(x); }); },
                        .options = tflite::CosOptionsT{},
+                       .types = kFloatOnly,
                        .runtime_versions = {"1.14.0"}});
 
 TFLC_REGISTER_OP(floor, {.code = OpCode::FLOOR,
@@ -70,11 +78,13 @@ TFLC_REGISTER_OP(floor, {.code = OpCode::FLOOR,
                          .eval = [](Graph& g, Op& op) {
                            return eval_unary_float(g, op, [](float x) { return std::floor(x); });
                          },
+                         .types = kFloatOnly,
                          .runtime_versions = {"1.9.0"}});
 
 TFLC_REGISTER_OP(ceil, {.code = OpCode::CEIL,
                         .infer = infer_same_as_input,
                         .eval = [](Graph& g, Op& op) { return eval_unary_float(g, op, [](float x) { return std::ceil(x); }); },
+                        .types = kFloatOnly,
                         .runtime_versions = {"1.14.0"}});
 
 // TFLite's RoundToNearest is round-half-to-even, which nearbyint gives in
@@ -84,6 +94,7 @@ TFLC_REGISTER_OP(round, {.code = OpCode::ROUND,
                          .eval = [](Graph& g, Op& op) {
                            return eval_unary_float(g, op, [](float x) { return std::nearbyint(x); });
                          },
+                         .types = kFloatOnly,
                          .runtime_versions = {"1.14.0"}});
 
 // NEG: float32, int32, int64 in TFLite; integers wrap at the minimum.
@@ -94,6 +105,7 @@ TFLC_REGISTER_OP(neg, {.code = OpCode::NEG,
                          return eval_unary(g, op, [](auto x) { return wrap_neg(x); });
                        },
                        .options = tflite::NegOptionsT{},
+                       .types = {{D::kFloat32}, {D::kInt32}, {D::kInt64}},
                        .runtime_versions = {"1.9.0"}});
 
 // op_version.cc: int32 -> 5, int16 -> 4 (3 when quantized), int8/uint8 -> 2.
@@ -118,6 +130,8 @@ TFLC_REGISTER_OP(abs, {.code = OpCode::ABS,
                          });
                        },
                        .options = tflite::AbsOptionsT{},
+                       .types = {{D::kFloat32}, {D::kInt32, 5}, {D::kUInt8, 2, true}, {D::kInt8, 2, true},
+                                 {D::kInt16, 3, true}},
                        .version = version_abs,
                        .runtime_versions = {"1.13.0", "2.4.0", "2.5.0", "2.6.0", "2.12.0"}});
 
@@ -132,6 +146,7 @@ TFLC_REGISTER_OP(logical_not, {.code = OpCode::LOGICAL_NOT,
                                  return eval_unary(g, op, [](auto x) { return x ? 0 : 1; });
                                },
                                .options = tflite::LogicalNotOptionsT{},
+                               .types = {{D::kBool}},
                                .runtime_versions = {"1.11.0"}});
 
 // ----------------------------------------------------------------------- CAST
@@ -220,6 +235,11 @@ TFLC_REGISTER_OP(cast, {.code = OpCode::CAST,
                         .eval = eval_cast,
                         .options = tflite::CastOptionsT{.out_data_type = kNoType},
                         .finalize_options = finalize_cast,
+                        // cast.cc switches on the input and on the output type.
+                        .types = {{D::kFloat32}, {D::kInt32}, {D::kInt64}, {D::kBool}, {D::kUInt8}, {D::kInt16},
+                                  {D::kUInt32, 2}, {D::kInt8, 3}, {D::kUInt16, 4}, {D::kFloat64, 5},
+                                  {D::kFloat16, 5}},
+                        .output_typed = true,
                         .version = version_cast,
                         .runtime_versions = {"1.5.0", "2.7.0", "2.8.0", "2.9.0", "2.12.0", "2.15.0", "2.17.0"}});
 

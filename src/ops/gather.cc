@@ -94,6 +94,7 @@ TFLC_REGISTER_OP(gather, {.code = OpCode::GATHER,
                           .infer = infer_gather,
                           .eval = eval_gather,
                           .options = Options{},
+                          .types_unchecked = kNoKernelFacts,
                           .version = version_gather,
                           .runtime_versions = {"1.6.0", "1.14.0", "1.15.0", "2.4.0", "2.5.0", "2.13.0", "2.15.0"},
                           // Dynamic range: constant params (Keras Embedding) weight-only, as TF.
@@ -160,6 +161,7 @@ int version_gather_nd(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(gather_nd, {.code = OpCode::GATHER_ND,
                              .infer = infer_gather_nd,
                              .eval = eval_gather_nd,
+                             .types_unchecked = kNoKernelFacts,
                              .version = version_gather_nd,
                              .runtime_versions = {"1.14.0", "2.3.0", "2.5.0", "2.13.0", "2.16.0"},
                              .quant = {.output = QuantSpec::Output::kSameAsInput}});

@@ -1,6 +1,11 @@
 // Emits IR ops the way every frontend wants them: each new op gets its
 // shape inference at once and is folded when its inputs are constant, and
-// its outputs are named "<scope>/<OP>[_k]".
+// its outputs are named "<scope>/<OP>[_k]". An op that stays in the graph is
+// checked against its record's kernel constraints (ops/constraints.h): an
+// operand type the kernels lack is widened by an exact CAST where the record
+// allows it, a broadcast wider than the kernel takes is made explicit with
+// BROADCAST_TO, and anything else is refused as "not supported yet", naming
+// the source node. An op is never left in the graph as its kernel cannot run it.
 #pragma once
 
 #include <string>
@@ -17,9 +22,13 @@ class IrBuilder {
  public:
   IrBuilder(Graph& g, std::string scope, int64_t fold_budget = kDefaultFoldBudget)
       : g_(g), scope_(std::move(scope)), fold_budget_(fold_budget) {}
+  virtual ~IrBuilder() = default;
 
   Graph& graph() { return g_; }
   const std::string& scope() const { return scope_; }
+  // What is being lowered, for messages: "'<scope>'" here; frontends name
+  // their node ("Div node 'x'", "Dense layer 'd'").
+  virtual std::string source() const { return "'" + scope_ + "'"; }
 
   Expected<std::vector<TensorId>> emit(OpCode code, std::vector<TensorId> inputs, OpOptions options = {},
                                        int num_outputs = 1);
@@ -33,6 +42,13 @@ class IrBuilder {
   Graph& g_;
 
  private:
+  // Adds the op, infers its outputs and folds it when it can.
+  Expected<Op*> add(OpCode code, std::vector<TensorId> inputs, OpOptions options, int num_outputs);
+  // Checks a live op against its record; legalizes or refuses it.
+  Expected<std::vector<TensorId>> legalize(Op& op);
+  Expected<std::vector<TensorId>> widen(Op& op, DType from, DType to, bool cast_back);
+  Expected<std::vector<TensorId>> broadcast_explicitly(Op& op);
+
   std::string scope_;
   int64_t fold_budget_;
   int emitted_ = 0;

@@ -28,25 +28,40 @@ inline double apply_activation(Activation a, double v) {
   }
 }
 
+// The loop of every broadcast binary kernel: out[k] = f(a[ia], b[ib]) with
+// the operands read as T and the results stored as R.
+template <typename R, typename T, typename F>
+void broadcast_apply(const Tensor& a, const Tensor& b, Tensor& out, F&& f) {
+  std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
+  std::vector<R> r(static_cast<size_t>(num_elements(out.shape)));
+  for_each_broadcast(a.shape, b.shape, out.shape,
+                     [&](int64_t k, int64_t ia, int64_t ib) { r[k] = f(va[ia], vb[ib]); });
+  out.data = make_buffer(to_bytes(r));
+}
+
+// A broadcast binary kernel on two operands of one numeric type T: f(a, b)
+// is stored as R, or as T when R is void.
+template <typename R, typename F>
+Status eval_broadcast(Graph& g, Op& op, F&& f) {
+  const Tensor& a = input(g, op, 0);
+  const Tensor& b = input(g, op, 1);
+  if (a.dtype != b.dtype) return invalid_input("operand types differ");
+  return dispatch_numeric(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    broadcast_apply<std::conditional_t<std::is_void_v<R>, T, R>, T>(a, b, output(g, op, 0), f);
+  });
+}
+
 // Evaluates a broadcast binary op; f is called with two values of the
 // input C++ type and returns the output value. Applies the fused activation.
 template <typename F>
 Status eval_binary(Graph& g, Op& op, F f) {
-  const Tensor& a = input(g, op, 0);
-  const Tensor& b = input(g, op, 1);
-  Tensor& out = output(g, op, 0);
-  if (a.dtype != b.dtype) return invalid_input("operand types differ");
   Activation act = fused_activation(op);
-  return dispatch_numeric(a.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
-    std::vector<T> r(static_cast<size_t>(num_elements(out.shape)));
-    for_each_broadcast(a.shape, b.shape, out.shape, [&](int64_t k, int64_t ia, int64_t ib) {
-      T v = static_cast<T>(f(va[ia], vb[ib]));
-      if (act != Activation::NONE) v = static_cast<T>(apply_activation(act, v));
-      r[k] = v;
-    });
-    out.data = make_buffer(to_bytes(r));
+  return eval_broadcast<void>(g, op, [&](auto x, auto y) {
+    using T = decltype(x);
+    T v = static_cast<T>(f(x, y));
+    if (act != Activation::NONE) v = static_cast<T>(apply_activation(act, v));
+    return v;
   });
 }
 
@@ -145,12 +160,7 @@ Status eval_arith(Graph& g, Op& op, F f) {
     T lo, hi;
     st = activation_range<T>(fused_activation(op), &lo, &hi);
     if (!st.ok()) return;
-    std::vector<T> va = const_values<T>(a), vb = const_values<T>(b);
-    std::vector<T> r(static_cast<size_t>(num_elements(out.shape)));
-    for_each_broadcast(a.shape, b.shape, out.shape, [&](int64_t k, int64_t ia, int64_t ib) {
-      r[k] = clamp_to<T>(static_cast<T>(f(va[ia], vb[ib])), lo, hi);
-    });
-    out.data = make_buffer(to_bytes(r));
+    broadcast_apply<T, T>(a, b, out, [&](T x, T y) { return clamp_to<T>(static_cast<T>(f(x, y)), lo, hi); });
   });
   RETURN_IF_ERROR(d);
   return st;

@@ -121,11 +121,13 @@ TFLC_REGISTER_OP(fully_connected, {.code = OpCode::FULLY_CONNECTED,
                                    .options = FullyConnected{},
                                    .finalize_options = finalize_fully_connected,
                                    .fused_activation = fused_activation_field<FullyConnected>(),
+                                   .types_unchecked = kNoKernelFacts,
+                                   .weights = {.weight_input = 1, .channel_axis = 0, .bias_input = 2},  // [O, I]
                                    .version = version_fully_connected,
                                    .runtime_versions = {"1.5.0", "1.10.0", "1.14.0", "1.14.0", "2.0.0", "2.1.0",
                                                         "2.3.0", "2.3.0", "2.3.0", "2.11.0", "2.15.0", "2.17.0",
                                                         "2.18.0"},
-                                   .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .bias_input = 2, .int16 = true, .hybrid = true}});
+                                   .quant = {.output = QuantSpec::Output::kOwnRange, .weights = QuantSpec::Weights::kPerTensor, .int16 = true, .hybrid = true}});
 
 // ------------------------------------------------------------ BATCH_MATMUL
 
@@ -220,9 +222,11 @@ TFLC_REGISTER_OP(batch_matmul, {.code = OpCode::BATCH_MATMUL,
                                 .eval = eval_batch_matmul,
                                 .options = BatchMatMul{},
                                 .finalize_options = finalize_batch_matmul,
+                                .types_unchecked = kNoKernelFacts,
+                                .weights = {.weight_input = 1},
                                 .version = version_batch_matmul,
                                 .runtime_versions = {"2.3.0", "2.3.0", "2.4.0", "2.5.0"},
-                                .quant = {.output = QuantSpec::Output::kOwnRange, .weight_input = 1, .int16 = true, .hybrid = true}});
+                                .quant = {.output = QuantSpec::Output::kOwnRange, .weights = QuantSpec::Weights::kPerTensor, .int16 = true, .hybrid = true}});
 
 }  // namespace
 }  // namespace tflc

@@ -42,6 +42,15 @@ int64_t num_elements(const Shape& s) {
   return n;
 }
 
+bool merge_known_dims(Shape& into, const Shape& s, int skip) {
+  for (int d = 0; d < static_cast<int>(into.size()); ++d) {
+    if (d == skip) continue;
+    if (into[d] < 0) into[d] = s[d];
+    else if (s[d] >= 0 && s[d] != into[d]) return false;
+  }
+  return true;
+}
+
 std::vector<int64_t> strides_of(const Shape& s) {
   std::vector<int64_t> st(s.size(), 1);
   for (int i = static_cast<int>(s.size()) - 2; i >= 0; --i) st[i] = st[i + 1] * s[i + 1];

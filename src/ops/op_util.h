@@ -33,6 +33,9 @@ Status expect_rank(const Tensor& t, int rank, const char* what);
 // NumPy-style broadcast of two shapes (-1 dims stay dynamic).
 Expected<Shape> broadcast_shapes(const Shape& a, const Shape& b);
 int64_t num_elements(const Shape& s);  // -1 if dynamic
+// Fills the unknown dims of `into` from `s` (same rank), except dim `skip`;
+// false at the first dim known in both with different extents.
+bool merge_known_dims(Shape& into, const Shape& s, int skip = -1);
 std::vector<int64_t> strides_of(const Shape& s);
 // Normalizes a possibly negative axis; error if out of range.
 Expected<int> normalize_axis(int64_t axis, int rank);

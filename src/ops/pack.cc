@@ -1,7 +1,5 @@
 // PACK stacks N same-shaped tensors along a new axis; UNPACK splits one axis
 // into num tensors without it.
-#include <cstring>
-
 #include "ops/shape_ops_util.h"
 
 namespace tflc {
@@ -24,12 +22,9 @@ Status infer_pack(Graph& g, Op& op) {
     if (x.unknown_rank) return unsupported("not supported yet: PACK of a tensor with unknown rank");
     if (x.dtype != x0.dtype) return invalid_input("PACK inputs have different types");
     if (x.rank() != x0.rank()) return invalid_input("PACK inputs have different ranks");
-    for (int d = 0; d < x.rank(); ++d) {
-      if (shape[d] < 0) shape[d] = x.shape[d];
-      else if (x.shape[d] >= 0 && x.shape[d] != shape[d])
-        return invalid_input("PACK inputs have different shapes: " + shape_str(x0.shape) + " and " +
-                             shape_str(x.shape));
-    }
+    if (!merge_known_dims(shape, x.shape))
+      return invalid_input("PACK inputs have different shapes: " + shape_str(x0.shape) + " and " +
+                           shape_str(x.shape));
   }
   ASSIGN_OR_RETURN(int axis, normalize_axis(opts<PackOptions>(op).axis, x0.rank() + 1));
   shape.insert(shape.begin() + axis, static_cast<int64_t>(op.inputs.size()));
@@ -41,34 +36,21 @@ Status eval_pack(Graph& g, Op& op) {
   Tensor& out = output(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(out.dtype));
   ASSIGN_OR_RETURN(int axis, normalize_axis(opts<PackOptions>(op).axis, out.rank()));
-  int64_t outer = 1, inner = elem;
-  for (int d = 0; d < axis; ++d) outer *= out.shape[d];
-  for (int d = axis + 1; d < out.rank(); ++d) inner *= out.shape[d];
-  int64_t n = static_cast<int64_t>(op.inputs.size());
-  std::string bytes(static_cast<size_t>(outer * n * inner), '\0');
-  for (int64_t i = 0; i < n; ++i) {
-    const char* src = input(g, op, static_cast<int>(i)).data->data();
-    for (int64_t o = 0; o < outer; ++o) std::memcpy(bytes.data() + (o * n + i) * inner, src + o * inner, inner);
-  }
-  out.data = make_buffer(std::move(bytes));
+  // Each input is one slice of the new axis.
+  AxisRows rows = axis_rows(out.shape, axis, elem);
+  std::vector<RowPart> parts;
+  for (TensorId id : op.inputs) parts.push_back({g.t(id).data->data(), rows.inner});
+  out.data = make_buffer(join_rows(rows.outer, static_cast<int64_t>(parts.size()) * rows.inner, parts));
   return ok_status();
-}
-
-// op_version.cc: int8 -> 2, int16 -> 3, uint32 -> 4.
-int version_pack(const Graph& g, const Op& op) {
-  switch (input(g, op, 0).dtype) {
-    case DType::kInt8: return 2;
-    case DType::kInt16: return 3;
-    case DType::kUInt32: return 4;
-    default: return 1;
-  }
 }
 
 TFLC_REGISTER_OP(pack, {.code = OpCode::PACK,
                         .infer = infer_pack,
                         .eval = eval_pack,
                         .options = PackOptions{},
-                        .version = version_pack,
+                        .types_unchecked = kNoKernelFacts,
+                        // op_version.cc: int8 -> 2, int16 -> 3, uint32 -> 4.
+                        .version_by_type = {{DType::kInt8, 2}, {DType::kInt16, 3}, {DType::kUInt32, 4}},
                         .runtime_versions = {"1.11.0", "1.14.0", "2.3.0", "2.13.0"},
                         .quant = {.output = QuantSpec::Output::kSameAsOutput}});
 
@@ -95,33 +77,22 @@ Status eval_unpack(Graph& g, Op& op) {
   const Tensor& x = input(g, op, 0);
   ASSIGN_OR_RETURN(int elem, eval_elem_size(x.dtype));
   ASSIGN_OR_RETURN(int axis, normalize_axis(opts<UnpackOptions>(op).axis, x.rank()));
-  int64_t outer = 1, inner = elem, n = x.shape[axis];
-  for (int d = 0; d < axis; ++d) outer *= x.shape[d];
-  for (int d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
-  for (int64_t i = 0; i < n; ++i) {
-    std::string bytes(static_cast<size_t>(outer * inner), '\0');
-    for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(bytes.data() + o * inner, x.data->data() + (o * n + i) * inner, inner);
-    output(g, op, static_cast<int>(i)).data = make_buffer(std::move(bytes));
-  }
+  AxisRows rows = axis_rows(x.shape, axis, elem);
+  const int64_t n = x.shape[axis];
+  std::vector<std::string> parts =
+      split_rows(x.data->data(), rows.outer, n * rows.inner, std::vector<int64_t>(n, rows.inner));
+  for (int64_t i = 0; i < n; ++i) output(g, op, static_cast<int>(i)).data = make_buffer(std::move(parts[i]));
   return ok_status();
-}
-
-// op_version.cc: int8/uint8 -> 2, bool -> 3, int16 -> 4.
-int version_unpack(const Graph& g, const Op& op) {
-  switch (input(g, op, 0).dtype) {
-    case DType::kInt8: case DType::kUInt8: return 2;
-    case DType::kBool: return 3;
-    case DType::kInt16: return 4;
-    default: return 1;
-  }
 }
 
 TFLC_REGISTER_OP(unpack, {.code = OpCode::UNPACK,
                           .infer = infer_unpack,
                           .eval = eval_unpack,
                           .options = UnpackOptions{},
-                          .version = version_unpack,
+                          .types_unchecked = kNoKernelFacts,
+                          // op_version.cc: int8/uint8 -> 2, bool -> 3, int16 -> 4.
+                          .version_by_type = {{DType::kInt8, 2}, {DType::kUInt8, 2}, {DType::kBool, 3},
+                                              {DType::kInt16, 4}},
                           .runtime_versions = {"1.11.0", "1.14.0", "2.2.0", "2.3.0"},
                           .quant = {.output = QuantSpec::Output::kSameAsInput}});
 

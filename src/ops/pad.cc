@@ -134,6 +134,7 @@ TFLC_REGISTER_OP(pad, {.code = OpCode::PAD,
                        .infer = infer_pad,
                        .eval = [](Graph& g, Op& op) { return eval_pad_common(g, op, false); },
                        .options = tflite::PadOptionsT{},
+                       .types_unchecked = kNoKernelFacts,
                        .version = version_pad,
                        .runtime_versions = {"1.5.0", "1.14.0", "2.4.0", "2.6.0"},
                        .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -142,25 +143,19 @@ TFLC_REGISTER_OP(padv2, {.code = OpCode::PADV2,
                          .infer = infer_padv2,
                          .eval = [](Graph& g, Op& op) { return eval_pad_common(g, op, false); },
                          .options = tflite::PadV2OptionsT{},
+                         .types_unchecked = kNoKernelFacts,
                          .version = version_pad,
                          .runtime_versions = {"1.9.0", "1.14.0", "2.4.0", "2.6.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsOutput, .int16 = true}});
-
-// op_version.cc: int16 -> 3, int8 -> 2.
-int version_mirror_pad(const Graph& g, const Op& op) {
-  switch (input(g, op, 0).dtype) {
-    case DType::kInt16: return 3;
-    case DType::kInt8: return 2;
-    default: return 1;
-  }
-}
 
 TFLC_REGISTER_OP(mirror_pad,
                  {.code = OpCode::MIRROR_PAD,
                   .infer = infer_mirror_pad,
                   .eval = [](Graph& g, Op& op) { return eval_pad_common(g, op, true); },
                   .options = MirrorOptions{},
-                  .version = version_mirror_pad,
+                  .types_unchecked = kNoKernelFacts,
+                  // op_version.cc: int16 -> 3, int8 -> 2.
+                  .version_by_type = {{DType::kInt16, 3}, {DType::kInt8, 2}},
                   .runtime_versions = {"1.13.1", "2.3.0", "2.12.0"},
                   .quant = {.output = QuantSpec::Output::kSameAsInput}});
 

@@ -77,6 +77,7 @@ TFLC_REGISTER_OP(max_pool_2d, {.code = OpCode::MAX_POOL_2D,
                                .eval = eval_pool<true>,
                                .options = Options{.stride_w = 1, .stride_h = 1, .filter_width = 1, .filter_height = 1},
                                .fused_activation = fused_activation_field<Options>(),
+                               .types_unchecked = kNoKernelFacts,
                                .version = version_pool,
                                .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"},
                                .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -87,6 +88,7 @@ TFLC_REGISTER_OP(average_pool_2d, {.code = OpCode::AVERAGE_POOL_2D,
                                    .options =
                                        Options{.stride_w = 1, .stride_h = 1, .filter_width = 1, .filter_height = 1},
                                    .fused_activation = fused_activation_field<Options>(),
+                                   .types_unchecked = kNoKernelFacts,
                                    .version = version_pool,
                                    .runtime_versions = {"1.5.0", "1.14.0", "2.3.0"},
                                    .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});

@@ -167,6 +167,7 @@ TFLC_REGISTER_OP(fake_quant, {.code = OpCode::FAKE_QUANT,
                               .infer = infer_fake_quant,
                               .eval = eval_fake_quant,
                               .options = FakeQuantOptions{.num_bits = 8},
+                              .types_unchecked = kNoKernelFacts,
                               // op_version.cc: narrow_range -> 2.
                               .version = [](const Graph&, const Op& op) {
                                 return opts<FakeQuantOptions>(op).narrow_range ? 2 : 1;
@@ -176,12 +177,14 @@ TFLC_REGISTER_OP(fake_quant, {.code = OpCode::FAKE_QUANT,
 TFLC_REGISTER_OP(dequantize, {.code = OpCode::DEQUANTIZE,
                               .infer = infer_dequantize,
                               .eval = eval_dequantize,
+                              .types_unchecked = kNoKernelFacts,
                               .version = version_dequantize,
                               .runtime_versions = {"1.13.1", "1.14.0", "1.15.0", "2.2.0", "2.7.0"}});
 
 TFLC_REGISTER_OP(quantize, {.code = OpCode::QUANTIZE,
                             .infer = infer_quantize,
                             .eval = eval_quantize,
+                            .types_unchecked = kNoKernelFacts,
                             .version = version_quantize,
                             .runtime_versions = {"1.14.0", "1.15.0", "2.7.0"}});
 

@@ -23,6 +23,7 @@ TFLC_REGISTER_OP(random_uniform, {.code = OpCode::RANDOM_UNIFORM,
                                   .infer = infer_random_uniform,
                                   .no_eval_reason = "random values are drawn at run time",
                                   .options = tflite::RandomOptionsT{},
+                                  .types_unchecked = kNoKernelFacts,
                                   .runtime_versions = {"2.8.0"}});
 
 }  // namespace

@@ -123,55 +123,48 @@ Status eval_reduce(Graph& g, Op& op) {
 }
 
 // op_version.cc: MEAN, REDUCE_MAX, REDUCE_MIN: int16 -> 3, int8 -> 2.
-int version_mean_max_min(const Graph& g, const Op& op) {
-  DType x = input(g, op, 0).dtype;
-  if (x == DType::kInt16) return 3;
-  if (x == DType::kInt8) return 2;
-  return 1;
-}
-
-// op_version.cc: SUM: int8 -> 2.
-int version_sum(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kInt8 ? 2 : 1; }
-
-// op_version.cc: REDUCE_PROD: int8 or int16 -> 2.
-int version_prod(const Graph& g, const Op& op) {
-  DType x = input(g, op, 0).dtype;
-  return x == DType::kInt8 || x == DType::kInt16 ? 2 : 1;
-}
+const std::vector<std::pair<DType, int>> kMeanMaxMinVersions = {{DType::kInt16, 3}, {DType::kInt8, 2}};
 
 TFLC_REGISTER_OP(mean, {.code = OpCode::MEAN,
                         .infer = infer_reduce,
                         .eval = eval_reduce<Reducer::kMean>,
                         .options = ReducerOptions{},
-                        .version = version_mean_max_min,
+                        .types_unchecked = kNoKernelFacts,
+                        .version_by_type = kMeanMaxMinVersions,
                         .runtime_versions = {"1.6.0", "1.14.0", "2.4.0"},
                         .quant = {.output = QuantSpec::Output::kOwnRange, .int16 = true}});
 TFLC_REGISTER_OP(sum, {.code = OpCode::SUM,
                        .infer = infer_reduce,
                        .eval = eval_reduce<Reducer::kSum>,
                        .options = ReducerOptions{},
-                       .version = version_sum,
+                       .types_unchecked = kNoKernelFacts,
+                       // op_version.cc: SUM: int8 -> 2.
+                       .version_by_type = {{DType::kInt8, 2}},
                        .runtime_versions = {"1.10.0", "1.15.0"},
                        .quant = {.output = QuantSpec::Output::kOwnRange}});
 TFLC_REGISTER_OP(reduce_max, {.code = OpCode::REDUCE_MAX,
                               .infer = infer_reduce,
                               .eval = eval_reduce<Reducer::kMax>,
                               .options = ReducerOptions{},
-                              .version = version_mean_max_min,
+                              .types_unchecked = kNoKernelFacts,
+                              .version_by_type = kMeanMaxMinVersions,
                               .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"},
                               .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(reduce_min, {.code = OpCode::REDUCE_MIN,
                               .infer = infer_reduce,
                               .eval = eval_reduce<Reducer::kMin>,
                               .options = ReducerOptions{},
-                              .version = version_mean_max_min,
+                              .types_unchecked = kNoKernelFacts,
+                              .version_by_type = kMeanMaxMinVersions,
                               .runtime_versions = {"1.11.0", "1.14.0", "2.5.0"},
                               .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 TFLC_REGISTER_OP(reduce_prod, {.code = OpCode::REDUCE_PROD,
                                .infer = infer_reduce,
                                .eval = eval_reduce<Reducer::kProd>,
                                .options = ReducerOptions{},
-                               .version = version_prod,
+                               .types_unchecked = kNoKernelFacts,
+                               // op_version.cc: REDUCE_PROD: int8 or int16 -> 2.
+                               .version_by_type = {{DType::kInt8, 2}, {DType::kInt16, 2}},
                                .runtime_versions = {"1.11.0", "2.6.0"}});
 
 // ------------------------------------------------------- ARG_MAX / ARG_MIN
@@ -252,25 +245,22 @@ Status eval_arg(Graph& g, Op& op) {
 constexpr auto kNoOutputType = static_cast<tflite::TensorType>(DType::kInvalid);
 
 // op_version.cc: bool -> 3; int8 -> 2.
-int version_arg(const Graph& g, const Op& op) {
-  DType x = input(g, op, 0).dtype;
-  if (x == DType::kBool) return 3;
-  if (x == DType::kInt8) return 2;
-  return 1;
-}
+const std::vector<std::pair<DType, int>> kArgVersions = {{DType::kBool, 3}, {DType::kInt8, 2}};
 
 TFLC_REGISTER_OP(arg_max, {.code = OpCode::ARG_MAX,
                            .infer = infer_arg,
                            .eval = eval_arg<true>,
                            .options = tflite::ArgMaxOptionsT{.output_type = kNoOutputType},
-                           .version = version_arg,
+                           .types_unchecked = kNoKernelFacts,
+                           .version_by_type = kArgVersions,
                            .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});
 TFLC_REGISTER_OP(arg_min, {.code = OpCode::ARG_MIN,
                            .infer = infer_arg,
                            .eval = eval_arg<false>,
                            .options = tflite::ArgMinOptionsT{.output_type = kNoOutputType},
-                           .version = version_arg,
+                           .types_unchecked = kNoKernelFacts,
+                           .version_by_type = kArgVersions,
                            .runtime_versions = {"1.9.0", "1.14.0", "2.9.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});
 

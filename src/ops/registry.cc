@@ -45,6 +45,29 @@ Activation fused_activation(const Op& op) {
   return s && s->fused_activation.get ? s->fused_activation.get(op) : Activation::NONE;
 }
 
+int op_version(const Graph& g, const Op& op) {
+  const OpSchema* s = find_op(op.code);
+  if (!s) return 1;
+  if (s->version) return s->version(g, op);
+  if (s->version_by_type.empty() || op.inputs.empty() || op.inputs[0] < 0) return 1;
+  const DType t = g.t(op.inputs[0]).dtype;
+  for (const auto& [type, version] : s->version_by_type)
+    if (type == t) return version;
+  return 1;
+}
+
+int quant_weight_input(const OpSchema& s) {
+  return s.quant.weights == QuantSpec::Weights::kFloat ? -1 : s.weights.weight_input;
+}
+
+int quant_bias_input(const OpSchema& s) {
+  return s.quant.weights == QuantSpec::Weights::kFloat ? -1 : s.weights.bias_input;
+}
+
+int quant_weight_axis(const OpSchema& s) {
+  return s.quant.weights == QuantSpec::Weights::kPerChannel ? s.weights.channel_axis : -1;
+}
+
 Status apply_default_options(const OpSchema& s, Op& op) {
   if (op.options.empty()) {
     op.options = s.options;

@@ -95,6 +95,7 @@ Status infer_reshape(Graph& g, Op& op) {
 TFLC_REGISTER_OP(reshape, {.code = OpCode::RESHAPE,
                            .infer = infer_reshape,
                            .eval = eval_share,
+                           .types_unchecked = kNoKernelFacts,
                            .runtime_versions = {"1.5.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
@@ -134,14 +135,13 @@ Status infer_squeeze(Graph& g, Op& op) {
   return ok_status();
 }
 
-// op_version.cc: string input -> 2.
-int version_string2(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kString ? 2 : 1; }
-
 TFLC_REGISTER_OP(squeeze, {.code = OpCode::SQUEEZE,
                            .infer = infer_squeeze,
                            .eval = eval_share,
                            .options = tflite::SqueezeOptionsT{},
-                           .version = version_string2,
+                           .types_unchecked = kNoKernelFacts,
+                           // op_version.cc: string input -> 2.
+                           .version_by_type = {{DType::kString, 2}},
                            .runtime_versions = {"1.6.0", "2.5.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
@@ -169,6 +169,7 @@ TFLC_REGISTER_OP(expand_dims, {.code = OpCode::EXPAND_DIMS,
                                .infer = infer_expand_dims,
                                .eval = eval_share,
                                .options = tflite::ExpandDimsOptionsT{},
+                               .types_unchecked = kNoKernelFacts,
                                .runtime_versions = {"1.10.0"},
                                .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 

@@ -164,6 +164,7 @@ TFLC_REGISTER_OP(resize_bilinear, {.code = OpCode::RESIZE_BILINEAR,
                                    .infer = infer_resize,
                                    .eval = eval_bilinear,
                                    .options = tflite::ResizeBilinearOptionsT{},
+                                   .types_unchecked = kNoKernelFacts,
                                    .version = version_bilinear,
                                    .runtime_versions = {"1.7.0", "1.14.0", "2.2.0", "2.5.0"},
                                    .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -171,6 +172,7 @@ TFLC_REGISTER_OP(resize_nearest_neighbor, {.code = OpCode::RESIZE_NEAREST_NEIGHB
                                            .infer = infer_resize,
                                            .eval = eval_nearest,
                                            .options = tflite::ResizeNearestNeighborOptionsT{},
+                                           .types_unchecked = kNoKernelFacts,
                                            .version = version_nearest,
                                            .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.4.0"},
                                            .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});

@@ -53,19 +53,13 @@ Status eval_reverse(Graph& g, Op& op) {
   return ok_status();
 }
 
-// op_version.cc: int8 -> 3, bool -> 2.
-int version_reverse(const Graph& g, const Op& op) {
-  const DType t = input(g, op, 0).dtype;
-  if (t == DType::kInt8) return 3;
-  if (t == DType::kBool) return 2;
-  return 1;
-}
-
 TFLC_REGISTER_OP(reverse_v2, {.code = OpCode::REVERSE_V2,
                               .infer = infer_reverse,
                               .eval = eval_reverse,
                               .options = tflite::ReverseV2OptionsT{},
-                              .version = version_reverse,
+                              .types_unchecked = kNoKernelFacts,
+                              // op_version.cc: int8 -> 3, bool -> 2.
+                              .version_by_type = {{DType::kInt8, 3}, {DType::kBool, 2}},
                               .runtime_versions = {"1.14.0", "2.2.0", "2.5.0"},
                               .quant = {.output = QuantSpec::Output::kSameAsInput}});
 

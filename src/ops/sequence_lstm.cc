@@ -222,6 +222,7 @@ TFLC_REGISTER_OP(unidirectional_sequence_lstm,
                   .eval = eval_seq_lstm,
                   .options = Options{},
                   .finalize_options = finalize_seq_lstm,
+                  .types_unchecked = kNoKernelFacts,
                   .version = version_seq_lstm,
                   .runtime_versions = {"1.13.1", "1.14.0", "2.3.0", "2.12.0"},
                   // Dynamic range (TF's quantize_weights): gate, peephole and

@@ -38,6 +38,7 @@ TFLC_REGISTER_OP(shape, {.code = OpCode::SHAPE,
                          // Without options: int32 dims (the old default).
                          .options = tflite::ShapeOptionsT{.out_type = tflite::TensorType::INT32},
                          .finalize_options = finalize_shape,
+                         .types_unchecked = kNoKernelFacts,
                          .runtime_versions = {"1.10.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
@@ -58,6 +59,7 @@ Status eval_rank(Graph& g, Op& op) {
 TFLC_REGISTER_OP(rank, {.code = OpCode::RANK,
                         .infer = infer_rank,
                         .eval = eval_rank,
+                        .types_unchecked = kNoKernelFacts,
                         .runtime_versions = {"1.14.0"},
                         .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 

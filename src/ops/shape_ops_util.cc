@@ -140,6 +140,44 @@ void copy_view(const char* src, char* dst, int elem, const Shape& shape, const s
   }
 }
 
+std::string view_bytes(const char* src, int elem, const Shape& shape, const std::vector<int64_t>& strides,
+                       int64_t base) {
+  std::string out(static_cast<size_t>(num_elements(shape)) * elem, '\0');
+  if (!out.empty()) copy_view(src, out.data(), elem, shape, strides, base);
+  return out;
+}
+
+AxisRows axis_rows(const Shape& shape, int axis, int elem) {
+  AxisRows r{1, elem};
+  for (int d = 0; d < axis; ++d) r.outer *= shape[d];
+  for (int d = axis + 1; d < static_cast<int>(shape.size()); ++d) r.inner *= shape[d];
+  return r;
+}
+
+std::string join_rows(int64_t outer, int64_t row_bytes, const std::vector<RowPart>& parts) {
+  std::string out(static_cast<size_t>(outer * row_bytes), '\0');
+  int64_t col = 0;
+  for (const RowPart& p : parts) {
+    for (int64_t o = 0; o < outer; ++o)
+      std::memcpy(out.data() + o * row_bytes + col, p.data + o * p.row_bytes, p.row_bytes);
+    col += p.row_bytes;
+  }
+  return out;
+}
+
+std::vector<std::string> split_rows(const char* src, int64_t outer, int64_t row_bytes,
+                                    const std::vector<int64_t>& part_row_bytes) {
+  std::vector<std::string> parts;
+  int64_t col = 0;
+  for (int64_t row : part_row_bytes) {
+    std::string bytes(static_cast<size_t>(outer * row), '\0');
+    for (int64_t o = 0; o < outer; ++o) std::memcpy(bytes.data() + o * row, src + o * row_bytes + col, row);
+    parts.push_back(std::move(bytes));
+    col += row;
+  }
+  return parts;
+}
+
 std::string zero_pad_bytes(const char* src, int elem, const Shape& shape, const std::vector<int64_t>& before,
                            const std::vector<int64_t>& after) {
   int r = static_cast<int>(shape.size());

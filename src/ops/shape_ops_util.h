@@ -21,6 +21,30 @@ Expected<int> eval_elem_size(DType t);
 void copy_view(const char* src, char* dst, int elem, const Shape& shape, const std::vector<int64_t>& strides,
                int64_t base);
 
+// copy_view into a new dense buffer of `shape`'s size.
+std::string view_bytes(const char* src, int elem, const Shape& shape, const std::vector<int64_t>& strides,
+                       int64_t base = 0);
+
+// A dense tensor seen around `axis`: `outer` rows (the product of the dims
+// before it), each `shape[axis]` slices of `inner` bytes (elem times the
+// product of the dims after it).
+struct AxisRows {
+  int64_t outer = 1, inner = 1;
+};
+AxisRows axis_rows(const Shape& shape, int axis, int elem);
+
+// Rows of several tensors side by side (CONCATENATION, PACK): row o of the
+// result, `row_bytes` long, is row o of each part in turn.
+struct RowPart {
+  const char* data;
+  int64_t row_bytes;
+};
+std::string join_rows(int64_t outer, int64_t row_bytes, const std::vector<RowPart>& parts);
+// The inverse (SPLIT, SPLIT_V, UNPACK): cuts each `row_bytes` row of src into
+// consecutive pieces of part_row_bytes[i], one tensor per piece.
+std::vector<std::string> split_rows(const char* src, int64_t outer, int64_t row_bytes,
+                                    const std::vector<int64_t>& part_row_bytes);
+
 // Returns `src` (dense, shape `shape`) zero-padded by before/after per dim.
 std::string zero_pad_bytes(const char* src, int elem, const Shape& shape, const std::vector<int64_t>& before,
                            const std::vector<int64_t>& after);

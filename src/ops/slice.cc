@@ -49,9 +49,7 @@ Status eval_slice(Graph& g, Op& op) {
   std::vector<int64_t> st = strides_of(x.shape);
   int64_t base = 0;
   for (size_t i = 0; i < begin.size(); ++i) base += begin[i] * st[i];
-  std::string bytes(static_cast<size_t>(num_elements(out.shape)) * elem, '\0');
-  copy_view(x.data->data(), bytes.data(), elem, out.shape, st, base);
-  out.data = make_buffer(std::move(bytes));
+  out.data = make_buffer(view_bytes(x.data->data(), elem, out.shape, st, base));
   return ok_status();
 }
 
@@ -70,6 +68,7 @@ int version_slice(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(slice, {.code = OpCode::SLICE,
                          .infer = infer_slice,
                          .eval = eval_slice,
+                         .types_unchecked = kNoKernelFacts,
                          .version = version_slice,
                          .runtime_versions = {"1.14.0", "1.14.0", "1.14.0", "2.4.0", "2.5.0", "2.14.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
@@ -130,9 +129,7 @@ Status eval_strided_slice(Graph& g, Op& op) {
     shape.push_back(i < 0 ? 1 : plan.dims[i].count);
     st.push_back(i < 0 ? 0 : in_st[i] * plan.dims[i].stride);
   }
-  std::string bytes(static_cast<size_t>(num_elements(shape)) * elem, '\0');
-  if (!bytes.empty()) copy_view(x.data->data(), bytes.data(), elem, shape, st, base);
-  out.data = make_buffer(std::move(bytes));
+  out.data = make_buffer(view_bytes(x.data->data(), elem, shape, st, base));
   return ok_status();
 }
 
@@ -155,6 +152,7 @@ TFLC_REGISTER_OP(strided_slice, {.code = OpCode::STRIDED_SLICE,
                                  .infer = infer_strided_slice,
                                  .eval = eval_strided_slice,
                                  .options = StridedSliceOptions{},
+                                 .types_unchecked = kNoKernelFacts,
                                  .version = version_strided_slice,
                                  .runtime_versions = {"1.6.0", "1.14.0", "2.1.0", "2.2.0", "2.5.0", "2.6.0",
                                                       "2.14.0", "2.14.0"},

@@ -34,9 +34,7 @@ Status eval_space_to_depth(Graph& g, Op& op) {
   // out[n, h, w, (i*b + j)*C + c] = in[n, h*b + i, w*b + j, c]
   Shape view = {n, h / b, w / b, b, b, c};
   std::vector<int64_t> st = {h * w * c, b * w * c, b * c, w * c, c, 1};
-  std::string bytes(static_cast<size_t>(num_elements(out.shape)) * elem, '\0');
-  copy_view(x.data->data(), bytes.data(), elem, view, st, 0);
-  out.data = make_buffer(std::move(bytes));
+  out.data = make_buffer(view_bytes(x.data->data(), elem, view, st));
   return ok_status();
 }
 
@@ -68,20 +66,19 @@ Status eval_depth_to_space(Graph& g, Op& op) {
   // out[n, h*b + i, w*b + j, c] = in[n, h, w, (i*b + j)*C + c]
   Shape view = {n, h, b, w, b, c};
   std::vector<int64_t> st = {h * w * cin, w * cin, b * c, cin, c, 1};
-  std::string bytes(static_cast<size_t>(num_elements(out.shape)) * elem, '\0');
-  copy_view(x.data->data(), bytes.data(), elem, view, st, 0);
-  out.data = make_buffer(std::move(bytes));
+  out.data = make_buffer(view_bytes(x.data->data(), elem, view, st));
   return ok_status();
 }
 
 // op_version.cc: int8 -> 2.
-int version_int8_2(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kInt8 ? 2 : 1; }
+const std::vector<std::pair<DType, int>> kInt8Version2 = {{DType::kInt8, 2}};
 
 TFLC_REGISTER_OP(space_to_depth, {.code = OpCode::SPACE_TO_DEPTH,
                                   .infer = infer_space_to_depth,
                                   .eval = eval_space_to_depth,
                                   .options = tflite::SpaceToDepthOptionsT{},
-                                  .version = version_int8_2,
+                                  .types_unchecked = kNoKernelFacts,
+                                  .version_by_type = kInt8Version2,
                                   .runtime_versions = {"1.5.0", "1.14.0"},
                                   .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
@@ -89,7 +86,8 @@ TFLC_REGISTER_OP(depth_to_space, {.code = OpCode::DEPTH_TO_SPACE,
                                   .infer = infer_depth_to_space,
                                   .eval = eval_depth_to_space,
                                   .options = tflite::DepthToSpaceOptionsT{},
-                                  .version = version_int8_2,
+                                  .types_unchecked = kNoKernelFacts,
+                                  .version_by_type = kInt8Version2,
                                   .runtime_versions = {"2.1.0", "2.5.0"},
                                   .quant = {.output = QuantSpec::Output::kSameAsInput}});
 
@@ -115,30 +113,44 @@ Expected<BlockArgs> read_block_args(const Graph& g, const Op& op, int rank, cons
   return a;
 }
 
-Status infer_space_to_batch(Graph& g, Op& op) {
+// Inference of both batch ops: the block arguments (an output of unknown
+// dims while they are not constant), then `dim` maps each known block dim i
+// of the input and `batch` the known batch, given the product of the block.
+template <class DimFn, class BatchFn>
+Status infer_batch_op(Graph& g, Op& op, const char* pads_name, DimFn dim, BatchFn batch) {
   RETURN_IF_ERROR(expect_inputs(op, 3, 3));
   const Tensor& x = input(g, op, 0);
-  if (x.unknown_rank) return unsupported("not supported yet: SPACE_TO_BATCH_ND of a tensor with unknown rank");
+  if (x.unknown_rank) return unsupported("not supported yet: " + op_name(op.code) + " of a tensor with unknown rank");
   if (!input(g, op, 1).is_const() || !input(g, op, 2).is_const()) {
     set_output(g, op, 0, x.dtype, Shape(x.rank(), -1));
     return ok_status();
   }
-  ASSIGN_OR_RETURN(BlockArgs a, read_block_args(g, op, x.rank(), "paddings"));
+  ASSIGN_OR_RETURN(BlockArgs a, read_block_args(g, op, x.rank(), pads_name));
   Shape out = x.shape;
   int64_t prod = 1;
   for (size_t i = 0; i < a.block.size(); ++i) {
     prod *= a.block[i];
-    int64_t& d = out[1 + i];
-    if (d < 0) continue;
+    if (out[1 + i] >= 0) RETURN_IF_ERROR(dim(a, i, out[1 + i]));
+  }
+  if (out[0] >= 0) RETURN_IF_ERROR(batch(prod, out[0]));
+  set_output(g, op, 0, x.dtype, out);
+  return ok_status();
+}
+
+Status infer_space_to_batch(Graph& g, Op& op) {
+  auto dim = [](const BlockArgs& a, size_t i, int64_t& d) {
     d += a.pads[2 * i] + a.pads[2 * i + 1];
     if (d % a.block[i] != 0)
       return invalid_input("SPACE_TO_BATCH_ND: padded dim " + std::to_string(1 + i) + " (" + std::to_string(d) +
                            ") is not a multiple of block " + std::to_string(a.block[i]));
     d /= a.block[i];
-  }
-  out[0] = out[0] < 0 ? -1 : out[0] * prod;
-  set_output(g, op, 0, x.dtype, out);
-  return ok_status();
+    return ok_status();
+  };
+  auto batch = [](int64_t prod, int64_t& n) {
+    n *= prod;
+    return ok_status();
+  };
+  return infer_batch_op(g, op, "paddings", dim, batch);
 }
 
 Status eval_space_to_batch(Graph& g, Op& op) {
@@ -163,40 +175,26 @@ Status eval_space_to_batch(Graph& g, Op& op) {
   view.push_back(x.shape[0]), st.push_back(pst[0]);
   for (int i = 0; i < m; ++i) view.push_back(padded[1 + i] / a.block[i]), st.push_back(a.block[i] * pst[1 + i]);
   for (int d = m + 1; d < r; ++d) view.push_back(x.shape[d]), st.push_back(pst[d]);
-  std::string bytes(static_cast<size_t>(num_elements(out.shape)) * elem, '\0');
-  if (!bytes.empty()) copy_view(p.data(), bytes.data(), elem, view, st, 0);
-  out.data = make_buffer(std::move(bytes));
+  out.data = make_buffer(view_bytes(p.data(), elem, view, st));
   return ok_status();
 }
 
 Status infer_batch_to_space(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_inputs(op, 3, 3));
-  const Tensor& x = input(g, op, 0);
-  if (x.unknown_rank) return unsupported("not supported yet: BATCH_TO_SPACE_ND of a tensor with unknown rank");
-  if (!input(g, op, 1).is_const() || !input(g, op, 2).is_const()) {
-    set_output(g, op, 0, x.dtype, Shape(x.rank(), -1));
-    return ok_status();
-  }
-  ASSIGN_OR_RETURN(BlockArgs a, read_block_args(g, op, x.rank(), "crops"));
-  Shape out = x.shape;
-  int64_t prod = 1;
-  for (size_t i = 0; i < a.block.size(); ++i) {
-    prod *= a.block[i];
-    int64_t& d = out[1 + i];
-    if (d < 0) continue;
+  auto dim = [&](const BlockArgs& a, size_t i, int64_t& d) {
     d = d * a.block[i] - a.pads[2 * i] - a.pads[2 * i + 1];
     if (d < 0)
       return invalid_input("BATCH_TO_SPACE_ND crops exceed dim " + std::to_string(1 + i) + " of " +
-                           shape_str(x.shape));
-  }
-  if (out[0] >= 0) {
-    if (out[0] % prod != 0)
-      return invalid_input("BATCH_TO_SPACE_ND: batch " + std::to_string(out[0]) + " is not a multiple of " +
+                           shape_str(input(g, op, 0).shape));
+    return ok_status();
+  };
+  auto batch = [](int64_t prod, int64_t& n) {
+    if (n % prod != 0)
+      return invalid_input("BATCH_TO_SPACE_ND: batch " + std::to_string(n) + " is not a multiple of " +
                            std::to_string(prod));
-    out[0] /= prod;
-  }
-  set_output(g, op, 0, x.dtype, out);
-  return ok_status();
+    n /= prod;
+    return ok_status();
+  };
+  return infer_batch_op(g, op, "crops", dim, batch);
 }
 
 Status eval_batch_to_space(Graph& g, Op& op) {
@@ -229,14 +227,11 @@ Status eval_batch_to_space(Graph& g, Op& op) {
     view.push_back(x.shape[d]), st.push_back(ist[d]);
     full.push_back(x.shape[d]);
   }
-  std::string uncropped(static_cast<size_t>(num_elements(full)) * elem, '\0');
-  if (!uncropped.empty()) copy_view(x.data->data(), uncropped.data(), elem, view, st, 0);
+  std::string uncropped = view_bytes(x.data->data(), elem, view, st);
   std::vector<int64_t> fst = strides_of(full);
   int64_t base = 0;
   for (int i = 0; i < m; ++i) base += a.pads[2 * i] * fst[1 + i];
-  std::string bytes(static_cast<size_t>(num_elements(out.shape)) * elem, '\0');
-  if (!bytes.empty()) copy_view(uncropped.data(), bytes.data(), elem, out.shape, fst, base);
-  out.data = make_buffer(std::move(bytes));
+  out.data = make_buffer(view_bytes(uncropped.data(), elem, out.shape, fst, base));
   return ok_status();
 }
 
@@ -253,6 +248,7 @@ int version_batch_space(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(space_to_batch_nd, {.code = OpCode::SPACE_TO_BATCH_ND,
                                      .infer = infer_space_to_batch,
                                      .eval = eval_space_to_batch,
+                                     .types_unchecked = kNoKernelFacts,
                                      .version = version_batch_space,
                                      .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.12.0"},
                                      .quant = {.output = QuantSpec::Output::kSameAsInput}});
@@ -260,6 +256,7 @@ TFLC_REGISTER_OP(space_to_batch_nd, {.code = OpCode::SPACE_TO_BATCH_ND,
 TFLC_REGISTER_OP(batch_to_space_nd, {.code = OpCode::BATCH_TO_SPACE_ND,
                                      .infer = infer_batch_to_space,
                                      .eval = eval_batch_to_space,
+                                     .types_unchecked = kNoKernelFacts,
                                      .version = version_batch_space,
                                      .runtime_versions = {"1.6.0", "1.14.0", "2.3.0", "2.12.0"},
                                      .quant = {.output = QuantSpec::Output::kSameAsInput}});

@@ -1,7 +1,5 @@
 // SPLIT (inputs: axis, value; equal parts) and SPLIT_V (inputs: value,
 // size_splits, axis; one size may be -1).
-#include <cstring>
-
 #include "ops/shape_ops_util.h"
 
 namespace tflc {
@@ -10,29 +8,32 @@ namespace {
 // Writes each output as the next `sizes[i]` rows of `axis`.
 Status eval_split_parts(Graph& g, Op& op, const Tensor& x, int axis) {
   ASSIGN_OR_RETURN(int elem, eval_elem_size(x.dtype));
-  int64_t outer = 1, inner = elem;
-  for (int d = 0; d < axis; ++d) outer *= x.shape[d];
-  for (int d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
-  int64_t in_row = x.shape[axis] * inner, col = 0;
-  for (size_t i = 0; i < op.outputs.size(); ++i) {
-    Tensor& out = output(g, op, static_cast<int>(i));
-    int64_t row = out.shape[axis] * inner;
-    std::string bytes(static_cast<size_t>(outer * row), '\0');
-    for (int64_t o = 0; o < outer; ++o) std::memcpy(bytes.data() + o * row, x.data->data() + o * in_row + col, row);
-    out.data = make_buffer(std::move(bytes));
-    col += row;
-  }
+  AxisRows rows = axis_rows(x.shape, axis, elem);
+  std::vector<int64_t> part_rows;
+  for (TensorId id : op.outputs) part_rows.push_back(g.t(id).shape[axis] * rows.inner);
+  std::vector<std::string> parts = split_rows(x.data->data(), rows.outer, x.shape[axis] * rows.inner, part_rows);
+  for (size_t i = 0; i < parts.size(); ++i) output(g, op, static_cast<int>(i)).data = make_buffer(std::move(parts[i]));
   return ok_status();
 }
 
-Status infer_split(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_inputs(op, 2, 2));
-  const Tensor& x = input(g, op, 1);
-  if (x.unknown_rank) return unsupported("not supported yet: SPLIT of a tensor with unknown rank");
-  int n = opts<tflite::SplitOptionsT>(op).num_splits;
+// Checks SPLIT and SPLIT_V share: the input count, a value (input `value`)
+// of known rank, and num_splits (returned) matching the outputs.
+template <class Options>
+Expected<int> num_splits(const Graph& g, const Op& op, int inputs, int value) {
+  RETURN_IF_ERROR(expect_inputs(op, inputs, inputs));
+  const std::string name = op_name(op.code);
+  if (input(g, op, value).unknown_rank)
+    return unsupported("not supported yet: " + name + " of a tensor with unknown rank");
+  int n = opts<Options>(op).num_splits;
   if (n <= 0 || static_cast<int>(op.outputs.size()) != n)
-    return invalid_input("SPLIT num_splits " + std::to_string(n) + " does not match its " +
+    return invalid_input(name + " num_splits " + std::to_string(n) + " does not match its " +
                          std::to_string(op.outputs.size()) + " outputs");
+  return n;
+}
+
+Status infer_split(Graph& g, Op& op) {
+  ASSIGN_OR_RETURN(int n, num_splits<tflite::SplitOptionsT>(g, op, 2, 1));
+  const Tensor& x = input(g, op, 1);
   if (!input(g, op, 0).is_const()) {
     for (int i = 0; i < n; ++i) set_output(g, op, i, x.dtype, Shape(x.rank(), -1));
     return ok_status();
@@ -71,18 +72,14 @@ TFLC_REGISTER_OP(split, {.code = OpCode::SPLIT,
                          .infer = infer_split,
                          .eval = eval_split,
                          .options = tflite::SplitOptionsT{},
+                         .types_unchecked = kNoKernelFacts,
                          .version = version_split,
                          .runtime_versions = {"1.5.0", "1.14.0", "1.14.0", "2.3.0"},
                          .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
 
 Status infer_split_v(Graph& g, Op& op) {
-  RETURN_IF_ERROR(expect_inputs(op, 3, 3));
+  ASSIGN_OR_RETURN(int n, num_splits<tflite::SplitVOptionsT>(g, op, 3, 0));
   const Tensor& x = input(g, op, 0);
-  if (x.unknown_rank) return unsupported("not supported yet: SPLIT_V of a tensor with unknown rank");
-  int n = opts<tflite::SplitVOptionsT>(op).num_splits;
-  if (n <= 0 || static_cast<int>(op.outputs.size()) != n)
-    return invalid_input("SPLIT_V num_splits " + std::to_string(n) + " does not match its " +
-                         std::to_string(op.outputs.size()) + " outputs");
   if (!input(g, op, 1).is_const() || !input(g, op, 2).is_const()) {
     for (int i = 0; i < n; ++i) set_output(g, op, i, x.dtype, Shape(x.rank(), -1));
     return ok_status();
@@ -130,14 +127,13 @@ Status eval_split_v(Graph& g, Op& op) {
   return eval_split_parts(g, op, x, axis);
 }
 
-// op_version.cc: int8 -> 2.
-int version_split_v(const Graph& g, const Op& op) { return input(g, op, 0).dtype == DType::kInt8 ? 2 : 1; }
-
 TFLC_REGISTER_OP(split_v, {.code = OpCode::SPLIT_V,
                            .infer = infer_split_v,
                            .eval = eval_split_v,
                            .options = tflite::SplitVOptionsT{},
-                           .version = version_split_v,
+                           .types_unchecked = kNoKernelFacts,
+                           // op_version.cc: int8 -> 2.
+                           .version_by_type = {{DType::kInt8, 2}},
                            .runtime_versions = {"1.13.1", "2.3.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});
 

@@ -65,20 +65,13 @@ Status eval_tile(Graph& g, Op& op) {
   return ok_status();
 }
 
-// op_version.cc: int8 -> 3, string -> 2.
-int version_tile(const Graph& g, const Op& op) {
-  switch (input(g, op, 0).dtype) {
-    case DType::kInt8: return 3;
-    case DType::kString: return 2;
-    default: return 1;
-  }
-}
-
 // Official converter: tfl.tile has no options.
 TFLC_REGISTER_OP(tile, {.code = OpCode::TILE,
                         .infer = infer_tile,
                         .eval = eval_tile,
-                        .version = version_tile,
+                        .types_unchecked = kNoKernelFacts,
+                        // op_version.cc: int8 -> 3, string -> 2.
+                        .version_by_type = {{DType::kInt8, 3}, {DType::kString, 2}},
                         .runtime_versions = {"1.10.1", "2.2.0", "2.8.0"},
                         .quant = {.output = QuantSpec::Output::kSameAsInput}});
 

@@ -90,6 +90,7 @@ TFLC_REGISTER_OP(topk_v2, {.code = OpCode::TOPK_V2,
                            .infer = infer_topk,
                            .eval = eval_topk,
                            .options = tflite::TopKV2OptionsT{},
+                           .types_unchecked = kNoKernelFacts,
                            .version = version_topk,
                            .runtime_versions = {"1.7.0", "1.14.0", "2.13.0"},
                            .quant = {.output = QuantSpec::Output::kSameAsInput}});

@@ -45,9 +45,7 @@ Status eval_transpose(Graph& g, Op& op) {
   std::vector<int64_t> in_strides = strides_of(x.shape), st(perm.size());
   for (size_t i = 0; i < perm.size(); ++i) st[i] = in_strides[perm[i]];
   Tensor& out = output(g, op, 0);
-  std::string bytes(static_cast<size_t>(num_elements(out.shape)) * elem, '\0');
-  copy_view(x.data->data(), bytes.data(), elem, out.shape, st, 0);
-  out.data = make_buffer(std::move(bytes));
+  out.data = make_buffer(view_bytes(x.data->data(), elem, out.shape, st));
   return ok_status();
 }
 
@@ -68,6 +66,7 @@ int version_transpose(const Graph& g, const Op& op) {
 TFLC_REGISTER_OP(transpose, {.code = OpCode::TRANSPOSE,
                              .infer = infer_transpose,
                              .eval = eval_transpose,
+                             .types_unchecked = kNoKernelFacts,
                              .version = version_transpose,
                              .runtime_versions = {"1.6.0", "1.14.0", "1.15.0", "2.3.0", "2.4.0", "2.12.0",
                                                   "2.14.4"},

@@ -20,10 +20,10 @@ Status fold_batch_norm(Graph& g) {
     auto m = match_channel_op(g, ud, mul);
     if (!m) continue;
     Op* conv = m->producer;
-    const FilterLayout* layout = &m->layout;
+    const WeightLayout* layout = &m->layout;
     int64_t n = m->channels;
     const std::vector<float>* scale = &m->values;
-    const Tensor& w = g.t(conv->inputs[layout->filter_input]);
+    const Tensor& w = g.t(conv->inputs[layout->weight_input]);
     if (!w.is_const() || w.dtype != DType::kFloat32 || !w.has_static_shape()) continue;
     if (layout->channel_axis >= w.rank() || w.shape[layout->channel_axis] != n) continue;
 
@@ -46,7 +46,7 @@ Status fold_batch_norm(Graph& g) {
     }
     std::string base = g.t(mul.outputs[0]).name;
     // add_const may grow g.tensors: no Tensor references are used after this.
-    conv->inputs[layout->filter_input] = g.add_const(base + "/filter", DType::kFloat32, wshape, to_bytes(wv));
+    conv->inputs[layout->weight_input] = g.add_const(base + "/filter", DType::kFloat32, wshape, to_bytes(wv));
     if (has_bias) conv->inputs[layout->bias_input] = g.add_const(base + "/bias", DType::kFloat32, {n}, to_bytes(bv));
     absorb_consumer(*conv, mul);
   }

@@ -19,7 +19,7 @@ Status fuse_bias_add(Graph& g) {
     auto m = match_channel_op(g, ud, add);
     if (!m) continue;
     Op* conv = m->producer;
-    const FilterLayout* layout = &m->layout;
+    const WeightLayout* layout = &m->layout;
     int64_t n = m->channels;
     const std::vector<float>* delta = &m->values;
     std::vector<float> bias(static_cast<size_t>(n), 0.0f);

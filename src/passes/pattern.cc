@@ -11,15 +11,12 @@ UseDef::UseDef(const Graph& g) : producer(g.producer_index()), uses(g.use_counts
   for (TensorId o : g.outputs) is_graph_output[o] = true;
 }
 
-std::optional<FilterLayout> filter_layout(const Op& op) {
-  switch (op.code) {
-    case OpCode::CONV_2D: return FilterLayout{1, 2, 0};            // OHWI
-    case OpCode::DEPTHWISE_CONV_2D: return FilterLayout{1, 2, 3};  // 1HWO
-    case OpCode::FULLY_CONNECTED: return FilterLayout{1, 2, 0};    // [O, I]
-    case OpCode::CONV_3D: return FilterLayout{1, 2, 4};            // DHWIO
-    case OpCode::TRANSPOSE_CONV: return FilterLayout{1, 3, 0};     // OHWI
-    default: return std::nullopt;
-  }
+std::optional<WeightLayout> filter_layout(const Op& op) {
+  const OpSchema* s = find_op(op.code);
+  if (!s) return std::nullopt;
+  const WeightLayout& w = s->weights;
+  if (w.weight_input < 0 || w.channel_axis < 0 || w.bias_input < 0) return std::nullopt;
+  return w;
 }
 
 void absorb_consumer(Op& producer, Op& consumer) {

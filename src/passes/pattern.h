@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ops/registry.h"
 
 namespace tflc {
 
@@ -19,14 +20,10 @@ struct UseDef {
   }
 };
 
-// Ops with a (filter, bias) pair: where each input sits and which filter axis
-// holds the output channels.
-struct FilterLayout {
-  int filter_input;
-  int bias_input;
-  int channel_axis;  // axis of the filter that indexes output channels
-};
-std::optional<FilterLayout> filter_layout(const Op& op);
+// Ops with a (filter, bias) pair: their record's WeightLayout, when it has a
+// weight input, a channel axis and a bias input (CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED, CONV_3D, TRANSPOSE_CONV).
+std::optional<WeightLayout> filter_layout(const Op& op);
 
 // Makes `consumer`'s output the producer's output: the producer now writes
 // consumer->outputs[0] and the consumer is marked dead.
@@ -41,7 +38,7 @@ std::optional<std::vector<float>> per_channel_values(const Tensor& t, int64_t n)
 // activation whose float32 result feeds only op, with y shaped like x.
 struct ChannelOpMatch {
   Op* producer;
-  FilterLayout layout;
+  WeightLayout layout;
   int64_t channels;
   std::vector<float> values;  // c per output channel
 };

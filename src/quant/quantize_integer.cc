@@ -149,8 +149,9 @@ class IntegerQuantizer {
       if (q.output == Spec::Output::kSameAsInput && !has_data && !has_range(g_.t(id))) return false;
     }
     // A bias needs the weight's scale, so a constant bias needs constant weights.
-    if (q.bias_input >= 0 && has_input(op, q.bias_input) && q.weight_input >= 0 && has_input(op, q.weight_input) &&
-        g_.t(op.inputs[q.bias_input]).is_const() && !g_.t(op.inputs[q.weight_input]).is_const())
+    const int wi = quant_weight_input(*s), bi = quant_bias_input(*s);
+    if (bi >= 0 && has_input(op, bi) && wi >= 0 && has_input(op, wi) && g_.t(op.inputs[bi]).is_const() &&
+        !g_.t(op.inputs[wi]).is_const())
       return false;
     return true;
   }
@@ -230,7 +231,9 @@ class IntegerQuantizer {
   }
 
   Status quantize(Op& op) {
-    const Spec& spec = find_op(op.code)->quant;
+    const OpSchema& schema = *find_op(op.code);
+    const Spec& spec = schema.quant;
+    const int weight_input = quant_weight_input(schema), bias_input = quant_bias_input(schema);
     int di = data_input(op);
     QP ref;  // the data input's params after quantization
     // Ops whose kernels copy values (concatenation, select) need one scale
@@ -248,18 +251,19 @@ class IntegerQuantizer {
       if (!from_output) ref = g_.t(q).quant;
     }
     std::vector<float> weight_scales;
-    if (spec.weight_input >= 0 && has_input(op, spec.weight_input)) {
-      TensorId w = op.inputs[spec.weight_input];
+    if (weight_input >= 0 && has_input(op, weight_input)) {
+      TensorId w = op.inputs[weight_input];
       if (g_.t(w).dtype == DType::kFloat32 && g_.t(w).is_const()) {
         const Tensor& wt = g_.t(w);
-        int axis = spec.weight_channel_axis < wt.rank() ? spec.weight_channel_axis : -1;
+        const int channel_axis = quant_weight_axis(schema);
+        int axis = channel_axis < wt.rank() ? channel_axis : -1;
         ASSIGN_OR_RETURN(QuantizedWeights qw, quantize_weights_symmetric(const_values<float>(wt), wt.shape, axis));
         auto q = std::make_shared<QuantParams>();
         q->scale = qw.scale;
         q->zero_point.assign(qw.scale.size(), 0);
         q->axis = std::max(axis, 0);
         weight_scales = qw.scale;
-        op.inputs[spec.weight_input] = add_const_q(w, DType::kInt8, qw.values, q);
+        op.inputs[weight_input] = add_const_q(w, DType::kInt8, qw.values, q);
       }
     }
     for (size_t i = 0; i < op.inputs.size(); ++i) {
@@ -267,9 +271,9 @@ class IntegerQuantizer {
       if (id < 0 || static_cast<int>(i) == di) continue;
       if (g_.t(id).dtype != DType::kFloat32 && !is_activation(id)) continue;
       bool same = spec.output == Spec::Output::kSameAsInput || from_output;
-      if (static_cast<int>(i) == spec.bias_input && g_.t(id).is_const()) {
+      if (static_cast<int>(i) == bias_input && g_.t(id).is_const()) {
         RETURN_IF_ERROR(quantize_bias(op, i, ref, weight_scales));
-      } else if (static_cast<int>(i) == spec.weight_input && !g_.t(id).is_const()) {
+      } else if (static_cast<int>(i) == weight_input && !g_.t(id).is_const()) {
         ASSIGN_OR_RETURN(op.inputs[i], quant_form(id));
         weight_scales = g_.t(op.inputs[i]).quant->scale;
       } else if (g_.t(id).is_const()) {

@@ -1,7 +1,7 @@
 // Weight-only quantization modes: float16 weights, and dynamic range (int8
 // weights with hybrid kernels). Both follow TF's converter: float16 turns every
 // float32 constant an op reads into float16 behind one DEQUANTIZE; dynamic
-// range quantizes the weight inputs named by each op's QuantSpec.
+// range quantizes the weight inputs of each op record (weights, quant).
 #include <cstring>
 #include <map>
 #include <optional>
@@ -154,10 +154,10 @@ Expected<TensorId> int8_weights(Graph& g, TensorId id, int axis, std::map<std::p
 }
 
 // The per-channel axis a weight read at `slot` is quantized with, or
-// nullopt when the slot is no weight input of the op's QuantSpec.
-std::optional<int> weight_axis(const QuantSpec& q, size_t slot) {
-  if (q.weight_input == static_cast<int>(slot)) return q.weight_channel_axis;
-  for (int e : q.extra_weight_inputs)
+// nullopt when the slot is no weight input the record quantizes.
+std::optional<int> weight_axis(const OpSchema& s, size_t slot) {
+  if (quant_weight_input(s) == static_cast<int>(slot)) return quant_weight_axis(s);
+  for (int e : s.quant.extra_weight_inputs)
     if (e == static_cast<int>(slot)) return -1;  // extra weights are per-tensor
   return std::nullopt;
 }
@@ -169,10 +169,11 @@ bool quantizable_weight(const Graph& g, TensorId id) {
 // Whether `op` can run its hybrid kernel: float activations, and every present
 // weight input becomes int8 (TF's CheckAllOpInputsQuantized: the LSTM hybrid
 // kernel reads all its weights as int8).
-bool hybrid_ok(const Graph& g, const Op& op, const QuantSpec& q) {
+bool hybrid_ok(const Graph& g, const Op& op, const OpSchema& schema) {
+  const QuantSpec& q = schema.quant;
   if (!q.hybrid || op.inputs.empty() || op.inputs[0] < 0 || g.t(op.inputs[0]).dtype != DType::kFloat32) return false;
   std::vector<int> slots = q.extra_weight_inputs;
-  if (q.weight_input >= 0) slots.push_back(q.weight_input);
+  if (quant_weight_input(schema) >= 0) slots.push_back(quant_weight_input(schema));
   for (int s : slots) {
     if (s >= static_cast<int>(op.inputs.size()) || op.inputs[s] < 0) continue;  // optional, omitted
     // The activation input itself is never a weight.
@@ -188,7 +189,7 @@ Status dynamic_range_graph(Graph& g, BufferCache<Int8Weights>& cache) {
   for (auto& op : g.ops) {
     if (op->dead) continue;
     const OpSchema* s = find_op(op->code);
-    if (s) hybrid[op.get()] = hybrid_ok(g, *op, s->quant);
+    if (s) hybrid[op.get()] = hybrid_ok(g, *op, *s);
   }
   std::map<std::pair<TensorId, int>, TensorId> made;
   bool changed = false;
@@ -200,7 +201,7 @@ Status dynamic_range_graph(Graph& g, BufferCache<Int8Weights>& cache) {
     for (const Use& u : uses[id]) {
       const OpSchema* s = find_op(u.op->code);
       if (!s) continue;
-      std::optional<int> axis = weight_axis(s->quant, u.slot);
+      std::optional<int> axis = weight_axis(*s, u.slot);
       if (!axis) continue;
       if (hybrid[u.op]) {
         ASSIGN_OR_RETURN(TensorId q, int8_weights(g, id, *axis, made, cache));

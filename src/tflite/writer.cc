@@ -18,11 +18,6 @@ constexpr int kMaxDeprecatedCode = 127;  // PLACEHOLDER_FOR_GREATER_OP_CODES
 constexpr size_t kBufferAlign = 16;
 constexpr uint64_t kFlatBufferLimit = (uint64_t{1} << 31) - (uint64_t{64} << 20);
 
-int op_version(const Graph& g, const Op& op) {
-  const OpSchema* s = find_op(op.code);
-  return s && s->version ? s->version(g, op) : 1;
-}
-
 // "1.14.0" < "2.3.0" by numeric parts.
 bool version_less(const std::string& a, const std::string& b) {
   auto parts = [](const std::string& s) {

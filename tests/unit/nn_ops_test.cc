@@ -74,10 +74,7 @@ void expect_near(const std::vector<float>& got, const std::vector<float>& want, 
     EXPECT_NEAR(got[i], want[i], tol * std::max(1.0f, std::fabs(want[i]))) << "at " << i;
 }
 
-int version(const Graph& g, const Op& op) {
-  const OpSchema* s = find_op(op.code);
-  return s->version ? s->version(g, op) : 1;
-}
+int version(const Graph& g, const Op& op) { return op_version(g, op); }
 
 // The options table the writer gives the op: its own, or its record's default.
 tflite::BuiltinOptions options_type(const Graph&, const Op& op) {

@@ -313,9 +313,8 @@ int version_of(OpCode code, DType t) {
     default: break;
   }
   Op& op = g.add_op(code, in, {y});
-  const OpSchema* s = find_op(code);
-  if (!s) return -1;
-  return s->version ? s->version(g, op) : 1;
+  if (!find_op(code)) return -1;
+  return op_version(g, op);
 }
 
 TEST(QuantOpVersions, MatchTfLiteForInt8AndInt16) {

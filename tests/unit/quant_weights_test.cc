@@ -26,10 +26,7 @@ TensorId const_f32(Graph& g, const std::string& name, std::vector<int64_t> shape
   return g.add_const(name, DType::kFloat32, std::move(shape), std::move(bytes));
 }
 
-int version_of(const Graph& g, const Op& op) {
-  const OpSchema* s = find_op(op.code);
-  return s && s->version ? s->version(g, op) : 1;
-}
+int version_of(const Graph& g, const Op& op) { return op_version(g, op); }
 
 const Op* find(const Graph& g, OpCode code, int nth = 0) {
   for (const auto& op : g.ops)
@@ -255,8 +252,8 @@ TEST(QuantWeightsDynamicRange, TransposeConvGetsDequantize) {
   ASSERT_TRUE(quantize_weights_dynamic_range(m).ok());
   const Op* tc = find(g, OpCode::TRANSPOSE_CONV);
   const Op* dq = find(g, OpCode::DEQUANTIZE);
-  if (!find_op(OpCode::TRANSPOSE_CONV) || find_op(OpCode::TRANSPOSE_CONV)->quant.weight_input != 1)
-    GTEST_SKIP() << "TRANSPOSE_CONV has no weight_input in its QuantSpec";
+  if (!find_op(OpCode::TRANSPOSE_CONV) || quant_weight_input(*find_op(OpCode::TRANSPOSE_CONV)) != 1)
+    GTEST_SKIP() << "TRANSPOSE_CONV's record quantizes no weight input";
   ASSERT_NE(dq, nullptr);
   EXPECT_EQ(tc->inputs[1], dq->outputs[0]);
   const Tensor& q = g.t(dq->inputs[0]);

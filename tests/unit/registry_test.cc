@@ -1,8 +1,10 @@
 // Walks every op record: each TFLite builtin has shape inference, a
 // reference kernel (or a stated reason), and runtime versions; its default
 // options table is the one TFLite reads for the op, packs, and is the only
-// table the op accepts; every TF op that the converter promises has a
-// lowering.
+// table the op accepts; its operand types (or the reason it has none) are
+// valid and agree with its version rule and quantization spec; its weight
+// layout is the one the fusion passes read; every TF op that the converter
+// promises has a lowering.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -10,7 +12,9 @@
 #include <string_view>
 
 #include "frontends/graphdef/tf_op_registry.h"
+#include "ops/constraints.h"
 #include "ops/registry.h"
+#include "passes/pattern.h"
 
 namespace tflc {
 namespace {
@@ -174,6 +178,149 @@ TEST(Registry, FusedActivationOps) {
     if (!got.count(c)) missing += op_name(c) + " ";
   EXPECT_TRUE(extra.empty()) << "fused activation on: " << extra;
   EXPECT_TRUE(missing.empty()) << "no fused activation on: " << missing;
+}
+
+// Types an operand can have in a TFLite file (not the IR's placeholders).
+bool is_tensor_type(DType t) {
+  return t != DType::kInvalid && t != DType::kResource && t != DType::kVariant;
+}
+
+// Every record lists the operand types its kernels accept, or says why it
+// does not (types_unchecked); never both. CUSTOM's kernel is not TFLite's:
+// its record (custom.cc) can state no types.
+TEST(Registry, OperandTypesAreListedOrExplained) {
+  std::string missing;
+  for (const OpSchema* s : all_ops()) {
+    SCOPED_TRACE(op_name(s->code));
+    EXPECT_FALSE(!s->types.empty() && s->types_unchecked) << "lists types and says they are unchecked";
+    if (s->types.empty() && !s->types_unchecked && s->code != OpCode::CUSTOM) missing += op_name(s->code) + " ";
+    if (s->types_unchecked) {
+      EXPECT_GT(std::string_view(s->types_unchecked).size(), 0u);
+    }
+  }
+  EXPECT_TRUE(missing.empty()) << "no operand types and no reason: " << missing;
+}
+
+// The lists are well formed: real tensor types, each once per form (plain or
+// quantized), versions the record has a runtime for, quantized forms only
+// for integer types, and the legalization and output fields only where
+// there is a list to read them from.
+TEST(Registry, OperandTypesAreValid) {
+  for (const OpSchema* s : all_ops()) {
+    SCOPED_TRACE(op_name(s->code));
+    const int versions = static_cast<int>(s->runtime_versions.size());
+    std::set<std::pair<DType, bool>> seen;
+    for (const OperandType& o : s->types) {
+      SCOPED_TRACE(dtype_name(o.type));
+      EXPECT_TRUE(is_tensor_type(o.type));
+      EXPECT_TRUE(seen.insert({o.type, o.quantized}).second) << "listed twice";
+      EXPECT_GE(o.version, 1);
+      EXPECT_LE(o.version, versions) << "no runtime version for op version " << o.version;
+      if (o.quantized) {
+        EXPECT_TRUE(dtype_is_integer(o.type)) << "quantized form of a non-integer type";
+      }
+    }
+    EXPECT_GE(s->type_input, 0);
+    if (s->types.empty()) {
+      EXPECT_EQ(s->other_types, TypeLegalization::kRefuse) << "widens types it does not list";
+      EXPECT_FALSE(s->output_typed);
+    }
+    EXPECT_GE(s->broadcast_rank, 0);
+    EXPECT_LE(s->broadcast_rank, kBroadcastToMaxRank);
+    EXPECT_FALSE(s->version && !s->version_by_type.empty()) << "has a version rule and a version table";
+    std::set<DType> table;
+    for (const auto& [t, v] : s->version_by_type) {
+      EXPECT_TRUE(is_tensor_type(t));
+      EXPECT_TRUE(table.insert(t).second) << dtype_name(t) << " twice in version_by_type";
+      EXPECT_GE(v, 2) << dtype_name(t) << ": version 1 is the default";
+      EXPECT_LE(v, versions) << dtype_name(t) << ": no runtime version for op version " << v;
+    }
+  }
+}
+
+// An op on each listed type gets, from the record's version rule, exactly
+// the version the list says its kernel took that type in, so a file never
+// claims a version whose kernel lacks the type (nor a newer one than needed).
+TEST(Registry, OperandTypeVersionsMatchTheVersionRule) {
+  for (const OpSchema* s : all_ops()) {
+    SCOPED_TRACE(op_name(s->code));
+    for (const OperandType& o : s->types) {
+      SCOPED_TRACE(dtype_name(o.type) + (o.quantized ? " (quantized)" : ""));
+      // Three operands and one output of the type, rank 1, same shape: every
+      // version rule reads at most these (SELECT's condition included).
+      Graph g;
+      auto tensor = [&](const std::string& name) {
+        Tensor t;
+        t.name = name;
+        t.dtype = o.type;
+        t.shape = {2};
+        if (o.quantized) {
+          t.quant = std::make_shared<QuantParams>();
+          t.quant->scale = {0.5f};
+          t.quant->zero_point = {0};
+        }
+        return g.add_tensor(std::move(t));
+      };
+      TensorId a = tensor("a"), b = tensor("b"), c = tensor("c"), y = tensor("y");
+      Op& op = g.add_op(s->code, {a, b, c}, {y});
+      ASSERT_TRUE(apply_default_options(*s, op).ok());
+      const int v = op_version(g, op);
+      EXPECT_EQ(v, o.version) << "the version rule gives " << v;
+      EXPECT_TRUE(kernel_takes(*s, o.type, o.quantized));
+    }
+  }
+}
+
+// Ops with an integer kernel list its types: int8 when the quantizer may
+// make them int8, int16 when it may make them 16x8.
+TEST(Registry, QuantizedOpsListTheirIntegerTypes) {
+  for (const OpSchema* s : all_ops()) {
+    if (s->types.empty()) continue;
+    SCOPED_TRACE(op_name(s->code));
+    if (s->quant.output != QuantSpec::Output::kNone) {
+      EXPECT_TRUE(kernel_takes(*s, DType::kInt8, /*quantized=*/true)) << "quantized to int8 but has no int8 kernel";
+    }
+    if (s->quant.int16) {
+      EXPECT_TRUE(kernel_takes(*s, DType::kInt16, /*quantized=*/true)) << "quantized to int16 but has no int16 kernel";
+    }
+  }
+}
+
+// The weight layout is said once, in the record: quantization reads the
+// weights its records quantize from it, and the fusion passes treat as
+// (filter, bias) ops exactly those whose layout has a weight, a channel axis
+// and a bias.
+TEST(Registry, WeightLayoutIsSaidOnce) {
+  std::set<OpCode> filter_ops;
+  for (const OpSchema* s : all_ops()) {
+    SCOPED_TRACE(op_name(s->code));
+    const WeightLayout& w = s->weights;
+    if (s->quant.weights != QuantSpec::Weights::kFloat) {
+      EXPECT_GE(w.weight_input, 0) << "quantizes weights it does not place";
+    }
+    if (s->quant.weights == QuantSpec::Weights::kPerChannel) {
+      EXPECT_GE(w.channel_axis, 0);
+    }
+    EXPECT_EQ(quant_weight_input(*s), s->quant.weights == QuantSpec::Weights::kFloat ? -1 : w.weight_input);
+    EXPECT_EQ(quant_weight_axis(*s), s->quant.weights == QuantSpec::Weights::kPerChannel ? w.channel_axis : -1);
+    if (w.weight_input < 0) {
+      EXPECT_EQ(w.bias_input, -1) << "a bias without weights";
+      EXPECT_EQ(w.channel_axis, -1) << "a channel axis without weights";
+    } else {
+      EXPECT_NE(w.weight_input, w.bias_input);
+    }
+    Op op;
+    op.code = s->code;
+    if (auto l = filter_layout(op)) {
+      filter_ops.insert(s->code);
+      EXPECT_EQ(l->weight_input, w.weight_input);
+      EXPECT_EQ(l->bias_input, w.bias_input);
+      EXPECT_EQ(l->channel_axis, w.channel_axis);
+    }
+  }
+  const std::set<OpCode> want = {OpCode::CONV_2D, OpCode::DEPTHWISE_CONV_2D, OpCode::FULLY_CONNECTED,
+                                 OpCode::CONV_3D, OpCode::TRANSPOSE_CONV};
+  EXPECT_EQ(filter_ops, want);
 }
 
 TEST(Registry, PromisedTfOpsHaveLowerings) {

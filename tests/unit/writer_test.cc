@@ -90,6 +90,38 @@ TEST(Writer, OffsetBuffersPointPastTheFlatBuffer) {
   EXPECT_EQ(v[2], 6.0f);
 }
 
+TEST(Writer, UnknownRankHasNoDimsAndNoRank) {
+  Model m = relu_model({1, 2, 3});
+  Graph& g = m.subgraphs[0];
+  g.t(g.inputs[0]).unknown_rank = true;  // as a Flex op or a loop body may leave it
+  g.t(g.outputs[0]).unknown_rank = true;
+  auto bytes = write_tflite(m);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  const auto* sg = parse(*bytes)->subgraphs()->Get(0);
+  const auto* x = sg->tensors()->Get(sg->inputs()->Get(0));
+  EXPECT_EQ(x->shape()->size(), 0u);
+  EXPECT_EQ(x->shape_signature(), nullptr);
+  EXPECT_FALSE(x->has_rank());
+}
+
+TEST(Writer, CustomOpKeepsItsCodeAndBytes) {
+  Model m = relu_model({1, 2, 3});
+  Op& op = *m.subgraphs[0].ops[0];
+  op.code = OpCode::CUSTOM;
+  op.options = {};
+  op.custom_code = "MyOp";
+  op.custom_options = {1, 2, 3};
+  auto bytes = write_tflite(m);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  const tflite::Model* model = parse(*bytes);
+  const auto* w = model->subgraphs()->Get(0)->operators()->Get(0);
+  EXPECT_EQ(model->operator_codes()->Get(w->opcode_index())->custom_code()->str(), "MyOp");
+  ASSERT_NE(w->custom_options(), nullptr);
+  EXPECT_EQ(std::vector<uint8_t>(w->custom_options()->begin(), w->custom_options()->end()),
+            (std::vector<uint8_t>{1, 2, 3}));
+  EXPECT_EQ(w->builtin_options_type(), tflite::BuiltinOptions::NONE);
+}
+
 TEST(Writer, LargeBuiltinCodesUseThePlaceholder) {
   EXPECT_EQ(operator_code_fields(static_cast<int32_t>(OpCode::ADD)), (std::pair<int8_t, int32_t>{0, 0}));
   EXPECT_EQ(operator_code_fields(127), (std::pair<int8_t, int32_t>{127, 127}));

@@ -17,6 +17,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "frontends/graphdef/op_defs.h"
 #include "frontends/graphdef/tensor_proto.h"
 #include "frontends/graphdef/tf_op_registry.h"
 #include "frontends/graphdef/unsupported_ops.h"
@@ -96,6 +97,7 @@ class Importer {
     RETURN_IF_ERROR(pick_outputs());
     RETURN_IF_ERROR(pick_inputs());
     RETURN_IF_ERROR(collect_reachable());
+    fill_defaults();
     std::vector<int> order;
     Status sorted = topo_sort(&order);
     if (!sorted.ok()) {
@@ -261,6 +263,19 @@ class Importer {
     return unsupported_ops_status(unsupported_);
   }
 
+  // Older GraphDefs, and SavedModels written with stripped_default_attrs,
+  // leave out attrs equal to their OpDef default; add them so lowerings and
+  // Flex NodeDefs see every attr. Nodes the importer reads itself (inputs,
+  // Placeholder, Const, forwarding ops) keep their attrs as written: an absent
+  // Placeholder shape falls back to _output_shapes.
+  void fill_defaults() {
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      if (!reachable_[i] || input_set_.count(i) || is_builtin_node(gd_.node(i).op())) continue;
+      tensorflow::NodeDef* n = gd_.mutable_node(i);
+      if (const tensorflow::OpDef* def = find_op_def(n->op())) fill_attr_defaults(*def, *n);
+    }
+  }
+
   static bool is_builtin_node(const std::string& op) {
     return op == "Placeholder" || op == "PlaceholderWithDefault" || op == "Const" || op == "IdentityN" ||
            op == "NoOp" || forwarding_ops().count(op);
@@ -351,7 +366,7 @@ class Importer {
     } else if (any_poisoned) {
       // Downstream of an unsupported op: list it only if it is unsupported too.
       if (!find_tf_op(node.op())) unsupported_.push_back(make_entry(node, ins, ""));
-      poison_outputs(node);
+      RETURN_IF_ERROR(poison_outputs(node));
       return ok_status();
     } else if (TfLowerFn fn = find_tf_op(node.op())) {
       TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
@@ -359,7 +374,7 @@ class Importer {
       if (!r.ok()) {
         if (r.status().kind() == ErrorKind::kUnsupported) {
           unsupported_.push_back(make_entry(node, ins, r.status().message()));
-          poison_outputs(node);
+          RETURN_IF_ERROR(poison_outputs(node));
           return ok_status();
         }
         return r.status().with_context(node.op() + " node '" + node.name() + "'");
@@ -369,7 +384,7 @@ class Importer {
         if (outs[i] >= first_new) g_.t(outs[i]).name = ctx.output_name(static_cast<int>(i));
     } else {
       unsupported_.push_back(make_entry(node, ins, ""));
-      poison_outputs(node);
+      RETURN_IF_ERROR(poison_outputs(node));
       return ok_status();
     }
     for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
@@ -460,9 +475,21 @@ class Importer {
     return u;
   }
 
-  void poison_outputs(const tensorflow::NodeDef& node) {
-    // Enough outputs for any consumer; unknown type and shape.
-    for (int i = 0; i < 64; ++i) {
+  // Placeholders of unknown type and shape for the outputs of a node that is
+  // not lowered, one per output something reads. The op's OpDef gives its
+  // output count: a read past it stays unresolved, and the reader reports
+  // that the node does not produce it. An op without an OpDef gets the
+  // outputs its readers read.
+  Status poison_outputs(const tensorflow::NodeDef& node) {
+    int count = INT_MAX;
+    if (const tensorflow::OpDef* def = find_op_def(node.op())) {
+      auto args = output_args(*def, node);
+      if (!args.ok()) return args.status().with_context(node.op() + " node '" + node.name() + "'");
+      count = output_count(*args);
+    }
+    for (auto it = consumers_.lower_bound({node.name(), 0});
+         it != consumers_.end() && it->first.first == node.name() && it->first.second < count; ++it) {
+      int i = it->first.second;
       Tensor t;
       t.name = node.name() + ":" + std::to_string(i);
       t.dtype = DType::kInvalid;
@@ -471,6 +498,7 @@ class Importer {
       poisoned_.insert(id);
       values_[{node.name(), i}] = id;
     }
+    return ok_status();
   }
 
   Status set_outputs() {

@@ -7,6 +7,8 @@
 namespace tflc {
 namespace {
 
+using tensorflow::AttrValue;
+
 std::map<std::string, TfLowerFn>& table() {
   static std::map<std::string, TfLowerFn> t;
   return t;
@@ -18,6 +20,20 @@ Status missing_attr(const std::string& node, const std::string& key) {
 
 Status wrong_attr(const std::string& node, const std::string& key, const char* want) {
   return invalid_input("attribute '" + key + "' of node '" + node + "' is not " + want);
+}
+
+// The one lookup behind every attr_* getter: `def` when the attribute is
+// absent, an error when it holds another kind of value, else get(value).
+template <typename T, typename Get>
+Expected<T> read_attr(const tensorflow::NodeDef& node, const std::string& key, std::optional<T> def,
+                      AttrValue::ValueCase want, const char* what, Get get) {
+  auto it = node.attr().find(key);
+  if (it == node.attr().end()) {
+    if (def) return std::move(*def);
+    return missing_attr(node.name(), key);
+  }
+  if (it->second.value_case() != want) return wrong_attr(node.name(), key, what);
+  return get(it->second);
 }
 
 }  // namespace
@@ -78,72 +94,39 @@ Status TfNodeContext::expect_inputs(int min, int max) const {
 bool TfNodeContext::has_attr(const std::string& key) const { return node_.attr().count(key) > 0; }
 
 Expected<int64_t> TfNodeContext::attr_int(const std::string& key, std::optional<int64_t> def) const {
-  auto it = node_.attr().find(key);
-  if (it == node_.attr().end()) {
-    if (def) return *def;
-    return missing_attr(name(), key);
-  }
-  if (it->second.value_case() != tensorflow::AttrValue::kI) return wrong_attr(name(), key, "an int");
-  return it->second.i();
+  return read_attr(node_, key, def, AttrValue::kI, "an int", [](const AttrValue& v) { return v.i(); });
 }
 
 Expected<float> TfNodeContext::attr_float(const std::string& key, std::optional<float> def) const {
-  auto it = node_.attr().find(key);
-  if (it == node_.attr().end()) {
-    if (def) return *def;
-    return missing_attr(name(), key);
-  }
-  if (it->second.value_case() != tensorflow::AttrValue::kF) return wrong_attr(name(), key, "a float");
-  return it->second.f();
+  return read_attr(node_, key, def, AttrValue::kF, "a float", [](const AttrValue& v) { return v.f(); });
 }
 
 Expected<bool> TfNodeContext::attr_bool(const std::string& key, std::optional<bool> def) const {
-  auto it = node_.attr().find(key);
-  if (it == node_.attr().end()) {
-    if (def) return *def;
-    return missing_attr(name(), key);
-  }
-  if (it->second.value_case() != tensorflow::AttrValue::kB) return wrong_attr(name(), key, "a bool");
-  return it->second.b();
+  return read_attr(node_, key, def, AttrValue::kB, "a bool", [](const AttrValue& v) { return v.b(); });
 }
 
 Expected<std::string> TfNodeContext::attr_string(const std::string& key, std::optional<std::string> def) const {
-  auto it = node_.attr().find(key);
-  if (it == node_.attr().end()) {
-    if (def) return *def;
-    return missing_attr(name(), key);
-  }
-  if (it->second.value_case() != tensorflow::AttrValue::kS) return wrong_attr(name(), key, "a string");
-  return it->second.s();
+  return read_attr(node_, key, std::move(def), AttrValue::kS, "a string", [](const AttrValue& v) { return v.s(); });
 }
 
 Expected<DType> TfNodeContext::attr_type(const std::string& key, std::optional<DType> def) const {
-  auto it = node_.attr().find(key);
-  if (it == node_.attr().end()) {
-    if (def) return *def;
-    return missing_attr(name(), key);
-  }
-  if (it->second.value_case() != tensorflow::AttrValue::kType) return wrong_attr(name(), key, "a type");
-  DType t = dtype_from_tf(it->second.type());
-  // TFLite kernels have no float64 forms: float64 graphs compute in float32
-  // (the importer keeps float64 at the graph's inputs and outputs).
-  if (t == DType::kFloat64) t = DType::kFloat32;
-  if (t == DType::kInvalid)
-    return unsupported("not supported yet: data type " + tensorflow::DataType_Name(it->second.type()) +
-                       " of node '" + name() + "'");
-  return t;
+  return read_attr(node_, key, def, AttrValue::kType, "a type", [&](const AttrValue& v) -> Expected<DType> {
+    DType t = dtype_from_tf(v.type());
+    // TFLite kernels have no float64 forms: float64 graphs compute in float32
+    // (the importer keeps float64 at the graph's inputs and outputs).
+    if (t == DType::kFloat64) t = DType::kFloat32;
+    if (t == DType::kInvalid)
+      return unsupported("not supported yet: data type " + tensorflow::DataType_Name(v.type()) + " of node '" +
+                         name() + "'");
+    return t;
+  });
 }
 
 Expected<std::vector<int64_t>> TfNodeContext::attr_ints(const std::string& key,
                                                         std::optional<std::vector<int64_t>> def) const {
-  auto it = node_.attr().find(key);
-  if (it == node_.attr().end()) {
-    if (def) return *def;
-    return missing_attr(name(), key);
-  }
-  if (it->second.value_case() != tensorflow::AttrValue::kList) return wrong_attr(name(), key, "a list");
-  const auto& l = it->second.list().i();
-  return std::vector<int64_t>(l.begin(), l.end());
+  return read_attr(node_, key, std::move(def), AttrValue::kList, "a list", [](const AttrValue& v) {
+    return std::vector<int64_t>(v.list().i().begin(), v.list().i().end());
+  });
 }
 
 Status TfNodeContext::expect_nhwc(const char* key) const {

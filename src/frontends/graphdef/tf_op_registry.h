@@ -25,6 +25,7 @@ class TfNodeContext : public IrBuilder {
 
   const tensorflow::NodeDef& node() const { return node_; }
   const std::string& name() const { return node_.name(); }
+  std::string source() const override { return node_.op() + " node '" + node_.name() + "'"; }
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
   TensorId in(int i) const { return inputs_.at(i); }
   const Tensor& in_tensor(int i) const { return g_.t(inputs_.at(i)); }

@@ -23,6 +23,7 @@ class KerasLayerContext : public IrBuilder {
         inputs_(std::move(inputs)) {}
 
   const std::string& class_name() const { return class_name_; }
+  std::string source() const override { return class_name_ + " layer '" + scope() + "'"; }
   const nlohmann::json& config() const { return config_; }
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
   TensorId in(int i) const { return inputs_.at(i); }

@@ -1,7 +1,9 @@
 #include "frontends/saved_model/flatten.h"
 
+#include "frontends/graphdef/op_defs.h"
 #include "frontends/graphdef/unsupported_ops.h"
 
+#include <charconv>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -31,26 +33,6 @@ bool is_variable_op(const std::string& op) {
   return op == "VarHandleOp" || op == "VariableV2" || op == "Variable";
 }
 
-// Ops whose outputs come in several named args: the flat index of
-// "node:arg:i" is the offset of `arg` plus i. Ops absent here have one output
-// arg (possibly a list), so the flat index is i.
-const std::map<std::string, std::vector<std::string>>& multi_arg_outputs() {
-  static const std::map<std::string, std::vector<std::string>> m = {
-      {"FusedBatchNorm", {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"}},
-      {"FusedBatchNormV2", {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"}},
-      {"FusedBatchNormV3",
-       {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2", "reserve_space_3"}},
-      {"TopKV2", {"values", "indices"}},
-      {"TopK", {"values", "indices"}},
-      {"Unique", {"y", "idx"}},
-      {"UniqueV2", {"y", "idx"}},
-      {"Switch", {"output_false", "output_true"}},
-      {"Merge", {"output", "value_index"}},
-      {"BroadcastGradientArgs", {"r0", "r1"}},
-  };
-  return m;
-}
-
 std::vector<std::string> split(const std::string& s, char c) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -61,6 +43,12 @@ std::vector<std::string> split(const std::string& s, char c) {
     start = end + 1;
   }
   return out;
+}
+
+// A non-negative decimal index, as in "node:output:2".
+bool parse_index(const std::string& s, int* out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && end == s.data() + s.size() && *out >= 0;
 }
 
 class Flattener {
@@ -114,6 +102,18 @@ class Flattener {
     }
     auto it = functions_.find(f);
     return it == functions_.end() ? nullptr : it->second;
+  }
+
+  // The flat output index of `arg:index` of body node `n`, from the op's
+  // OpDef (or the called function's signature when `n` calls one by name).
+  // An op without an OpDef is read as one output arg; the importer reports
+  // it as unsupported.
+  Expected<int> flat_output(const tensorflow::NodeDef& n, const std::string& arg, int index) const {
+    auto fn = functions_.find(n.op());
+    const tensorflow::OpDef* def = fn != functions_.end() ? &fn->second->signature() : find_op_def(n.op());
+    if (!def) return index;
+    ASSIGN_OR_RETURN(std::vector<OutputArg> args, output_args(*def, n));
+    return flat_output_index(args, arg, index);
   }
 
   // Emits `n` under `name` reading `inputs` (already flat tensor names).
@@ -175,16 +175,14 @@ class Flattener {
       }
       auto node = body.find(parts[0]);
       if (node == body.end()) return invalid_input("function '" + sig.name() + "' reads unknown node '" + parts[0] + "'");
-      int index = parts.size() > 2 ? std::atoi(parts[2].c_str()) : 0;
-      auto multi = multi_arg_outputs().find(node->second->op());
-      if (multi != multi_arg_outputs().end()) {
-        const auto& names = multi->second;
-        auto pos = std::find(names.begin(), names.end(), parts[1]);
-        if (pos == names.end())
-          return invalid_input("function '" + sig.name() + "' reads unknown output '" + ref + "'");
-        index += static_cast<int>(pos - names.begin());
-      }
-      return prefix + parts[0] + (index == 0 ? std::string() : ":" + std::to_string(index));
+      int index = 0;
+      if (parts.size() > 3 || (parts.size() == 3 && !parse_index(parts[2], &index)))
+        return invalid_input("function '" + sig.name() + "' reads '" + ref + "'; expected node:output:index");
+      auto flat = flat_output(*node->second, parts[1], index);
+      if (!flat.ok()) return flat.status().with_context("function '" + sig.name() + "' reads '" + ref + "'");
+      std::string name = prefix + parts[0];
+      if (*flat != 0) name += ':' + std::to_string(*flat);
+      return name;
     };
 
     for (const auto& nd : f.node_def()) {

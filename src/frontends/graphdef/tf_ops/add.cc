@@ -7,8 +7,8 @@ namespace {
 
 Expected<std::vector<TensorId>> lower_add(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(2));
-  // emit_checked rejects what TFLite ADD cannot run (e.g. TF string Add).
-  ASSIGN_OR_RETURN(TensorId out, emit_checked(ctx, OpCode::ADD, {ctx.in(0), ctx.in(1)}));
+  // IrBuilder refuses what TFLite ADD cannot run (e.g. TF string Add).
+  ASSIGN_OR_RETURN(TensorId out, ctx.emit1(OpCode::ADD, {ctx.in(0), ctx.in(1)}));
   return std::vector<TensorId>{out};
 }
 

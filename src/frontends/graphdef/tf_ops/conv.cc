@@ -71,6 +71,43 @@ Expected<TensorId> explicit_pad(TfNodeContext& ctx, TensorId x) {
   return ctx.emit1(OpCode::PAD, {x, pads});
 }
 
+// The checks and window attributes every conv lowering starts with, in
+// TensorFlow's order: input count, NHWC, a float32 input, padding, strides,
+// dilations (the spatial entries of a rank-`rank` list).
+struct ConvAttrs {
+  Padding padding = Padding::VALID;
+  bool is_explicit = false;
+  std::vector<int> strides, dilations;
+};
+
+Expected<ConvAttrs> conv_attrs(TfNodeContext& ctx, int inputs, int float_input, int rank, bool allow_explicit) {
+  RETURN_IF_ERROR(ctx.expect_inputs(inputs));
+  RETURN_IF_ERROR(ctx.expect_nhwc());
+  RETURN_IF_ERROR(expect_float(ctx, float_input));
+  ConvAttrs c;
+  ASSIGN_OR_RETURN(c.padding, padding_attr(ctx, allow_explicit, &c.is_explicit));
+  ASSIGN_OR_RETURN(c.strides, spatial_list(ctx, "strides", rank, true));
+  ASSIGN_OR_RETURN(c.dilations, spatial_list(ctx, "dilations", rank, false));
+  return c;
+}
+
+// Padding, strides and (where the table has them) dilations of a 2-D conv.
+template <class T>
+T conv2d_options(const ConvAttrs& c) {
+  T a;
+  a.padding = c.padding;
+  a.stride_h = c.strides[0], a.stride_w = c.strides[1];
+  if constexpr (requires { a.dilation_h_factor; })
+    a.dilation_h_factor = c.dilations[0], a.dilation_w_factor = c.dilations[1];
+  return a;
+}
+
+// Input 0, behind a PAD for padding=EXPLICIT.
+Expected<TensorId> conv_input(TfNodeContext& ctx, const ConvAttrs& c) {
+  if (!c.is_explicit) return ctx.in(0);
+  return explicit_pad(ctx, ctx.in(0));
+}
+
 TensorId zero_bias(TfNodeContext& ctx, int64_t channels) {
   return ctx.constant(DType::kFloat32, {channels}, to_bytes(std::vector<float>(channels, 0.0f)), "bias");
 }
@@ -86,45 +123,25 @@ Expected<int64_t> static_dim(const TfNodeContext& ctx, int input, int rank, int 
 }
 
 Expected<std::vector<TensorId>> lower_conv2d(TfNodeContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(2));
-  RETURN_IF_ERROR(ctx.expect_nhwc());
-  RETURN_IF_ERROR(expect_float(ctx, 0));
-  bool is_explicit = false;
-  tflite::Conv2DOptionsT a;
-  ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, true, &is_explicit));
-  ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 4, true));
-  ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 4, false));
-  a.stride_h = s[0], a.stride_w = s[1], a.dilation_h_factor = d[0], a.dilation_w_factor = d[1];
+  ASSIGN_OR_RETURN(ConvAttrs c, conv_attrs(ctx, 2, 0, 4, true));
+  auto a = conv2d_options<tflite::Conv2DOptionsT>(c);
   ASSIGN_OR_RETURN(int64_t out_ch, static_dim(ctx, 1, 4, 3, "filter"));
-  TensorId x = ctx.in(0);
-  if (is_explicit) {
-    ASSIGN_OR_RETURN(x, explicit_pad(ctx, x));
-  }
+  ASSIGN_OR_RETURN(TensorId x, conv_input(ctx, c));
   ASSIGN_OR_RETURN(TensorId filter, ctx.emit1(OpCode::TRANSPOSE, {ctx.in(1), ctx.const_i32({3, 0, 1, 2}, "perm")}));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONV_2D, {x, filter, zero_bias(ctx, out_ch)}, a));
   return std::vector<TensorId>{y};
 }
 
 Expected<std::vector<TensorId>> lower_depthwise(TfNodeContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(2));
-  RETURN_IF_ERROR(ctx.expect_nhwc());
-  RETURN_IF_ERROR(expect_float(ctx, 0));
-  bool is_explicit = false;
-  tflite::DepthwiseConv2DOptionsT a;
-  ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, true, &is_explicit));
-  ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 4, true));
-  ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 4, false));
-  a.stride_h = s[0], a.stride_w = s[1], a.dilation_h_factor = d[0], a.dilation_w_factor = d[1];
+  ASSIGN_OR_RETURN(ConvAttrs c, conv_attrs(ctx, 2, 0, 4, true));
+  auto a = conv2d_options<tflite::DepthwiseConv2DOptionsT>(c);
   const Tensor& f = ctx.in_tensor(1);
   if (f.unknown_rank || f.rank() != 4 || !f.has_static_shape())
     return unsupported("not supported yet: DepthwiseConv2dNative filter of shape " + shape_str(f.shape) +
                        " (needs a static [H,W,I,M])");
   const int64_t kh = f.shape[0], kw = f.shape[1], ic = f.shape[2], m = f.shape[3];
   a.depth_multiplier = static_cast<int>(m);
-  TensorId x = ctx.in(0);
-  if (is_explicit) {
-    ASSIGN_OR_RETURN(x, explicit_pad(ctx, x));
-  }
+  ASSIGN_OR_RETURN(TensorId x, conv_input(ctx, c));
   // [H,W,I,M] and [1,H,W,I*M] share one memory order: channel i*M+m.
   std::vector<int32_t> shape = {1, static_cast<int32_t>(kh), static_cast<int32_t>(kw), static_cast<int32_t>(ic * m)};
   ASSIGN_OR_RETURN(TensorId filter, ctx.emit1(OpCode::RESHAPE, {ctx.in(1), ctx.const_i32(shape, "filter_shape")}));
@@ -133,16 +150,10 @@ Expected<std::vector<TensorId>> lower_depthwise(TfNodeContext& ctx) {
 }
 
 Expected<std::vector<TensorId>> lower_conv2d_backprop_input(TfNodeContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(3));
-  RETURN_IF_ERROR(ctx.expect_nhwc());
-  RETURN_IF_ERROR(expect_float(ctx, 2));
-  tflite::TransposeConvOptionsT a;
-  ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, false));
-  ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 4, true));
-  ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 4, false));
-  if (d[0] != 1 || d[1] != 1)
+  ASSIGN_OR_RETURN(ConvAttrs c, conv_attrs(ctx, 3, 2, 4, false));
+  if (c.dilations[0] != 1 || c.dilations[1] != 1)
     return unsupported("not supported yet: Conv2DBackpropInput with dilations (TRANSPOSE_CONV has none)");
-  a.stride_h = s[0], a.stride_w = s[1];
+  auto a = conv2d_options<tflite::TransposeConvOptionsT>(c);
   TensorId sizes = ctx.in(0);
   const Tensor& st = ctx.in_tensor(0);
   if (st.dtype != DType::kInt32) {
@@ -159,15 +170,11 @@ Expected<std::vector<TensorId>> lower_conv2d_backprop_input(TfNodeContext& ctx) 
 }
 
 Expected<std::vector<TensorId>> lower_conv3d(TfNodeContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(2));
-  RETURN_IF_ERROR(ctx.expect_nhwc());
-  RETURN_IF_ERROR(expect_float(ctx, 0));
+  ASSIGN_OR_RETURN(ConvAttrs c, conv_attrs(ctx, 2, 0, 5, false));
   tflite::Conv3DOptionsT a;
-  ASSIGN_OR_RETURN(a.padding, padding_attr(ctx, false));
-  ASSIGN_OR_RETURN(std::vector<int> s, spatial_list(ctx, "strides", 5, true));
-  ASSIGN_OR_RETURN(std::vector<int> d, spatial_list(ctx, "dilations", 5, false));
-  a.stride_d = s[0], a.stride_h = s[1], a.stride_w = s[2];
-  a.dilation_d_factor = d[0], a.dilation_h_factor = d[1], a.dilation_w_factor = d[2];
+  a.padding = c.padding;
+  a.stride_d = c.strides[0], a.stride_h = c.strides[1], a.stride_w = c.strides[2];
+  a.dilation_d_factor = c.dilations[0], a.dilation_h_factor = c.dilations[1], a.dilation_w_factor = c.dilations[2];
   ASSIGN_OR_RETURN(int64_t out_ch, static_dim(ctx, 1, 5, 4, "filter"));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONV_3D, {ctx.in(0), ctx.in(1), zero_bias(ctx, out_ch)}, a));
   return std::vector<TensorId>{y};

@@ -30,7 +30,7 @@ Outs lower_fill(TfNodeContext& ctx) {
     }
     if (fits) dims = ctx.const_i32(v32, "dims");
   }
-  return one(emit_checked(ctx, OpCode::FILL, {dims, ctx.in(1)}));
+  return one(ctx.emit1(OpCode::FILL, {dims, ctx.in(1)}));
 }
 
 // ZerosLike: TFLite ZEROS_LIKE covers float32/int32/int64; bool uses
@@ -38,8 +38,8 @@ Outs lower_fill(TfNodeContext& ctx) {
 Outs lower_zeros_like(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   const Tensor& x = ctx.in_tensor(0);
-  if (x.dtype == DType::kBool && !x.is_const()) return one(emit_checked(ctx, OpCode::NOT_EQUAL, {ctx.in(0), ctx.in(0)}));
-  return one(emit_checked(ctx, OpCode::ZEROS_LIKE, {ctx.in(0)}));
+  if (x.dtype == DType::kBool && !x.is_const()) return one(ctx.emit1(OpCode::NOT_EQUAL, {ctx.in(0), ctx.in(0)}));
+  return one(ctx.emit1(OpCode::ZEROS_LIKE, {ctx.in(0)}));
 }
 
 // OnesLike: TFLite has no ONES_LIKE builtin; ZEROS_LIKE(x) + 1 is exact, and
@@ -48,9 +48,9 @@ Outs lower_ones_like(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   const Tensor& x = ctx.in_tensor(0);
   if (x.dtype == DType::kBool) {
-    if (!x.is_const()) return one(emit_checked(ctx, OpCode::EQUAL, {ctx.in(0), ctx.in(0)}));
-    ASSIGN_OR_RETURN(TensorId z, emit_checked(ctx, OpCode::ZEROS_LIKE, {ctx.in(0)}));
-    return one(emit_checked(ctx, OpCode::EQUAL, {z, z}));
+    if (!x.is_const()) return one(ctx.emit1(OpCode::EQUAL, {ctx.in(0), ctx.in(0)}));
+    ASSIGN_OR_RETURN(TensorId z, ctx.emit1(OpCode::ZEROS_LIKE, {ctx.in(0)}));
+    return one(ctx.emit1(OpCode::EQUAL, {z, z}));
   }
   // Constants fold in any type our kernels evaluate; runtime ops need a
   // ZEROS_LIKE kernel.
@@ -58,14 +58,14 @@ Outs lower_ones_like(TfNodeContext& ctx) {
                                 x.dtype == DType::kFloat64);
   if (x.dtype != DType::kFloat32 && x.dtype != DType::kInt32 && x.dtype != DType::kInt64 && !folds)
     return unsupported("not supported yet: OnesLike on " + dtype_name(x.dtype) + " tensors");
-  ASSIGN_OR_RETURN(TensorId z, emit_checked(ctx, OpCode::ZEROS_LIKE, {ctx.in(0)}));
-  return one(emit_checked(ctx, OpCode::ADD, {z, scalar_const(ctx, x.dtype, 1, "one")}));
+  ASSIGN_OR_RETURN(TensorId z, ctx.emit1(OpCode::ZEROS_LIKE, {ctx.in(0)}));
+  return one(ctx.emit1(OpCode::ADD, {z, scalar_const(ctx, x.dtype, 1, "one")}));
 }
 
 // Range(start, limit, delta) -> RANGE (float32/int32/int64).
 Outs lower_range(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(3));
-  return one(emit_checked(ctx, OpCode::RANGE, {ctx.in(0), ctx.in(1), ctx.in(2)}));
+  return one(ctx.emit1(OpCode::RANGE, {ctx.in(0), ctx.in(1), ctx.in(2)}));
 }
 
 TFLC_REGISTER_TF_OP(fill, {{"Fill"}, lower_fill});

@@ -2,10 +2,9 @@
 // logical ops, Select/SelectV2, unary math, Erf and Cast. Most are one
 // builtin, as the official converter's legalize_patterns.td does; where
 // TFLite lacks a kernel for a type we use an exact equivalent (Square on
-// integers -> MUL) or report "not supported yet".
+// integers -> MUL). What the kernels still cannot run is legalized or
+// refused by IrBuilder from the op records (ops/constraints.h).
 #include "frontends/graphdef/tf_ops/elementwise.h"
-
-#include <algorithm>
 
 namespace tflc {
 
@@ -17,114 +16,6 @@ TensorId scalar_const(TfNodeContext& ctx, DType dtype, double v, const std::stri
   });
   TFLC_CHECK(st.ok());  // callers pass numeric types only
   return ctx.constant(dtype, {}, std::move(bytes), suffix);
-}
-
-namespace {
-
-using D = DType;
-
-// Non-quantized operand types TFLite's kernels accept, and the largest rank
-// at which they broadcast (0: not a broadcasting op).
-struct RuntimeSupport {
-  std::vector<DType> types;
-  int value_input = 0;
-  int broadcast_rank = 0;
-};
-
-const RuntimeSupport* runtime_support(OpCode code) {
-  static const RuntimeSupport kArith = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 6};
-  static const RuntimeSupport kSub = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 5};
-  static const RuntimeSupport kDiv = {{D::kFloat32, D::kInt32}, 0, 5};
-  static const RuntimeSupport kFloorDiv = {{D::kFloat32, D::kInt32}, 0, 4};
-  static const RuntimeSupport kFloorMod = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 4};
-  static const RuntimeSupport kMaxMin = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 5};
-  static const RuntimeSupport kF32I32Bcast4 = {{D::kFloat32, D::kInt32}, 0, 4};
-  static const RuntimeSupport kAddN = {{D::kFloat32, D::kInt32}, 0, 0};
-  static const RuntimeSupport kOrder = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 4};
-  static const RuntimeSupport kEquality = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool, D::kString}, 0, 4};
-  static const RuntimeSupport kLogical = {{D::kBool}, 0, 4};
-  static const RuntimeSupport kLogicalNot = {{D::kBool}, 0, 0};
-  static const RuntimeSupport kSelect = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool}, 1, 0};
-  static const RuntimeSupport kSelectV2 = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool}, 1, 5};
-  static const RuntimeSupport kFloat = {{D::kFloat32}, 0, 0};
-  static const RuntimeSupport kNeg = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 0};
-  static const RuntimeSupport kAbs = {{D::kFloat32, D::kInt32}, 0, 0};
-  static const RuntimeSupport kFill = {{D::kFloat32, D::kInt32, D::kInt64, D::kBool}, 1, 0};
-  static const RuntimeSupport kLike = {{D::kFloat32, D::kInt32, D::kInt64}, 0, 0};
-  static const RuntimeSupport kCast = {
-      {D::kFloat32, D::kFloat64, D::kInt32, D::kInt64, D::kBool, D::kUInt8, D::kInt8, D::kInt16, D::kUInt16,
-       D::kUInt32},
-      0,
-      0};
-  switch (code) {
-    case OpCode::ADD: case OpCode::MUL: return &kArith;
-    case OpCode::SUB: return &kSub;
-    case OpCode::DIV: return &kDiv;
-    case OpCode::FLOOR_DIV: return &kFloorDiv;
-    case OpCode::FLOOR_MOD: return &kFloorMod;
-    case OpCode::MAXIMUM: case OpCode::MINIMUM: return &kMaxMin;
-    case OpCode::SQUARED_DIFFERENCE: case OpCode::POW: return &kF32I32Bcast4;
-    case OpCode::ADD_N: return &kAddN;
-    case OpCode::LESS: case OpCode::LESS_EQUAL: case OpCode::GREATER: case OpCode::GREATER_EQUAL: return &kOrder;
-    case OpCode::EQUAL: case OpCode::NOT_EQUAL: return &kEquality;
-    case OpCode::LOGICAL_AND: case OpCode::LOGICAL_OR: return &kLogical;
-    case OpCode::LOGICAL_NOT: return &kLogicalNot;
-    case OpCode::SELECT: return &kSelect;
-    case OpCode::SELECT_V2: return &kSelectV2;
-    case OpCode::EXP: case OpCode::LOG: case OpCode::SQRT: case OpCode::RSQRT: case OpCode::SQUARE:
-    case OpCode::FLOOR: case OpCode::CEIL: case OpCode::ROUND: case OpCode::SIN: case OpCode::COS:
-    case OpCode::RELU: case OpCode::RELU6: case OpCode::RELU_N1_TO_1: case OpCode::LEAKY_RELU: case OpCode::ELU:
-    case OpCode::LOGISTIC: case OpCode::TANH: case OpCode::SOFTMAX: case OpCode::LOG_SOFTMAX:
-      return &kFloat;
-    case OpCode::NEG: return &kNeg;
-    case OpCode::ABS: return &kAbs;
-    case OpCode::FILL: return &kFill;
-    case OpCode::ZEROS_LIKE: case OpCode::RANGE: return &kLike;
-    case OpCode::CAST: return &kCast;
-    default: return nullptr;
-  }
-}
-
-bool allowed(const RuntimeSupport& s, DType t) { return std::find(s.types.begin(), s.types.end(), t) != s.types.end(); }
-
-}  // namespace
-
-Status check_runtime_support(const Graph& g, const Op& op, const std::string& tf_op) {
-  const RuntimeSupport* s = runtime_support(op.code);
-  if (!s) return ok_status();
-  auto no_kernel = [&](DType t) {
-    return unsupported("not supported yet: " + tf_op + " on " + dtype_name(t) + " tensors (TFLite " + op_name(op.code) +
-                       " has no " + dtype_name(t) + " kernel)");
-  };
-  if (static_cast<int>(op.inputs.size()) <= s->value_input) return ok_status();
-  DType t = g.t(op.inputs[s->value_input]).dtype;
-  if (!allowed(*s, t)) return no_kernel(t);
-  if (op.code == OpCode::CAST && !allowed(*s, g.t(op.outputs[0]).dtype)) return no_kernel(g.t(op.outputs[0]).dtype);
-  if (s->broadcast_rank > 0) {
-    const Tensor& out = g.t(op.outputs[0]);
-    bool small = !out.unknown_rank && out.rank() <= s->broadcast_rank;
-    bool same = true;  // identical static shapes need no broadcasting
-    for (TensorId i : op.inputs) {
-      const Tensor& in = g.t(i);
-      same = same && !in.unknown_rank && in.has_static_shape() && in.shape == g.t(op.inputs[0]).shape;
-    }
-    if (!small && !same) {
-      std::string shapes;
-      for (TensorId i : op.inputs)
-        shapes += (shapes.empty() ? "" : " and ") + (g.t(i).unknown_rank ? "<unknown rank>" : shape_str(g.t(i).shape));
-      return unsupported("not supported yet: " + tf_op + " broadcasting " + shapes + " (TFLite " + op_name(op.code) +
-                         " broadcasts up to rank " + std::to_string(s->broadcast_rank) + ")");
-    }
-  }
-  return ok_status();
-}
-
-Expected<TensorId> emit_checked(TfNodeContext& ctx, OpCode code, std::vector<TensorId> inputs,
-                                OpOptions options) {
-  Graph& g = ctx.graph();
-  ASSIGN_OR_RETURN(TensorId out, ctx.emit1(code, std::move(inputs), std::move(options)));
-  if (!g.t(out).is_const()) RETURN_IF_ERROR(check_runtime_support(g, *g.ops.back(), ctx.node().op()));
-  return out;
 }
 
 namespace {
@@ -143,7 +34,7 @@ DType in_dtype(const TfNodeContext& ctx, int i) { return ctx.in_tensor(i).dtype;
 template <OpCode C>
 Outs lower_binary(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(2));
-  return one(emit_checked(ctx, C, {ctx.in(0), ctx.in(1)}));
+  return one(ctx.emit1(C, {ctx.in(0), ctx.in(1)}));
 }
 
 TFLC_REGISTER_TF_OP(sub, {{"Sub"}, lower_binary<OpCode::SUB>});
@@ -175,7 +66,7 @@ Outs lower_equality(TfNodeContext& ctx) {
     std::string v(1, C == OpCode::NOT_EQUAL ? '\1' : '\0');
     return std::vector<TensorId>{ctx.constant(DType::kBool, {}, v, "incompatible")};
   }
-  return one(emit_checked(ctx, C, {ctx.in(0), ctx.in(1)}));
+  return one(ctx.emit1(C, {ctx.in(0), ctx.in(1)}));
 }
 
 TFLC_REGISTER_TF_OP(equal, {{"Equal"}, lower_equality<OpCode::EQUAL>});
@@ -189,10 +80,10 @@ Outs lower_add_n(TfNodeContext& ctx) {
   DType t = in_dtype(ctx, 0);
   bool all_const = true;
   for (int i = 0; i < ctx.num_inputs(); ++i) all_const = all_const && ctx.in_tensor(i).is_const();
-  if (all_const || t == DType::kFloat32 || t == DType::kInt32) return one(emit_checked(ctx, OpCode::ADD_N, ctx.inputs()));
+  if (all_const || t == DType::kFloat32 || t == DType::kInt32) return one(ctx.emit1(OpCode::ADD_N, ctx.inputs()));
   TensorId acc = ctx.in(0);
   for (int i = 1; i < ctx.num_inputs(); ++i) {
-    ASSIGN_OR_RETURN(acc, emit_checked(ctx, OpCode::ADD, {acc, ctx.in(i)}));
+    ASSIGN_OR_RETURN(acc, ctx.emit1(OpCode::ADD, {acc, ctx.in(i)}));
   }
   return std::vector<TensorId>{acc};
 }
@@ -204,7 +95,7 @@ TFLC_REGISTER_TF_OP(add_n, {{"AddN"}, lower_add_n});
 // converter we use SELECT when all three static shapes are equal.
 Outs lower_select(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(3));
-  return one(emit_checked(ctx, OpCode::SELECT, {ctx.in(0), ctx.in(1), ctx.in(2)}));
+  return one(ctx.emit1(OpCode::SELECT, {ctx.in(0), ctx.in(1), ctx.in(2)}));
 }
 
 Outs lower_select_v2(TfNodeContext& ctx) {
@@ -212,7 +103,7 @@ Outs lower_select_v2(TfNodeContext& ctx) {
   const Tensor& c = ctx.in_tensor(0);
   bool same = c.has_static_shape() && !c.unknown_rank;
   for (int i = 1; i < 3; ++i) same = same && !ctx.in_tensor(i).unknown_rank && ctx.in_tensor(i).shape == c.shape;
-  return one(emit_checked(ctx, same ? OpCode::SELECT : OpCode::SELECT_V2, {ctx.in(0), ctx.in(1), ctx.in(2)}));
+  return one(ctx.emit1(same ? OpCode::SELECT : OpCode::SELECT_V2, {ctx.in(0), ctx.in(1), ctx.in(2)}));
 }
 
 TFLC_REGISTER_TF_OP(select, {{"Select"}, lower_select});
@@ -223,7 +114,7 @@ TFLC_REGISTER_TF_OP(select_v2, {{"SelectV2"}, lower_select_v2});
 template <OpCode C>
 Outs lower_unary(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  return one(emit_checked(ctx, C, {ctx.in(0)}));
+  return one(ctx.emit1(C, {ctx.in(0)}));
 }
 
 TFLC_REGISTER_TF_OP(exp, {{"Exp"}, lower_unary<OpCode::EXP>});
@@ -241,14 +132,14 @@ TFLC_REGISTER_TF_OP(logical_not, {{"LogicalNot"}, lower_unary<OpCode::LOGICAL_NO
 Outs lower_round(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   if (dtype_is_integer(in_dtype(ctx, 0))) return std::vector<TensorId>{ctx.in(0)};
-  return one(emit_checked(ctx, OpCode::ROUND, {ctx.in(0)}));
+  return one(ctx.emit1(OpCode::ROUND, {ctx.in(0)}));
 }
 
 // TFLite SQUARE is float-only; integers square exactly with MUL.
 Outs lower_square(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
-  if (dtype_is_integer(in_dtype(ctx, 0))) return one(emit_checked(ctx, OpCode::MUL, {ctx.in(0), ctx.in(0)}));
-  return one(emit_checked(ctx, OpCode::SQUARE, {ctx.in(0)}));
+  if (dtype_is_integer(in_dtype(ctx, 0))) return one(ctx.emit1(OpCode::MUL, {ctx.in(0), ctx.in(0)}));
+  return one(ctx.emit1(OpCode::SQUARE, {ctx.in(0)}));
 }
 
 // TFLite ABS has no int64 kernel; max(x, -x) is exact (both wrap at the
@@ -256,10 +147,10 @@ Outs lower_square(TfNodeContext& ctx) {
 Outs lower_abs(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   if (in_dtype(ctx, 0) == DType::kInt64 && !ctx.in_tensor(0).is_const()) {
-    ASSIGN_OR_RETURN(TensorId neg, emit_checked(ctx, OpCode::NEG, {ctx.in(0)}));
-    return one(emit_checked(ctx, OpCode::MAXIMUM, {ctx.in(0), neg}));
+    ASSIGN_OR_RETURN(TensorId neg, ctx.emit1(OpCode::NEG, {ctx.in(0)}));
+    return one(ctx.emit1(OpCode::MAXIMUM, {ctx.in(0), neg}));
   }
-  return one(emit_checked(ctx, OpCode::ABS, {ctx.in(0)}));
+  return one(ctx.emit1(OpCode::ABS, {ctx.in(0)}));
 }
 
 TFLC_REGISTER_TF_OP(round, {{"Round"}, lower_round});
@@ -282,23 +173,23 @@ Outs lower_erf(TfNodeContext& ctx) {
                                 -7.37332916720468e-03f, -1.42647390514189e-02f};  // x^8 ... x^0
   int k = 0;
   auto c = [&](float v) { return ctx.const_f32_scalar(v, "erf_c" + std::to_string(k++)); };
-  ASSIGN_OR_RETURN(TensorId lo, emit_checked(ctx, OpCode::MINIMUM, {ctx.in(0), c(4.f)}));
-  ASSIGN_OR_RETURN(TensorId x, emit_checked(ctx, OpCode::MAXIMUM, {lo, c(-4.f)}));
-  ASSIGN_OR_RETURN(TensorId x2, emit_checked(ctx, OpCode::MUL, {x, x}));
+  ASSIGN_OR_RETURN(TensorId lo, ctx.emit1(OpCode::MINIMUM, {ctx.in(0), c(4.f)}));
+  ASSIGN_OR_RETURN(TensorId x, ctx.emit1(OpCode::MAXIMUM, {lo, c(-4.f)}));
+  ASSIGN_OR_RETURN(TensorId x2, ctx.emit1(OpCode::MUL, {x, x}));
   // Horner steps p = x2 * p + coef, as Eigen's pmadd chain.
   auto horner = [&](const float* coef, int n) -> Expected<TensorId> {
-    ASSIGN_OR_RETURN(TensorId p, emit_checked(ctx, OpCode::MUL, {x2, c(coef[0])}));
-    ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::ADD, {p, c(coef[1])}));
+    ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::MUL, {x2, c(coef[0])}));
+    ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::ADD, {p, c(coef[1])}));
     for (int i = 2; i < n; ++i) {
-      ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::MUL, {x2, p}));
-      ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::ADD, {p, c(coef[i])}));
+      ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::MUL, {x2, p}));
+      ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::ADD, {p, c(coef[i])}));
     }
     return p;
   };
   ASSIGN_OR_RETURN(TensorId p, horner(kAlpha, 7));
-  ASSIGN_OR_RETURN(p, emit_checked(ctx, OpCode::MUL, {x, p}));
+  ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::MUL, {x, p}));
   ASSIGN_OR_RETURN(TensorId q, horner(kBeta, 5));
-  return one(emit_checked(ctx, OpCode::DIV, {p, q}));
+  return one(ctx.emit1(OpCode::DIV, {p, q}));
 }
 
 TFLC_REGISTER_TF_OP(erf, {{"Erf"}, lower_erf});
@@ -313,7 +204,7 @@ Outs lower_cast(TfNodeContext& ctx) {
   tflite::CastOptionsT a;
   a.in_data_type = static_cast<tflite::TensorType>(src);
   a.out_data_type = static_cast<tflite::TensorType>(dst);
-  return one(emit_checked(ctx, OpCode::CAST, {ctx.in(0)}, a));
+  return one(ctx.emit1(OpCode::CAST, {ctx.in(0)}, a));
 }
 
 TFLC_REGISTER_TF_OP(cast, {{"Cast"}, lower_cast});

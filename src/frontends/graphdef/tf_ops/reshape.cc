@@ -39,7 +39,8 @@ Expected<std::vector<TensorId>> lower_squeeze(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   TensorId x = ctx.in(0);
   const Tensor& xt = ctx.in_tensor(0);
-  std::string key = ctx.has_attr("squeeze_dims") || !ctx.has_attr("axis") ? "squeeze_dims" : "axis";
+  // tfjs writes `axis`; defaults from the OpDef always add an empty `squeeze_dims`.
+  std::string key = ctx.has_attr("axis") ? "axis" : "squeeze_dims";
   ASSIGN_OR_RETURN(std::vector<int64_t> dims, ctx.attr_ints(key, std::vector<int64_t>{}));
   if (xt.unknown_rank) return unsupported("not supported yet: Squeeze of a tensor with unknown rank");
   tflite::SqueezeOptionsT a;

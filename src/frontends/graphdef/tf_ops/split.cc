@@ -31,13 +31,22 @@ Expected<std::vector<TensorId>> emit_slices(TfNodeContext& ctx, TensorId x, int 
   return outs;
 }
 
+// Checks Split and SplitV share: the input count, a positive num_split (returned)
+// and a value (input `value`) of known rank.
+Expected<int64_t> num_split(TfNodeContext& ctx, int inputs, int value) {
+  RETURN_IF_ERROR(ctx.expect_inputs(inputs));
+  const std::string& op = ctx.node().op();
+  ASSIGN_OR_RETURN(int64_t n, ctx.attr_int("num_split"));
+  if (n < 1) return invalid_input(op + " node '" + ctx.name() + "': num_split must be positive");
+  if (ctx.in_tensor(value).unknown_rank)
+    return unsupported("not supported yet: " + op + " of a tensor with unknown rank");
+  return n;
+}
+
 Expected<std::vector<TensorId>> lower_split(TfNodeContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(2));
+  ASSIGN_OR_RETURN(int64_t n, num_split(ctx, 2, 1));
   TensorId x = ctx.in(1);
   const Tensor& xt = ctx.in_tensor(1);
-  ASSIGN_OR_RETURN(int64_t n, ctx.attr_int("num_split"));
-  if (n < 1) return invalid_input("Split node '" + ctx.name() + "': num_split must be positive");
-  if (xt.unknown_rank) return unsupported("not supported yet: Split of a tensor with unknown rank");
   tflite::SplitOptionsT options;
   options.num_splits = static_cast<int>(n);
   if (!ctx.in_tensor(0).is_const()) {
@@ -64,12 +73,9 @@ Expected<std::vector<TensorId>> lower_split(TfNodeContext& ctx) {
 TFLC_REGISTER_TF_OP(split, {{"Split"}, lower_split});
 
 Expected<std::vector<TensorId>> lower_split_v(TfNodeContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(3));
+  ASSIGN_OR_RETURN(int64_t n, num_split(ctx, 3, 0));
   TensorId x = ctx.in(0);
   const Tensor& xt = ctx.in_tensor(0);
-  ASSIGN_OR_RETURN(int64_t n, ctx.attr_int("num_split"));
-  if (n < 1) return invalid_input("SplitV node '" + ctx.name() + "': num_split must be positive");
-  if (xt.unknown_rank) return unsupported("not supported yet: SplitV of a tensor with unknown rank");
   ASSIGN_OR_RETURN(std::vector<int64_t> sizes, const_input(ctx, 1, "size_splits"));
   if (!ctx.in_tensor(2).is_const()) return unsupported("not supported yet: SplitV with a non-constant axis");
   ASSIGN_OR_RETURN(int64_t axis, const_scalar_int(ctx.graph(), ctx.in(2), "the SplitV axis"));

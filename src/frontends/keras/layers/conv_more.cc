@@ -48,6 +48,20 @@ Expected<TensorId> pad_causal(KerasLayerContext& ctx, TensorId x, int64_t k, int
   return ctx.emit1(OpCode::PAD, {x, pads});
 }
 
+// Input 0 as the 2-D kernels want it: behind the left PAD of
+// padding="causal" (window k, dilation along W), then viewed as [N, 1, W, C]
+// for a layer with n = 1 spatial dims.
+Expected<TensorId> window_input(KerasLayerContext& ctx, const std::string& pad, int n, int64_t k, int64_t dilation) {
+  TensorId x = ctx.in(0);
+  if (pad == "causal") {
+    ASSIGN_OR_RETURN(x, pad_causal(ctx, x, k, dilation));
+  }
+  if (n == 1) {
+    ASSIGN_OR_RETURN(x, expand_axis1(ctx, x));
+  }
+  return x;
+}
+
 // Conv1D: kernel [k, in, out] -> OHWI [out, 1, k, in] on x viewed as
 // [N, 1, W, C]; then the view is dropped again.
 Outs lower_conv1d(KerasLayerContext& ctx) {
@@ -65,17 +79,13 @@ Outs lower_conv1d(KerasLayerContext& ctx) {
   TensorId kernel = ctx.constant(DType::kFloat32, {1, kshape[0], kshape[1], kshape[2]}, to_bytes(k), "kernel");
   ASSIGN_OR_RETURN(TensorId w, ctx.emit1(OpCode::TRANSPOSE, {kernel, ctx.const_i32({3, 0, 1, 2}, "perm")}));
   ASSIGN_OR_RETURN(TensorId b, bias_or_zeros(ctx, 1, kshape[2]));
-  TensorId x = ctx.in(0);
-  if (pad == "causal") {
-    ASSIGN_OR_RETURN(x, pad_causal(ctx, x, kshape[0], dilation[0]));
-  }
+  ASSIGN_OR_RETURN(TensorId x, window_input(ctx, pad, 1, kshape[0], dilation[0]));
   tflite::Conv2DOptionsT a;
   a.padding = to_padding(pad);
   a.stride_w = static_cast<int>(strides[0]);
   a.stride_h = 1;
   a.dilation_w_factor = static_cast<int>(dilation[0]);
   a.dilation_h_factor = 1;
-  ASSIGN_OR_RETURN(x, expand_axis1(ctx, x));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::CONV_2D, {x, w, b}, a));
   ASSIGN_OR_RETURN(y, squeeze_axis1(ctx, y));
   ASSIGN_OR_RETURN(y, finish(ctx, y));
@@ -147,70 +157,96 @@ Expected<std::vector<int64_t>> output_padding(KerasLayerContext& ctx, const std:
   return op;
 }
 
-Outs lower_conv2d_transpose(KerasLayerContext& ctx) {
+// What Conv1DTranspose and Conv2DTranspose read first, in this order: the
+// input checks, then strides, output_padding and padding over `n` spatial dims.
+struct TransposeAttrs {
+  std::vector<int64_t> strides, output_padding;
+  Padding padding = Padding::VALID;
+};
+
+Expected<TransposeAttrs> transpose_attrs(KerasLayerContext& ctx, int n) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   RETURN_IF_ERROR(ctx.expect_channels_last());
-  RETURN_IF_ERROR(ctx.expect_input_rank(4));
-  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 2, std::vector<int64_t>{1, 1}));
-  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 2, std::vector<int64_t>{1, 1}));
-  ASSIGN_OR_RETURN(std::vector<int64_t> op, output_padding(ctx, dilation, strides));
+  RETURN_IF_ERROR(ctx.expect_input_rank(n + 2));
+  TransposeAttrs t;
+  ASSIGN_OR_RETURN(t.strides, ctx.get_ints("strides", n, std::vector<int64_t>(n, 1)));
+  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", n, std::vector<int64_t>(n, 1)));
+  ASSIGN_OR_RETURN(t.output_padding, output_padding(ctx, dilation, t.strides));
   ASSIGN_OR_RETURN(std::string pad, padding_name(ctx, false));
+  t.padding = to_padding(pad);
+  return t;
+}
+
+Outs lower_conv2d_transpose(KerasLayerContext& ctx) {
+  ASSIGN_OR_RETURN(TransposeAttrs t, transpose_attrs(ctx, 2));
   ASSIGN_OR_RETURN(TensorId kernel, ctx.weight(0, "kernel"));
   if (ctx.graph().t(kernel).rank() != 4)
     return invalid_input("Conv2DTranspose layer '" + ctx.scope() + "' has a kernel of rank other than 4");
-  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, ctx.in(0), kernel, strides[0], strides[1], to_padding(pad), op[0], op[1]));
+  const std::vector<int64_t>& s = t.strides;
+  const std::vector<int64_t>& op = t.output_padding;
+  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, ctx.in(0), kernel, s[0], s[1], t.padding, op[0], op[1]));
   ASSIGN_OR_RETURN(y, finish(ctx, y));
   return std::vector<TensorId>{y};
 }
 
 // Conv1DTranspose: kernel [k, out, in] as [1, k, out, in] on [N, 1, W, C].
 Outs lower_conv1d_transpose(KerasLayerContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(ctx.expect_channels_last());
-  RETURN_IF_ERROR(ctx.expect_input_rank(3));
-  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 1, std::vector<int64_t>{1}));
-  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 1, std::vector<int64_t>{1}));
-  ASSIGN_OR_RETURN(std::vector<int64_t> op, output_padding(ctx, dilation, strides));
-  ASSIGN_OR_RETURN(std::string pad, padding_name(ctx, false));
+  ASSIGN_OR_RETURN(TransposeAttrs t, transpose_attrs(ctx, 1));
   std::vector<int64_t> ks;
   ASSIGN_OR_RETURN(std::vector<float> k, ctx.weight_values(0, &ks));
   if (ks.size() != 3) return invalid_input("Conv1DTranspose layer '" + ctx.scope() + "' has a kernel of rank other than 3");
   TensorId kernel = ctx.constant(DType::kFloat32, {1, ks[0], ks[1], ks[2]}, to_bytes(k), "kernel");
   ASSIGN_OR_RETURN(TensorId x, expand_axis1(ctx, ctx.in(0)));
-  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, x, kernel, 1, strides[0], to_padding(pad), -1, op[0]));
+  ASSIGN_OR_RETURN(TensorId y, transpose_conv(ctx, x, kernel, 1, t.strides[0], t.padding, -1, t.output_padding[0]));
   ASSIGN_OR_RETURN(y, squeeze_axis1(ctx, y));
   ASSIGN_OR_RETURN(y, finish(ctx, y));
   return std::vector<TensorId>{y};
 }
 
-// DepthwiseConv1D (Keras 3): kernel [k, in, m] -> [1, 1, k, in*m] on [N, 1, W, C].
-Outs lower_depthwise1d(KerasLayerContext& ctx) {
+// What DepthwiseConv1D and SeparableConv1D/2D read first, in this order, over
+// n spatial dims ("causal" padding only in 1-D), and the DEPTHWISE_CONV_2D
+// options they give (a 1-D layer runs on [N, 1, W, C]).
+struct DepthwiseAttrs {
+  int n = 1;
+  std::vector<int64_t> strides, dilation;
+  int64_t mult = 1;
+  std::string pad;
+  tflite::DepthwiseConv2DOptionsT options() const {
+    tflite::DepthwiseConv2DOptionsT a;
+    a.padding = to_padding(pad);
+    a.stride_h = n == 1 ? 1 : static_cast<int>(strides[0]);
+    a.stride_w = static_cast<int>(strides[n - 1]);
+    a.dilation_h_factor = n == 1 ? 1 : static_cast<int>(dilation[0]);
+    a.dilation_w_factor = static_cast<int>(dilation[n - 1]);
+    a.depth_multiplier = static_cast<int>(mult);
+    return a;
+  }
+};
+
+Expected<DepthwiseAttrs> depthwise_attrs(KerasLayerContext& ctx, int n) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   RETURN_IF_ERROR(ctx.expect_channels_last());
-  RETURN_IF_ERROR(ctx.expect_input_rank(3));
-  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", 1, std::vector<int64_t>{1}));
-  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", 1, std::vector<int64_t>{1}));
-  ASSIGN_OR_RETURN(int64_t mult, ctx.get_int("depth_multiplier", 1));
-  ASSIGN_OR_RETURN(std::string pad, padding_name(ctx, true));
+  RETURN_IF_ERROR(ctx.expect_input_rank(n + 2));
+  DepthwiseAttrs d;
+  d.n = n;
+  ASSIGN_OR_RETURN(d.strides, ctx.get_ints("strides", n, std::vector<int64_t>(n, 1)));
+  ASSIGN_OR_RETURN(d.dilation, ctx.get_ints("dilation_rate", n, std::vector<int64_t>(n, 1)));
+  ASSIGN_OR_RETURN(d.mult, ctx.get_int("depth_multiplier", 1));
+  ASSIGN_OR_RETURN(d.pad, padding_name(ctx, n == 1));
+  return d;
+}
+
+// DepthwiseConv1D (Keras 3): kernel [k, in, m] -> [1, 1, k, in*m] on [N, 1, W, C].
+Outs lower_depthwise1d(KerasLayerContext& ctx) {
+  ASSIGN_OR_RETURN(DepthwiseAttrs d, depthwise_attrs(ctx, 1));
   std::vector<int64_t> ks;
   ASSIGN_OR_RETURN(std::vector<float> k, ctx.weight_values(0, &ks));
   if (ks.size() != 3) return invalid_input("DepthwiseConv1D layer '" + ctx.scope() + "' has a kernel of rank other than 3");
   int64_t out_ch = ks[1] * ks[2];
   TensorId w = ctx.constant(DType::kFloat32, {1, 1, ks[0], out_ch}, to_bytes(k), "depthwise_kernel");
   ASSIGN_OR_RETURN(TensorId b, bias_or_zeros(ctx, 1, out_ch));
-  TensorId x = ctx.in(0);
-  if (pad == "causal") {
-    ASSIGN_OR_RETURN(x, pad_causal(ctx, x, ks[0], dilation[0]));
-  }
-  ASSIGN_OR_RETURN(x, expand_axis1(ctx, x));
-  tflite::DepthwiseConv2DOptionsT a;
-  a.padding = to_padding(pad);
-  a.stride_w = static_cast<int>(strides[0]);
-  a.stride_h = 1;
-  a.depth_multiplier = static_cast<int>(mult);
-  a.dilation_w_factor = static_cast<int>(dilation[0]);
-  a.dilation_h_factor = 1;
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, w, b}, a));
+  ASSIGN_OR_RETURN(TensorId x, window_input(ctx, d.pad, 1, ks[0], d.dilation[0]));
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, w, b}, d.options()));
   ASSIGN_OR_RETURN(y, squeeze_axis1(ctx, y));
   ASSIGN_OR_RETURN(y, finish(ctx, y));
   return std::vector<TensorId>{y};
@@ -222,13 +258,7 @@ Outs lower_depthwise1d(KerasLayerContext& ctx) {
 Outs lower_separable(KerasLayerContext& ctx) {
   bool one_d = ctx.class_name() == "SeparableConv1D";
   int n = one_d ? 1 : 2;
-  RETURN_IF_ERROR(ctx.expect_inputs(1));
-  RETURN_IF_ERROR(ctx.expect_channels_last());
-  RETURN_IF_ERROR(ctx.expect_input_rank(one_d ? 3 : 4));
-  ASSIGN_OR_RETURN(std::vector<int64_t> strides, ctx.get_ints("strides", n, std::vector<int64_t>(n, 1)));
-  ASSIGN_OR_RETURN(std::vector<int64_t> dilation, ctx.get_ints("dilation_rate", n, std::vector<int64_t>(n, 1)));
-  ASSIGN_OR_RETURN(int64_t mult, ctx.get_int("depth_multiplier", 1));
-  ASSIGN_OR_RETURN(std::string pad, padding_name(ctx, one_d));
+  ASSIGN_OR_RETURN(DepthwiseAttrs d, depthwise_attrs(ctx, n));
   std::vector<int64_t> dshape, pshape;
   ASSIGN_OR_RETURN(std::vector<float> dk, ctx.weight_values(0, &dshape));
   ASSIGN_OR_RETURN(std::vector<float> pk, ctx.weight_values(1, &pshape));
@@ -241,21 +271,9 @@ Outs lower_separable(KerasLayerContext& ctx) {
   TensorId pk_t = ctx.constant(DType::kFloat32, {1, 1, mid, out_ch}, to_bytes(pk), "pointwise_kernel");
   ASSIGN_OR_RETURN(TensorId pw, ctx.emit1(OpCode::TRANSPOSE, {pk_t, ctx.const_i32({3, 0, 1, 2}, "perm")}));
   ASSIGN_OR_RETURN(TensorId b, bias_or_zeros(ctx, 2, out_ch));
-  TensorId x = ctx.in(0);
-  if (pad == "causal") {
-    ASSIGN_OR_RETURN(x, pad_causal(ctx, x, kw, dilation[n - 1]));
-  }
-  if (one_d) {
-    ASSIGN_OR_RETURN(x, expand_axis1(ctx, x));
-  }
-  tflite::DepthwiseConv2DOptionsT a;
-  a.padding = to_padding(pad);
-  a.stride_h = one_d ? 1 : static_cast<int>(strides[0]);
-  a.stride_w = static_cast<int>(strides[n - 1]);
-  a.dilation_h_factor = one_d ? 1 : static_cast<int>(dilation[0]);
-  a.dilation_w_factor = static_cast<int>(dilation[n - 1]);
-  a.depth_multiplier = static_cast<int>(mult);
-  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, dw, zeros(ctx, mid, "depthwise_bias")}, a));
+  ASSIGN_OR_RETURN(TensorId x, window_input(ctx, d.pad, n, kw, d.dilation[n - 1]));
+  ASSIGN_OR_RETURN(TensorId y,
+                   ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, dw, zeros(ctx, mid, "depthwise_bias")}, d.options()));
   tflite::Conv2DOptionsT p;  // 1x1, unit stride and dilation
   p.padding = Padding::VALID;
   p.stride_w = p.stride_h = 1;

@@ -238,6 +238,21 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
   auto matmul = [&](TensorId h, TensorId wt, TensorId bias) {
     return ctx.emit1(OpCode::FULLY_CONNECTED, {h, wt, bias});
   };
+  // x W + h U for the cells that multiply h by all of U at once.
+  auto with_recurrent = [&](TensorId xg, TensorId h) -> Expected<TensorId> {
+    if (h == kNoTensor) return xg;
+    ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, kNoTensor));
+    return add(xg, hr);
+  };
+  // The GRU's new state (1 - z) ⊙ act(hin) + z ⊙ h, both reset_after forms.
+  auto gru_state = [&](TensorId zg, TensorId hin, TensorId h) -> Expected<TensorId> {
+    ASSIGN_OR_RETURN(TensorId hh, act(ctx, hin, s.activation, s.keras3));
+    ASSIGN_OR_RETURN(TensorId omz, ctx.emit1(OpCode::SUB, {one, zg}));
+    ASSIGN_OR_RETURN(TensorId nh, mul(omz, hh));
+    if (h == kNoTensor) return nh;
+    ASSIGN_OR_RETURN(TensorId zh, mul(zg, h));
+    return add(zh, nh);
+  };
 
   RnnResult res;
   TensorId h = h0, c = c0;
@@ -245,20 +260,12 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
     TensorId xg = xs[t];
     switch (s.cell) {
       case Cell::kSimple: {
-        TensorId z = xg;
-        if (h != kNoTensor) {
-          ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, kNoTensor));
-          ASSIGN_OR_RETURN(z, add(z, hr));
-        }
+        ASSIGN_OR_RETURN(TensorId z, with_recurrent(xg, h));
         ASSIGN_OR_RETURN(h, act(ctx, z, s.activation, s.keras3));
         break;
       }
       case Cell::kLstm: {
-        TensorId z = xg;
-        if (h != kNoTensor) {
-          ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, kNoTensor));
-          ASSIGN_OR_RETURN(z, add(z, hr));
-        }
+        ASSIGN_OR_RETURN(TensorId z, with_recurrent(xg, h));
         ASSIGN_OR_RETURN(std::vector<TensorId> g, split(ctx, z, 4));
         ASSIGN_OR_RETURN(TensorId i, act(ctx, g[0], s.recurrent_activation, s.keras3));
         ASSIGN_OR_RETURN(TensorId f, act(ctx, g[1], s.recurrent_activation, s.keras3));
@@ -301,14 +308,7 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
             ASSIGN_OR_RETURN(TensorId rrh, mul(rg, rh));
             ASSIGN_OR_RETURN(hin, add(hin, rrh));
           }
-          ASSIGN_OR_RETURN(TensorId hh, act(ctx, hin, s.activation, s.keras3));
-          ASSIGN_OR_RETURN(TensorId omz, ctx.emit1(OpCode::SUB, {one, zg}));
-          ASSIGN_OR_RETURN(TensorId nh, mul(omz, hh));
-          if (h != kNoTensor) {
-            ASSIGN_OR_RETURN(TensorId zh, mul(zg, h));
-            ASSIGN_OR_RETURN(nh, add(zh, nh));
-          }
-          h = nh;
+          ASSIGN_OR_RETURN(h, gru_state(zg, hin, h));
         } else {
           // h̃ = act(x W_h + b_h + (r ⊙ h) U_h).
           if (h != kNoTensor) {
@@ -324,14 +324,7 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
             ASSIGN_OR_RETURN(TensorId rhu, matmul(rh_, r_h, kNoTensor));
             ASSIGN_OR_RETURN(hin, add(hin, rhu));
           }
-          ASSIGN_OR_RETURN(TensorId hh, act(ctx, hin, s.activation, s.keras3));
-          ASSIGN_OR_RETURN(TensorId omz, ctx.emit1(OpCode::SUB, {one, zg}));
-          ASSIGN_OR_RETURN(TensorId nh, mul(omz, hh));
-          if (h != kNoTensor) {
-            ASSIGN_OR_RETURN(TensorId zh, mul(zg, h));
-            ASSIGN_OR_RETURN(nh, add(zh, nh));
-          }
-          h = nh;
+          ASSIGN_OR_RETURN(h, gru_state(zg, hin, h));
         }
         break;
       }
