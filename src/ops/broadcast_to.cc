@@ -10,26 +10,15 @@ namespace {
 Status infer_broadcast_to(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
   const Tensor& x = input(g, op, 0);
-  const Tensor& shape = input(g, op, 1);
-  if (shape.dtype != DType::kInt32 && shape.dtype != DType::kInt64)
-    return invalid_input("BROADCAST_TO shape must be int32 or int64, got " + dtype_name(shape.dtype));
-  if (!shape.unknown_rank && shape.rank() != 1)
-    return invalid_input("BROADCAST_TO shape must be a vector, got " + shape_str(shape.shape));
-  if (!shape.is_const()) {
-    if (shape.unknown_rank || shape.shape[0] < 0) {
-      set_output(g, op, 0, x.dtype, {});
-      output(g, op, 0).unknown_rank = true;
-    } else {
-      set_output(g, op, 0, x.dtype, Shape(static_cast<size_t>(shape.shape[0]), -1));
-    }
+  ASSIGN_OR_RETURN(ShapeOperand shape, read_shape_operand(g, op, 1, "BROADCAST_TO shape"));
+  if (!shape.known) {
+    set_output_shape(g, op, 0, x.dtype, shape);
     return ok_status();
   }
-  ASSIGN_OR_RETURN(Shape out, const_ints(g, op.inputs[1]));
+  const Shape& out = shape.dims;
   if (static_cast<int>(out.size()) > kBroadcastToMaxRank)
     return unsupported("not supported yet: BROADCAST_TO to rank " + std::to_string(out.size()) + " (up to " +
                        std::to_string(kBroadcastToMaxRank) + ")");
-  for (int64_t d : out)
-    if (d < 0) return invalid_input("BROADCAST_TO shape " + shape_str(out) + " has a negative dimension");
   if (!x.unknown_rank) {
     const int extra = static_cast<int>(out.size()) - x.rank();
     bool ok = extra >= 0;

@@ -11,26 +11,11 @@ namespace {
 
 Status infer_fill(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 2, 2));
-  const Tensor& dims = input(g, op, 0);
   const Tensor& value = input(g, op, 1);
-  if (dims.dtype != DType::kInt32 && dims.dtype != DType::kInt64)
-    return invalid_input("FILL dims must be int32 or int64, got " + dtype_name(dims.dtype));
   if (!value.unknown_rank && value.rank() != 0 && num_elements(value.shape) != 1)
     return invalid_input("FILL value must be a scalar, got " + shape_str(value.shape));
-  if (!dims.unknown_rank && dims.rank() != 1) return invalid_input("FILL dims must be a vector, got " + shape_str(dims.shape));
-  if (dims.is_const()) {
-    ASSIGN_OR_RETURN(std::vector<int64_t> d, const_ints(g, op.inputs[0]));
-    for (int64_t x : d)
-      if (x < 0) return invalid_input("FILL dims must be non-negative, got " + shape_str(d));
-    set_output(g, op, 0, value.dtype, d);
-    return ok_status();
-  }
-  if (dims.unknown_rank || dims.shape[0] < 0) {
-    set_output(g, op, 0, value.dtype, {});
-    output(g, op, 0).unknown_rank = true;
-    return ok_status();
-  }
-  set_output(g, op, 0, value.dtype, Shape(static_cast<size_t>(dims.shape[0]), -1));
+  ASSIGN_OR_RETURN(ShapeOperand dims, read_shape_operand(g, op, 0, "FILL dims"));
+  set_output_shape(g, op, 0, value.dtype, dims);
   return ok_status();
 }
 

@@ -95,4 +95,28 @@ std::string shape_str(const Shape& s) {
   return out + "]";
 }
 
+Expected<ShapeOperand> read_shape_operand(const Graph& g, const Op& op, int i, const std::string& what) {
+  const Tensor& t = input(g, op, i);
+  if (t.dtype != DType::kInt32 && t.dtype != DType::kInt64)
+    return invalid_input(what + " must be int32 or int64, got " + dtype_name(t.dtype));
+  if (!t.unknown_rank && t.rank() != 1) return invalid_input(what + " must be a vector, got " + shape_str(t.shape));
+  ShapeOperand s;
+  if (t.is_const()) {
+    ASSIGN_OR_RETURN(s.dims, const_ints(g, op.inputs[i]));
+    for (int64_t d : s.dims)
+      if (d < 0) return invalid_input(what + " must be non-negative, got " + shape_str(s.dims));
+    s.known = true;
+  } else if (t.unknown_rank || t.shape[0] < 0) {
+    s.unknown_rank = true;
+  } else {
+    s.dims.assign(static_cast<size_t>(t.shape[0]), -1);
+  }
+  return s;
+}
+
+void set_output_shape(Graph& g, const Op& op, int i, DType dtype, const ShapeOperand& s) {
+  set_output(g, op, i, dtype, s.dims);
+  output(g, op, i).unknown_rank = s.unknown_rank;
+}
+
 }  // namespace tflc

@@ -45,6 +45,18 @@ Expected<std::vector<int64_t>> const_ints(const Graph& g, TensorId id);
 // Reads a constant numeric tensor as doubles.
 Expected<std::vector<double>> const_doubles(const Graph& g, TensorId id);
 
+// A shape given by a 1-D int32/int64 operand (FILL's dims, BROADCAST_TO's
+// shape). `known`: the values, checked non-negative. Otherwise `dims` holds
+// -1 per element, or `unknown_rank` is set when the length is unknown too.
+struct ShapeOperand {
+  Shape dims;
+  bool known = false;
+  bool unknown_rank = false;
+};
+Expected<ShapeOperand> read_shape_operand(const Graph& g, const Op& op, int i, const std::string& what);
+// Sets output `i` to `s` (dims, or unknown rank).
+void set_output_shape(Graph& g, const Op& op, int i, DType dtype, const ShapeOperand& s);
+
 template <typename T>
 std::vector<T> const_values(const Tensor& t) {
   std::vector<T> v(t.data->size() / sizeof(T));
