@@ -3,6 +3,7 @@
 #include "frontends/graphdef/import.h"
 #include "frontends/keras/keras_model.h"
 #include "frontends/saved_model/saved_model.h"
+#include "metadata/metadata.h"
 #include "passes/passes.h"
 #include "quant/quantize.h"
 #include "support/file.h"
@@ -58,14 +59,35 @@ Expected<Model> convert_to_model(const ConvertOptions& o) {
   return model;
 }
 
+// The last step: the metadata and its files, written as tflite_metadata does.
+Expected<std::string> attach_metadata(std::string tflite, const ConvertOptions& o) {
+  ASSIGN_OR_RETURN(std::string json, read_file_bytes(o.metadata_json, "metadata JSON"));
+  ASSIGN_OR_RETURN(std::string metadata, metadata_from_json(json, "--metadata_json '" + o.metadata_json + "'"));
+  std::vector<PackedFile> files;
+  for (const std::string& path : o.associated_files) {
+    ASSIGN_OR_RETURN(std::string data, read_file_bytes(path, "associated file"));
+    files.push_back({path, std::move(data)});
+  }
+  ASSIGN_OR_RETURN(ModelFile model, ModelFile::read(std::move(tflite), "the converted model"));
+  return populate_metadata(model, metadata, std::move(files));
+}
+
 }  // namespace
 
 Expected<std::string> convert(const ConvertOptions& options) {
+  if (options.metadata_json.empty() && !options.associated_files.empty())
+    return usage_error("--associated_file needs --metadata_json, the metadata that names the files");
   ASSIGN_OR_RETURN(Model model, convert_to_model(options));
-  return write_tflite(model);
+  ASSIGN_OR_RETURN(std::string tflite, write_tflite(model));
+  if (options.metadata_json.empty()) return tflite;
+  return attach_metadata(std::move(tflite), options);
 }
 
 Status convert_to_file(const ConvertOptions& options, const std::string& output_file) {
+  if (!options.metadata_json.empty() || !options.associated_files.empty()) {
+    ASSIGN_OR_RETURN(std::string tflite, convert(options));
+    return write_file_atomic(output_file, tflite);
+  }
   ASSIGN_OR_RETURN(Model model, convert_to_model(options));
   // Streams the FlatBuffer to the file: no second in-memory copy.
   ASSIGN_OR_RETURN(auto file, AtomicFileWriter::create(output_file));

@@ -21,6 +21,10 @@ struct ConvertOptions {
   std::vector<std::string> signature_keys;  // empty: serving_default
   QuantizeOptions quantize;                 // optimizations, supported ops/types, dataset
   int64_t fold_budget = 1 << 20;
+  // TFLite Metadata attached as the last step: JSON in `tflite_metadata show`'s
+  // form, and the associated files it names (packed after the model).
+  std::string metadata_json;
+  std::vector<std::string> associated_files;
 };
 
 // Converts and returns the .tflite bytes.

@@ -42,6 +42,8 @@ class AtomicFileWriter {
 };
 
 Status write_file_atomic(const std::string& path, std::string_view data);
+// The whole file; `what` says what it is for ("label file") in messages.
+Expected<std::string> read_file_bytes(const std::string& path, const std::string& what);
 bool path_is_dir(const std::string& path);
 
 }  // namespace tflc

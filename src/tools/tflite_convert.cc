@@ -127,6 +127,13 @@ int run(int argc, char** argv) {
                  "integer --inference_type): real = (quantized - mean) / std_dev.");
   app.add_option("--std_dev_values", std_dev_values,
                  "TF 1.x: standard deviation of each input's quantized values, comma-separated.");
+  std::string metadata_json;
+  std::vector<std::string> associated_files;
+  app.add_option("--metadata_json", metadata_json,
+                 "TFLite Metadata to attach, as JSON in the form `tflite_metadata show` prints.");
+  app.add_option("--associated_file", associated_files,
+                 "A file the metadata names (labels, vocabulary...), packed into the model (repeatable).")
+      ->allow_extra_args(false);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -183,6 +190,8 @@ int run(int argc, char** argv) {
     }
   }
   opt.quantize.show_progress = isatty(STDERR_FILENO);
+  opt.metadata_json = metadata_json;
+  opt.associated_files = associated_files;
   tflc::Status st = tflc::convert_to_file(opt, output_file);
   if (!st.ok()) {
     const std::string& m = st.message();

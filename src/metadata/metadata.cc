@@ -1,0 +1,392 @@
+#include "metadata/metadata.h"
+
+#include <flatbuffers/idl.h>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "metadata/schema_text.h"
+#include "metadata_schema_generated.h"
+#include "tflite_plain_schema_generated.h"
+#include "tflite_schema_generated.h"
+
+namespace tflc {
+namespace {
+
+constexpr size_t kMaxJsonBytes = size_t{64} << 20;
+
+Expected<flatbuffers::Parser*> schema_parser(flatbuffers::Parser& parser) {
+  std::string schema(metadata_schema_text());
+  if (!parser.Parse(schema.c_str())) return internal_error("the embedded metadata schema does not parse: " + parser.error_);
+  return &parser;
+}
+
+bool verify_metadata(std::string_view md) {
+  if (md.size() < 8 || md.size() >= FLATBUFFERS_MAX_BUFFER_SIZE) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(md.data());
+  if (!tflite::ModelMetadataBufferHasIdentifier(p)) return false;
+  flatbuffers::Verifier v(p, md.size());
+  return tflite::VerifyModelMetadataBuffer(v);
+}
+
+Status not_metadata(const std::string& what) {
+  return invalid_input(what + " is not TFLite Metadata (a FlatBuffer of metadata_schema.fbs with identifier \"M001\")");
+}
+
+// --- min_parser_version, member by member as tflite-support's
+// metadata_version.cc checks them. ---
+using Version = std::array<int, 3>;
+
+struct VersionScan {
+  Version v{1, 0, 0};
+  void need(Version w) { v = std::max(v, w); }
+
+  void file(const tflite::AssociatedFile* f) {
+    if (!f) return;
+    if (f->type() == tflite::AssociatedFileType::VOCABULARY) need({1, 0, 1});
+    if (f->type() == tflite::AssociatedFileType::SCANN_INDEX_FILE) need({1, 4, 0});
+    if (f->version()) need({1, 4, 1});
+  }
+  void files(const flatbuffers::Vector<flatbuffers::Offset<tflite::AssociatedFile>>* fs) {
+    if (fs) for (const auto* f : *fs) file(f);
+  }
+  void units(const flatbuffers::Vector<flatbuffers::Offset<tflite::ProcessUnit>>* us) {
+    if (!us) return;
+    for (const auto* u : *us) {
+      switch (u->options_type()) {
+        case tflite::ProcessUnitOptions::BertTokenizerOptions:
+        case tflite::ProcessUnitOptions::SentencePieceTokenizerOptions: need({1, 1, 0}); break;
+        case tflite::ProcessUnitOptions::RegexTokenizerOptions: need({1, 2, 1}); break;
+        default: break;
+      }
+    }
+  }
+  void tensors(const flatbuffers::Vector<flatbuffers::Offset<tflite::TensorMetadata>>* ts) {
+    if (!ts) return;
+    for (const auto* t : *ts) {
+      files(t->associated_files());
+      units(t->process_units());
+      if (t->content() && t->content()->content_properties_type() == tflite::ContentProperties::AudioProperties)
+        need({1, 3, 0});
+    }
+  }
+  void subgraph(const tflite::SubGraphMetadata* s) {
+    tensors(s->input_tensor_metadata());
+    tensors(s->output_tensor_metadata());
+    files(s->associated_files());
+    if (s->input_process_units()) need({1, 1, 0}), units(s->input_process_units());
+    if (s->output_process_units()) need({1, 1, 0}), units(s->output_process_units());
+    if (s->input_tensor_groups() || s->output_tensor_groups()) need({1, 2, 0});
+    if (s->custom_metadata()) need({1, 5, 0});
+  }
+};
+
+// --- Associated files recorded in the metadata (object API, so that
+// populate can rewrite their names). ---
+void add_files(std::vector<std::unique_ptr<tflite::AssociatedFileT>>& fs, std::vector<tflite::AssociatedFileT*>& out) {
+  for (auto& f : fs)
+    if (f) out.push_back(f.get());
+}
+
+void add_unit_files(std::vector<std::unique_ptr<tflite::ProcessUnitT>>& units,
+                    std::vector<tflite::AssociatedFileT*>& out) {
+  for (auto& u : units) {
+    if (!u) continue;
+    if (auto* o = u->options.AsBertTokenizerOptions()) add_files(o->vocab_file, out);
+    if (auto* o = u->options.AsRegexTokenizerOptions()) add_files(o->vocab_file, out);
+    if (auto* o = u->options.AsSentencePieceTokenizerOptions()) {
+      add_files(o->sentencePiece_model, out);
+      add_files(o->vocab_file, out);
+    }
+  }
+}
+
+std::vector<tflite::AssociatedFileT*> recorded_files(tflite::ModelMetadataT& md) {
+  std::vector<tflite::AssociatedFileT*> out;
+  add_files(md.associated_files, out);
+  for (auto& sg : md.subgraph_metadata) {
+    if (!sg) continue;
+    add_files(sg->associated_files, out);
+    for (auto* tensors : {&sg->input_tensor_metadata, &sg->output_tensor_metadata}) {
+      for (auto& t : *tensors) {
+        if (!t) continue;
+        add_files(t->associated_files, out);
+        add_unit_files(t->process_units, out);
+      }
+    }
+    add_unit_files(sg->input_process_units, out);
+    add_unit_files(sg->output_process_units, out);
+  }
+  return out;
+}
+
+std::string base_name(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// A union whose type is set but whose table is absent unpacks to a null
+// value, which the object API's Pack dereferences. In a model the runtime
+// reads such an op or tensor as having no options, so the type is dropped;
+// in metadata the type is the meaning, so the table is written with its
+// defaults (equivalent to absent).
+template <typename U>
+void drop_null_union(U& u) {
+  if (!u.value) u.type = decltype(u.type)::NONE;
+}
+
+void drop_null_unions(tflite_plain::ModelT& m) {
+  for (auto& sg : m.subgraphs) {
+    if (!sg) continue;
+    for (auto& t : sg->tensors) {
+      if (t && t->quantization) drop_null_union(t->quantization->details);
+      if (t && t->sparsity)
+        for (auto& dim : t->sparsity->dim_metadata)
+          if (dim) drop_null_union(dim->array_segments), drop_null_union(dim->array_indices);
+    }
+    for (auto& op : sg->operators)
+      if (op) drop_null_union(op->builtin_options), drop_null_union(op->builtin_options_2);
+  }
+}
+
+void fill_null_union(tflite::ContentPropertiesUnion& u) {
+  using K = tflite::ContentProperties;
+  if (u.value) return;
+  switch (u.type) {
+    case K::FeatureProperties: u.Set(tflite::FeaturePropertiesT()); break;
+    case K::ImageProperties: u.Set(tflite::ImagePropertiesT()); break;
+    case K::BoundingBoxProperties: u.Set(tflite::BoundingBoxPropertiesT()); break;
+    case K::AudioProperties: u.Set(tflite::AudioPropertiesT()); break;
+    default: break;  // NONE, or a type newer than the schema: Pack writes no table
+  }
+}
+
+void fill_null_union(tflite::ProcessUnitOptionsUnion& u) {
+  using K = tflite::ProcessUnitOptions;
+  if (u.value) return;
+  switch (u.type) {
+    case K::NormalizationOptions: u.Set(tflite::NormalizationOptionsT()); break;
+    case K::ScoreCalibrationOptions: u.Set(tflite::ScoreCalibrationOptionsT()); break;
+    case K::ScoreThresholdingOptions: u.Set(tflite::ScoreThresholdingOptionsT()); break;
+    case K::BertTokenizerOptions: u.Set(tflite::BertTokenizerOptionsT()); break;
+    case K::SentencePieceTokenizerOptions: u.Set(tflite::SentencePieceTokenizerOptionsT()); break;
+    case K::RegexTokenizerOptions: u.Set(tflite::RegexTokenizerOptionsT()); break;
+    default: break;
+  }
+}
+
+void fill_null_unions(tflite::ModelMetadataT& md) {
+  auto units = [](std::vector<std::unique_ptr<tflite::ProcessUnitT>>& us) {
+    for (auto& u : us)
+      if (u) fill_null_union(u->options);
+  };
+  for (auto& sg : md.subgraph_metadata) {
+    if (!sg) continue;
+    for (auto* tensors : {&sg->input_tensor_metadata, &sg->output_tensor_metadata}) {
+      for (auto& t : *tensors) {
+        if (!t) continue;
+        if (t->content) fill_null_union(t->content->content_properties);
+        units(t->process_units);
+      }
+    }
+    units(sg->input_process_units);
+    units(sg->output_process_units);
+  }
+}
+
+Expected<std::string> rewrite_model(std::string_view flatbuffer, std::string_view metadata) {
+  std::unique_ptr<tflite_plain::ModelT> model(tflite_plain::GetModel(flatbuffer.data())->UnPack());
+  drop_null_unions(*model);
+  for (size_t i = 0; i < model->buffers.size(); ++i) {
+    if (model->buffers[i] && model->buffers[i]->offset > 1)
+      return unsupported("not supported yet: adding metadata to a model whose buffers are stored outside the "
+                         "FlatBuffer (buffer " + std::to_string(i) + ")");
+  }
+  auto metadata_buffer = [&] {
+    auto b = std::make_unique<tflite_plain::BufferT>();
+    b->data.assign(metadata.begin(), metadata.end());
+    return b;
+  };
+  bool replaced = false;
+  for (auto& entry : model->metadata) {
+    if (!entry || entry->name != kMetadataEntryName) continue;
+    if (entry->buffer >= model->buffers.size())
+      return invalid_input("the model's TFLITE_METADATA entry names buffer " + std::to_string(entry->buffer) +
+                           " of " + std::to_string(model->buffers.size()));
+    model->buffers[entry->buffer] = metadata_buffer();
+    replaced = true;
+  }
+  if (!replaced) {
+    model->buffers.push_back(metadata_buffer());
+    auto entry = std::make_unique<tflite_plain::MetadataT>();
+    entry->name = kMetadataEntryName;
+    entry->buffer = static_cast<uint32_t>(model->buffers.size() - 1);
+    model->metadata.push_back(std::move(entry));
+  }
+  flatbuffers::FlatBufferBuilder fbb;
+  fbb.Finish(tflite_plain::Model::Pack(fbb, model.get()), tflite_plain::ModelIdentifier());
+  return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+}
+
+}  // namespace
+
+Expected<ModelFile> ModelFile::read(std::string bytes, const std::string& what) {
+  ModelFile m;
+  m.what_ = what;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  if (bytes.size() < 8 || !tflite::ModelBufferHasIdentifier(p))
+    return invalid_input(what + " is not a TFLite model (no \"TFL3\" FlatBuffer identifier); give a .tflite file");
+  auto archive_or = read_packed_files(bytes);
+  if (!archive_or.ok()) return archive_or.status().with_context(what);
+  PackedArchive archive = std::move(archive_or).value();
+  if (archive.start >= FLATBUFFERS_MAX_BUFFER_SIZE)
+    return unsupported("not supported yet: metadata of models over 2 GiB (" + what + ")");
+  flatbuffers::Verifier::Options vo;
+  vo.max_tables = 100'000'000;
+  flatbuffers::Verifier v(p, archive.start, vo);
+  if (!tflite::VerifyModelBuffer(v))
+    return invalid_input(what + " is not a valid TFLite FlatBuffer in the " + std::to_string(archive.start) +
+                         " bytes before its packed files (truncated or corrupt); convert the model again");
+  m.flatbuffer_size_ = archive.start;
+  m.files_ = std::move(archive.files);
+  m.bytes_ = std::move(bytes);
+  return m;
+}
+
+const tflite::Model* ModelFile::model() const { return tflite::GetModel(bytes_.data()); }
+
+Expected<std::optional<std::string_view>> ModelFile::metadata() const {
+  const tflite::Model* m = model();
+  if (!m->metadata()) return std::optional<std::string_view>();
+  for (const auto* entry : *m->metadata()) {
+    if (!entry->name() || entry->name()->string_view() != kMetadataEntryName) continue;
+    const auto* buffers = m->buffers();
+    if (!buffers || entry->buffer() >= buffers->size())
+      return invalid_input(what_ + ": the TFLITE_METADATA entry names buffer " + std::to_string(entry->buffer()) +
+                           ", which does not exist");
+    const tflite::Buffer* b = buffers->Get(entry->buffer());
+    if (!b->data() || b->data()->size() == 0)
+      return unsupported("not supported yet: TFLITE_METADATA stored outside the FlatBuffer (" + what_ + ")");
+    std::string_view md(reinterpret_cast<const char*>(b->data()->data()), b->data()->size());
+    if (!verify_metadata(md)) return not_metadata(what_ + "'s TFLITE_METADATA buffer");
+    return std::optional<std::string_view>(md);
+  }
+  return std::optional<std::string_view>();
+}
+
+Expected<std::string> metadata_to_json(std::string_view metadata) {
+  if (!verify_metadata(metadata)) return not_metadata("the buffer");
+  flatbuffers::IDLOptions opts;
+  opts.strict_json = true;
+  flatbuffers::Parser parser(opts);
+  ASSIGN_OR_RETURN(auto* p, schema_parser(parser));
+  std::string text;
+  if (!flatbuffers::GenerateText(*p, metadata.data(), &text)) return internal_error("flatc could not print the metadata");
+  return text;
+}
+
+Expected<std::string> metadata_from_json(std::string_view json, const std::string& what) {
+  if (json.size() > kMaxJsonBytes) return invalid_input(what + " is over 64 MiB; metadata JSON is small");
+  flatbuffers::Parser parser;
+  ASSIGN_OR_RETURN(auto* p, schema_parser(parser));
+  std::string text(json);
+  if (text.find('\0') != std::string::npos) return invalid_input(what + " contains a NUL byte; give JSON text");
+  if (!p->Parse(text.c_str())) {
+    std::string err = p->error_;
+    while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+    size_t nl;
+    while ((nl = err.find('\n')) != std::string::npos) err[nl] = ' ';
+    return invalid_input(what + " is not metadata JSON of metadata_schema.fbs: " + err);
+  }
+  std::string md(reinterpret_cast<const char*>(p->builder_.GetBufferPointer()), p->builder_.GetSize());
+  if (!verify_metadata(md)) return internal_error("metadata parsed from " + what + " does not verify");
+  return md;
+}
+
+std::string min_parser_version(std::string_view metadata) {
+  VersionScan scan;
+  const tflite::ModelMetadata* md = tflite::GetModelMetadata(metadata.data());
+  if (md->subgraph_metadata())
+    for (const auto* sg : *md->subgraph_metadata()) scan.subgraph(sg);
+  scan.files(md->associated_files());
+  return std::to_string(scan.v[0]) + "." + std::to_string(scan.v[1]) + "." + std::to_string(scan.v[2]);
+}
+
+std::vector<std::string> recorded_associated_files(std::string_view metadata) {
+  std::unique_ptr<tflite::ModelMetadataT> md(tflite::GetModelMetadata(metadata.data())->UnPack());
+  std::vector<std::string> names;
+  for (auto* f : recorded_files(*md)) names.push_back(f->name);
+  return names;
+}
+
+Expected<std::string> populate_metadata(const ModelFile& model, std::string_view metadata,
+                                        std::vector<PackedFile> files) {
+  if (!verify_metadata(metadata)) return not_metadata("the metadata to write");
+  const tflite::ModelMetadata* md = tflite::GetModelMetadata(metadata.data());
+  size_t n_sub = md->subgraph_metadata() ? md->subgraph_metadata()->size() : 0;
+  if (n_sub != 1)
+    return invalid_input("the metadata has " + std::to_string(n_sub) +
+                         " subgraph_metadata entries; it needs exactly one, for the model's main subgraph");
+  const tflite::Model* m = model.model();
+  if (!m->subgraphs() || m->subgraphs()->size() == 0) return invalid_input(model.what() + " has no subgraph");
+  const tflite::SubGraph* sg = m->subgraphs()->Get(0);
+  const tflite::SubGraphMetadata* smd = md->subgraph_metadata()->Get(0);
+  size_t n_in = sg->inputs() ? sg->inputs()->size() : 0, n_out = sg->outputs() ? sg->outputs()->size() : 0;
+  size_t md_in = smd->input_tensor_metadata() ? smd->input_tensor_metadata()->size() : 0;
+  size_t md_out = smd->output_tensor_metadata() ? smd->output_tensor_metadata()->size() : 0;
+  if (n_in != md_in)
+    return invalid_input("the model has " + std::to_string(n_in) + " input tensors but the metadata describes " +
+                         std::to_string(md_in) + "; give one input_tensor_metadata per input");
+  if (n_out != md_out)
+    return invalid_input("the model has " + std::to_string(n_out) + " output tensors but the metadata describes " +
+                         std::to_string(md_out) + "; give one output_tensor_metadata per output");
+
+  std::unique_ptr<tflite::ModelMetadataT> obj(md->UnPack());
+  fill_null_unions(*obj);
+  obj->min_parser_version = min_parser_version(metadata);
+  std::vector<std::string> recorded;
+  std::set<std::string> recorded_set;
+  for (auto* f : recorded_files(*obj)) {
+    f->name = base_name(f->name);
+    if (f->name.empty()) return invalid_input("the metadata records an associated file with no name");
+    if (recorded_set.insert(f->name).second) recorded.push_back(f->name);
+  }
+
+  std::map<std::string, std::string> given;
+  for (PackedFile& f : files) {
+    f.name = base_name(f.name);
+    if (given.count(f.name)) return invalid_input("associated file '" + f.name + "' is given twice; pack each file once");
+    if (!recorded_set.count(f.name))
+      return invalid_input("associated file '" + f.name +
+                           "' is not named in the metadata; name it in an associated_files entry or leave it out");
+    given[f.name] = std::move(f.data);
+  }
+  // As tflite-support packs: the files already packed first (those the new
+  // metadata still records and that are not given again), then the given
+  // files in the order given.
+  std::vector<PackedFile> packed;
+  std::set<std::string> have;
+  for (const PackedFile& f : model.packed_files()) {
+    if (recorded_set.count(f.name) && !given.count(f.name) && have.insert(f.name).second) packed.push_back(f);
+  }
+  for (PackedFile& f : files) {
+    have.insert(f.name);
+    packed.push_back({f.name, std::move(given[f.name])});
+  }
+  for (const std::string& name : recorded) {
+    if (!have.count(name))
+      return invalid_input("the metadata names associated file '" + name +
+                           "', which is neither given nor packed in the model; give it with --associated_file");
+  }
+
+  flatbuffers::FlatBufferBuilder fbb;
+  fbb.Finish(tflite::ModelMetadata::Pack(fbb, obj.get()), tflite::ModelMetadataIdentifier());
+  std::string_view md_bytes(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  ASSIGN_OR_RETURN(std::string out, rewrite_model(model.flatbuffer(), md_bytes));
+  if (packed.empty()) return out;
+  return append_packed_files(std::move(out), packed);
+}
+
+}  // namespace tflc
