@@ -1,11 +1,6 @@
-# Build-time step for the metadata code (run with cmake -P):
-# - tflite_plain_schema.fbs: the TFLite schema in namespace tflite_plain, for
-#   an object API generated without --force-empty-vectors;
-# - metadata_schema_text.cc: the metadata schema's text, which flatc's
-#   parser reads at run time to print and parse metadata JSON.
-file(READ ${TFLITE_SCHEMA} tflite)
-string(REGEX REPLACE "\nnamespace tflite;" "\nnamespace tflite_plain;" plain "${tflite}")
-file(WRITE ${OUT_DIR}/tflite_plain_schema.fbs "${plain}")
+# Build-time step (run with cmake -P): metadata_schema_text.cc holds the
+# metadata schema's text, which flatc's parser reads at run time to print and
+# parse metadata JSON.
 
 file(READ ${MD_SCHEMA} md)
 string(FIND "${md}" ")fbs\"" bad)

@@ -3,13 +3,13 @@
 #include <flatbuffers/idl.h>
 
 #include <array>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "metadata/schema_text.h"
 #include "metadata_schema_generated.h"
-#include "tflite_plain_schema_generated.h"
 #include "tflite_schema_generated.h"
 
 namespace tflc {
@@ -128,29 +128,8 @@ std::string base_name(const std::string& path) {
 }
 
 // A union whose type is set but whose table is absent unpacks to a null
-// value, which the object API's Pack dereferences. In a model the runtime
-// reads such an op or tensor as having no options, so the type is dropped;
-// in metadata the type is the meaning, so the table is written with its
-// defaults (equivalent to absent).
-template <typename U>
-void drop_null_union(U& u) {
-  if (!u.value) u.type = decltype(u.type)::NONE;
-}
-
-void drop_null_unions(tflite_plain::ModelT& m) {
-  for (auto& sg : m.subgraphs) {
-    if (!sg) continue;
-    for (auto& t : sg->tensors) {
-      if (t && t->quantization) drop_null_union(t->quantization->details);
-      if (t && t->sparsity)
-        for (auto& dim : t->sparsity->dim_metadata)
-          if (dim) drop_null_union(dim->array_segments), drop_null_union(dim->array_indices);
-    }
-    for (auto& op : sg->operators)
-      if (op) drop_null_union(op->builtin_options), drop_null_union(op->builtin_options_2);
-  }
-}
-
+// value, which the object API's Pack dereferences. The type is the meaning,
+// so the table is written with its defaults (equivalent to absent).
 void fill_null_union(tflite::ContentPropertiesUnion& u) {
   using K = tflite::ContentProperties;
   if (u.value) return;
@@ -196,38 +175,177 @@ void fill_null_unions(tflite::ModelMetadataT& md) {
   }
 }
 
-Expected<std::string> rewrite_model(std::string_view flatbuffer, std::string_view metadata) {
-  std::unique_ptr<tflite_plain::ModelT> model(tflite_plain::GetModel(flatbuffer.data())->UnPack());
-  drop_null_unions(*model);
-  for (size_t i = 0; i < model->buffers.size(); ++i) {
-    if (model->buffers[i] && model->buffers[i]->offset > 1)
-      return unsupported("not supported yet: adding metadata to a model whose buffers are stored outside the "
-                         "FlatBuffer (buffer " + std::to_string(i) + ")");
+// The model with its TFLITE_METADATA buffer set, built without rewriting
+// any of the model's own tables: a new root Model table is put in front of
+// the old FlatBuffer and points forward into it, reusing the old operator
+// codes, subgraphs, signatures and buffers, with new `buffers` and
+// `metadata` vectors. FlatBuffer offsets are relative, so the old bytes stay
+// valid where they are; the prefix is a multiple of 64 bytes so buffer data
+// keeps its alignment (16 is what the schema asks for). (An object-API round trip would not keep
+// absent and empty vectors apart: a scalar's empty shape would become an
+// unknown rank.) Replaced metadata stays behind as unreferenced bytes.
+class PrefixWriter {
+ public:
+  size_t pos() const { return out_.size(); }
+  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u16(uint16_t v) { u8(v & 0xff), u8(v >> 8); }
+  void u32(uint32_t v) { u16(v & 0xffff), u16(v >> 16); }
+  void align(size_t a, size_t extra = 0) {
+    while ((out_.size() + extra) % a) u8(0);
   }
-  auto metadata_buffer = [&] {
-    auto b = std::make_unique<tflite_plain::BufferT>();
-    b->data.assign(metadata.begin(), metadata.end());
-    return b;
+  void patch32(size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+uint32_t read32(std::string_view b, size_t at) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(b[at + i]);
+  return v;
+}
+uint16_t read16(std::string_view b, size_t at) {
+  return static_cast<uint16_t>(static_cast<uint8_t>(b[at]) | (static_cast<uint8_t>(b[at + 1]) << 8));
+}
+
+Expected<std::string> rewrite_model(std::string_view old, std::string_view metadata) {
+  const tflite::Model* model = tflite::GetModel(old.data());
+  if (model->buffers()) {
+    for (uint32_t i = 0; i < model->buffers()->size(); ++i) {
+      if (model->buffers()->Get(i)->offset() > 1)
+        return unsupported("not supported yet: adding metadata to a model whose buffers are stored outside the "
+                           "FlatBuffer (buffer " + std::to_string(i) + ")");
+    }
+  }
+  // Old root table and its fields (the model is verified).
+  size_t root = read32(old, 0);
+  size_t vt = root - static_cast<int32_t>(read32(old, root));
+  size_t vt_size = read16(old, vt);
+  constexpr int kFields = 10;  // Model's fields in schema/tflite_schema.fbs; newer ones are not kept
+  auto field_pos = [&](int id) -> size_t {
+    size_t slot = 4 + 2 * static_cast<size_t>(id);
+    if (slot + 2 > vt_size) return 0;
+    uint16_t off = read16(old, vt + slot);
+    return off ? root + off : 0;
   };
-  bool replaced = false;
-  for (auto& entry : model->metadata) {
-    if (!entry || entry->name != kMetadataEntryName) continue;
-    if (entry->buffer >= model->buffers.size())
-      return invalid_input("the model's TFLITE_METADATA entry names buffer " + std::to_string(entry->buffer) +
-                           " of " + std::to_string(model->buffers.size()));
-    model->buffers[entry->buffer] = metadata_buffer();
-    replaced = true;
+  auto target = [&](size_t fpos) { return fpos + read32(old, fpos); };
+  constexpr int kBuffers = 4, kMetadata = 6;
+
+  std::vector<size_t> buffer_tables, metadata_tables;  // old absolute positions
+  if (size_t f = field_pos(kBuffers)) {
+    size_t v = target(f);
+    for (uint32_t i = 0, n = read32(old, v); i < n; ++i) buffer_tables.push_back(v + 4 + 4 * i + read32(old, v + 4 + 4 * i));
   }
-  if (!replaced) {
-    model->buffers.push_back(metadata_buffer());
-    auto entry = std::make_unique<tflite_plain::MetadataT>();
-    entry->name = kMetadataEntryName;
-    entry->buffer = static_cast<uint32_t>(model->buffers.size() - 1);
-    model->metadata.push_back(std::move(entry));
+  if (size_t f = field_pos(kMetadata)) {
+    size_t v = target(f);
+    for (uint32_t i = 0, n = read32(old, v); i < n; ++i)
+      metadata_tables.push_back(v + 4 + 4 * i + read32(old, v + 4 + 4 * i));
   }
-  flatbuffers::FlatBufferBuilder fbb;
-  fbb.Finish(tflite_plain::Model::Pack(fbb, model.get()), tflite_plain::ModelIdentifier());
-  return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  // Which buffers hold TFLITE_METADATA now; those get the new data.
+  std::set<uint32_t> replaced;
+  if (model->metadata()) {
+    for (const auto* e : *model->metadata()) {
+      if (!e->name() || e->name()->string_view() != kMetadataEntryName) continue;
+      if (e->buffer() >= buffer_tables.size())
+        return invalid_input("the model's TFLITE_METADATA entry names buffer " + std::to_string(e->buffer()) +
+                             " of " + std::to_string(buffer_tables.size()));
+      replaced.insert(e->buffer());
+    }
+  }
+  bool add_entry = replaced.empty();
+  uint32_t new_buffer_index = static_cast<uint32_t>(buffer_tables.size());
+  if (add_entry) replaced.insert(new_buffer_index);
+
+  // Layout of the prefix, front to back; references only point forward.
+  PrefixWriter w;
+  w.u32(0);  // root offset, patched
+  w.bytes() += tflite::ModelIdentifier();
+  // Model vtable and table.
+  std::vector<int> present;
+  for (int id = 0; id < kFields; ++id)
+    if (field_pos(id) || id == kBuffers || id == kMetadata) present.push_back(id);
+  size_t model_vt = w.pos();
+  uint16_t n_slots = static_cast<uint16_t>(present.back() + 1);
+  w.u16(static_cast<uint16_t>(4 + 2 * n_slots));
+  w.u16(static_cast<uint16_t>(4 + 4 * present.size()));
+  std::map<int, uint16_t> slot_off;
+  for (size_t k = 0; k < present.size(); ++k) slot_off[present[k]] = static_cast<uint16_t>(4 + 4 * k);
+  for (int id = 0; id < n_slots; ++id) w.u16(slot_off.count(id) ? slot_off[id] : 0);
+  w.align(4);
+  size_t model_table = w.pos();
+  w.patch32(0, static_cast<uint32_t>(model_table));
+  w.u32(static_cast<uint32_t>(model_table - model_vt));  // soffset: vtable is before the table
+  std::map<int, size_t> field_at;  // field id -> position in the prefix
+  for (int id : present) {
+    field_at[id] = w.pos();
+    w.u32(id == 0 ? read32(old, field_pos(0)) : 0);  // offsets patched below
+  }
+  // New buffers and metadata vectors (positions patched once known).
+  auto start_vector = [&](size_t n) {
+    size_t at = w.pos();
+    w.u32(static_cast<uint32_t>(n));
+    for (size_t i = 0; i < n; ++i) w.u32(0);
+    return at;
+  };
+  size_t n_buffers = buffer_tables.size() + (add_entry ? 1 : 0);
+  size_t buffers_vec = start_vector(n_buffers);
+  size_t metadata_vec = start_vector(metadata_tables.size() + (add_entry ? 1 : 0));
+  size_t entry_table = 0, entry_name = 0;
+  if (add_entry) {
+    size_t evt = w.pos();
+    w.u16(8), w.u16(12), w.u16(4), w.u16(8);  // name (offset), buffer (uint)
+    entry_table = w.pos();
+    w.u32(static_cast<uint32_t>(entry_table - evt));
+    w.u32(0);  // name, patched
+    w.u32(new_buffer_index);
+    entry_name = w.pos();
+    w.u32(static_cast<uint32_t>(std::strlen(kMetadataEntryName)));
+    w.bytes() += kMetadataEntryName;
+    w.u8(0);
+    w.align(4);
+    w.patch32(entry_table + 4, static_cast<uint32_t>(entry_name - (entry_table + 4)));
+  }
+  // The Buffer table for the metadata and its data, 16-byte aligned.
+  size_t bvt = w.pos();
+  w.u16(6), w.u16(8), w.u16(4);
+  w.align(4);
+  size_t buffer_table = w.pos();
+  w.u32(static_cast<uint32_t>(buffer_table - bvt));
+  w.u32(0);  // data, patched
+  w.align(16, 4);
+  size_t data_vec = w.pos();
+  w.u32(static_cast<uint32_t>(metadata.size()));
+  w.bytes() += metadata;
+  w.patch32(buffer_table + 4, static_cast<uint32_t>(data_vec - (buffer_table + 4)));
+  w.align(64);
+  const size_t base = w.pos();  // where the old FlatBuffer starts
+
+  auto ref = [&](size_t at, size_t to) { w.patch32(at, static_cast<uint32_t>(to - at)); };
+  for (int id : present) {
+    if (id == 0) continue;
+    if (id == kBuffers) ref(field_at[id], buffers_vec);
+    else if (id == kMetadata) ref(field_at[id], metadata_vec);
+    else ref(field_at[id], base + target(field_pos(id)));
+  }
+  for (size_t i = 0; i < n_buffers; ++i) {
+    size_t at = buffers_vec + 4 + 4 * i;
+    ref(at, replaced.count(static_cast<uint32_t>(i)) ? buffer_table : base + buffer_tables[i]);
+  }
+  for (size_t i = 0; i < metadata_tables.size(); ++i) ref(metadata_vec + 4 + 4 * i, base + metadata_tables[i]);
+  if (add_entry) ref(metadata_vec + 4 + 4 * metadata_tables.size(), entry_table);
+
+  if (base + old.size() >= FLATBUFFERS_MAX_BUFFER_SIZE)
+    return unsupported("not supported yet: metadata in models over 2 GiB");
+  std::string out = std::move(w.bytes());
+  out += old;
+  flatbuffers::Verifier::Options vo;
+  vo.max_tables = 100'000'000;
+  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(out.data()), out.size(), vo);
+  if (!tflite::VerifyModelBuffer(v)) return internal_error("the model with metadata does not verify");
+  return out;
 }
 
 }  // namespace

@@ -206,3 +206,40 @@ TEST(Populate, UnionTypeWithoutTable) {
 
 }  // namespace
 }  // namespace tflc
+
+namespace tflc {
+namespace {
+
+// Writing metadata leaves the model's own tables as they were: an empty
+// shape (a scalar) stays present and empty, an absent one stays absent.
+TEST(Populate, KeepsEmptyAndAbsentVectorsApart) {
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<int32_t> empty;
+  std::vector<flatbuffers::Offset<tflite::Tensor>> tensors{
+      tflite::CreateTensor(fbb, fbb.CreateVector(empty), tflite::TensorType::FLOAT32, 0, fbb.CreateString("scalar")),
+      tflite::CreateTensor(fbb, 0, tflite::TensorType::FLOAT32, 0, fbb.CreateString("unranked"))};
+  std::vector<int32_t> in{0}, out{1};
+  std::vector<flatbuffers::Offset<tflite::SubGraph>> sgs{
+      tflite::CreateSubGraph(fbb, fbb.CreateVector(tensors), fbb.CreateVector(in), fbb.CreateVector(out))};
+  std::vector<flatbuffers::Offset<tflite::Buffer>> buffers{tflite::CreateBuffer(fbb)};
+  fbb.Finish(tflite::CreateModel(fbb, 3, 0, fbb.CreateVector(sgs), 0, fbb.CreateVector(buffers)),
+             tflite::ModelIdentifier());
+  ModelFile model = read_ok(std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()));
+  std::string md = *metadata_from_json(R"({"subgraph_metadata": [{"input_tensor_metadata": [{}],
+      "output_tensor_metadata": [{}]}]})", "j");
+  auto once = populate_metadata(model, md, {});
+  ASSERT_TRUE(once.ok()) << once.status().message();
+  auto twice = populate_metadata(read_ok(*once), md, {});
+  ASSERT_TRUE(twice.ok()) << twice.status().message();
+  ModelFile with = read_ok(*twice);
+  const auto* ts = with.model()->subgraphs()->Get(0)->tensors();
+  ASSERT_NE(ts->Get(0)->shape(), nullptr);
+  EXPECT_EQ(ts->Get(0)->shape()->size(), 0u);
+  EXPECT_EQ(ts->Get(1)->shape(), nullptr);
+  EXPECT_EQ(with.model()->version(), 3u);
+  EXPECT_EQ(with.model()->buffers()->size(), 2u);  // the empty buffer and the metadata
+  ASSERT_TRUE(with.metadata().ok() && with.metadata()->has_value());
+}
+
+}  // namespace
+}  // namespace tflc
