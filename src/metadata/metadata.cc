@@ -414,8 +414,8 @@ Expected<std::string> metadata_from_json(std::string_view json, const std::strin
   if (!p->Parse(text.c_str())) {
     std::string err = p->error_;
     while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-    size_t nl;
-    while ((nl = err.find('\n')) != std::string::npos) err[nl] = ' ';
+    for (char& c : err)
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
     return invalid_input(what + " is not metadata JSON of metadata_schema.fbs: " + err);
   }
   std::string md(reinterpret_cast<const char*>(p->builder_.GetBufferPointer()), p->builder_.GetSize());
@@ -475,10 +475,10 @@ Expected<std::string> populate_metadata(const ModelFile& model, std::string_view
   std::map<std::string, std::string> given;
   for (PackedFile& f : files) {
     f.name = base_name(f.name);
-    if (given.count(f.name)) return invalid_input("associated file '" + f.name + "' is given twice; pack each file once");
+    if (given.count(f.name)) return invalid_input("associated file " + printable_name(f.name) + " is given twice; pack each file once");
     if (!recorded_set.count(f.name))
-      return invalid_input("associated file '" + f.name +
-                           "' is not named in the metadata; name it in an associated_files entry or leave it out");
+      return invalid_input("associated file " + printable_name(f.name) +
+                           " is not named in the metadata; name it in an associated_files entry or leave it out");
     given[f.name] = std::move(f.data);
   }
   // As tflite-support packs: the files already packed first (those the new
@@ -495,8 +495,8 @@ Expected<std::string> populate_metadata(const ModelFile& model, std::string_view
   }
   for (const std::string& name : recorded) {
     if (!have.count(name))
-      return invalid_input("the metadata names associated file '" + name +
-                           "', which is neither given nor packed in the model; give it with --associated_file");
+      return invalid_input("the metadata names associated file " + printable_name(name) +
+                           ", which is neither given nor packed in the model; give it with --associated_file");
   }
 
   flatbuffers::FlatBufferBuilder fbb;

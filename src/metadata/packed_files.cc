@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 namespace tflc {
@@ -34,6 +35,24 @@ uint32_t crc_of(std::string_view data) {
   return static_cast<uint32_t>(crc);
 }
 
+}  // namespace
+
+std::string printable_name(const std::string& name) {
+  std::string out = "'";
+  for (unsigned char c : name.substr(0, 200)) {
+    if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + (name.size() > 200 ? "...'" : "'");
+}
+
+namespace {
+
 Status bad(const std::string& what) {
   return invalid_input("the model's packed files (the zip archive after the FlatBuffer) are malformed: " +
                        what + "; re-pack them with `tflite_metadata write`");
@@ -50,7 +69,7 @@ Expected<std::string> inflate_raw(std::string_view in, uint64_t size, const std:
   int rc = inflate(&zs, Z_FINISH);
   uint64_t produced = zs.total_out;
   inflateEnd(&zs);
-  if (rc != Z_STREAM_END || produced != size) return bad("'" + name + "' does not inflate to its declared size");
+  if (rc != Z_STREAM_END || produced != size) return bad(printable_name(name) + " does not inflate to its declared size");
   return out;
 }
 
@@ -97,25 +116,25 @@ Expected<PackedArchive> read_packed_files(std::string_view model) {
     size_t next = at + kCentralSize + name_len + extra_len + comment_len;
     if (next > cd_at + cd_size) return bad("central directory entry " + std::to_string(i) + " overruns it");
     std::string name(model.substr(at + kCentralSize, name_len));
-    if (flags & 1) return unsupported("not supported yet: encrypted packed file '" + name + "'");
+    if (flags & 1) return unsupported("not supported yet: encrypted packed file " + printable_name(name));
     if (method != 0 && method != 8)
-      return unsupported("not supported yet: packed file '" + name + "' uses zip compression method " +
+      return unsupported("not supported yet: packed file " + printable_name(name) + " uses zip compression method " +
                          std::to_string(method) + " (only stored and deflated are read)");
     if (usize > kMaxFileBytes || csize > kMaxFileBytes)
-      return bad("'" + name + "' declares more than 1 GiB");
+      return bad(printable_name(name) + " declares more than 1 GiB");
     if (local + kLocalSize > cd_at || le(model, local, 4) != kLocalSig)
-      return bad("'" + name + "' has no local header where the directory says");
+      return bad(printable_name(name) + " has no local header where the directory says");
     uint64_t data_at = local + kLocalSize + le(model, local + 26, 2) + le(model, local + 28, 2);
-    if (data_at > cd_at || csize > cd_at - data_at) return bad("'" + name + "' runs past the central directory");
+    if (data_at > cd_at || csize > cd_at - data_at) return bad(printable_name(name) + " runs past the central directory");
     std::string_view raw = model.substr(data_at, csize);
     PackedFile f{name, {}};
     if (method == 0) {
-      if (csize != usize) return bad("stored file '" + name + "' has two sizes");
+      if (csize != usize) return bad("stored file " + printable_name(name) + " has two sizes");
       f.data = std::string(raw);
     } else {
       ASSIGN_OR_RETURN(f.data, inflate_raw(raw, usize, name));
     }
-    if (crc_of(f.data) != crc) return bad("'" + name + "' fails its CRC-32 check");
+    if (crc_of(f.data) != crc) return bad(printable_name(name) + " fails its CRC-32 check");
     start = std::min(start, local);
     archive.files.push_back(std::move(f));
     at = next;
@@ -129,7 +148,7 @@ Expected<std::string> append_packed_files(std::string out, const std::vector<Pac
   std::string central;
   for (const PackedFile& f : files) {
     if (f.name.empty() || f.name.size() > 0xffff) return invalid_input("a packed file needs a name of 1..65535 bytes");
-    if (f.data.size() > kMaxFileBytes) return invalid_input("associated file '" + f.name + "' is over 1 GiB");
+    if (f.data.size() > kMaxFileBytes) return invalid_input("associated file " + printable_name(f.name) + " is over 1 GiB");
     if (out.size() > 0xffffffffu - kLocalSize - f.name.size() - f.data.size())
       return unsupported("not supported yet: a model and packed files over 4 GiB (zip64)");
     bool ascii = std::all_of(f.name.begin(), f.name.end(), [](char c) { return static_cast<uint8_t>(c) < 0x80; });

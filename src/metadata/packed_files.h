@@ -30,6 +30,9 @@ struct PackedArchive {
   std::vector<PackedFile> files;  // in central-directory order
 };
 
+// A file name read from a model, quoted and safe to print on one line.
+std::string printable_name(const std::string& name);
+
 // Finds and reads the archive at the end of `model`. No archive: start is
 // model.size() and no files. A malformed archive is an error.
 Expected<PackedArchive> read_packed_files(std::string_view model);

@@ -370,7 +370,7 @@ Expected<Md> bert_nl_classifier(Writer& w) {
   for (size_t i = 0; i < w.n_inputs(); ++i) {
     const auto* t = w.tensor(w.main()->inputs()->Get(i));
     std::string name = t && t->name() ? t->name()->str() : "";
-    model_names += (i ? ", " : "") + name;
+    model_names += (i ? ", " : "") + printable_name(name);
   }
   for (size_t i = 0; i < w.n_inputs(); ++i) {
     const auto* t = w.tensor(w.main()->inputs()->Get(i));

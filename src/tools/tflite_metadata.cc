@@ -48,7 +48,7 @@ tflc::Status show(const std::string& path, bool list_files, const std::string& e
       return tflc::invalid_input("--extract: '" + extract_dir + "' is not a directory; create it first");
     for (const auto& f : model.packed_files()) {
       if (!safe_name(f.name))
-        return tflc::invalid_input("packed file name '" + f.name + "' is not a plain file name; not extracting it");
+        return tflc::invalid_input("packed file name " + tflc::printable_name(f.name) + " is not a plain file name; not extracting it");
     }
     for (const auto& f : model.packed_files()) {
       std::string out = extract_dir + "/" + f.name;
