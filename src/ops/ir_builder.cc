@@ -23,7 +23,8 @@ std::string shapes_of(const Graph& g, const Op& op) {
 
 }  // namespace
 
-Expected<Op*> IrBuilder::add(OpCode code, std::vector<TensorId> inputs, OpOptions options, int num_outputs) {
+Expected<Op*> IrBuilder::add(OpCode code, std::vector<TensorId> inputs, OpOptions options, int num_outputs,
+                             std::vector<std::shared_ptr<Graph>> callees) {
   std::string base = scope_ + "/" + op_name(code);
   if (emitted_++ > 0) base += "_" + std::to_string(emitted_ - 1);
   std::vector<TensorId> outs;
@@ -33,6 +34,7 @@ Expected<Op*> IrBuilder::add(OpCode code, std::vector<TensorId> inputs, OpOption
     outs.push_back(g_.add_tensor(std::move(t)));
   }
   Op& op = g_.add_op(code, std::move(inputs), outs, std::move(options), scope_);
+  op.callees = std::move(callees);
   RETURN_IF_ERROR(infer_op(g_, op));
   RETURN_IF_ERROR(try_fold(g_, op, fold_budget_));
   if (all_inputs_const(g_, op)) {
@@ -47,6 +49,13 @@ Expected<std::vector<TensorId>> IrBuilder::emit(OpCode code, std::vector<TensorI
                                                 int num_outputs) {
   ASSIGN_OR_RETURN(Op* op, add(code, std::move(inputs), std::move(options), num_outputs));
   if (op->dead) return op->outputs;  // folded to constants: no kernel runs it
+  return legalize(*op);
+}
+
+Expected<std::vector<TensorId>> IrBuilder::emit_call(OpCode code, std::vector<TensorId> inputs,
+                                                     std::vector<std::shared_ptr<Graph>> callees, int num_outputs) {
+  ASSIGN_OR_RETURN(Op* op, add(code, std::move(inputs), {}, num_outputs, std::move(callees)));
+  if (op->dead) return op->outputs;
   return legalize(*op);
 }
 

@@ -8,6 +8,7 @@
 // the source node. An op is never left in the graph as its kernel cannot run it.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ class IrBuilder {
   Expected<std::vector<TensorId>> emit(OpCode code, std::vector<TensorId> inputs, OpOptions options = {},
                                        int num_outputs = 1);
   Expected<TensorId> emit1(OpCode code, std::vector<TensorId> inputs, OpOptions options = {});
+  // An op that calls subgraphs (IF: then, else; WHILE: cond, body).
+  Expected<std::vector<TensorId>> emit_call(OpCode code, std::vector<TensorId> inputs,
+                                            std::vector<std::shared_ptr<Graph>> callees, int num_outputs);
   TensorId constant(DType dtype, Shape shape, std::string bytes, const std::string& suffix);
   TensorId const_i32(const std::vector<int32_t>& v, const std::string& suffix);  // rank-1
   TensorId const_i32_scalar(int32_t v, const std::string& suffix);
@@ -43,7 +47,8 @@ class IrBuilder {
 
  private:
   // Adds the op, infers its outputs and folds it when it can.
-  Expected<Op*> add(OpCode code, std::vector<TensorId> inputs, OpOptions options, int num_outputs);
+  Expected<Op*> add(OpCode code, std::vector<TensorId> inputs, OpOptions options, int num_outputs,
+                    std::vector<std::shared_ptr<Graph>> callees = {});
   // Checks a live op against its record; legalizes or refuses it.
   Expected<std::vector<TensorId>> legalize(Op& op);
   Expected<std::vector<TensorId>> widen(Op& op, DType from, DType to, bool cast_back);

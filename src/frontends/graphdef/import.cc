@@ -21,6 +21,8 @@
 #include "frontends/graphdef/tensor_proto.h"
 #include "frontends/graphdef/tf_op_registry.h"
 #include "frontends/graphdef/unsupported_ops.h"
+#include "frontends/saved_model/flatten.h"
+#include "frontends/saved_model/tensor_bundle_writer.h"
 #include "tensorflow/core/framework/types.pb.h"
 
 namespace tflc {
@@ -90,7 +92,8 @@ std::string tensor_type_str(const Tensor& t) {
 
 class Importer {
  public:
-  Importer(tensorflow::GraphDef& gd, const GraphDefImportOptions& opt) : gd_(gd), opt_(opt) {}
+  Importer(tensorflow::GraphDef& gd, const GraphDefImportOptions& opt, FunctionImporter* functions = nullptr)
+      : gd_(gd), opt_(opt), functions_(functions) {}
 
   Expected<Model> run() {
     RETURN_IF_ERROR(index_nodes());
@@ -370,6 +373,7 @@ class Importer {
       return ok_status();
     } else if (TfLowerFn fn = find_tf_op(node.op())) {
       TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
+      ctx.set_functions(functions_);
       auto r = is_nchw(node) ? lower_nchw(node, ins, fn) : fn(ctx);
       if (!r.ok()) {
         if (r.status().kind() == ErrorKind::kUnsupported) {
@@ -582,6 +586,7 @@ class Importer {
 
   tensorflow::GraphDef& gd_;
   const GraphDefImportOptions& opt_;
+  FunctionImporter* functions_;
   std::unordered_map<std::string, int> by_name_;
   std::vector<Ref> outputs_;
   std::vector<std::string> output_keys_;
@@ -651,8 +656,109 @@ Expected<tensorflow::GraphDef> read_graphdef(const std::string& path) {
   return gd;
 }
 
+namespace {
+
+constexpr int kMaxBodyDepth = 32;
+
+std::string arg_key(const std::vector<Tensor>& args) {
+  std::string k;
+  for (const Tensor& t : args) k += dtype_name(t.dtype) + (t.unknown_rank ? "[*]" : shape_str(t.shape)) + ";";
+  return k;
+}
+
+// Imports If/While bodies from the graph's FunctionDefLibrary: the function
+// becomes a small GraphDef (a Placeholder per argument, a call of the
+// function), which is flattened like a SavedModel signature (nested calls
+// inlined) and lowered by a nested Importer.
+class LibraryImporter : public FunctionImporter {
+ public:
+  LibraryImporter(const tensorflow::FunctionDefLibrary& lib, const GraphDefImportOptions& opt) : lib_(lib), opt_(opt) {
+    for (const auto& f : lib.function()) by_name_[f.signature().name()] = &f;
+  }
+
+  Expected<std::shared_ptr<Graph>> import(const std::string& name, const std::vector<Tensor>& args) override {
+    std::string key = name + "(" + arg_key(args) + ")";
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    auto f = by_name_.find(name);
+    if (f == by_name_.end())
+      return invalid_input("the graph calls function '" + name + "', which is not in its function library");
+    if (std::find(active_.begin(), active_.end(), name) != active_.end()) {
+      std::string path;
+      for (const auto& a : active_) path += a + " -> ";
+      return invalid_input("the function library is cyclic: " + path + name + "; TFLite bodies cannot recurse");
+    }
+    if (active_.size() >= kMaxBodyDepth)
+      return invalid_input("control-flow bodies nest deeper than " + std::to_string(kMaxBodyDepth) + " at '" + name + "'");
+    const auto& sig = f->second->signature();
+    if (sig.input_arg_size() != static_cast<int>(args.size()))
+      return invalid_input("function '" + name + "' takes " + std::to_string(sig.input_arg_size()) + " arguments; it is called with " +
+                           std::to_string(args.size()));
+    active_.push_back(name);
+    auto body = build(*f->second, args);
+    active_.pop_back();
+    if (!body.ok()) return body.status().with_context("in function '" + name + "'");
+    cache_[key] = *body;
+    return *body;
+  }
+
+ private:
+  Expected<std::shared_ptr<Graph>> build(const tensorflow::FunctionDef& f, const std::vector<Tensor>& args) {
+    const auto& sig = f.signature();
+    tensorflow::GraphDef gd;
+    *gd.mutable_library() = lib_;
+    tensorflow::NodeDef call;
+    call.set_name(sig.name());
+    call.set_op("PartitionedCall");
+    (*call.mutable_attr())["f"].mutable_func()->set_name(sig.name());
+    GraphDefImportOptions opt;
+    opt.fold_budget = opt_.fold_budget;
+    opt.unknown_rank_hint = "TFLite bodies need ranked values";
+    for (int i = 0; i < sig.input_arg_size(); ++i) {
+      tensorflow::NodeDef* ph = gd.add_node();
+      ph->set_name("__arg__/" + sig.input_arg(i).name());
+      ph->set_op("Placeholder");
+      (*ph->mutable_attr())["dtype"].set_type(static_cast<tensorflow::DataType>(tf_dtype_from(args[i].dtype)));
+      auto* shape = (*ph->mutable_attr())["shape"].mutable_shape();
+      if (args[i].unknown_rank) shape->set_unknown_rank(true);
+      for (int64_t d : args[i].shape) shape->add_dim()->set_size(d);
+      call.add_input(ph->name());
+      opt.input_arrays.push_back(ph->name());
+    }
+    for (int i = 0; i < sig.output_arg_size(); ++i)
+      opt.output_arrays.push_back(i == 0 ? sig.name() : sig.name() + ":" + std::to_string(i));
+    *gd.add_node() = call;
+    ASSIGN_OR_RETURN(tensorflow::GraphDef flat,
+                     flatten_graph(gd, opt.output_arrays, [](const tensorflow::NodeDef& v) -> Expected<tensorflow::TensorProto> {
+                       return unsupported("not supported yet: variable '" + v.name() +
+                                          "' created inside a control-flow body");
+                     }));
+    *flat.mutable_library() = lib_;
+    ASSIGN_OR_RETURN(Model m, Importer(flat, opt, this).run());
+    auto body = std::make_shared<Graph>(std::move(m.subgraphs.at(0)));
+    body->name = sig.name();
+    body->role = SubgraphRole::kBody;
+    // Inside the body, values keep the function's names: arguments, results,
+    // and body nodes without the "<function>/" scope of the call.
+    for (Tensor& t : body->tensors)
+      if (t.name.rfind(sig.name() + "/", 0) == 0) t.name = t.name.substr(sig.name().size() + 1);
+    for (int i = 0; i < sig.input_arg_size(); ++i) body->t(body->inputs[i]).name = sig.input_arg(i).name();
+    for (int i = 0; i < sig.output_arg_size(); ++i) body->t(body->outputs[i]).name = sig.output_arg(i).name();
+    return body;
+  }
+
+  const tensorflow::FunctionDefLibrary& lib_;
+  const GraphDefImportOptions& opt_;
+  std::unordered_map<std::string, const tensorflow::FunctionDef*> by_name_;
+  std::map<std::string, std::shared_ptr<Graph>> cache_;
+  std::vector<std::string> active_;
+};
+
+}  // namespace
+
 Expected<Model> import_graphdef(tensorflow::GraphDef& graph, const GraphDefImportOptions& options) {
-  return Importer(graph, options).run();
+  if (graph.library().function_size() == 0) return Importer(graph, options).run();
+  LibraryImporter functions(graph.library(), options);
+  return Importer(graph, options, &functions).run();
 }
 
 Expected<std::vector<std::vector<int64_t>>> parse_input_shapes(const std::string& text) {

@@ -109,6 +109,11 @@ Expected<std::string> TfNodeContext::attr_string(const std::string& key, std::op
   return read_attr(node_, key, std::move(def), AttrValue::kS, "a string", [](const AttrValue& v) { return v.s(); });
 }
 
+Expected<std::string> TfNodeContext::attr_func(const std::string& key) const {
+  return read_attr(node_, key, std::optional<std::string>(), AttrValue::kFunc, "a function",
+                   [](const AttrValue& v) { return v.func().name(); });
+}
+
 Expected<DType> TfNodeContext::attr_type(const std::string& key, std::optional<DType> def) const {
   return read_attr(node_, key, def, AttrValue::kType, "a type", [&](const AttrValue& v) -> Expected<DType> {
     DType t = dtype_from_tf(v.type());

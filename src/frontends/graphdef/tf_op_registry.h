@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,17 @@
 #include "tensorflow/core/framework/node_def.pb.h"
 
 namespace tflc {
+
+// Imports the TF functions that If/While nodes call as body subgraphs; the
+// GraphDef importer provides it when the graph has a function library.
+class FunctionImporter {
+ public:
+  virtual ~FunctionImporter() = default;
+  // Function `name` as a kBody subgraph whose inputs have the dtypes and
+  // shapes of `args`. The same function and argument types give the same
+  // (shared) subgraph.
+  virtual Expected<std::shared_ptr<Graph>> import(const std::string& name, const std::vector<Tensor>& args) = 0;
+};
 
 // A TF node being lowered: its attributes and inputs, plus IrBuilder's emit
 // helpers scoped to the node's name.
@@ -47,9 +59,16 @@ class TfNodeContext : public IrBuilder {
   // Name for output `i` of this node: "node" for 0, "node:i" otherwise.
   std::string output_name(int i) const;
 
+  // The function attribute `key` (If's then_branch, While's body...).
+  Expected<std::string> attr_func(const std::string& key) const;
+  // Null when the graph has no function library.
+  FunctionImporter* functions() const { return functions_; }
+  void set_functions(FunctionImporter* f) { functions_ = f; }
+
  private:
   const tensorflow::NodeDef& node_;
   std::vector<TensorId> inputs_;
+  FunctionImporter* functions_ = nullptr;
 };
 
 using TfLowerFn = Expected<std::vector<TensorId>> (*)(TfNodeContext& ctx);

@@ -87,6 +87,8 @@ class Flattener {
     }
     if (!stateful_.empty()) return unsupported_ops_status(stateful_);
     *out_.mutable_versions() = g_.versions();
+    // If/While bodies are imported from the library later.
+    if (calls_bodies_) *out_.mutable_library() = g_.library();
     return std::move(out_);
   }
 
@@ -124,6 +126,9 @@ class Flattener {
       if (!f) return invalid_input("node '" + name + "' calls a function that is not in the graph's library");
       return inline_call(*f, name, inputs, depth);
     }
+    static const std::set<std::string> body_ops = {"If", "StatelessIf", "While", "StatelessWhile", "Case",
+                                                   "StatelessCase"};
+    calls_bodies_ = calls_bodies_ || body_ops.count(n.op()) > 0;
     if (mutates_state(n.op()))
       stateful_.push_back({n.op(), name, {},
                            "changes a variable or table; a TFLite model cannot keep that state, so convert "
@@ -212,6 +217,7 @@ class Flattener {
   std::unordered_map<std::string, const tensorflow::FunctionDef*> functions_;
   tensorflow::GraphDef out_;
   std::vector<UnsupportedOp> stateful_;
+  bool calls_bodies_ = false;
 };
 
 }  // namespace
