@@ -1,5 +1,6 @@
 // TF functional control flow (StatelessIf, StatelessWhile with a nested
 // StatelessIf, an If on a constant) from GraphDefs with a function library,
+// and TF1 control flow (Switch/Merge cond, Enter/Exit while loop),
 // converted and run in LiteRT.js, against values computed here. The
 // arithmetic is exact in float32 (doubling and adding 1), so the tolerance
 // is 0. Bad libraries must fail with one clear line.
@@ -16,14 +17,26 @@ const tmp = tempDir();
 const results = new Results();
 
 const cases = [
-  {file: 'functional_if.pbtxt', inputs: ['x', 'p'], outputs: ['y'],
+  {file: 'functional_if.pbtxt', inputs: ['x', 'p'], outputs: ['y'], hasOps: ['IF'],
    feeds: [[[1, -2], true], [[1, -2], false], [[0.5, 3], true], [[0, 0], false]].map(([x, p]) => ({
      inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}, {name: 'p', dtype: 'bool', shape: [], data: [p]}],
      want: [{dtype: 'float32', shape: [2], data: x.map((v) => (p ? v * 2 : v - 1))}]}))},
-  {file: 'functional_while.pbtxt', inputs: ['x', 'n'], outputs: ['i', 'acc'],
+  {file: 'functional_while.pbtxt', inputs: ['x', 'n'], outputs: ['i', 'acc'], hasOps: ['WHILE', 'IF'],
    feeds: [[[1, -2], 0], [[1, -2], 1], [[0.5, 3], 3], [[-1, 0.25], 6]].map(([x, n]) => {
      let i = 0, acc = x.slice();
      while (i < n) { acc = acc.map((v) => v * 2 + (i < 1 ? 1 : 0)); i += 1; }
+     return {inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}, {name: 'n', dtype: 'int32', shape: [], data: [n]}],
+             want: [{dtype: 'int32', shape: [], data: [i]}, {dtype: 'float32', shape: [2], data: acc}]};
+   })},
+  // TF1 control flow, functionalized into the same IF / WHILE.
+  {file: 'tf1_cond.pbtxt', inputs: ['x', 'p'], outputs: ['cond/Merge'], hasOps: ['IF'],
+   feeds: [[[1, -2], true], [[3, 0.5], false]].map(([x, p]) => ({
+     inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}, {name: 'p', dtype: 'bool', shape: [], data: [p]}],
+     want: [{dtype: 'float32', shape: [2], data: x.map((v) => (p ? v * 2 : v - 1))}]}))},
+  {file: 'tf1_while.pbtxt', inputs: ['x', 'n'], outputs: ['while/Exit', 'while/Exit_1'], hasOps: ['WHILE'],
+   feeds: [[[1, -2], 0], [[0.5, 3], 4]].map(([x, n]) => {
+     let i = 0, acc = x.slice();
+     while (i < n) { acc = acc.map((v) => v * 2); i += 1; }
      return {inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}, {name: 'n', dtype: 'int32', shape: [], data: [n]}],
              want: [{dtype: 'int32', shape: [], data: [i]}, {dtype: 'float32', shape: [2], data: acc}]};
    })},
@@ -53,10 +66,16 @@ for (const c of cases) {
     results.add(c.file, 'FAIL', `conversion failed: ${errorLine(conv.output)}`);
     continue;
   }
+  // The ops the file must (hasOps) or must not (noOps) hold, from the analyzer.
+  const dump = spawnSync(opts.analyzer, ['--no-buffers', outFile], {encoding: 'utf8'}).stdout || '';
+  const holds = (op) => new RegExp(`Op#\\d+ ${op}\\(`).test(dump);
   if (c.noOps) {
-    const dump = spawnSync(opts.analyzer, ['--no-buffers', outFile], {encoding: 'utf8'}).stdout || '';
-    const left = c.noOps.filter((op) => new RegExp(`Op#\\d+ ${op}\\(`).test(dump));
+    const left = c.noOps.filter(holds);
     results.add(`${c.file} keeps no ${c.noOps}`, left.length ? 'FAIL' : 'PASS', left.length ? `still has ${left}` : '');
+  }
+  if (c.hasOps) {
+    const lacking = c.hasOps.filter((op) => !holds(op));
+    results.add(`${c.file} has ${c.hasOps}`, lacking.length ? 'FAIL' : 'PASS', lacking.length ? `lacks ${lacking}` : '');
   }
   for (const f of c.feeds) {
     const label = `${c.file} ${f.inputs.map((t) => `${t.name}=${JSON.stringify(t.data)}`).join(' ')}`;

@@ -17,6 +17,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "frontends/graphdef/functionalize.h"
 #include "frontends/graphdef/op_defs.h"
 #include "frontends/graphdef/tensor_proto.h"
 #include "frontends/graphdef/tf_op_registry.h"
@@ -672,7 +673,9 @@ std::string arg_key(const std::vector<Tensor>& args) {
 // inlined) and lowered by a nested Importer.
 class LibraryImporter : public FunctionImporter {
  public:
-  LibraryImporter(const tensorflow::FunctionDefLibrary& lib, const GraphDefImportOptions& opt) : lib_(lib), opt_(opt) {
+  LibraryImporter(const tensorflow::FunctionDefLibrary& lib, const GraphFunctions& graph_functions,
+                  const GraphDefImportOptions& opt)
+      : lib_(lib), graph_functions_(graph_functions), opt_(opt) {
     for (const auto& f : lib.function()) by_name_[f.signature().name()] = &f;
   }
 
@@ -680,7 +683,8 @@ class LibraryImporter : public FunctionImporter {
     std::string key = name + "(" + arg_key(args) + ")";
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     auto f = by_name_.find(name);
-    if (f == by_name_.end())
+    auto gf = graph_functions_.find(name);
+    if (f == by_name_.end() && gf == graph_functions_.end())
       return invalid_input("the graph calls function '" + name + "', which is not in its function library");
     if (std::find(active_.begin(), active_.end(), name) != active_.end()) {
       std::string path;
@@ -689,12 +693,12 @@ class LibraryImporter : public FunctionImporter {
     }
     if (active_.size() >= kMaxBodyDepth)
       return invalid_input("control-flow bodies nest deeper than " + std::to_string(kMaxBodyDepth) + " at '" + name + "'");
-    const auto& sig = f->second->signature();
-    if (sig.input_arg_size() != static_cast<int>(args.size()))
-      return invalid_input("function '" + name + "' takes " + std::to_string(sig.input_arg_size()) + " arguments; it is called with " +
+    size_t n_args = gf != graph_functions_.end() ? gf->second.inputs.size() : f->second->signature().input_arg_size();
+    if (n_args != args.size())
+      return invalid_input("function '" + name + "' takes " + std::to_string(n_args) + " arguments; it is called with " +
                            std::to_string(args.size()));
     active_.push_back(name);
-    auto body = build(*f->second, args);
+    auto body = gf != graph_functions_.end() ? build_graph_function(name, gf->second, args) : build(*f->second, args);
     active_.pop_back();
     if (!body.ok()) return body.status().with_context("in function '" + name + "'");
     cache_[key] = *body;
@@ -746,7 +750,38 @@ class LibraryImporter : public FunctionImporter {
     return body;
   }
 
+  // A body made by functionalizing TF1 control flow: its Placeholders take
+  // the call site's types.
+  Expected<std::shared_ptr<Graph>> build_graph_function(const std::string& name, const GraphFunction& f,
+                                                        const std::vector<Tensor>& args) {
+    tensorflow::GraphDef gd = f.graph;
+    *gd.mutable_library() = lib_;
+    std::map<std::string, size_t> arg_of;
+    for (size_t i = 0; i < f.inputs.size(); ++i) arg_of[f.inputs[i]] = i;
+    for (auto& n : *gd.mutable_node()) {
+      auto it = arg_of.find(n.name());
+      if (it == arg_of.end()) continue;
+      const Tensor& a = args[it->second];
+      (*n.mutable_attr())["dtype"].set_type(static_cast<tensorflow::DataType>(tf_dtype_from(a.dtype)));
+      auto* shape = (*n.mutable_attr())["shape"].mutable_shape();
+      shape->Clear();
+      if (a.unknown_rank) shape->set_unknown_rank(true);
+      for (int64_t d : a.shape) shape->add_dim()->set_size(d);
+    }
+    GraphDefImportOptions opt;
+    opt.fold_budget = opt_.fold_budget;
+    opt.unknown_rank_hint = "TFLite bodies need ranked values";
+    opt.input_arrays = f.inputs;
+    opt.output_arrays = f.outputs;
+    ASSIGN_OR_RETURN(Model m, Importer(gd, opt, this).run());
+    auto body = std::make_shared<Graph>(std::move(m.subgraphs.at(0)));
+    body->name = name;
+    body->role = SubgraphRole::kBody;
+    return body;
+  }
+
   const tensorflow::FunctionDefLibrary& lib_;
+  const GraphFunctions& graph_functions_;
   const GraphDefImportOptions& opt_;
   std::unordered_map<std::string, const tensorflow::FunctionDef*> by_name_;
   std::map<std::string, std::shared_ptr<Graph>> cache_;
@@ -756,8 +791,10 @@ class LibraryImporter : public FunctionImporter {
 }  // namespace
 
 Expected<Model> import_graphdef(tensorflow::GraphDef& graph, const GraphDefImportOptions& options) {
-  if (graph.library().function_size() == 0) return Importer(graph, options).run();
-  LibraryImporter functions(graph.library(), options);
+  GraphFunctions tf1_bodies;
+  RETURN_IF_ERROR(functionalize_control_flow(graph, tf1_bodies));
+  if (graph.library().function_size() == 0 && tf1_bodies.empty()) return Importer(graph, options).run();
+  LibraryImporter functions(graph.library(), tf1_bodies, options);
   return Importer(graph, options, &functions).run();
 }
 
