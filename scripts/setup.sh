@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(cmake g++ make protobuf-compiler libprotobuf-dev flatbuffers-compiler libflatbuffers-dev
               libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
               libhdf5-dev libzip-dev nlohmann-json3-dev zlib1g-dev pkg-config python3-h5py python3-numpy
-              unzip)
+              unzip pybind11-dev python3-dev python3-pytest python3-setuptools python3-wheel python3-venv)
 # Node 20 usually comes with the machine; Debian's nodejs only if there is none.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()
@@ -32,3 +32,11 @@ echo "== converting examples/mnist_cnn.pb"
 ./build/tflite_convert --enable_v1_converter --graph_def_file=examples/mnist_cnn.pb \
   --output_file=build/mnist_cnn.tflite --input_arrays=input --output_arrays=probs
 ./build/tflite_analyze build/mnist_cnn.tflite
+
+echo "== installing the Python package into .venv (pip, offline, the module built above)"
+# --system-site-packages: Debian's numpy; --no-build-isolation: Debian's setuptools and wheel.
+[ -x .venv/bin/python ] || /usr/bin/python3 -m venv --system-site-packages .venv
+TFLITE_CONVERTER_BUILD_DIR=build .venv/bin/pip install --no-build-isolation --no-index -q .
+PY_EXAMPLE='from tflite_converter import tf; c = tf.lite.TFLiteConverter.from_frozen_graph("examples/mnist_cnn.pb", ["input"], ["probs"]); c.optimizations = [tf.lite.Optimize.DEFAULT]; print(len(c.convert()), "bytes")'
+echo "Python: .venv/bin/python -c '$PY_EXAMPLE'"
+.venv/bin/python -c "$PY_EXAMPLE"

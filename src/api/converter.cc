@@ -1,5 +1,13 @@
 #include "api/converter.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/text_format.h>
+
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
 #include "frontends/graphdef/import.h"
 #include "frontends/keras/keras_model.h"
 #include "frontends/saved_model/saved_model.h"
@@ -13,8 +21,49 @@ namespace tflc {
 
 namespace {
 
+Expected<tensorflow::GraphDef> parse_graphdef(const std::string& bytes) {
+  if (bytes.size() > INT_MAX) return invalid_input("the GraphDef content is over 2 GB, the protobuf limit");
+  tensorflow::GraphDef gd;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(INT_MAX);
+  if (gd.ParseFromCodedStream(&in) && in.ConsumedEntireMessage()) return gd;
+  gd.Clear();
+  if (google::protobuf::TextFormat::ParseFromString(bytes, &gd)) return gd;
+  return invalid_input("the GraphDef content is neither a binary nor a text GraphDef; pass a frozen GraphDef's bytes");
+}
+
+// A private temporary copy: the Keras readers (HDF5, libzip) open paths.
+class TempModelFile {
+ public:
+  static Expected<TempModelFile> create(const std::string& bytes) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string dir = tmp && *tmp ? tmp : "/tmp";
+    std::string pattern = dir + "/tflc_keras_XXXXXX";
+    if (!mkdtemp(pattern.data())) return invalid_input("cannot create a temporary directory in '" + dir + "'");
+    TempModelFile f;
+    f.dir_ = pattern;
+    // The readers tell .keras (a zip) from .h5 by the name.
+    f.path_ = f.dir_ + (bytes.rfind("PK", 0) == 0 ? "/model.keras" : "/model.h5");
+    RETURN_IF_ERROR(write_file_atomic(f.path_, bytes));
+    return f;
+  }
+  TempModelFile() = default;
+  TempModelFile(TempModelFile&& o) noexcept : dir_(std::move(o.dir_)), path_(std::move(o.path_)) { o.dir_.clear(); }
+  TempModelFile& operator=(TempModelFile&&) = delete;
+  ~TempModelFile() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_, path_;
+};
+
 Expected<Model> import_model(const ConvertOptions& o) {
-  int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty();
+  int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty() +
+                !o.graph_def_content.empty() + !o.keras_model_content.empty();
   if (sources != 1)
     return usage_error("exactly one of --graph_def_file, --saved_model_dir or --keras_model_file is required");
   if (!o.saved_model_dir.empty()) {
@@ -28,12 +77,15 @@ Expected<Model> import_model(const ConvertOptions& o) {
     so.fold_budget = o.fold_budget;
     return import_saved_model(so);
   }
-  if (!o.keras_model_file.empty()) {
+  if (!o.keras_model_file.empty() || !o.keras_model_content.empty()) {
     if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
       return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file");
     KerasImportOptions ko;
     ko.path = o.keras_model_file;
     ko.fold_budget = o.fold_budget;
+    if (o.keras_model_content.empty()) return import_keras_model(ko);
+    ASSIGN_OR_RETURN(TempModelFile file, TempModelFile::create(o.keras_model_content));
+    ko.path = file.path();
     return import_keras_model(ko);
   }
   GraphDefImportOptions gopt;
@@ -45,6 +97,10 @@ Expected<Model> import_model(const ConvertOptions& o) {
   }
   if (!gopt.input_shapes.empty() && gopt.input_arrays.empty())
     return usage_error("--input_shapes needs --input_arrays to say which input each shape is for");
+  if (!o.graph_def_content.empty()) {
+    ASSIGN_OR_RETURN(tensorflow::GraphDef gd, parse_graphdef(o.graph_def_content));
+    return import_graphdef(gd, gopt);
+  }
   ASSIGN_OR_RETURN(tensorflow::GraphDef gd, read_graphdef(o.graph_def_file));
   return import_graphdef(gd, gopt);
 }
@@ -78,7 +134,9 @@ Expected<std::string> convert(const ConvertOptions& options) {
   if (options.metadata_json.empty() && !options.associated_files.empty())
     return usage_error("--associated_file needs --metadata_json, the metadata that names the files");
   ASSIGN_OR_RETURN(Model model, convert_to_model(options));
-  ASSIGN_OR_RETURN(std::string tflite, write_tflite(model));
+  WriteOptions wo;
+  wo.exclude_conversion_metadata = options.exclude_conversion_metadata;
+  ASSIGN_OR_RETURN(std::string tflite, write_tflite(model, wo));
   if (options.metadata_json.empty()) return tflite;
   return attach_metadata(std::move(tflite), options);
 }
@@ -91,8 +149,57 @@ Status convert_to_file(const ConvertOptions& options, const std::string& output_
   ASSIGN_OR_RETURN(Model model, convert_to_model(options));
   // Streams the FlatBuffer to the file: no second in-memory copy.
   ASSIGN_OR_RETURN(auto file, AtomicFileWriter::create(output_file));
-  RETURN_IF_ERROR(write_tflite(model, {}, [&](std::string_view piece) { return file->write(piece); }));
+  WriteOptions wo;
+  wo.exclude_conversion_metadata = options.exclude_conversion_metadata;
+  RETURN_IF_ERROR(write_tflite(model, wo, [&](std::string_view piece) { return file->write(piece); }));
   return file->commit();
+}
+
+// Reads the unsupported-ops report (frontends/graphdef/unsupported_ops.cc):
+// "\ttf.OP(types) : {node = "NAME"}" detail lines, and "error: 'tf.OP' op
+// (node 'NAME') REASON" lines for known ops in an unsupported form.
+std::vector<ConversionError> conversion_errors(const Status& status) {
+  if (status.ok()) return {};
+  const std::string& m = status.message();
+  std::vector<ConversionError> out;
+  size_t details = m.find("Details:\n");
+  if (details != std::string::npos) {
+    std::vector<std::pair<std::string, std::string>> reasons;  // node, reason
+    for (size_t at = 0; at < details;) {
+      size_t end = m.find('\n', at);
+      if (end == std::string::npos || end > details) end = details;
+      std::string line = m.substr(at, end - at);
+      size_t node_at = line.find("' op (node '");
+      if (line.find("error: 'tf.") != std::string::npos && node_at != std::string::npos) {
+        size_t node_end = line.find("') ", node_at);
+        if (node_end != std::string::npos)
+          reasons.push_back({line.substr(node_at + 12, node_end - node_at - 12), line.substr(node_end + 3)});
+      }
+      at = end + 1;
+    }
+    std::string_view summary = std::string_view(m).substr(0, details);
+    for (size_t at = details + 9; at < m.size();) {
+      size_t end = m.find('\n', at);
+      if (end == std::string::npos) end = m.size();
+      std::string line = m.substr(at, end - at);
+      at = end + 1;
+      size_t paren = line.find('(');
+      size_t node_at = line.find(" : {node = \"");
+      if (line.rfind("\ttf.", 0) != 0 || paren == std::string::npos || node_at == std::string::npos) continue;
+      ConversionError e;
+      e.op_type = line.substr(4, paren - 4);
+      e.node_name = line.substr(node_at + 12, line.size() - node_at - 12 - 2);  // drops the closing "}
+      for (const auto& [node, reason] : reasons)
+        if (node == e.node_name) e.reason = reason;
+      if (e.reason.empty())
+        e.reason = summary.find("neither a custom op nor a flex op (node '" + e.node_name + "')") != std::string::npos
+                       ? "is neither a custom op nor a flex op"
+                       : "is not supported by the native TFLite runtime (a TF Select op)";
+      out.push_back(std::move(e));
+    }
+  }
+  if (out.empty()) out.push_back({"", "", m});
+  return out;
 }
 
 }  // namespace tflc

@@ -1,11 +1,13 @@
-// The library API: what tflite_convert does, callable from C++.
+// The library API: what tflite_convert does, callable from C++. Installed
+// with quant/quantize_options.h, quant/sample_source.h, ir/dtype.h and
+// support/status.h (`cmake --install`, find_package(tflite_converter)).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "quant/quantize.h"
+#include "quant/quantize_options.h"
 #include "support/status.h"
 
 namespace tflc {
@@ -14,6 +16,10 @@ struct ConvertOptions {
   std::string graph_def_file;
   std::string saved_model_dir;
   std::string keras_model_file;
+  // In-memory inputs instead of files: a frozen GraphDef (binary or text) or
+  // a Keras .h5/.keras file's bytes.
+  std::string graph_def_content;
+  std::string keras_model_content;
   std::vector<std::string> input_arrays;
   std::vector<std::string> output_arrays;
   std::optional<std::string> input_shapes;  // TF's "1,28,28,1:1,10" form; "" is one scalar
@@ -21,11 +27,24 @@ struct ConvertOptions {
   std::vector<std::string> signature_keys;  // empty: serving_default
   QuantizeOptions quantize;                 // optimizations, supported ops/types, dataset
   int64_t fold_budget = 1 << 20;
+  bool exclude_conversion_metadata = false;  // TF's attribute of that name
   // TFLite Metadata attached as the last step: JSON in `tflite_metadata show`'s
   // form, and the associated files it names (packed after the model).
   std::string metadata_json;
   std::vector<std::string> associated_files;
 };
+
+// One failure of a failed conversion, as TF's ConverterError.errors lists
+// them: an op the model uses (op type without "tf.", node name) and why, or
+// for a failure not about one op, only the reason.
+struct ConversionError {
+  std::string op_type;
+  std::string node_name;
+  std::string reason;
+};
+// Splits a failed conversion's message into its failures (one per op that
+// is not supported, or a single entry with the whole message).
+std::vector<ConversionError> conversion_errors(const Status& status);
 
 // Converts and returns the .tflite bytes.
 Expected<std::string> convert(const ConvertOptions& options);

@@ -18,9 +18,8 @@ namespace {
 
 struct Feed {
   TensorId tensor;
-  size_t array;
+  size_t array;                // index in the sample
   std::vector<int64_t> shape;  // of one sample as the input takes it
-  size_t sample_bytes;         // in the array
   bool from_f64;
 };
 
@@ -31,10 +30,10 @@ bool dims_match(const std::vector<int64_t>& want, const std::vector<int64_t>& go
   return true;
 }
 
-// Pairs dataset arrays with the inputs: by name when any array is named after
-// an input, otherwise by position (arr_0, arr_1... or sorted file order).
+// Pairs a sample's arrays with the inputs: by name when any array is named
+// after an input, otherwise by position (arr_0, arr_1... or sorted file order).
 Expected<std::vector<Feed>> map_inputs(const Graph& g, const std::vector<std::pair<std::string, TensorId>>& inputs,
-                                       const Dataset& data) {
+                                       const std::vector<SampleArray>& sample, const SampleSource& src) {
   auto names_of = [&](size_t i) {
     std::vector<std::string> n = {inputs[i].first};
     std::string tn = g.t(inputs[i].second).name;
@@ -44,47 +43,47 @@ Expected<std::vector<Feed>> map_inputs(const Graph& g, const std::vector<std::pa
   };
   auto find_key = [&](size_t i) -> int {
     for (const std::string& n : names_of(i))
-      for (size_t k = 0; k < data.keys.size(); ++k)
-        if (data.keys[k] == n) return static_cast<int>(k);
+      for (size_t k = 0; k < sample.size(); ++k)
+        if (!sample[k].key.empty() && sample[k].key == n) return static_cast<int>(k);
     return -1;
   };
   bool any_named = false;
   for (size_t i = 0; i < inputs.size(); ++i) any_named |= find_key(i) >= 0;
   std::string input_list, key_list;
   for (const auto& in : inputs) input_list += (input_list.empty() ? "'" : ", '") + in.first + "'";
-  for (const auto& k : data.keys) key_list += (key_list.empty() ? "'" : ", '") + k + "'";
+  for (size_t k = 0; k < sample.size(); ++k)
+    key_list += (key_list.empty() ? "" : ", ") + (sample[k].key.empty() ? "#" + std::to_string(k) : "'" + sample[k].key + "'");
 
   std::vector<Feed> feeds;
   for (size_t i = 0; i < inputs.size(); ++i) {
     int k = any_named ? find_key(i) : static_cast<int>(i);
     if (any_named && k < 0)
-      return invalid_input("the representative dataset has no array for model input '" + inputs[i].first +
+      return invalid_input(src.subject() + " has no array for model input '" + inputs[i].first +
                            "' (arrays: " + key_list + "; inputs: " + input_list + ")");
-    if (k >= static_cast<int>(data.arrays.size()))
-      return invalid_input("the model has " + std::to_string(inputs.size()) + " inputs (" + input_list +
-                           ") but the representative dataset has " + std::to_string(data.arrays.size()) +
+    if (k >= static_cast<int>(sample.size()))
+      return invalid_input("the model has " + std::to_string(inputs.size()) + " inputs (" + input_list + ") but " +
+                           src.subject() + " has " + std::to_string(sample.size()) +
                            " arrays (" + key_list + "); name the arrays after the inputs or give one per input");
-    const NdArray& a = data.arrays[static_cast<size_t>(k)];
+    const SampleArray& a = sample[static_cast<size_t>(k)];
     const Tensor& t = g.t(inputs[i].second);
-    const std::string who = "representative dataset array '" + data.keys[static_cast<size_t>(k)] + "' for input '" +
-                            inputs[i].first + "'";
+    const std::string who = src.label(static_cast<size_t>(k), a) + " for input '" + inputs[i].first + "'";
     bool from_f64 = a.dtype == DType::kFloat64 && t.dtype == DType::kFloat32;
     if (a.dtype != t.dtype && !from_f64)
       return invalid_input(who + ": the array is " + dtype_name(a.dtype) + ", the input is " + dtype_name(t.dtype));
-    std::vector<int64_t> sample(a.shape.begin() + 1, a.shape.end());
-    Feed f{inputs[i].second, static_cast<size_t>(k), sample, 0, from_f64};
-    if (t.unknown_rank || dims_match(t.shape, sample, 0)) {
+    Feed f{inputs[i].second, static_cast<size_t>(k), a.shape, from_f64};
+    if (t.unknown_rank || dims_match(t.shape, a.shape, 0)) {
       // taken as is
-    } else if (!t.shape.empty() && (t.shape[0] == 1 || t.shape[0] == -1) && dims_match(t.shape, sample, 1)) {
+    } else if (!t.shape.empty() && (t.shape[0] == 1 || t.shape[0] == -1) && dims_match(t.shape, a.shape, 1)) {
       f.shape.insert(f.shape.begin(), 1);  // samples without the batch dimension
     } else {
-      return invalid_input(who + ": samples have shape " + shape_str(sample) + " (array shape " +
-                           shape_str(a.shape) + "), the input has shape " + shape_str(t.shape) +
-                           " (-1 = any size)");
+      return invalid_input(who + ": samples have shape " + shape_str(a.shape) + src.shape_note(static_cast<size_t>(k)) +
+                           ", the input has shape " + shape_str(t.shape) + " (-1 = any size)");
     }
     int64_t n = 1;
-    for (int64_t d : sample) n *= d;
-    f.sample_bytes = static_cast<size_t>(n) * static_cast<size_t>(dtype_size(a.dtype));
+    for (int64_t d : a.shape) n *= d;
+    if (dtype_size(a.dtype) <= 0 || a.bytes.size() != static_cast<size_t>(n) * static_cast<size_t>(dtype_size(a.dtype)))
+      return invalid_input(who + ": " + std::to_string(a.bytes.size()) + " bytes do not hold shape " +
+                           shape_str(a.shape) + " of " + dtype_name(a.dtype));
     feeds.push_back(std::move(f));
   }
   return feeds;
@@ -142,31 +141,39 @@ class Progress {
 };
 
 // Runs one subgraph over every sample; ranges are indexed by tensor id.
-Status run_samples(const Graph& g, const std::vector<Feed>& feeds, const Dataset& data, std::vector<Range>& ranges,
-                   Progress& progress, int64_t& done) {
+Status run_samples(const Graph& g, const std::vector<std::pair<std::string, TensorId>>& inputs, SampleSource& src,
+                   std::vector<Range>& ranges, Progress& progress, int64_t& done) {
   Graph s = scratch_copy(g);
   std::vector<TensorId> variables;
   for (size_t i = 0; i < s.tensors.size(); ++i)
     if (s.tensors[i].is_variable && !s.tensors[i].data && s.tensors[i].has_static_shape())
       variables.push_back(static_cast<TensorId>(i));
+  RETURN_IF_ERROR(src.rewind());
+  std::vector<SampleArray> sample;
   std::vector<float> cast;
-  for (int64_t n = 0; n < data.num_samples; ++n) {
+  for (int64_t n = 0;; ++n) {
+    ASSIGN_OR_RETURN(bool more, src.next(sample));
+    if (!more) {
+      if (n == 0) return invalid_input(src.subject() + " yielded no samples; calibration needs at least one");
+      break;
+    }
+    // Mapped again for every sample: a generator may change what it yields.
+    ASSIGN_OR_RETURN(std::vector<Feed> feeds, map_inputs(g, inputs, sample, src));
     bool reinfer = n == 0;  // shapes follow the first sample's; the kernels read output shapes
     for (const Feed& f : feeds) {
       Tensor& t = s.t(f.tensor);
-      const NdArray& a = data.arrays[f.array];
-      const char* src = a.bytes.data() + static_cast<size_t>(n) * f.sample_bytes;
+      const SampleArray& a = sample[f.array];
       if (f.from_f64) {
-        size_t count = f.sample_bytes / sizeof(double);
+        size_t count = a.bytes.size() / sizeof(double);
         cast.resize(count);
         for (size_t i = 0; i < count; ++i) {
           double d;
-          std::memcpy(&d, src + i * sizeof(double), sizeof(double));
+          std::memcpy(&d, a.bytes.data() + i * sizeof(double), sizeof(double));
           cast[i] = static_cast<float>(d);
         }
         t.data = make_buffer(std::string(reinterpret_cast<const char*>(cast.data()), count * sizeof(float)));
       } else {
-        t.data = make_buffer(std::string(src, f.sample_bytes));
+        t.data = make_buffer(std::string(a.bytes));
       }
       if (t.shape != f.shape || t.unknown_rank) {
         t.shape = f.shape;
@@ -191,18 +198,57 @@ Status run_samples(const Graph& g, const std::vector<Feed>& feeds, const Dataset
 
 }  // namespace
 
+// An in-memory dataset read as samples: slices along axis 0.
+class DatasetSource : public SampleSource {
+ public:
+  explicit DatasetSource(const Dataset& d) : d_(d) {}
+  Status rewind() override {
+    next_ = 0;
+    return ok_status();
+  }
+  Expected<bool> next(std::vector<SampleArray>& sample) override {
+    if (next_ >= d_.num_samples) return false;
+    sample.resize(d_.arrays.size());
+    for (size_t i = 0; i < d_.arrays.size(); ++i) {
+      const NdArray& a = d_.arrays[i];
+      SampleArray& s = sample[i];
+      s.key = d_.keys[i];
+      s.dtype = a.dtype;
+      s.shape.assign(a.shape.begin() + 1, a.shape.end());
+      size_t bytes = a.bytes.size() / static_cast<size_t>(d_.num_samples);
+      s.bytes = std::string_view(a.bytes).substr(static_cast<size_t>(next_) * bytes, bytes);
+    }
+    ++next_;
+    return true;
+  }
+  std::optional<int64_t> size() const override { return d_.num_samples; }
+  std::string subject() const override { return "the representative dataset"; }
+  std::string label(size_t i, const SampleArray& a) const override {
+    return "representative dataset array '" + a.key + "'";
+  }
+  std::string shape_note(size_t i) const override { return " (array shape " + shape_str(d_.arrays[i].shape) + ")"; }
+
+ private:
+  const Dataset& d_;
+  int64_t next_ = 0;
+};
+
 Status calibrate(Model& m, const Dataset& data, const CalibrateOptions& o) {
   if (data.num_samples <= 0) return invalid_input("the representative dataset holds zero samples");
   for (size_t i = 0; i < data.arrays.size(); ++i) {
     const NdArray& a = data.arrays[i];
     int64_t n = 1;
     for (int64_t d : a.shape) n *= d;
-    if (a.shape.empty() || a.shape[0] != data.num_samples ||
+    if (a.shape.empty() || a.shape[0] != data.num_samples || i >= data.keys.size() ||
         static_cast<int64_t>(a.bytes.size()) != n * dtype_size(a.dtype))
       return internal_error("dataset array '" + (i < data.keys.size() ? data.keys[i] : "?") +
                             "' does not match its shape");
   }
+  DatasetSource src(data);
+  return calibrate(m, src, o);
+}
 
+Status calibrate(Model& m, SampleSource& src, const CalibrateOptions& o) {
   // One run per signature; a model without signatures runs subgraph 0.
   struct Run {
     int subgraph;
@@ -216,21 +262,17 @@ Status calibrate(Model& m, const Dataset& data, const CalibrateOptions& o) {
     runs.push_back(std::move(r));
   }
 
-  std::vector<std::vector<Feed>> feeds;
-  for (const Run& r : runs) {
+  for (const Run& r : runs)
     if (r.subgraph < 0 || r.subgraph >= static_cast<int>(m.subgraphs.size()))
       return internal_error("signature names subgraph " + std::to_string(r.subgraph) + ", which does not exist");
-    ASSIGN_OR_RETURN(std::vector<Feed> f, map_inputs(m.subgraphs[static_cast<size_t>(r.subgraph)], r.inputs, data));
-    feeds.push_back(std::move(f));
-  }
 
   std::vector<std::vector<Range>> ranges(m.subgraphs.size());
   for (size_t i = 0; i < m.subgraphs.size(); ++i) ranges[i].resize(m.subgraphs[i].tensors.size());
-  Progress progress(o.show_progress, data.num_samples * static_cast<int64_t>(runs.size()));
+  Progress progress(o.show_progress && src.size().has_value(), src.size().value_or(0) * static_cast<int64_t>(runs.size()));
   int64_t done = 0;
   for (size_t r = 0; r < runs.size(); ++r) {
     size_t sg = static_cast<size_t>(runs[r].subgraph);
-    RETURN_IF_ERROR(run_samples(m.subgraphs[sg], feeds[r], data, ranges[sg], progress, done));
+    RETURN_IF_ERROR(run_samples(m.subgraphs[sg], runs[r].inputs, src, ranges[sg], progress, done));
   }
 
   for (size_t sg = 0; sg < m.subgraphs.size(); ++sg) {

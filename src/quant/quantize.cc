@@ -103,7 +103,9 @@ Expected<QuantMode> choose_quant_mode(const QuantizeOptions& o, bool has_qat_ran
   bool int16x8_target = contains(o.supported_ops, "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8");
   bool allow_float = contains(o.supported_ops, "TFLITE_BUILTINS") || contains(o.supported_ops, "SELECT_TF_OPS");
   bool smallest_is_int8 = o.supported_types.empty() || contains(o.supported_types, "int8");
-  bool has_data = !o.representative_dataset.empty();
+  if (!o.representative_dataset.empty() && o.dataset_source)
+    return usage_error("give the representative dataset as a file or as samples, not both");
+  bool has_data = !o.representative_dataset.empty() || o.dataset_source;
 
   QuantMode mode = QuantMode::kNone;
   if (o.optimize) {
@@ -166,11 +168,13 @@ Status quantize(Model& m, const QuantizeOptions& o) {
   }
   RETURN_IF_ERROR(absorb_fake_quant(m));
   RETURN_IF_ERROR(apply_input_stats(m, o));
+  CalibrateOptions co;
+  co.show_progress = o.show_progress;
   if (!o.representative_dataset.empty()) {
     ASSIGN_OR_RETURN(Dataset data, read_representative_dataset(o.representative_dataset));
-    CalibrateOptions co;
-    co.show_progress = o.show_progress;
     RETURN_IF_ERROR(calibrate(m, data, co).with_context("calibration"));
+  } else if (o.dataset_source) {
+    RETURN_IF_ERROR(calibrate(m, *o.dataset_source, co).with_context("calibration"));
   }
   IntegerQuantOptions io;
   io.allow_float = mode == QuantMode::kInt8AllowFloat || mode == QuantMode::kInt16x8AllowFloat;

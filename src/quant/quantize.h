@@ -7,24 +7,12 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "quant/quantize_options.h"
 #include "support/status.h"
 
 namespace tflc {
 
-struct QuantizeOptions {
-  bool optimize = false;                     // optimizations=[DEFAULT]
-  std::vector<std::string> supported_types;  // "float16", "int8"
-  // TFLITE_BUILTINS, TFLITE_BUILTINS_INT8, SELECT_TF_OPS,
-  // EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8.
-  std::vector<std::string> supported_ops = {"TFLITE_BUILTINS"};
-  std::string representative_dataset;  // .npz or a folder of .npy files
-  DType inference_input_type = DType::kFloat32;
-  DType inference_output_type = DType::kFloat32;
-  bool show_progress = false;  // a progress bar while calibrating
-  // TF 1.x quantized_input_stats (--mean_values, --std_dev_values), one per
-  // input: real = (quantized - mean) / std_dev on the input type's grid.
-  std::vector<std::pair<double, double>> input_stats;
-};
+// QuantizeOptions and parse_inference_type: quantize_options.h.
 
 enum class QuantMode {
   kNone,               // float model
@@ -51,8 +39,5 @@ bool has_recorded_ranges(const Model& m);
 
 // Rewrites the float model in place for the chosen mode.
 Status quantize(Model& m, const QuantizeOptions& o);
-
-// Parses "float32", "int8", "uint8", "int16" (also tf.-prefixed, any case).
-Expected<DType> parse_inference_type(const std::string& s);
 
 }  // namespace tflc

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "quant/sample_source.h"
 #include "support/status.h"
 
 namespace tflc {
@@ -30,6 +31,8 @@ struct CalibrateOptions {
 // Runs every signature subgraph over the samples on the reference kernels
 // and records each float tensor's min/max in tensor.quant->min/max.
 Status calibrate(Model& m, const Dataset& data, const CalibrateOptions& o);
+// The same over samples pulled one at a time (one pass per signature).
+Status calibrate(Model& m, SampleSource& samples, const CalibrateOptions& o);
 
 // --- weights only (quantize_weights.cc) ---
 // Dynamic range: int8 weights for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,

@@ -74,8 +74,9 @@ class Writer {
     std::vector<flatbuffers::Offset<tflite::Metadata>> metadata;
     metadata.push_back(tflite::CreateMetadata(fbb, fbb.CreateString("min_runtime_version"),
                                               add_buffer(make_buffer(padded))));
-    metadata.push_back(tflite::CreateMetadata(fbb, fbb.CreateString("CONVERSION_METADATA"),
-                                              add_buffer(make_buffer(conversion_metadata()))));
+    if (!opt_.exclude_conversion_metadata)
+      metadata.push_back(tflite::CreateMetadata(fbb, fbb.CreateString("CONVERSION_METADATA"),
+                                                add_buffer(make_buffer(conversion_metadata()))));
     std::vector<flatbuffers::Offset<tflite::OperatorCode>> codes;
     for (const auto& key : code_order_) {
       auto custom = key.custom.empty() ? 0 : fbb.CreateString(key.custom);

@@ -15,6 +15,8 @@ struct WriteOptions {
   // Store constant data after the FlatBuffer, addressed by Buffer.offset and
   // Buffer.size. Chosen automatically when the data would pass 2 GB.
   bool force_buffer_offsets = false;
+  // TF's exclude_conversion_metadata: no CONVERSION_METADATA entry.
+  bool exclude_conversion_metadata = false;
 };
 
 // Receives the serialized model in order, in one or more pieces.

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""Peak RSS of int8 conversions whose representative_dataset is a Python
+generator, for growing sample counts: streamed samples keep it flat. The same
+samples held in one list first are shown for contrast.
+
+  PYTHONPATH=build/python /usr/bin/python3 bench/python_dataset_memory.py [RUNS]
+
+Each measurement runs in a fresh process (ru_maxrss is a high-water mark);
+the table gives the median of RUNS runs (default 3)."""
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHILD = r'''
+import resource, sys
+import numpy as np
+sys.path.insert(0, sys.argv[4])
+import model_gen
+import tflite_converter as tflc
+n, mode, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def sample(i):
+    return [np.random.default_rng(i).uniform(-1, 1, (1, 4096)).astype(np.float32)]
+c = tflc.TFLiteConverter.from_keras_model(path)
+c.optimizations = [tflc.Optimize.DEFAULT]
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if mode == "generator":
+    c.representative_dataset = lambda: (sample(i) for i in range(n))
+else:
+    held = [sample(i) for i in range(n)]
+    c.representative_dataset = lambda: iter(held)
+c.convert()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before, after)
+'''
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    tests = os.path.join(HERE, "..", "tests", "python")
+    sys.path.insert(0, tests)
+    import model_gen
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "mlp.keras")
+        model_gen.write(model_gen.mlp(n_in=4096, hidden=64, n_out=10), path)
+        print("| samples (1x4096 float32, 16 KB each) | generator: peak RSS MB | held in a list: peak RSS MB |")
+        print("|---:|---:|---:|")
+        for n in (100, 1000, 10000):
+            row = []
+            for mode in ("generator", "list"):
+                peaks = []
+                for _ in range(runs):
+                    out = subprocess.run([sys.executable, "-c", CHILD, str(n), mode, path, tests], check=True,
+                                         capture_output=True, text=True).stdout.split()
+                    peaks.append(int(out[1]) / 1024)
+                row.append("%.1f" % statistics.median(peaks))
+            print("| %d | %s | %s |" % (n, row[0], row[1]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""The API as tf.lite users know it: constructors, attributes, errors, the
+tf drop-in, the Analyzer, threads and the console script."""
+
+import io
+import os
+import subprocess
+import sys
+import threading
+import contextlib
+
+import numpy as np
+import pytest
+
+import tflite_converter as tflc
+from conftest import BUILD, CORPUS, REPO, model_gen, run_cli
+
+MNIST = os.path.join(REPO, "examples", "mnist_cnn.pb")
+HALF_PLUS_TWO = os.path.join(CORPUS, "serving_saved_model_half_plus_two_tf2_cpu", "00000123")
+
+
+def test_documented_saved_model_snippet(tmp_path, monkeypatch, corpus):
+    """TensorFlow's guide, with only the import line changed."""
+    if not os.path.isdir(HALF_PLUS_TWO):
+        pytest.skip("corpus SavedModel missing: " + HALF_PLUS_TWO)
+    monkeypatch.chdir(tmp_path)
+    saved_model_dir = HALF_PLUS_TWO
+    from tflite_converter import tf
+    converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir)
+    tflite_model = converter.convert()
+    with open('model.tflite', 'wb') as f:
+        f.write(tflite_model)
+    want, err = run_cli(["--saved_model_dir=" + HALF_PLUS_TWO])
+    assert err is None
+    assert (tmp_path / "model.tflite").read_bytes() == want
+
+
+def test_drop_in_names():
+    from tflite_converter import tf
+    assert tf.lite.Optimize.DEFAULT == "DEFAULT"
+    assert tf.lite.OpsSet.TFLITE_BUILTINS_INT8.value == "TFLITE_BUILTINS_INT8"
+    assert tf.float16 == np.float16 and tf.int8 == "int8" and tf.uint8 != tf.int8
+    assert {tf.int16, tf.float32} == {tflc.int16, tflc.float32}
+    assert tf.compat.v1.lite.TFLiteConverter is tflc.TFLiteConverter
+    assert tf.lite.experimental.Analyzer is tflc.experimental.Analyzer
+
+
+def test_keras_object_equals_path(gen_dir):
+    model = model_gen.FakeKerasModel(model_gen.mlp())
+    got = tflc.TFLiteConverter.from_keras_model(model).convert()
+    assert model.saved and model.saved[0].endswith(".keras")
+    assert not os.path.exists(model.saved[0]), "the temporary .keras file is left behind"
+    assert got == tflc.TFLiteConverter.from_keras_model(str(gen_dir / "mlp.keras")).convert()
+
+
+def test_keras_object_that_cannot_save():
+    class NoSave:
+        def save(self, path):
+            raise OSError("disk full")
+
+    with pytest.raises(ValueError, match="disk full"):
+        tflc.TFLiteConverter.from_keras_model(NoSave())
+    with pytest.raises(TypeError, match="from_keras_model takes a Keras model"):
+        tflc.TFLiteConverter.from_keras_model(42)
+
+
+def test_frozen_graph_path_and_bytes(cli):
+    with open(MNIST, "rb") as f:
+        content = f.read()
+    a = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"]).convert()
+    b = tflc.TFLiteConverter.from_frozen_graph(content, ["input"], ["probs"]).convert()
+    want, _ = run_cli(["--enable_v1_converter", "--graph_def_file=" + MNIST, "--input_arrays=input",
+                       "--output_arrays=probs"])
+    assert a == b == want
+    with pytest.raises(ConverterErrorOrValue, match="neither a binary nor a text GraphDef"):
+        tflc.TFLiteConverter.from_frozen_graph(b"\xff\x00garbage", ["input"], ["probs"]).convert()
+
+
+ConverterErrorOrValue = (tflc.ConverterError, ValueError)
+
+UNSUPPORTED_PBTXT = """
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "shape" value { shape { dim { size: 1 } dim { size: 3 } } } } }
+node { name: "fft" op: "FFT" input: "x" attr { key: "Tcomplex" value { type: DT_FLOAT } } }
+node { name: "my_op" op: "MyCustomOp" input: "x" }
+node { name: "y" op: "AddV2" input: "fft" input: "my_op" attr { key: "T" value { type: DT_FLOAT } } }
+"""
+
+
+def test_converter_error_lists_each_op(tmp_path, cli):
+    p = tmp_path / "bad.pbtxt"
+    p.write_text(UNSUPPORTED_PBTXT)
+    c = tflc.TFLiteConverter.from_frozen_graph(str(p), ["x"], ["y"])
+    with pytest.raises(tflc.ConverterError) as e:
+        c.convert()
+    _, cli_error = run_cli(["--enable_v1_converter", "--graph_def_file=" + str(p), "--input_arrays=x",
+                            "--output_arrays=y"])
+    assert str(e.value) == cli_error
+    errors = {(x.op_type, x.node_name) for x in e.value.errors}
+    assert ("MyCustomOp", "my_op") in errors, e.value.errors
+    assert len(e.value.errors) >= 2, e.value.errors
+    custom = [x for x in e.value.errors if x.op_type == "MyCustomOp"][0]
+    assert custom.reason == "is neither a custom op nor a flex op"
+    assert custom.operator.name == "tf.MyCustomOp"
+
+
+def test_converter_error_other_failures(tmp_path):
+    with pytest.raises(tflc.ConverterError) as e:
+        tflc.TFLiteConverter.from_saved_model(str(tmp_path / "nothing")).convert()
+    assert len(e.value.errors) == 1 and e.value.errors[0].op_type == ""
+    assert e.value.errors[0].reason == str(e.value)
+
+
+@pytest.mark.parametrize("attr,value,exc,text", [
+    ("optimizations", tflc.Optimize.DEFAULT, TypeError, "optimizations must be a list"),
+    ("optimizations", ["FAST"], ValueError, "optimizations: unknown value 'FAST'"),
+    ("optimizations", [3], TypeError, "optimizations: 3 is not"),
+    ("inference_input_type", "int4", ValueError, "inference_input_type"),
+    ("inference_input_type", 8, TypeError, "inference_input_type must be a dtype"),
+    ("inference_output_type", tflc.float16, ValueError, "inference_output_type: tf.float16 is not accepted"),
+    ("allow_custom_ops", "yes", TypeError, "allow_custom_ops must be True or False"),
+    ("exclude_conversion_metadata", 1, TypeError, "exclude_conversion_metadata"),
+    ("experimental_new_converter", None, TypeError, "experimental_new_converter"),
+    ("target_spec.supported_ops", {"TFLITE_BUILTINZ"}, ValueError, "target_spec.supported_ops: unknown value"),
+    ("target_spec.supported_ops", "TFLITE_BUILTINS", TypeError, "target_spec.supported_ops must be a list"),
+    ("target_spec.supported_types", [np.int32], ValueError, "target_spec.supported_types: tf.int32"),
+    ("target_spec.supported_types", [object()], TypeError, "target_spec.supported_types must be a dtype"),
+    ("target_spec.experimental_select_user_tf_ops", ["MyOp"], ValueError, "needs tf.lite.OpsSet.SELECT_TF_OPS"),
+    ("target_spec", None, TypeError, "target_spec must be a tf.lite.TargetSpec"),
+])
+def test_bad_attributes(attr, value, exc, text):
+    c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+    obj = c
+    parts = attr.split(".")
+    for p in parts[:-1]:
+        obj = getattr(obj, p)
+    setattr(obj, parts[-1], value)
+    with pytest.raises(exc) as e:
+        c.convert()
+    assert text in str(e.value)
+
+
+def test_mode_errors_are_value_errors():
+    c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+    c.inference_input_type = tflc.int8  # without integer quantization, as TF says
+    with pytest.raises(ValueError, match="must be tf.float32"):
+        c.convert()
+    c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+    c.optimizations = [tflc.Optimize.DEFAULT]
+    c.target_spec.supported_ops = {tflc.OpsSet.TFLITE_BUILTINS_INT8}
+    with pytest.raises(ValueError, match="a `representative_dataset` must be specified"):
+        c.convert()
+
+
+def test_bad_constructor_arguments():
+    with pytest.raises(TypeError, match="input_arrays must be a list of str"):
+        tflc.TFLiteConverter.from_frozen_graph(MNIST, "input", ["probs"])
+    with pytest.raises(ValueError, match="input_shapes has no shape for input 'input'"):
+        tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"], {"other": [1]})
+    with pytest.raises(ValueError, match=r"input_shapes\['input'\]"):
+        tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"], {"input": [None, 28, 28, 1]})
+    with pytest.raises(TypeError, match="saved_model_dir must be a path"):
+        tflc.TFLiteConverter.from_saved_model(7)
+    with pytest.raises(TypeError, match="tags must be a set of str"):
+        tflc.TFLiteConverter.from_saved_model("x", tags="serve")
+
+
+def test_optimize_aliases_and_sparsity():
+    base = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+    base.optimizations = [tflc.Optimize.DEFAULT]
+    want = base.convert()
+    for alias in (tflc.Optimize.OPTIMIZE_FOR_SIZE, tflc.Optimize.OPTIMIZE_FOR_LATENCY):
+        c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+        c.optimizations = [alias]
+        with pytest.warns(DeprecationWarning):
+            assert c.convert() == want
+    c.optimizations = [tflc.Optimize.EXPERIMENTAL_SPARSITY]
+    with pytest.raises(tflc.ConverterError, match="not supported yet"):
+        c.convert()
+
+
+def test_exclude_conversion_metadata():
+    c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+    with_md = c.convert()
+    c.exclude_conversion_metadata = True
+    without = c.convert()
+    assert b"CONVERSION_METADATA" in with_md and b"CONVERSION_METADATA" not in without
+    assert b"min_runtime_version" in without
+    c.experimental_new_converter = False  # accepted, as TF accepts it
+    c.allow_custom_ops = True
+    assert c.convert() == without
+
+
+def test_from_concrete_functions_without_tensorflow():
+    try:
+        import tensorflow  # noqa: F401
+        pytest.skip("TensorFlow is installed here")
+    except ImportError:
+        pass
+    with pytest.raises(ImportError, match="from_saved_model"):
+        tflc.TFLiteConverter.from_concrete_functions([lambda x: x])
+
+
+def test_analyzer_prints_what_tflite_analyze_prints(tmp_path, capsys):
+    model = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"]).convert()
+    p = tmp_path / "m.tflite"
+    p.write_bytes(model)
+    want = subprocess.run([os.path.join(BUILD, "tflite_analyze"), str(p)], capture_output=True, text=True).stdout
+    tflc.experimental.Analyzer.analyze(model_path=str(p))
+    assert capsys.readouterr().out == want
+    tflc.experimental.Analyzer.analyze(model_content=model)
+    out = capsys.readouterr().out
+    assert "Subgraph#0" in out or "subgraph" in out.lower()
+    with pytest.raises(ValueError, match="exactly one"):
+        tflc.experimental.Analyzer.analyze()
+    with pytest.raises(ValueError):
+        tflc.experimental.Analyzer.analyze(model_content=b"not a model")
+
+
+def test_four_threads_at_once(gen_dir):
+    """Four conversions in parallel threads (the GIL is released), each equal to its serial result."""
+    def make(i):
+        if i == 0:
+            return tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+        if i == 1:
+            c = tflc.TFLiteConverter.from_keras_model(str(gen_dir / "mlp.keras"))
+            c.optimizations = [tflc.Optimize.DEFAULT]
+            c.representative_dataset = lambda: ([np.full((1, 16), k / 50, np.float32)] for k in range(50))
+            return c
+        if i == 2:
+            c = tflc.TFLiteConverter.from_keras_model(str(gen_dir / "two_inputs.keras"))
+            c.optimizations = [tflc.Optimize.DEFAULT]
+            c.target_spec.supported_types = [tflc.float16]
+            return c
+        c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+        c.optimizations = [tflc.Optimize.DEFAULT]
+        return c
+
+    serial = [make(i).convert() for i in range(4)]
+    for _ in range(3):
+        results = [None] * 4
+        barrier = threading.Barrier(4)
+
+        def work(i):
+            c = make(i)
+            barrier.wait()
+            results[i] = c.convert()
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == serial
+
+
+def test_console_script_runs_the_cli(tmp_path):
+    out = tmp_path / "m.tflite"
+    p = subprocess.run([sys.executable, "-m", "tflite_converter.cli", "--enable_v1_converter",
+                        "--graph_def_file=" + MNIST, "--output_file=" + str(out), "--input_arrays=input",
+                        "--output_arrays=probs"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert out.read_bytes() == tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"]).convert()
+    p = subprocess.run([sys.executable, "-m", "tflite_converter.cli", "--output_file=x"], capture_output=True,
+                       text=True)
+    assert p.returncode == 2 and "exactly one of" in p.stderr, p.stderr

@@ -1,0 +1,163 @@
+"""convert() gives the bytes tflite_convert gives with the same options, for
+every corpus model and for the models the project generates, in the float,
+dynamic-range, float16 and int8 modes. Where the CLI refuses a model, the
+Python API raises with the same message. int8: the Python side streams the
+samples from a generator, the CLI reads the same samples from an .npz."""
+
+import os
+
+import numpy as np
+import pytest
+
+import tflite_converter as tflc
+from conftest import CORPUS, REPO, random_samples, run_cli
+from tflite_converter import _native
+
+MODES = ("float", "dynamic", "float16", "int8")
+RESULTS = []  # (model, mode, outcome) for the summary table
+
+
+def _csv_names(d, suffix):
+    out = []
+    for root, _, files in os.walk(d):
+        for f in files:
+            if f.endswith(suffix + ".csv"):
+                out.append(os.path.relpath(os.path.join(root, f), d)[:-len(suffix) - 4])
+    return sorted(out)
+
+
+def corpus_models():
+    """(id, kind, path, frozen-graph arrays) for every model file in the corpus."""
+    if not os.path.isdir(CORPUS):
+        return []
+    models = []
+    for root, dirs, files in sorted(os.walk(CORPUS)):
+        dirs.sort()
+        rel = os.path.relpath(root, CORPUS)
+        if "saved_model.pb" in files:
+            models.append((rel, "saved_model", root, None))
+            dirs[:] = []  # its variables/ and assets/ are part of it
+            continue
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            rid = os.path.join(rel, f)
+            if f.endswith((".h5", ".keras")):
+                models.append((rid, "keras", p, None))
+            elif f == "frozen_model.pb" and "dl4j_tf_graphs" in rel:
+                ins = _csv_names(root, ".placeholder")
+                outs = _csv_names(root, ".prediction")
+                shapes = {}
+                for n in ins:
+                    with open(os.path.join(root, n + ".placeholder.shape")) as s:
+                        shapes[n] = [int(x) for x in s.read().split()]
+                models.append((rid, "graph", p, (ins, outs, shapes or None)))
+            elif f.endswith((".pb", ".pbtxt")) and f not in ("fingerprint.pb", "saved_model.pbtxt"):
+                models.append((rid, "graph", p, ([], [], None)))
+    return models
+
+
+def generated_models(gen_dir):
+    mnist = os.path.join(REPO, "examples", "mnist_cnn.pb")
+    models = [("generated/mlp.keras", "keras", str(gen_dir / "mlp.keras"), None),
+              ("generated/mlp.h5", "keras", str(gen_dir / "mlp.h5"), None),
+              ("generated/two_inputs.keras", "keras", str(gen_dir / "two_inputs.keras"), None),
+              ("examples/mnist_cnn.pb", "graph", mnist, (["input"], ["probs"], None))]
+    sm = gen_dir / "saved_models"
+    if sm.is_dir():
+        for d in sorted(os.listdir(sm)):
+            if (sm / d / "saved_model.pb").is_file():
+                models.append(("generated/saved_model/" + d, "saved_model", str(sm / d), None))
+    return models
+
+
+def make_converter(kind, path, arrays):
+    if kind == "keras":
+        return tflc.TFLiteConverter.from_keras_model(path), ["--keras_model_file=" + path]
+    if kind == "saved_model":
+        return tflc.TFLiteConverter.from_saved_model(path), ["--saved_model_dir=" + path]
+    ins, outs, shapes = arrays
+    args = ["--enable_v1_converter", "--graph_def_file=" + path]
+    if ins:
+        args.append("--input_arrays=" + ",".join(ins))
+    if outs:
+        args.append("--output_arrays=" + ",".join(outs))
+    if shapes:
+        args.append("--input_shapes=" + ":".join(",".join(str(d) for d in shapes[n]) for n in ins))
+    return tflc.TFLiteConverter.from_frozen_graph(path, ins, outs, shapes), args
+
+
+def check_identical(name, kind, path, arrays, mode, tmp_path):
+    conv, args = make_converter(kind, path, arrays)
+    if mode != "float":
+        conv.optimizations = [tflc.Optimize.DEFAULT]
+        args.append("--optimizations=DEFAULT")
+    if mode == "float16":
+        conv.target_spec.supported_types = [tflc.float16]
+        args.append("--supported_types=float16")
+    if mode == "int8":
+        float_conv, _ = make_converter(kind, path, arrays)
+        try:
+            specs = _native._input_specs(float_conv.convert())
+        except (tflc.ConverterError, ValueError):
+            specs = [("x", "FLOAT32", [1])]  # import fails first, on both sides
+        samples = random_samples(specs, 2) if specs else None
+        if samples is None:
+            types = ", ".join(sorted({s[1] for s in specs})) or "no"
+            RESULTS.append((name, mode, "skipped: %s input" % types))
+            pytest.skip("int8: the model has an input no dataset can hold (%s)" % types)
+        names = [s[0] for s in specs]
+        np.savez(str(tmp_path / "data.npz"), **{n: np.stack([s[i] for s in samples]) for i, n in enumerate(names)})
+        conv.representative_dataset = lambda: ({n: a for n, a in zip(names, s)} for s in samples)
+        args.append("--representative_dataset=" + str(tmp_path / "data.npz"))
+    want, want_error = run_cli(args)
+    try:
+        got, got_error = conv.convert(), None
+    except (tflc.ConverterError, ValueError) as e:
+        got, got_error = None, str(e)
+    if want is not None:
+        RESULTS.append((name, mode, "identical" if got == want else "DIFFERENT"))
+        assert got_error is None, "the CLI converts; convert() raised: " + got_error
+        assert got == want, "convert() and tflite_convert give different bytes"
+    else:
+        RESULTS.append((name, mode, "same error" if got_error == want_error else "DIFFERENT"))
+        assert got is None, "the CLI fails (%s); convert() returned a model" % want_error
+        assert got_error == want_error
+
+
+_CORPUS = corpus_models()
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("model", _CORPUS or [None], ids=[m[0] for m in _CORPUS] or ["corpus-absent"])
+def test_corpus_model_identical(model, mode, tmp_path, cli):
+    if model is None:
+        pytest.skip("corpus not found at %s: the corpus byte-identity cases need ../shared/corpus" % CORPUS)
+    check_identical(model[0], model[1], model[2], model[3], mode, tmp_path)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_generated_models_identical(gen_dir, mode, tmp_path_factory, cli):
+    models = generated_models(gen_dir)
+    assert len(models) >= 5, "the SavedModel fixtures were not generated"
+    for name, kind, path, arrays in models:
+        try:
+            check_identical(name, kind, path, arrays, mode, tmp_path_factory.mktemp("gen"))
+        except pytest.skip.Exception:
+            pass
+    converted = [r for r in RESULTS if r[1] == mode and r[0].startswith(("generated/", "examples/"))
+                 and r[2] == "identical"]
+    assert len(converted) >= 4, "too few generated models convert in mode %s: %s" % (mode, RESULTS)
+
+
+def test_write_identity_table():
+    """Writes the model x mode table to $TFLC_IDENTITY_TABLE (for docs); runs last in this file."""
+    path = os.environ.get("TFLC_IDENTITY_TABLE")
+    if not path:
+        pytest.skip("set TFLC_IDENTITY_TABLE=FILE to write the byte-identity table")
+    by_model = {}
+    for name, mode, outcome in RESULTS:
+        by_model.setdefault(name, {})[mode] = outcome
+    with open(path, "w") as f:
+        f.write("| model | " + " | ".join(MODES) + " |\n|---|" + "---|" * len(MODES) + "\n")
+        for name in sorted(by_model):
+            f.write("| %s | %s |\n" % (name, " | ".join(by_model[name].get(m, "-") for m in MODES)))
