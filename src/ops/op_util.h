@@ -59,6 +59,8 @@ void set_output_shape(Graph& g, const Op& op, int i, DType dtype, const ShapeOpe
 
 template <typename T>
 std::vector<T> const_values(const Tensor& t) {
+  // A tensor without bytes (a constant a file left empty) reads as no values, never a null read.
+  if (!t.data || t.data->size() < sizeof(T)) return {};
   std::vector<T> v(t.data->size() / sizeof(T));
   std::memcpy(v.data(), t.data->data(), v.size() * sizeof(T));
   return v;

@@ -4,6 +4,7 @@
 #include "quant/dataset.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -286,6 +287,30 @@ Expected<Dataset> read_representative_dataset(const std::string& path) {
   if (d.num_samples == 0)
     return invalid_input("representative dataset '" + path + "' holds zero samples (array '" + d.keys[0] +
                          "' has shape " + shape_text(d.arrays[0].shape) + "); calibration needs at least one");
+  // A NaN or an infinity would make every range it touches meaningless (and
+  // the model silently float): refused, naming where it is.
+  for (size_t i = 0; i < d.arrays.size(); ++i) {
+    const NdArray& a = d.arrays[i];
+    if (a.dtype != DType::kFloat32 && a.dtype != DType::kFloat64) continue;
+    const size_t esize = a.dtype == DType::kFloat32 ? 4 : 8, count = a.bytes.size() / esize;
+    const size_t per_sample = d.num_samples > 0 ? count / static_cast<size_t>(d.num_samples) : 0;
+    for (size_t k = 0; k < count; ++k) {
+      double v;
+      if (esize == 4) {
+        float f;
+        std::memcpy(&f, a.bytes.data() + 4 * k, 4);
+        v = f;
+      } else {
+        std::memcpy(&v, a.bytes.data() + 8 * k, 8);
+      }
+      if (std::isfinite(v)) continue;
+      const size_t sample = per_sample ? k / per_sample : 0;
+      return invalid_input("representative dataset '" + path + "': sample " + std::to_string(sample) + " of array '" +
+                           d.keys[i] + "' holds " + (std::isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf") +
+                           " (at element " + std::to_string(per_sample ? k % per_sample : k) +
+                           "); calibration needs finite values: fix or drop that sample");
+    }
+  }
   return d;
 }
 

@@ -46,6 +46,15 @@ void MappedFile::release_pages() const {
 Expected<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::create(const std::string& path) {
   std::unique_ptr<AtomicFileWriter> w(new AtomicFileWriter());
   w->path_ = path;
+  // /dev/null, /dev/stdout, a FIFO: written in place. Renaming a regular
+  // file over them would replace the device (as root) or the pipe.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    w->fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (w->fd_ < 0) return invalid_input("cannot open output '" + path + "': " + std::strerror(errno));
+    w->in_place_ = true;
+    return w;
+  }
   std::string tmpl = path + ".tmp.XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
@@ -68,7 +77,7 @@ Status AtomicFileWriter::write(std::string_view data) {
     ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return invalid_input("cannot write '" + tmp_path_ + "': " + std::strerror(errno));
+      return invalid_input("cannot write '" + (in_place_ ? path_ : tmp_path_) + "': " + std::strerror(errno));
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
@@ -81,6 +90,10 @@ Status AtomicFileWriter::commit() {
     return invalid_input("cannot write '" + tmp_path_ + "': " + std::strerror(errno));
   }
   fd_ = -1;
+  if (in_place_) {
+    committed_ = true;
+    return ok_status();
+  }
   if (::rename(tmp_path_.c_str(), path_.c_str()) != 0)
     return invalid_input("cannot rename output to '" + path_ + "': " + std::strerror(errno));
   committed_ = true;

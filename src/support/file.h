@@ -28,7 +28,8 @@ class MappedFile {
 
 class AtomicFileWriter {
  public:
-  // Creates "<path>.tmp.XXXXXX" beside `path`.
+  // Creates "<path>.tmp.XXXXXX" beside `path`; a `path` that exists and is
+  // not a regular file (a device, a FIFO) is written in place instead.
   static Expected<std::unique_ptr<AtomicFileWriter>> create(const std::string& path);
   ~AtomicFileWriter();  // removes the temp file unless committed
   Status write(std::string_view data);
@@ -39,6 +40,7 @@ class AtomicFileWriter {
   std::string path_, tmp_path_;
   int fd_ = -1;
   bool committed_ = false;
+  bool in_place_ = false;
 };
 
 Status write_file_atomic(const std::string& path, std::string_view data);

@@ -134,6 +134,19 @@ int run(int argc, char** argv) {
   app.add_option("--associated_file", associated_files,
                  "A file the metadata names (labels, vocabulary...), packed into the model (repeatable).")
       ->allow_extra_args(false);
+  // CLI11 would take the next argument as the value of "--flag=": an empty
+  // value is a usage error (--input_shapes= alone means a scalar input).
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") break;
+    if (a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' && a.find('=') == a.size() - 1 &&
+        a != "--input_shapes=") {
+      std::string flag = a.substr(0, a.size() - 1);
+      std::fprintf(stderr, "tflite_convert: error: %s= has an empty value; give one (%s=VALUE) or leave the flag out\n",
+                   flag.c_str(), flag.c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -143,6 +156,10 @@ int run(int argc, char** argv) {
     std::string what = e.what();
     if (what.find('\n') != std::string::npos) what = what.substr(0, what.find('\n'));
     std::fprintf(stderr, "tflite_convert: error: %s (see tflite_convert --help)\n", what.c_str());
+    return 2;
+  }
+  if (output_file.empty()) {
+    std::fprintf(stderr, "tflite_convert: error: --output_file has an empty value; give the path of the .tflite to write\n");
     return 2;
   }
   if (!graph_def_file.empty() && !enable_v1) {

@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "frontends/graphdef/functionalize.h"
+#include "support/printable.h"
 #include "frontends/graphdef/op_defs.h"
 #include "frontends/graphdef/tensor_proto.h"
 #include "frontends/graphdef/tf_op_registry.h"
@@ -131,6 +132,13 @@ class Importer {
     for (int i = 0; i < gd_.node_size(); ++i) {
       const auto& n = gd_.node(i);
       if (n.name().empty()) return invalid_input("node #" + std::to_string(i) + " has no name");
+      // TF's importer refuses such names too; ours are printed escaped, on one line.
+      if (has_control_chars(n.name()))
+        return invalid_input("node '" + escape_controls(n.name()) + "' has control characters in its name; the graph is damaged");
+      if (n.op().empty()) return invalid_input("node '" + n.name() + "' has no op type; the graph is damaged");
+      if (has_control_chars(n.op()))
+        return invalid_input("node '" + n.name() + "' has op type '" + escape_controls(n.op()) +
+                             "', with control characters; the graph is damaged");
       if (!by_name_.emplace(n.name(), i).second) return invalid_input("two nodes are named '" + n.name() + "'");
     }
     if (gd_.node_size() == 0) return invalid_input("the GraphDef has no nodes");

@@ -27,6 +27,29 @@ Status fill_from(const Field& vals, int64_t n, std::string* out, const char* fie
 
 uint16_t half_bits(int32_t v) { return static_cast<uint16_t>(v & 0xffff); }
 
+// A .tflite FlatBuffer holds at most 2 GB, so a constant that would expand
+// past that (a splat: one value repeated over a declared shape) can never be
+// written: it is refused before any allocation, whatever the machine has.
+constexpr int64_t kMaxConstantBytes = int64_t{2} << 30;
+
+std::string shape_text(const std::vector<int64_t>& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+Status too_big(DType t, const std::vector<int64_t>& shape, int64_t bytes, int values) {
+  return invalid_input(dtype_name(t) + " constant of shape " + shape_text(shape) + " declares " + std::to_string(bytes) +
+                       " bytes from " + std::to_string(values) + " stored value" + (values == 1 ? "" : "s") +
+                       ", more than the 2 GB a .tflite file can hold; the graph is damaged, or re-export it with "
+                       "that tensor as an input or a smaller shape");
+}
+
+int stored_values(const tensorflow::TensorProto& p) {
+  return p.float_val_size() + p.double_val_size() + p.int_val_size() + p.int64_val_size() + p.uint32_val_size() +
+         p.uint64_val_size() + p.bool_val_size() + p.half_val_size() + p.string_val_size();
+}
+
 }  // namespace
 
 Expected<std::vector<int64_t>> shape_from_proto(const tensorflow::TensorShapeProto& shape, bool* unknown_rank) {
@@ -56,8 +79,14 @@ Expected<ConstValue> const_from_tensor_proto(tensorflow::TensorProto& proto) {
   if (v.dtype == DType::kString) {
     // TFLite's string buffer: count, offsets, then bytes.
     int64_t count = proto.string_val_size();
+    if (n > kMaxConstantBytes / 4) return too_big(v.dtype, v.shape, n > INT64_MAX / 4 ? INT64_MAX : 4 * n, count);
     if (count != n && !(count == 1 && n >= 1))
       return invalid_input("string constant has " + std::to_string(count) + " values for " + std::to_string(n) + " elements");
+    uint64_t text = 0;
+    for (int64_t i = 0; i < count; ++i) text += proto.string_val(static_cast<int>(i)).size();
+    // n <= 2^29 and a proto holds < 2^31 bytes: no overflow below.
+    if (4 * n + static_cast<int64_t>(count == 1 ? text * n : text) > kMaxConstantBytes)
+      return too_big(v.dtype, v.shape, 4 * n + static_cast<int64_t>(count == 1 ? text * n : text), static_cast<int>(count));
     std::vector<std::string> strs;
     for (int64_t i = 0; i < n; ++i) strs.push_back(proto.string_val(std::min<int64_t>(i, count - 1)));
     int64_t header = 4 * (n + 2);
@@ -79,7 +108,8 @@ Expected<ConstValue> const_from_tensor_proto(tensorflow::TensorProto& proto) {
   }
   int esize = dtype_size(v.dtype);
   if (esize == 0) return unsupported("not supported yet: constant of type " + dtype_name(v.dtype));
-  if (n > std::numeric_limits<int64_t>::max() / esize) return invalid_input("constant is too large");
+  if (n > kMaxConstantBytes / esize)
+    return too_big(v.dtype, v.shape, n > INT64_MAX / esize ? INT64_MAX : n * esize, stored_values(proto));
   if (!proto.tensor_content().empty()) {
     if (static_cast<int64_t>(proto.tensor_content().size()) != n * esize)
       return invalid_input("constant has " + std::to_string(proto.tensor_content().size()) + " content bytes, expected " +

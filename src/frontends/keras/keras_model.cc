@@ -1,6 +1,7 @@
 #include "frontends/keras/keras_model.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -61,16 +62,39 @@ std::string dtype_text(const json& config) {
 // ["_CONSTANT_VALUE", -1, value, kwargs].
 constexpr const char* kConstantValue = "_CONSTANT_VALUE";
 
+// nlohmann's "[json.exception.type_error.302] type must be number, but is
+// string" in our words: "a config value is a string where a number belongs".
+std::string json_error_text(const json::exception& e) {
+  std::string m = e.what();
+  if (size_t close = m.find("] "); m.rfind("[json.exception.", 0) == 0 && close != std::string::npos)
+    m = m.substr(close + 2);
+  const std::string want = "type must be ", but = ", but is ";
+  if (size_t b = m.find(but); m.rfind(want, 0) == 0 && b != std::string::npos)
+    return "a config value has the wrong type (expected " + m.substr(want.size(), b - want.size()) + ", found " +
+           m.substr(b + but.size()) + ")";
+  return "a config value has the wrong form (" + m + ")";
+}
+
 // Keras 2: [name, node, index, kwargs]; Keras 3: {"class_name": "__keras_tensor__",
 // "config": {"keras_history": [name, node, index]}}.
 bool parse_ref(const json& j, TensorRef* r) {
-  if (j.is_object() && j.value("class_name", "") == "__keras_tensor__") {
-    const json& h = j["config"]["keras_history"];
-    if (!h.is_array() || h.size() < 3 || !h[0].is_string()) return false;
+  // find(), never const operator[]: a missing key there reads past the map.
+  auto fits_int = [](const json& v) {
+    return v.is_number_integer() && v.get<int64_t>() >= -1 && v.get<int64_t>() <= (int64_t{1} << 30);
+  };
+  if (j.is_object()) {
+    auto cls = j.find("class_name");
+    if (cls == j.end() || !cls->is_string() || cls->get<std::string>() != "__keras_tensor__") return false;
+    auto cfg = j.find("config");
+    if (cfg == j.end() || !cfg->is_object()) return false;
+    auto hist = cfg->find("keras_history");
+    if (hist == cfg->end()) return false;
+    const json& h = *hist;
+    if (!h.is_array() || h.size() < 3 || !h[0].is_string() || !fits_int(h[1]) || !fits_int(h[2])) return false;
     *r = {h[0].get<std::string>(), h[1].get<int>(), h[2].get<int>()};
     return true;
   }
-  if (j.is_array() && j.size() >= 3 && j[0].is_string() && j[1].is_number_integer() && j[2].is_number_integer() &&
+  if (j.is_array() && j.size() >= 3 && j[0].is_string() && fits_int(j[1]) && fits_int(j[2]) &&
       j[0].get<std::string>() != kConstantValue) {
     *r = {j[0].get<std::string>(), j[1].get<int>(), j[2].get<int>()};
     return true;
@@ -87,8 +111,26 @@ void collect_refs(const json& j, std::vector<TensorRef>* out) {
   }
   if (j.is_array())
     for (const auto& e : j) collect_refs(e, out);
-  else if (j.is_object() && j.value("class_name", "") != "__keras_tensor__")
+  else if (j.is_object() && !(j.contains("class_name") && j.find("class_name")->is_string() &&
+                               j.find("class_name")->get<std::string>() == "__keras_tensor__"))
     for (const auto& [k, v] : j.items()) collect_refs(v, out);
+}
+
+// True if some {"class_name": "__keras_tensor__"} in `j` is not a reference
+// Keras writes (no keras_history, a short one, a non-integer index).
+bool has_bad_ref(const json& j, int depth = 0) {
+  if (depth > 64) return true;
+  TensorRef r;
+  if (j.is_object()) {
+    auto cls = j.find("class_name");
+    if (cls != j.end() && cls->is_string() && cls->get<std::string>() == "__keras_tensor__") return !parse_ref(j, &r);
+    for (const auto& [k, v] : j.items())
+      if (has_bad_ref(v, depth + 1)) return true;
+  } else if (j.is_array()) {
+    for (const auto& e : j)
+      if (has_bad_ref(e, depth + 1)) return true;
+  }
+  return false;
 }
 
 // Tensor refs of a call's kwargs, each tagged with its top-level key.
@@ -109,6 +151,8 @@ Expected<std::vector<LayerCall>> parse_inbound(const json& nodes, const std::str
   for (const auto& node : nodes) {
     LayerCall call;
     if (node.is_object()) {  // Keras 3
+      if (has_bad_ref(node))
+        return invalid_input("layer '" + layer + "' has an inbound tensor with no valid keras_history; the file is damaged");
       const json& args = node.value("args", json::array());
       collect_refs(args, &call.inputs);
       // ops.add(x, 1.0): numbers among the positional args, for binary ops.
@@ -387,11 +431,29 @@ class KerasImporter {
     t.name = name;
     t.dtype = dtype_of(c);
     if (t.dtype == DType::kInvalid) return unsupported("not supported yet: input '" + name + "' of dtype " + dtype_text(c));
+    // A dimension is null (None), -1 (dynamic) or a size TFLite's int32 holds.
+    auto add_dims = [&](const json& dims, const char* key) -> Status {
+      if (dims.size() > 64) return invalid_input("input '" + name + "': config '" + key + "' has " +
+                                                 std::to_string(dims.size()) + " dimensions, more than 64");
+      for (size_t i = 0; i < dims.size(); ++i) {
+        const json& d = dims[i];
+        if (d.is_null()) {
+          t.shape.push_back(-1);
+          continue;
+        }
+        if (!d.is_number_integer() || d.get<int64_t>() < -1 || d.get<int64_t>() > INT32_MAX)
+          return invalid_input("input '" + name + "': config '" + key + "' has dimension " + std::to_string(i) + " = " +
+                               d.dump() + ", expected null, -1 or a size from 0 to 2147483647; the file is damaged");
+        t.shape.push_back(d.get<int64_t>());
+      }
+      return ok_status();
+    };
     if (!shape && c.contains("input_shape") && c["input_shape"].is_array()) {
       t.shape.push_back(-1);
-      for (const auto& d : c["input_shape"]) t.shape.push_back(d.is_null() ? -1 : d.get<int64_t>());
+      RETURN_IF_ERROR(add_dims(c["input_shape"], "input_shape"));
     } else if (shape) {
-      for (const auto& d : *shape) t.shape.push_back(d.is_null() ? -1 : d.get<int64_t>());
+      RETURN_IF_ERROR(add_dims(*shape, c.contains("batch_shape") && &c["batch_shape"] == shape ? "batch_shape"
+                                                                                                 : "batch_input_shape"));
     } else {
       return invalid_input("the model's first layer '" + name + "' gives no input shape; build the model before saving");
     }
@@ -429,7 +491,13 @@ class KerasImporter {
     ctx.set_keras_version(file_.keras_version);
     if (call) ctx.set_call_args(call->input_names, call->kwargs);
     TensorId first_new = static_cast<TensorId>(g_.tensors.size());
-    auto r = fn(ctx);
+    auto r = [&]() -> Expected<std::vector<TensorId>> {
+      try {
+        return fn(ctx);
+      } catch (const json::exception& e) {  // a raw get<T>() on a config value of another type
+        return invalid_input(cls + " layer '" + full + "': " + json_error_text(e) + "; the file is damaged");
+      }
+    }();
     if (!r.ok()) {
       if (r.status().kind() == ErrorKind::kUnsupported) {
         unknown_.insert(cls + " ('" + full + "': " + r.status().message() + ")");
@@ -476,7 +544,11 @@ class KerasImporter {
 
 Expected<Model> import_keras_model(const KerasImportOptions& options) {
   ASSIGN_OR_RETURN(KerasModelFile file, read_keras_model_file(options.path));
-  return KerasImporter(file, options).run();
+  try {
+    return KerasImporter(file, options).run();
+  } catch (const json::exception& e) {  // the model's structure (layers, inbound_nodes), not one layer's config
+    return invalid_input("the model config of '" + options.path + "': " + json_error_text(e) + "; the file is damaged");
+  }
 }
 
 }  // namespace tflc

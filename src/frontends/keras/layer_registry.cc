@@ -155,12 +155,23 @@ Expected<std::vector<float>> KerasLayerContext::weight_values(int i, std::vector
   if (i >= num_weights())
     return invalid_input("layer '" + scope() + "' has " + std::to_string(num_weights()) + " weights in the file, needs at least " +
                          std::to_string(i + 1) + "; the file does not match its config");
+  if (i < 0) return internal_error("weight index " + std::to_string(i));
   const KerasArray& a = weights_[i];
-  int64_t n = 1;
-  for (int64_t d : a.shape) n *= d;
+  // The declared shape is checked against the bytes present before anything is allocated.
+  const int esize = a.dtype == DType::kFloat64 ? 8 : a.dtype == DType::kFloat16 ? 2 : 4;
+  uint64_t n = 1;
+  for (int64_t d : a.shape) {
+    if (d < 0 || (d > 0 && n > (uint64_t{1} << 60) / static_cast<uint64_t>(d)))
+      return invalid_input("weight '" + a.name + "' of layer '" + scope() + "' declares shape " + shape_str(a.shape) +
+                           " but holds " + std::to_string(a.bytes.size()) + " bytes; the file is damaged");
+    n *= static_cast<uint64_t>(d);
+  }
+  if (a.bytes.size() != n * esize && (a.dtype == DType::kFloat32 || a.dtype == DType::kFloat64 || a.dtype == DType::kFloat16))
+    return invalid_input("weight '" + a.name + "' of layer '" + scope() + "' declares shape " + shape_str(a.shape) +
+                         " but holds " + std::to_string(a.bytes.size()) + " bytes; the file is damaged");
   std::vector<float> v(static_cast<size_t>(n));
   if (a.dtype == DType::kFloat32 && a.bytes.size() == v.size() * 4) {
-    std::memcpy(v.data(), a.bytes.data(), a.bytes.size());
+    if (!v.empty()) std::memcpy(v.data(), a.bytes.data(), a.bytes.size());
   } else if (a.dtype == DType::kFloat64 && a.bytes.size() == v.size() * 8) {
     for (size_t k = 0; k < v.size(); ++k) {
       double d;

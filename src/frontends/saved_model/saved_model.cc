@@ -153,7 +153,7 @@ class VariableIndex {
     for (int64_t dim : d.shape) t.mutable_tensor_shape()->add_dim()->set_size(dim);
     if (d.dtype == DType::kString) {
       for (auto& s : d.strings) t.add_string_val(s);
-    } else {
+    } else if (d.data) {
       t.set_tensor_content(*d.data);
     }
     return t;
@@ -205,6 +205,11 @@ Expected<Model> convert_signature(const tensorflow::MetaGraphDef& mg, const std:
     opt.output_arrays.push_back(array_name(info.name()));
     out_tensors.push_back(info.name());
   }
+  // Without outputs the importer would take the graph's sinks, which no
+  // output key names. (Without inputs it takes the Placeholders the outputs
+  // read: checked against the keys below.)
+  if (out_keys.empty())
+    return invalid_input("the signature lists no outputs; export it from a function that returns a tensor");
   std::vector<std::string> roots = out_tensors;
   for (const auto& a : opt.input_arrays) roots.push_back(a);
   ASSIGN_OR_RETURN(tensorflow::GraphDef flat,
@@ -212,6 +217,12 @@ Expected<Model> convert_signature(const tensorflow::MetaGraphDef& mg, const std:
                                  [&](const tensorflow::NodeDef& n) { return vars.value_of(n); }));
   ASSIGN_OR_RETURN(Model m, import_graphdef(flat, opt));
   // The TFLite signature speaks the SavedModel signature's keys.
+  if (m.signatures.empty() || m.signatures[0].inputs.size() != in_keys.size() ||
+      m.signatures[0].outputs.size() != out_keys.size())
+    return invalid_input("the signature lists " + std::to_string(in_keys.size()) + " inputs and " +
+                         std::to_string(out_keys.size()) + " outputs, but its outputs read " +
+                         std::to_string(m.signatures.empty() ? 0 : m.signatures[0].inputs.size()) +
+                         " Placeholders; the SavedModel is damaged: re-export it");
   SignatureDef& s = m.signatures[0];
   s.key = key;
   for (size_t i = 0; i < s.inputs.size(); ++i) s.inputs[i].first = in_keys[i];

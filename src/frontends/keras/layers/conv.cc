@@ -106,16 +106,22 @@ Outs lower_zero_padding2d(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_channels_last());
   const auto& p = ctx.config().contains("padding") ? ctx.config()["padding"] : nlohmann::json(1);
   std::vector<int32_t> pads = {0, 0, 0, 0, 0, 0, 0, 0};
-  if (p.is_number_integer()) {
+  // Every amount is checked before it is read: const json's [] past the end reads out of bounds.
+  auto amount = [](const nlohmann::json& v) {
+    return v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= (int64_t{1} << 24);
+  };
+  auto pair = [&](const nlohmann::json& v) { return v.is_array() && v.size() == 2 && amount(v[0]) && amount(v[1]); };
+  if (amount(p)) {
     int32_t v = p.get<int32_t>();
     pads = {0, 0, v, v, v, v, 0, 0};
-  } else if (p.is_array() && p.size() == 2 && p[0].is_number_integer()) {
+  } else if (pair(p)) {
     int32_t h = p[0].get<int32_t>(), w = p[1].get<int32_t>();
     pads = {0, 0, h, h, w, w, 0, 0};
-  } else if (p.is_array() && p.size() == 2 && p[0].is_array() && p[1].is_array()) {
+  } else if (p.is_array() && p.size() == 2 && pair(p[0]) && pair(p[1])) {
     pads = {0, 0, p[0][0].get<int32_t>(), p[0][1].get<int32_t>(), p[1][0].get<int32_t>(), p[1][1].get<int32_t>(), 0, 0};
   } else {
-    return invalid_input("ZeroPadding2D layer '" + ctx.scope() + "' has a padding Keras does not write");
+    return invalid_input("config 'padding' is " + p.dump().substr(0, 80) +
+                         ", expected n, [h, w] or [[top, bottom], [left, right]] of sizes >= 0; the file is damaged");
   }
   TensorId paddings = ctx.constant(DType::kInt32, {4, 2}, to_bytes(pads), "paddings");
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::PAD, {ctx.in(0), paddings}));

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Hostile inputs from issue #14 (hardening): each once crashed, hung, asked
+# for gigabytes or printed a library's text. Each must now give exit status
+# 1 or 2, exactly one stderr line matching its pattern, and no output file
+# (an existing one is untouched). Fixtures: make_inputs.py, at test time.
+# usage: hardening_test.sh BUILD_DIR REPO_DIR
+set -u
+BIN="$(cd "$1" && pwd)/tflite_convert"
+REPO="$2"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+
+/usr/bin/python3 "$REPO/tests/hardening/make_inputs.py" "$T" || { echo "FAIL: cannot generate the fixtures"; exit 1; }
+
+# Memory is capped so that a declared size which slips through fails fast
+# instead of swapping; a hang is cut at 60 s.
+run() { ( ulimit -v 4000000; cd "$T" && timeout 60 "$BIN" "$@" ); }
+
+# case_ NAME WANT_RC PATTERN ARGS... (PATTERN: extended regex, case-insensitive)
+case_() {
+  local name="$1" want_rc="$2" pattern="$3" why=""
+  shift 3
+  run "$@" --output_file="$T/new.tflite" >"$T/out" 2>"$T/err"; local rc=$?
+  local lines; lines=$(wc -l <"$T/err")
+  [ "$rc" -eq "$want_rc" ] || why+=" rc=$rc (want $want_rc);"
+  [ "$lines" -eq 1 ] || why+=" $lines stderr lines (want 1);"
+  grep -qiE -- "$pattern" "$T/err" || why+=" message does not match /$pattern/;"
+  grep -qiE "json\.exception|libprotobuf|terminate called|Segmentation|Aborted|sanitizer|out of memory" "$T/err" &&
+    why+=" library text or crash;"
+  LC_ALL=C grep -q $'\x1b' "$T/err" && why+=" raw control bytes;"
+  [ -s "$T/out" ] && why+=" wrote to stdout;"
+  { [ -e "$T/new.tflite" ] || ls "$T"/new.tflite.* >/dev/null 2>&1; } && why+=" left an output file;"
+  rm -f "$T/new.tflite"*
+  printf 'previous output' >"$T/old.tflite"
+  run "$@" --output_file="$T/old.tflite" >/dev/null 2>&1
+  [ "$(cat "$T/old.tflite")" = "previous output" ] || why+=" overwrote an existing output;"
+  rm -f "$T/old.tflite"*
+  if [ -n "$why" ]; then
+    echo "FAIL $name:$why stderr: $(head -c 400 "$T/err")"; fail=$((fail+1))
+  else
+    echo "PASS $name: $(cat "$T/err")"; pass=$((pass+1))
+  fi
+}
+
+ok_() {  # ok_ NAME ARGS...: converts, exit 0
+  local name="$1"; shift
+  if run "$@" --output_file="$T/ok.tflite" 2>"$T/err" && [ -s "$T/ok.tflite" ]; then
+    echo "PASS $name: converts"; pass=$((pass+1))
+  else
+    echo "FAIL $name: does not convert: $(head -c 400 "$T/err")"; fail=$((fail+1))
+  fi
+  rm -f "$T/ok.tflite"
+}
+
+G="--enable_v1_converter --graph_def_file"
+ok_ good_keras --keras_model_file=good.keras
+ok_ good_pbtxt $G=good.pbtxt
+ok_ good_saved_model --saved_model_dir=sm_good
+ok_ good_calibration $G=good.pbtxt --optimizations=DEFAULT --representative_dataset=calib_good.npz
+
+# Keras inbound nodes (parse_ref read past a missing keras_history).
+case_ ref_no_history       1 "layer 'relu'.*inbound.*keras_history" --keras_model_file=ref_no_history.keras
+case_ ref_no_config        1 "layer 'relu'.*inbound.*keras_history" --keras_model_file=ref_no_config.keras
+case_ ref_short_history    1 "layer 'relu'.*inbound.*keras_history" --keras_model_file=ref_short_history.keras
+case_ ref_string_index     1 "layer 'relu'.*inbound.*keras_history" --keras_model_file=ref_string_index.keras
+case_ ref_class_number     1 "relu" --keras_model_file=ref_class_number.keras
+case_ ref_k2_string_index  1 "layer 'relu'.*inbound node" --keras_model_file=ref_k2_string_index.keras
+# ZeroPadding2D read p[0][0] of an empty pair.
+case_ zero_pad_short       1 "ZeroPadding2D layer 'pad': config 'padding' is \[\[1\],\[2\]\]" --keras_model_file=zero_pad_short.keras
+case_ zero_pad_empty       1 "ZeroPadding2D layer 'pad'.*padding" --keras_model_file=zero_pad_empty.keras
+case_ zero_pad_string      1 "ZeroPadding2D layer 'pad'.*padding" --keras_model_file=zero_pad_string.keras
+case_ zero_pad_negative    1 "ZeroPadding2D layer 'pad'.*(padding|negative)" --keras_model_file=zero_pad_negative.keras
+# Dimensions: must be null, -1 or 0..2^31-1; a string is our message, not nlohmann's.
+case_ batch_shape_negative 1 "input 'x'.*batch_shape.*dimension 1 = -7" --keras_model_file=batch_shape_negative.keras
+case_ batch_shape_string   1 "input 'x'.*batch_shape.*dimension 1 = \"4\"" --keras_model_file=batch_shape_string.keras
+case_ batch_shape_huge     1 "input 'x'.*(batch_shape|2\^31)" --keras_model_file=batch_shape_huge.keras
+case_ relu_string_max      1 "relu.*max_value.*number" --keras_model_file=relu_string_max.keras
+case_ dense_empty_kernel   1 "dense.*kernel.*\[0, 3\]" --keras_model_file=dense_empty_kernel.keras
+
+# GraphDef: splats checked before they are expanded.
+case_ splat_4e9            1 "Const node 'big'.*float32 constant of shape \[4000000000\] declares 16000000000 bytes from 1 stored value.*2 GB" $G=splat_4e9.pbtxt
+case_ splat_zeros          1 "Const node 'zeros'.*int32 constant of shape.*2 GB" $G=splat_zeros.pbtxt --output_arrays=zeros
+case_ splat_string         1 "Const node 's'.*string constant.*2 GB" $G=splat_string.pbtxt --output_arrays=s
+case_ empty_op             1 "node 'y' has no op type" $G=empty_op.pbtxt
+case_ control_op           1 "node 'y' has op type 'Foo\\\\x0a\\\\x1b\[31mBar'" $G=control_op.pbtxt
+case_ control_name         1 "node 'y\\\\x0aerror: fake\\\\x1b\[2J' has control characters" $G=control_name.pbtxt
+
+# SavedModels: a signature with no inputs or no outputs; a constant splat.
+case_ sm_no_inputs         1 "signature 'serving_default'.*lists 0 inputs.*read 1 Placeholders" --saved_model_dir=sm_no_inputs
+case_ sm_no_outputs        1 "signature 'serving_default'.*no outputs" --saved_model_dir=sm_no_outputs
+case_ sm_no_signature_io   1 "signature 'serving_default'.*no outputs" --saved_model_dir=sm_no_signature_io
+case_ sm_const_no_data     1 "Const node 'c'" --saved_model_dir=sm_const_no_data
+case_ sm_splat             1 "Const node 'big'.*float32 constant of shape \[8589934592\].*2 GB" --saved_model_dir=sm_splat
+
+# Calibration samples must be finite.
+case_ calib_nan 1 "representative dataset.*sample 2 of array 'x' holds NaN" \
+  $G=good.pbtxt --optimizations=DEFAULT --representative_dataset=calib_nan.npz
+case_ calib_inf 1 "representative dataset.*sample 1 of array 'x' holds -inf" \
+  $G=good.pbtxt --optimizations=DEFAULT --representative_dataset=calib_inf.npz
+
+# An empty flag value is a usage error (CLI11 took the next argument as the value).
+usage_() {  # usage_ NAME PATTERN ARGS...
+  local name="$1" pattern="$2" why=""; shift 2
+  (cd "$T" && "$BIN" "$@" >"$T/out" 2>"$T/err"); local rc=$?
+  [ "$rc" -eq 2 ] || why+=" rc=$rc (want 2);"
+  [ "$(wc -l <"$T/err")" -eq 1 ] || why+=" $(wc -l <"$T/err") stderr lines;"
+  grep -qiE -- "$pattern" "$T/err" || why+=" message does not match /$pattern/;"
+  ls "$T" | grep -q -- "^--" && why+=" wrote a file named after a flag;"
+  if [ -n "$why" ]; then echo "FAIL $name:$why stderr: $(head -c 400 "$T/err")"; fail=$((fail+1))
+  else echo "PASS $name: $(cat "$T/err")"; pass=$((pass+1)); fi
+  rm -f "$T"/--*
+}
+usage_ empty_output_file   "--output_file= has an empty value" $G=good.pbtxt --output_file= --post_training_quantize
+usage_ empty_optimizations "--optimizations= has an empty value" $G=good.pbtxt --optimizations= --output_file=x.tflite
+usage_ empty_output_quoted "--output_file has an empty value" $G=good.pbtxt --output_file ""
+rm -f "$T/x.tflite"
+
+# A FIFO (like /dev/stdout or a device) is written in place, never renamed over.
+mkfifo "$T/fifo"
+timeout 60 cat "$T/fifo" >"$T/fifo.out" &
+reader=$!
+run $G=good.pbtxt --output_file="$T/fifo" 2>"$T/err"; rc=$?
+wait "$reader"
+if [ "$rc" -eq 0 ] && [ -p "$T/fifo" ] && [ -s "$T/fifo.out" ] && ! ls "$T"/fifo.tmp.* >/dev/null 2>&1; then
+  echo "PASS fifo_output: written through the pipe, which is still a FIFO"; pass=$((pass+1))
+else
+  echo "FAIL fifo_output: rc=$rc, fifo still a FIFO: $([ -p "$T/fifo" ] && echo yes || echo no), bytes read: $(wc -c <"$T/fifo.out"), stderr: $(head -c 300 "$T/err")"
+  fail=$((fail+1))
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

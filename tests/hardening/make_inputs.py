@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Writes the hostile inputs of hardening_test.sh into DIR: small .keras,
+.pbtxt and SavedModel (saved_model.pbtxt) files, each with one defect that
+crashed, hung or confused the converter (issue #14). Needs python3-h5py.
+
+usage: /usr/bin/python3 make_inputs.py DIR
+"""
+import copy
+import io
+import json
+import os
+import sys
+import zipfile
+
+import h5py
+import numpy as np
+
+
+def ktensor(layer, shape=(None, 4)):
+    return {"class_name": "__keras_tensor__",
+            "config": {"shape": list(shape), "dtype": "float32", "keras_history": [layer, 0, 0]}}
+
+
+def layer(cls, name, config, inbound):
+    c = {"name": name, "trainable": True, "dtype": "float32"}
+    c.update(config)
+    return {"module": "keras.layers", "class_name": cls, "config": c, "registered_name": None, "name": name,
+            "inbound_nodes": inbound}
+
+
+def model(layers, inputs, outputs):
+    return {"module": "keras", "class_name": "Functional", "registered_name": "Functional",
+            "config": {"name": "m", "trainable": True, "layers": layers,
+                       "input_layers": [[n, 0, 0] for n in inputs], "output_layers": [[n, 0, 0] for n in outputs]}}
+
+
+def input_layer(batch_shape=(None, 4), name="x"):
+    return layer("InputLayer", name, {"batch_shape": list(batch_shape), "sparse": False}, [])
+
+
+def call(*refs):
+    return [{"args": list(refs), "kwargs": {}}]
+
+
+# The good model: x[None, 4] -> ReLU. No weights, so model.weights.h5 is empty.
+GOOD = model([input_layer(), layer("ReLU", "relu", {}, call(ktensor("x")))], ["x"], ["relu"])
+
+
+def weights_h5(weights=None):
+    buf = io.BytesIO()
+    with h5py.File(buf, "w") as f:
+        f.create_group("layers")
+        for name, arrays in (weights or {}).items():
+            for i, a in enumerate(arrays):
+                f.create_dataset("layers/%s/vars/%d" % (name, i), data=a)
+    return buf.getvalue()
+
+
+def write_keras(path, config, weights=None):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in (("metadata.json", json.dumps({"keras_version": "3.3.3"})),
+                           ("config.json", json.dumps(config)), ("model.weights.h5", weights_h5(weights))):
+            z.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+
+
+def keras_cases(p):
+    write_keras(p("good.keras"), GOOD)
+    # parse_ref: a __keras_tensor__ without keras_history, one with no config,
+    # a history too short and one whose node index is a string.
+    for name, ref in (("ref_no_history", {"class_name": "__keras_tensor__", "config": {"shape": [None, 4]}}),
+                      ("ref_no_config", {"class_name": "__keras_tensor__"}),
+                      ("ref_short_history", {"class_name": "__keras_tensor__", "config": {"keras_history": ["x"]}}),
+                      ("ref_string_index", {"class_name": "__keras_tensor__", "config": {"keras_history": ["x", "0", 0]}}),
+                      ("ref_class_number", {"class_name": 7, "config": {}})):
+        write_keras(p(name + ".keras"),
+                    model([input_layer(), layer("ReLU", "relu", {}, [{"args": [ref], "kwargs": {}}])], ["x"], ["relu"]))
+    # Keras 2 form in an inbound node: [name, "0", 0, {}].
+    write_keras(p("ref_k2_string_index.keras"),
+                model([input_layer(), layer("ReLU", "relu", {}, [[["x", "0", 0, {}]]])], ["x"], ["relu"]))
+    # lower_zero_padding2d: pairs that are too short, and a string amount.
+    img = input_layer((None, 4, 4, 1))
+    for name, pad in (("zero_pad_short", [[1], [2]]), ("zero_pad_empty", [[], []]), ("zero_pad_string", [["1", 1], [1, 1]]),
+                      ("zero_pad_negative", -3)):
+        write_keras(p(name + ".keras"),
+                    model([img, layer("ZeroPadding2D", "pad", {"padding": pad, "data_format": "channels_last"},
+                                      call(ktensor("x", (None, 4, 4, 1))))], ["x"], ["pad"]))
+    # Dimensions: -7, a string, 2^40.
+    for name, shape in (("batch_shape_negative", [None, -7]), ("batch_shape_string", [None, "4"]),
+                        ("batch_shape_huge", [None, 1 << 40])):
+        write_keras(p(name + ".keras"), model([input_layer(shape), layer("ReLU", "relu", {}, call(ktensor("x")))],
+                                              ["x"], ["relu"]))
+    # A string where a number belongs, in a field read without a typed getter.
+    write_keras(p("relu_string_max.keras"),
+                model([input_layer(), layer("ReLU", "relu", {"max_value": "6"}, call(ktensor("x")))], ["x"], ["relu"]))
+    # Dense whose kernel is empty: the weights do not match the config.
+    dense = layer("Dense", "dense", {"units": 3, "activation": "linear", "use_bias": True}, call(ktensor("x")))
+    write_keras(p("dense_empty_kernel.keras"), model([input_layer(), dense], ["x"], ["dense"]),
+                {"dense": [np.zeros((0, 3), np.float32), np.zeros(3, np.float32)]})
+
+
+def const_node(name, dtype, dims, vals_field, vals):
+    shape = "".join(" dim { size: %d }" % d for d in dims)
+    v = "".join(" %s: %s" % (vals_field, x) for x in vals)
+    return ('node { name: "%s" op: "Const" attr { key: "dtype" value { type: %s } }'
+            ' attr { key: "value" value { tensor { dtype: %s tensor_shape {%s }%s } } } }\n'
+            % (name, dtype, dtype, shape, v))
+
+
+PLACEHOLDER = ('node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }'
+               ' attr { key: "shape" value { shape { dim { size: 1 } dim { size: 4 } } } } }\n')
+
+
+def graphdef_cases(p):
+    relu = 'node { name: "y" op: "Relu" input: "x" attr { key: "T" value { type: DT_FLOAT } } }\n'
+    open(p("good.pbtxt"), "w").write(PLACEHOLDER + relu)
+    # 400 bytes that ask for 16 GB: shape [4e9], one float_val.
+    add = 'node { name: "y" op: "AddV2" input: "x" input: "big" attr { key: "T" value { type: DT_FLOAT } } }\n'
+    open(p("splat_4e9.pbtxt"), "w").write(PLACEHOLDER + const_node("big", "DT_FLOAT", [4000000000], "float_val", [1]) + add)
+    # No value at all: zeros of 2^40 x 2^20 int32.
+    open(p("splat_zeros.pbtxt"), "w").write(
+        PLACEHOLDER + const_node("zeros", "DT_INT32", [1 << 40, 1 << 20], "int_val", []) +
+        'node { name: "y" op: "Relu" input: "x" attr { key: "T" value { type: DT_FLOAT } } }\n')
+    # One string repeated 2^28 times.
+    open(p("splat_string.pbtxt"), "w").write(
+        PLACEHOLDER + const_node("s", "DT_STRING", [1 << 28], "string_val", ['"%s"' % ("a" * 64)]) + relu)
+    # An empty op type; an op type and a node name holding control bytes.
+    open(p("empty_op.pbtxt"), "w").write(PLACEHOLDER + 'node { name: "y" op: "" input: "x" }\n')
+    open(p("control_op.pbtxt"), "w").write(PLACEHOLDER + 'node { name: "y" op: "Foo\\n\\033[31mBar" input: "x" }\n')
+    open(p("control_name.pbtxt"), "w").write(
+        PLACEHOLDER + 'node { name: "y\\nerror: fake\\033[2J" op: "Relu" input: "x" attr { key: "T" value { type: DT_FLOAT } } }\n')
+
+
+def saved_model(sig_inputs, sig_outputs, nodes):
+    def tinfo(key, name):
+        return ' %s { key: "%s" value { name: "%s" dtype: DT_FLOAT tensor_shape { dim { size: 1 } dim { size: 4 } } } }' % (
+            "inputs" if key.startswith("in") else "outputs", key.split(":", 1)[1], name)
+    sig = "".join(tinfo("in:" + k, v) for k, v in sig_inputs) + "".join(tinfo("out:" + k, v) for k, v in sig_outputs)
+    return ('saved_model_schema_version: 1\nmeta_graphs {\n meta_info_def { tags: "serve" }\n graph_def {\n%s }\n'
+            ' signature_def { key: "serving_default" value {%s method_name: "tensorflow/serving/predict" } }\n}\n'
+            % (nodes, sig))
+
+
+def saved_model_cases(p):
+    relu = 'node { name: "y" op: "Relu" input: "x" attr { key: "T" value { type: DT_FLOAT } } }\n'
+    cases = {
+        "sm_good": saved_model([("x", "x:0")], [("y", "y:0")], PLACEHOLDER + relu),
+        "sm_no_outputs": saved_model([("x", "x:0")], [], PLACEHOLDER + relu),
+        "sm_no_inputs": saved_model([], [("y", "y:0")], PLACEHOLDER + relu),
+        "sm_no_signature_io": saved_model([], [], PLACEHOLDER + relu),
+        # A constant with no data at all (no dtype, shape or values).
+        "sm_const_no_data": saved_model([("x", "x:0")], [("y", "y:0")], PLACEHOLDER +
+                                        'node { name: "c" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }'
+                                        ' attr { key: "value" value { tensor { } } } }\n'
+                                        'node { name: "y" op: "AddV2" input: "x" input: "c"'
+                                        ' attr { key: "T" value { type: DT_FLOAT } } }\n'),
+        "sm_splat": saved_model([("x", "x:0")], [("y", "y:0")], PLACEHOLDER +
+                                const_node("big", "DT_FLOAT", [1 << 33], "float_val", [2]) +
+                                'node { name: "y" op: "AddV2" input: "x" input: "big"'
+                                ' attr { key: "T" value { type: DT_FLOAT } } }\n'),
+    }
+    for name, text in cases.items():
+        os.makedirs(p(name), exist_ok=True)
+        open(os.path.join(p(name), "saved_model.pbtxt"), "w").write(text)
+
+
+def dataset_cases(p):
+    x = np.ones((3, 1, 4), np.float32)
+    np.savez(p("calib_good.npz"), x=x)
+    bad = x.copy()
+    bad[2, 0, 1] = np.nan
+    np.savez(p("calib_nan.npz"), x=bad)
+    bad = x.astype(np.float64)
+    bad[1, 0, 3] = -np.inf
+    np.savez(p("calib_inf.npz"), x=bad)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    p = lambda n: os.path.join(out, n)
+    keras_cases(p)
+    graphdef_cases(p)
+    saved_model_cases(p)
+    dataset_cases(p)
+
+
+if __name__ == "__main__":
+    main()
