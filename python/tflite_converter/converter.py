@@ -154,12 +154,15 @@ class TFLiteConverter:
 
     @classmethod
     def from_frozen_graph(cls, graph_def_file, input_arrays, output_arrays, input_shapes=None):
-        """TF 1.x form: a frozen GraphDef (.pb/.pbtxt path, or its bytes)."""
+        """TF 1.x form: a frozen GraphDef (.pb/.pbtxt path, its bytes, or a GraphDef
+        message). Empty input_arrays/output_arrays: the Placeholders and the sinks."""
         if not _is_str_list(input_arrays):
             raise TypeError("input_arrays must be a list of str")
         if not _is_str_list(output_arrays):
             raise TypeError("output_arrays must be a list of str")
         source = {"input_arrays": list(input_arrays), "output_arrays": list(output_arrays)}
+        if callable(getattr(graph_def_file, "SerializeToString", None)):  # a tf.compat.v1.GraphDef
+            graph_def_file = graph_def_file.SerializeToString()
         if isinstance(graph_def_file, (bytes, bytearray)):
             source["graph_def_content"] = bytes(graph_def_file)
         elif isinstance(graph_def_file, (str, os.PathLike)):

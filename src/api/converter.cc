@@ -1,6 +1,7 @@
 #include "api/converter.h"
 
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
 #include <climits>
@@ -29,8 +30,18 @@ Expected<tensorflow::GraphDef> parse_graphdef(const std::string& bytes) {
   in.SetTotalBytesLimit(INT_MAX);
   if (gd.ParseFromCodedStream(&in) && in.ConsumedEntireMessage()) return gd;
   gd.Clear();
-  if (google::protobuf::TextFormat::ParseFromString(bytes, &gd)) return gd;
-  return invalid_input("the GraphDef content is neither a binary nor a text GraphDef; pass a frozen GraphDef's bytes");
+  // Parse errors are kept for the message instead of protobuf's stderr log.
+  struct FirstError : google::protobuf::io::ErrorCollector {
+    void AddError(int line, int column, const std::string& message) override {
+      if (first.empty()) first = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+    }
+    std::string first;
+  } errors;
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  if (parser.ParseFromString(bytes, &gd)) return gd;
+  return invalid_input("the GraphDef content is neither a binary nor a text GraphDef (as text: " + errors.first +
+                       "); pass a frozen GraphDef's bytes");
 }
 
 // A private temporary copy: the Keras readers (HDF5, libzip) open paths.

@@ -71,8 +71,15 @@ def test_frozen_graph_path_and_bytes(cli):
     want, _ = run_cli(["--enable_v1_converter", "--graph_def_file=" + MNIST, "--input_arrays=input",
                        "--output_arrays=probs"])
     assert a == b == want
-    with pytest.raises(ConverterErrorOrValue, match="neither a binary nor a text GraphDef"):
+
+    class GraphDefMessage:  # what tf.compat.v1.GraphDef offers
+        def SerializeToString(self):
+            return content
+
+    assert tflc.TFLiteConverter.from_frozen_graph(GraphDefMessage(), ["input"], ["probs"]).convert() == want
+    with pytest.raises(ConverterErrorOrValue, match="neither a binary nor a text GraphDef") as e:
         tflc.TFLiteConverter.from_frozen_graph(b"\xff\x00garbage", ["input"], ["probs"]).convert()
+    assert "\n" not in str(e.value)
 
 
 ConverterErrorOrValue = (tflc.ConverterError, ValueError)

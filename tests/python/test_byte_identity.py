@@ -67,6 +67,9 @@ def generated_models(gen_dir):
         for d in sorted(os.listdir(sm)):
             if (sm / d / "saved_model.pb").is_file():
                 models.append(("generated/saved_model/" + d, "saved_model", str(sm / d), None))
+        if (sm / "two_signatures").is_dir():  # both signatures, chosen by key
+            models.append(("generated/saved_model/two_signatures[add_one,scale]", "saved_model",
+                           str(sm / "two_signatures"), ["add_one", "scale"]))
     return models
 
 
@@ -74,6 +77,9 @@ def make_converter(kind, path, arrays):
     if kind == "keras":
         return tflc.TFLiteConverter.from_keras_model(path), ["--keras_model_file=" + path]
     if kind == "saved_model":
+        if arrays:  # signature keys
+            return (tflc.TFLiteConverter.from_saved_model(path, signature_keys=arrays),
+                    ["--saved_model_dir=" + path, "--saved_model_signature_key=" + ",".join(arrays)])
         return tflc.TFLiteConverter.from_saved_model(path), ["--saved_model_dir=" + path]
     ins, outs, shapes = arrays
     args = ["--enable_v1_converter", "--graph_def_file=" + path]

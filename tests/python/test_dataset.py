@@ -64,6 +64,25 @@ def test_dict_by_name_two_inputs(gen_dir, tmp_path, cli):
         c.convert()
 
 
+def test_dict_by_signature_input_names(gen_dir, tmp_path, cli):
+    """A SavedModel signature with inputs x (float32[3]) and y (int32[3]):
+    dict samples keyed by the signature's names, as TF takes them."""
+    path = str(gen_dir / "saved_models" / "passthrough_output")
+    rng = np.random.default_rng(9)
+    xs = [rng.uniform(-2, 2, 3).astype(np.float32) for _ in range(6)]
+    ys = [rng.integers(-5, 5, 3).astype(np.int32) for _ in range(6)]
+    np.savez(str(tmp_path / "d.npz"), y=np.stack(ys), x=np.stack(xs))
+    want, err = run_cli(["--saved_model_dir=" + path, "--optimizations=DEFAULT",
+                         "--representative_dataset=" + str(tmp_path / "d.npz")])
+    assert err is None, err
+    c = tflc.TFLiteConverter.from_saved_model(path)
+    c.optimizations = [tflc.Optimize.DEFAULT]
+    c.representative_dataset = lambda: ({"y": y, "x": x} for x, y in zip(xs, ys))
+    assert c.convert() == want
+    c.representative_dataset = lambda: ({"y": y, "x": x * 4} for x, y in zip(xs, ys))
+    assert c.convert() != want
+
+
 def test_samples_are_streamed(gen_dir):
     """When sample n is asked for, the arrays of sample n-2 are already freed."""
     path = str(gen_dir / "mlp.keras")
