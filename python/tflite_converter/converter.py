@@ -2,6 +2,7 @@
 
 import enum
 import os
+import re
 import tempfile
 import warnings
 
@@ -83,6 +84,20 @@ def _dtype_attr(value, attribute, allowed):
         raise ValueError("%s: tf.%s is not accepted; use one of %s" % (
             attribute, name, ", ".join("tf." + a for a in allowed)))
     return name
+
+
+_FLAG_ATTRIBUTES = {"--optimizations=DEFAULT": "optimizations=[tf.lite.Optimize.DEFAULT]",
+                    "--supported_ops": "target_spec.supported_ops",
+                    "--supported_types": "target_spec.supported_types",
+                    "--saved_model_signature_key": "signature_keys", "--saved_model_tag_set": "tags"}
+
+
+def _attribute_names(message):
+    """The library words usage errors with tflite_convert's flags; a Python
+    user set attributes ("--supported_ops" -> "target_spec.supported_ops")."""
+    for flag, attribute in _FLAG_ATTRIBUTES.items():
+        message = message.replace(flag, attribute)
+    return re.sub(r"--([a-z_]+)", r"\1", message)
 
 
 class TFLiteConverter:
@@ -280,7 +295,7 @@ class TFLiteConverter:
         if model is not None:
             return model
         if kind == "usage" or "representative_dataset" in message:
-            raise ValueError(message)
+            raise ValueError(_attribute_names(message))
         raise ConverterError(message, [ConverterErrorData(*e) for e in errors])
 
 

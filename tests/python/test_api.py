@@ -52,6 +52,18 @@ def test_keras_object_equals_path(gen_dir):
     assert got == tflc.TFLiteConverter.from_keras_model(str(gen_dir / "mlp.keras")).convert()
 
 
+def test_keras_object_saving_only_h5(gen_dir):
+    """Older tf.keras objects save .h5: tried when .keras fails."""
+    class H5Only:
+        def save(self, path):
+            if not path.endswith(".h5"):
+                raise ValueError("unknown format")
+            model_gen.write(model_gen.mlp(), path)
+
+    got = tflc.TFLiteConverter.from_keras_model(H5Only()).convert()
+    assert got == tflc.TFLiteConverter.from_keras_model(str(gen_dir / "mlp.h5")).convert()
+
+
 def test_keras_object_that_cannot_save():
     class NoSave:
         def save(self, path):
@@ -155,6 +167,18 @@ def test_mode_errors_are_value_errors():
     c.optimizations = [tflc.Optimize.DEFAULT]
     c.target_spec.supported_ops = {tflc.OpsSet.TFLITE_BUILTINS_INT8}
     with pytest.raises(ValueError, match="a `representative_dataset` must be specified"):
+        c.convert()
+
+
+def test_usage_errors_name_attributes():
+    c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
+    c.representative_dataset = lambda: iter([[np.zeros((1, 28, 28, 1), np.float32)]])
+    with pytest.raises(ValueError) as e:
+        c.convert()
+    assert str(e.value) == "representative_dataset needs optimizations=[tf.lite.Optimize.DEFAULT]"
+    c = tflc.TFLiteConverter.from_saved_model(HALF_PLUS_TWO)
+    c._source["input_shapes"] = "1"
+    with pytest.raises(ValueError, match="^input_arrays, output_arrays and input_shapes go with graph_def_file"):
         c.convert()
 
 
@@ -270,3 +294,34 @@ def test_console_script_runs_the_cli(tmp_path):
     p = subprocess.run([sys.executable, "-m", "tflite_converter.cli", "--output_file=x"], capture_output=True,
                        text=True)
     assert p.returncode == 2 and "exactly one of" in p.stderr, p.stderr
+
+
+def test_gil_released_while_converting(tmp_path):
+    """Python keeps running in another thread while a conversion is in C++.
+    With the GIL held, this loop could only turn in the one switch interval
+    (5 ms) before the call, however long the conversion takes."""
+    import time
+    path = str(tmp_path / "big.keras")
+    model_gen.write(model_gen.mlp(n_in=2048, hidden=2048, n_out=2048), path)  # ~0.3 s to quantize
+    c = tflc.TFLiteConverter.from_keras_model(path)
+    c.optimizations = [tflc.Optimize.DEFAULT]
+    started = threading.Event()
+    took = []
+
+    def work():
+        started.set()
+        t0 = time.monotonic()
+        model = c.convert()
+        took.append(time.monotonic() - t0)
+        assert model[4:8] == b"TFL3"
+
+    t = threading.Thread(target=work)
+    t.start()
+    started.wait()
+    first = last = time.monotonic()
+    while t.is_alive():
+        last = time.monotonic()
+    t.join()
+    assert took and took[0] > 0.05, "the conversion was too quick to tell (%r)" % took
+    assert last - first > 0.5 * took[0], "the main thread ran for %.3f s of a %.3f s conversion" % (
+        last - first, took[0])
