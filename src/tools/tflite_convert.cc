@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api/converter.h"
+#include "support/printable.h"
 
 namespace {
 
@@ -211,7 +212,11 @@ int run(int argc, char** argv) {
   opt.associated_files = associated_files;
   tflc::Status st = tflc::convert_to_file(opt, output_file);
   if (!st.ok()) {
-    const std::string& m = st.message();
+    // Names from the file (layers, signature keys...) may hold terminal
+    // escapes: only the report's own line breaks and tabs go out raw.
+    std::string m;
+    for (char c : st.message())
+      m += c == '\n' || c == '\t' ? std::string(1, c) : tflc::escape_controls(std::string_view(&c, 1));
     bool prefixed = m.rfind("error:", 0) == 0;
     std::fprintf(stderr, "%s%s\n", prefixed ? "" : "tflite_convert: error: ", m.c_str());
     return st.kind() == tflc::ErrorKind::kUsage ? 2 : 1;

@@ -71,11 +71,19 @@ case_ zero_pad_short       1 "ZeroPadding2D layer 'pad': config 'padding' is \[\
 case_ zero_pad_empty       1 "ZeroPadding2D layer 'pad'.*padding" --keras_model_file=zero_pad_empty.keras
 case_ zero_pad_string      1 "ZeroPadding2D layer 'pad'.*padding" --keras_model_file=zero_pad_string.keras
 case_ zero_pad_negative    1 "ZeroPadding2D layer 'pad'.*(padding|negative)" --keras_model_file=zero_pad_negative.keras
+case_ escape_in_layer_name 1 "ZeroPadding2D layer 'pad\\\\x1b\\[2J'" --keras_model_file=escape_in_layer_name.keras
 # Dimensions: must be null, -1 or 0..2^31-1; a string is our message, not nlohmann's.
 case_ batch_shape_negative 1 "input 'x'.*batch_shape.*dimension 1 = -7" --keras_model_file=batch_shape_negative.keras
 case_ batch_shape_string   1 "input 'x'.*batch_shape.*dimension 1 = \"4\"" --keras_model_file=batch_shape_string.keras
 case_ batch_shape_huge     1 "input 'x'.*(batch_shape|2\^31)" --keras_model_file=batch_shape_huge.keras
 case_ relu_string_max      1 "relu.*max_value.*number" --keras_model_file=relu_string_max.keras
+case_ layer_class_number   1 "model layer #1: field 'class_name' is 5 \(a number\), expected a string" --keras_model_file=layer_class_number.keras
+case_ layer_config_name_number 1 "model layer #1 config: field 'name' is 5" --keras_model_file=layer_config_name_number.keras
+case_ layer_config_string  1 "model layer #1 \('ReLU'\): field 'config' is a string, expected an object" --keras_model_file=layer_config_string.keras
+case_ model_config_string  1 "model config's field 'config' is a string" --keras_model_file=model_config_string.keras
+case_ dtype_policy_name_number 1 "input 'x' of dtype" --keras_model_file=dtype_policy_name_number.keras
+case_ sequential_name_number 1 "Sequential layer #0 config: field 'name' is 5" --keras_model_file=sequential_name_number.keras
+case_ dense_unwritten_kernel 1 "layer 'dense': dataset '0' declares 4294967296 bytes but the file stores 0" --keras_model_file=dense_unwritten_kernel.keras
 case_ dense_empty_kernel   1 "dense.*kernel.*\[0, 3\]" --keras_model_file=dense_empty_kernel.keras
 
 # GraphDef: splats checked before they are expanded.

@@ -56,10 +56,21 @@ def weights_h5(weights=None):
     return buf.getvalue()
 
 
+def unwritten_weights_h5():
+    """A 4 GB float32 dataset of which nothing is stored: every chunk unwritten."""
+    buf = io.BytesIO()
+    with h5py.File(buf, "w") as f:
+        f.create_dataset("layers/dense/vars/0", shape=(1 << 30,), dtype="float32", chunks=(1 << 16,),
+                         compression="gzip")
+        f.create_dataset("layers/dense/vars/1", data=np.zeros(3, np.float32))
+    return buf.getvalue()
+
+
 def write_keras(path, config, weights=None):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in (("metadata.json", json.dumps({"keras_version": "3.3.3"})),
-                           ("config.json", json.dumps(config)), ("model.weights.h5", weights_h5(weights))):
+                           ("config.json", json.dumps(config)),
+                           ("model.weights.h5", weights if isinstance(weights, bytes) else weights_h5(weights))):
             z.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
@@ -84,6 +95,10 @@ def keras_cases(p):
         write_keras(p(name + ".keras"),
                     model([img, layer("ZeroPadding2D", "pad", {"padding": pad, "data_format": "channels_last"},
                                       call(ktensor("x", (None, 4, 4, 1))))], ["x"], ["pad"]))
+    # A layer name with a terminal escape, in an error message.
+    write_keras(p("escape_in_layer_name.keras"),
+                model([img, layer("ZeroPadding2D", "pad\x1b[2J", {"padding": [[1], [2]], "data_format": "channels_last"},
+                                  call(ktensor("x", (None, 4, 4, 1))))], ["x"], ["pad\x1b[2J"]))
     # Dimensions: -7, a string, 2^40.
     for name, shape in (("batch_shape_negative", [None, -7]), ("batch_shape_string", [None, "4"]),
                         ("batch_shape_huge", [None, 1 << 40])):
@@ -92,10 +107,25 @@ def keras_cases(p):
     # A string where a number belongs, in a field read without a typed getter.
     write_keras(p("relu_string_max.keras"),
                 model([input_layer(), layer("ReLU", "relu", {"max_value": "6"}, call(ktensor("x")))], ["x"], ["relu"]))
+    # Wrong JSON types in the model's structure (nlohmann's type_error text before).
+    def broken(name, edit):
+        c = copy.deepcopy(GOOD)
+        edit(c)
+        write_keras(p(name + ".keras"), c)
+    broken("layer_class_number", lambda c: c["config"]["layers"][1].__setitem__("class_name", 5))
+    broken("layer_config_name_number", lambda c: c["config"]["layers"][1]["config"].__setitem__("name", 5))
+    broken("layer_config_string", lambda c: c["config"]["layers"][1].__setitem__("config", "x"))
+    broken("model_config_string", lambda c: c.__setitem__("config", "x"))
+    broken("dtype_policy_name_number", lambda c: c["config"]["layers"][0]["config"].__setitem__(
+        "dtype", {"class_name": "DTypePolicy", "config": {"name": 5}}))
+    broken("sequential_name_number", lambda c: c.update({"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 4], "name": 5}},
+        {"class_name": "ReLU", "config": {"name": "r"}}]}}))
     # Dense whose kernel is empty: the weights do not match the config.
     dense = layer("Dense", "dense", {"units": 3, "activation": "linear", "use_bias": True}, call(ktensor("x")))
     write_keras(p("dense_empty_kernel.keras"), model([input_layer(), dense], ["x"], ["dense"]),
                 {"dense": [np.zeros((0, 3), np.float32), np.zeros(3, np.float32)]})
+    write_keras(p("dense_unwritten_kernel.keras"), model([input_layer(), dense], ["x"], ["dense"]), unwritten_weights_h5())
 
 
 def const_node(name, dtype, dims, vals_field, vals):

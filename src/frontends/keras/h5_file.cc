@@ -451,6 +451,12 @@ Expected<KerasArray> h5_read_array(int64_t loc, const std::string& path, const s
                          (budget.what_to_do.empty() ? "" : "; " + budget.what_to_do));
   }
   if (nbytes > std::numeric_limits<size_t>::max()) return invalid_input("dataset '" + path + "' is too large");
+  // Deflate packs at most ~1032:1, so a declared size far past what the file
+  // stores (unwritten chunks read as fill values) is a forged header.
+  const uint64_t stored = H5Dget_storage_size(ds);
+  if (nbytes > (uint64_t{1} << 20) && nbytes / 1100 > stored)
+    return invalid_input("dataset '" + path + "' declares " + std::to_string(nbytes) + " bytes but the file stores " +
+                         std::to_string(stored) + " for it; the file is damaged: save the model again");
   budget.remaining -= nbytes;
 
   if (nbytes > 0) {

@@ -39,8 +39,11 @@ DType dtype_of(const json& config) {
   auto it = config.find("dtype");
   if (it != config.end()) {
     if (it->is_string()) d = it->get<std::string>();
-    else if (it->is_object() && it->contains("config") && (*it)["config"].contains("name"))
+    else if (it->is_object() && it->contains("config") && (*it)["config"].is_object() &&
+             (*it)["config"].contains("name") && (*it)["config"]["name"].is_string())
       d = (*it)["config"]["name"].get<std::string>();  // Keras 3 DTypePolicy
+    else if (it->is_object())
+      d = it->dump();  // a policy without a name: no dtype we know
   }
   if (d == "float32" || d == "mixed_float16") return DType::kFloat32;
   if (d == "int32") return DType::kInt32;
@@ -73,6 +76,18 @@ std::string json_error_text(const json::exception& e) {
     return "a config value has the wrong type (expected " + m.substr(want.size(), b - want.size()) + ", found " +
            m.substr(b + but.size()) + ")";
   return "a config value has the wrong form (" + m + ")";
+}
+
+// obj[key] as a string (`def` when absent or null); a number or a list there
+// is one line naming the field, not nlohmann's type_error.
+Expected<std::string> string_field(const json& obj, const char* key, const std::string& def, const std::string& where) {
+  if (!obj.is_object()) return def;
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return def;
+  if (!it->is_string())
+    return invalid_input(where + ": field '" + key + "' is " + it->dump().substr(0, 60) + " (a " + it->type_name() +
+                         "), expected a string; the file is damaged");
+  return it->get<std::string>();
 }
 
 // Keras 2: [name, node, index, kwargs]; Keras 3: {"class_name": "__keras_tensor__",
@@ -193,6 +208,9 @@ class KerasImporter {
     std::string cls = cfg.value("class_name", "");
     if (!cfg.contains("config")) return invalid_input("the model config has no 'config'; is this a Keras model file?");
     const json& body = cfg["config"];
+    if (!body.is_object() && !(cls == "Sequential" && body.is_array()))
+      return invalid_input("the model config's field 'config' is a " + std::string(body.type_name()) +
+                           ", expected an object; the file is damaged");
     if (cls == "Sequential" || cls == "Functional" || cls == "Model") {
       ASSIGN_OR_RETURN(std::vector<Output> outs, build_model(cls, body, {}, nullptr));
       for (const auto& o : outs) add_output(o.id, o.key);
@@ -256,9 +274,10 @@ class KerasImporter {
       const json& l = layers[i];
       if (!l.is_object() || !l.contains("config") || !l["config"].is_object())
         return invalid_input("a Sequential layer has no config object");
-      std::string cls = l.value("class_name", "");
+      const std::string where = "Sequential layer #" + std::to_string(i);
+      ASSIGN_OR_RETURN(std::string cls, string_field(l, "class_name", "", where));
       const json& c = l["config"];
-      std::string name = c.value("name", cls + "_" + std::to_string(i));
+      ASSIGN_OR_RETURN(std::string name, string_field(c, "name", cls + "_" + std::to_string(i), where + " config"));
       if (x == kNoTensor) {
         // A nested model first: its own first layer carries the input shape.
         const json* entry = &l;
@@ -292,9 +311,14 @@ class KerasImporter {
     for (const auto& l : layers) {
       if (!l.is_object() || !l.contains("config")) return invalid_input("a model layer has no config");
       LayerSpec s;
-      s.class_name = l.value("class_name", "");
+      const std::string where = "model layer #" + std::to_string(order.size());
+      ASSIGN_OR_RETURN(s.class_name, string_field(l, "class_name", "", where));
       s.config = &l["config"];
-      s.name = l.value("name", s.config->value("name", ""));
+      if (!s.config->is_object() && !is_model_class(s.class_name))
+        return invalid_input(where + " ('" + s.class_name + "'): field 'config' is a " + s.config->type_name() +
+                             ", expected an object; the file is damaged");
+      ASSIGN_OR_RETURN(std::string config_name, string_field(*s.config, "name", "", where + " config"));
+      ASSIGN_OR_RETURN(s.name, string_field(l, "name", config_name, where));
       ASSIGN_OR_RETURN(s.calls, parse_inbound(l.value("inbound_nodes", json::array()), s.name));
       order.push_back(s.name);
       specs[s.name] = std::move(s);
