@@ -229,6 +229,21 @@ py::tuple analyze(py::bytes content, const std::string& name) {
   return py::make_tuple(py::str(*r), "");
 }
 
+// Returns (sorted signature keys or None, error message).
+py::tuple signature_keys(const std::string& dir, const std::vector<std::string>& tags) {
+  tflc::Expected<std::vector<std::string>> r = tflc::invalid_input("not read");
+  {
+    py::gil_scoped_release release;
+    try {
+      r = tflc::saved_model_signature_keys(dir, tags);
+    } catch (const std::exception& e) {
+      r = tflc::internal_error(e.what());
+    }
+  }
+  if (!r.ok()) return py::make_tuple(py::none(), r.status().message());
+  return py::make_tuple(py::cast(*r), "");
+}
+
 // The first subgraph's inputs as [(name, dtype name, shape)]: tests build
 // representative datasets from a converted float model with it.
 py::list input_specs(py::bytes content) {
@@ -263,5 +278,6 @@ PYBIND11_MODULE(_native, m) {
         py::arg("inference_output_type"), py::arg("dataset_file"), py::arg("dataset"),
         py::arg("exclude_conversion_metadata"));
   m.def("analyze", &analyze, py::arg("content"), py::arg("name"));
+  m.def("signature_keys", &signature_keys, py::arg("saved_model_dir"), py::arg("tags"));
   m.def("_input_specs", &input_specs, py::arg("content"));
 }

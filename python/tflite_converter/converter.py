@@ -130,9 +130,12 @@ class TFLiteConverter:
             raise TypeError("signature_keys must be a list of str")
         if tags is not None and (isinstance(tags, str) or not all(isinstance(t, str) for t in tags)):
             raise TypeError("tags must be a set of str, such as {'serve'}")
-        return cls({"saved_model_dir": saved_model_dir,
-                    "signature_keys": sorted(signature_keys) if isinstance(signature_keys, (set, frozenset))
-                    else list(signature_keys or []),
+        # None: every signature, as TF converts them (read when converting).
+        if isinstance(signature_keys, (set, frozenset)):
+            signature_keys = sorted(signature_keys)
+        elif signature_keys is not None:
+            signature_keys = list(signature_keys)
+        return cls({"saved_model_dir": saved_model_dir, "signature_keys": signature_keys,
                     "tags": sorted(tags) if tags is not None else ["serve"]})
 
     @classmethod
@@ -279,12 +282,19 @@ class TFLiteConverter:
         self._check_bool("experimental_new_converter")
         exclude = self._check_bool("exclude_conversion_metadata")
         s = self._source
+        signature_keys = s.get("signature_keys") or []
+        if "saved_model_dir" in s and s.get("signature_keys") is None:
+            signature_keys, error = _native.signature_keys(s["saved_model_dir"], s["tags"])
+            if signature_keys is None:
+                raise ConverterError(error, [ConverterErrorData("", "", error)])
+            if not signature_keys:
+                raise ValueError("Only support at least one signature key: the SavedModel has no signatures")
         return dict(
             graph_def_file=s.get("graph_def_file", ""), graph_def_content=s.get("graph_def_content", b""),
             saved_model_dir=s.get("saved_model_dir", ""), keras_model_file=s.get("keras_model_file", ""),
             keras_model_content=s.get("keras_model_content", b""), input_arrays=s.get("input_arrays", []),
             output_arrays=s.get("output_arrays", []), input_shapes=s.get("input_shapes"),
-            tags=s.get("tags", ["serve"]), signature_keys=s.get("signature_keys", []), optimize=bool(opts),
+            tags=s.get("tags", ["serve"]), signature_keys=signature_keys, optimize=bool(opts),
             supported_types=types, supported_ops=ops, inference_input_type=in_type, inference_output_type=out_type,
             dataset_file="", dataset=dataset, exclude_conversion_metadata=exclude)
 

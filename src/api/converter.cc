@@ -141,6 +141,11 @@ Expected<std::string> attach_metadata(std::string tflite, const ConvertOptions& 
 
 }  // namespace
 
+Expected<std::vector<std::string>> saved_model_signature_keys(const std::string& saved_model_dir,
+                                                              const std::vector<std::string>& tags) {
+  return list_saved_model_signatures(saved_model_dir, tags);
+}
+
 Expected<std::string> convert(const ConvertOptions& options) {
   if (options.metadata_json.empty() && !options.associated_files.empty())
     return usage_error("--associated_file needs --metadata_json, the metadata that names the files");

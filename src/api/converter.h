@@ -46,6 +46,11 @@ struct ConversionError {
 // is not supported, or a single entry with the whole message).
 std::vector<ConversionError> conversion_errors(const Status& status);
 
+// A SavedModel's signature keys (sorted), as tf.saved_model.load lists them;
+// TFLiteConverter.from_saved_model converts all of them by default.
+Expected<std::vector<std::string>> saved_model_signature_keys(const std::string& saved_model_dir,
+                                                              const std::vector<std::string>& tags = {"serve"});
+
 // Converts and returns the .tflite bytes.
 Expected<std::string> convert(const ConvertOptions& options);
 // Converts and writes `output_file` atomically (nothing is left on failure).

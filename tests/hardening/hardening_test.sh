@@ -99,6 +99,7 @@ case_ sm_no_inputs         1 "signature 'serving_default'.*lists 0 inputs.*read 
 case_ sm_no_outputs        1 "signature 'serving_default'.*no outputs" --saved_model_dir=sm_no_outputs
 case_ sm_no_signature_io   1 "signature 'serving_default'.*no outputs" --saved_model_dir=sm_no_signature_io
 case_ sm_const_no_data     1 "Const node 'c'" --saved_model_dir=sm_const_no_data
+case_ sm_bad_text          1 "saved_model.pbtxt' is not a valid text SavedModel \(line 1:22: .*no field named \"garbage\"" --saved_model_dir=sm_bad_text
 case_ sm_splat             1 "Const node 'big'.*float32 constant of shape \[8589934592\].*2 GB" --saved_model_dir=sm_splat
 
 # Calibration samples must be finite.

@@ -188,6 +188,7 @@ def saved_model_cases(p):
                                 'node { name: "y" op: "AddV2" input: "x" input: "big"'
                                 ' attr { key: "T" value { type: DT_FLOAT } } }\n'),
     }
+    cases["sm_bad_text"] = "meta_graphs { garbage: 1 }\n"
     for name, text in cases.items():
         os.makedirs(p(name), exist_ok=True)
         open(os.path.join(p(name), "saved_model.pbtxt"), "w").write(text)

@@ -16,22 +16,40 @@ from conftest import BUILD, CORPUS, REPO, model_gen, run_cli
 
 MNIST = os.path.join(REPO, "examples", "mnist_cnn.pb")
 HALF_PLUS_TWO = os.path.join(CORPUS, "serving_saved_model_half_plus_two_tf2_cpu", "00000123")
+KERAS_SAVED_MODEL = os.path.join(CORPUS, "tfrust_keras_single_input_saved_model")  # tf.keras model.save()
+TWO_SIGNATURES = os.path.join(CORPUS, "tfjs_node_saved_models", "module_with_multiple_signatures")
 
 
 def test_documented_saved_model_snippet(tmp_path, monkeypatch, corpus):
     """TensorFlow's guide, with only the import line changed."""
-    if not os.path.isdir(HALF_PLUS_TWO):
-        pytest.skip("corpus SavedModel missing: " + HALF_PLUS_TWO)
+    if not os.path.isdir(KERAS_SAVED_MODEL):
+        pytest.skip("corpus SavedModel missing: " + KERAS_SAVED_MODEL)
     monkeypatch.chdir(tmp_path)
-    saved_model_dir = HALF_PLUS_TWO
+    saved_model_dir = KERAS_SAVED_MODEL
     from tflite_converter import tf
     converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir)
     tflite_model = converter.convert()
     with open('model.tflite', 'wb') as f:
         f.write(tflite_model)
-    want, err = run_cli(["--saved_model_dir=" + HALF_PLUS_TWO])
+    want, err = run_cli(["--saved_model_dir=" + KERAS_SAVED_MODEL])
     assert err is None
     assert (tmp_path / "model.tflite").read_bytes() == want
+
+
+def test_from_saved_model_converts_every_signature(corpus):
+    """TF's from_saved_model converts all signatures unless signature_keys says otherwise."""
+    if not os.path.isdir(TWO_SIGNATURES):
+        pytest.skip("corpus SavedModel missing: " + TWO_SIGNATURES)
+    from tflite_converter import _native
+    assert _native.signature_keys(TWO_SIGNATURES, ["serve"]) == (["serving_default", "timestwo"], "")
+    both = tflc.TFLiteConverter.from_saved_model(TWO_SIGNATURES).convert()
+    want, _ = run_cli(["--saved_model_dir=" + TWO_SIGNATURES, "--saved_model_signature_key=serving_default,timestwo"])
+    assert both == want
+    one = tflc.TFLiteConverter.from_saved_model(TWO_SIGNATURES, signature_keys=["timestwo"]).convert()
+    want, _ = run_cli(["--saved_model_dir=" + TWO_SIGNATURES, "--saved_model_signature_key=timestwo"])
+    assert one == want and one != both
+    with pytest.raises(tflc.ConverterError, match="no signature 'nope'"):
+        tflc.TFLiteConverter.from_saved_model(TWO_SIGNATURES, signature_keys=["nope"]).convert()
 
 
 def test_drop_in_names():
@@ -176,7 +194,7 @@ def test_usage_errors_name_attributes():
     with pytest.raises(ValueError) as e:
         c.convert()
     assert str(e.value) == "representative_dataset needs optimizations=[tf.lite.Optimize.DEFAULT]"
-    c = tflc.TFLiteConverter.from_saved_model(HALF_PLUS_TWO)
+    c = tflc.TFLiteConverter.from_saved_model(HALF_PLUS_TWO, signature_keys=["serving_default"])
     c._source["input_shapes"] = "1"
     with pytest.raises(ValueError, match="^input_arrays, output_arrays and input_shapes go with graph_def_file"):
         c.convert()

@@ -35,7 +35,10 @@ def corpus_models():
         dirs.sort()
         rel = os.path.relpath(root, CORPUS)
         if "saved_model.pb" in files:
+            # Python's default converts every signature (as TF's does); the
+            # CLI's converts serving_default: both forms are compared.
             models.append((rel, "saved_model", root, None))
+            models.append((rel + "[serving_default]", "saved_model", root, ["serving_default"]))
             dirs[:] = []  # its variables/ and assets/ are part of it
             continue
         for f in sorted(files):
@@ -80,7 +83,11 @@ def make_converter(kind, path, arrays):
         if arrays:  # signature keys
             return (tflc.TFLiteConverter.from_saved_model(path, signature_keys=arrays),
                     ["--saved_model_dir=" + path, "--saved_model_signature_key=" + ",".join(arrays)])
-        return tflc.TFLiteConverter.from_saved_model(path), ["--saved_model_dir=" + path]
+        keys, _ = _native.signature_keys(path, ["serve"])
+        args = ["--saved_model_dir=" + path]
+        if keys:  # what from_saved_model converts by default: every signature
+            args.append("--saved_model_signature_key=" + ",".join(keys))
+        return tflc.TFLiteConverter.from_saved_model(path), args
     ins, outs, shapes = arrays
     args = ["--enable_v1_converter", "--graph_def_file=" + path]
     if ins:

@@ -43,10 +43,20 @@ Expected<tensorflow::SavedModel> read_saved_model(const std::string& dir) {
   if (fd < 0) return invalid_input("cannot open '" + path + "': " + std::strerror(errno));
   tensorflow::SavedModel sm;
   bool ok;
+  // The text parser's first error, in our message; never protobuf's own
+  // "[libprotobuf ERROR ...]" line on stderr.
+  struct FirstError : google::protobuf::io::ErrorCollector {
+    void AddError(int line, int column, const std::string& message) override {
+      if (first.empty()) first = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+    }
+    std::string first;
+  } errors;
   {
     google::protobuf::io::FileInputStream raw(fd, 1 << 20);
     if (text) {
-      ok = google::protobuf::TextFormat::Parse(&raw, &sm);
+      google::protobuf::TextFormat::Parser parser;
+      parser.RecordErrorsTo(&errors);
+      ok = parser.Parse(&raw, &sm);
     } else {
       google::protobuf::io::CodedInputStream in(&raw);
       in.SetTotalBytesLimit(INT_MAX);
@@ -54,6 +64,8 @@ Expected<tensorflow::SavedModel> read_saved_model(const std::string& dir) {
     }
   }
   ::close(fd);
+  if (!ok && text)
+    return invalid_input("'" + path + "' is not a valid text SavedModel (" + errors.first + "); re-export it");
   if (!ok) return invalid_input("'" + path + "' is not a valid SavedModel (truncated or corrupt protobuf); re-export it");
   return sm;
 }
@@ -231,6 +243,17 @@ Expected<Model> convert_signature(const tensorflow::MetaGraphDef& mg, const std:
 }
 
 }  // namespace
+
+Expected<std::vector<std::string>> list_saved_model_signatures(const std::string& dir,
+                                                               const std::vector<std::string>& tags) {
+  ASSIGN_OR_RETURN(tensorflow::SavedModel sm, read_saved_model(dir));
+  ASSIGN_OR_RETURN(tensorflow::MetaGraphDef * mg, select_meta_graph(sm, tags));
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : mg->signature_def())
+    if (k != "__saved_model_init_op") keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
 
 Expected<Model> import_saved_model(const SavedModelOptions& o) {
   ASSIGN_OR_RETURN(tensorflow::SavedModel sm, read_saved_model(o.dir));

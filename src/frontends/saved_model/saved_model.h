@@ -20,5 +20,10 @@ struct SavedModelOptions {
 };
 
 Expected<Model> import_saved_model(const SavedModelOptions& options);
+// The MetaGraph's signature keys, sorted, without the init op's
+// (`__saved_model_init_op`): what tf.saved_model.load(dir).signatures lists,
+// and what TFLiteConverter.from_saved_model converts by default.
+Expected<std::vector<std::string>> list_saved_model_signatures(const std::string& dir,
+                                                               const std::vector<std::string>& tags);
 
 }  // namespace tflc
