@@ -1,5 +1,7 @@
 #include "metadata/packed_files.h"
 
+#include "support/printable.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -37,19 +39,7 @@ uint32_t crc_of(std::string_view data) {
 
 }  // namespace
 
-std::string printable_name(const std::string& name) {
-  std::string out = "'";
-  for (unsigned char c : name.substr(0, 200)) {
-    if (c < 0x20 || c == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + (name.size() > 200 ? "...'" : "'");
-}
+std::string printable_name(const std::string& name) { return "'" + escape_controls(name) + "'"; }
 
 namespace {
 

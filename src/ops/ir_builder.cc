@@ -129,6 +129,12 @@ Expected<TensorId> IrBuilder::emit1(OpCode code, std::vector<TensorId> inputs, O
   return r->front();
 }
 
+Expected<TensorId> IrBuilder::cast(TensorId x, DType to) {
+  const DType from = g_.t(x).dtype;
+  if (from == to) return x;
+  return emit1(OpCode::CAST, {x}, cast_options(from, to));
+}
+
 TensorId IrBuilder::constant(DType dtype, Shape shape, std::string bytes, const std::string& suffix) {
   return g_.add_const(scope_ + "/" + suffix, dtype, std::move(shape), std::move(bytes));
 }

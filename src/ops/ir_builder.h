@@ -27,6 +27,7 @@ class IrBuilder {
 
   Graph& graph() { return g_; }
   const std::string& scope() const { return scope_; }
+  int64_t fold_budget() const { return fold_budget_; }
   // What is being lowered, for messages: "'<scope>'" here; frontends name
   // their node ("Div node 'x'", "Dense layer 'd'").
   virtual std::string source() const { return "'" + scope_ + "'"; }
@@ -34,6 +35,8 @@ class IrBuilder {
   Expected<std::vector<TensorId>> emit(OpCode code, std::vector<TensorId> inputs, OpOptions options = {},
                                        int num_outputs = 1);
   Expected<TensorId> emit1(OpCode code, std::vector<TensorId> inputs, OpOptions options = {});
+  // CAST of `x` to `to` (x itself when it already has that type).
+  Expected<TensorId> cast(TensorId x, DType to);
   // An op that calls subgraphs (IF: then, else; WHILE: cond, body).
   Expected<std::vector<TensorId>> emit_call(OpCode code, std::vector<TensorId> inputs,
                                             std::vector<std::shared_ptr<Graph>> callees, int num_outputs);

@@ -1,5 +1,6 @@
-// Converts each case of tests/keras/make_models.py with tflite_convert, runs
-// it in LiteRT.js and compares with the case's numpy reference.
+// Converts each case of tests/keras/make_models.py (or another generator
+// writing case.json) with tflite_convert, runs it in LiteRT.js and compares
+// with the case's numpy reference.
 //   node tests/keras/check_layers.mjs --converter build/tflite_convert CASES_DIR
 // Prints PASS/FAIL per case and "N passed, N failed"; exits 1 on a failure.
 import fs from 'node:fs';
@@ -17,10 +18,12 @@ for (const name of fs.readdirSync(dir).sort()) {
   const c = JSON.parse(fs.readFileSync(path.join(d, 'case.json')));
   const out = path.join(d, 'model.tflite');
   try {
-    execFileSync(converter, [`--keras_model_file=${path.join(d, 'model.h5')}`, `--output_file=${out}`],
-                 {stdio: ['ignore', 'ignore', 'pipe']});
+    // A GraphDef case (tests/graphdef/make_native_cases.py) names its model and flags.
+    const source = c.convert_args ? [`--graph_def_file=${path.join(d, c.model)}`, ...c.convert_args]
+                                  : [`--keras_model_file=${path.join(d, 'model.h5')}`];
+    execFileSync(converter, [...source, `--output_file=${out}`], {stdio: ['ignore', 'ignore', 'pipe']});
     // case.inputs for several inputs (make_attention_models.py), else case.input
-    const ins = (c.inputs || [c.input]).map((i) => ({dtype: 'float32', shape: i.shape, data: i.data}));
+    const ins = (c.inputs || [c.input]).map((i) => ({dtype: i.dtype || 'float32', shape: i.shape, data: i.data}));
     const {outputs} = await runModel(out, ins);
     const y = outputs[0];
     if (JSON.stringify(y.shape) !== JSON.stringify(c.output.shape))

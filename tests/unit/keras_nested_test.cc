@@ -77,6 +77,31 @@ with h5py.File(sys.argv[1], "w") as f:
         g.create_dataset(wname, data=np.full(shape, v, np.float32))
 )PY";
 
+// Layer names holding '/' (TF name scopes): h5py stores "block/fc" as
+// nested groups, and the nested model's flat list names its weights
+// "block/fc/kernel:0". A top-level "head/out" sits at model_weights/head/out.
+const char* const kSlashWriter = R"PY(
+import json, sys, h5py, numpy as np
+outer = {"class_name": "Sequential", "config": {"name": "outer", "layers": [
+    {"class_name": "Sequential", "config": {"name": "inner", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 3], "dtype": "float32", "name": "inp"}},
+        {"class_name": "Dense", "config": {"name": "block/fc", "units": 4, "use_bias": False, "dtype": "float32"}},
+        {"class_name": "Dense", "config": {"name": "fc", "units": 4, "use_bias": False, "dtype": "float32"}}]}},
+    {"class_name": "Dense", "config": {"name": "head/out", "units": 2, "use_bias": False, "dtype": "float32"}}]}}
+with h5py.File(sys.argv[1], "w") as f:
+    f.attrs["keras_version"] = "2.11.0"
+    f.attrs["model_config"] = json.dumps(outer)
+    mw = f.create_group("model_weights")
+    mw.attrs["layer_names"] = np.array([b"inner", b"head/out"])
+    g = mw.create_group("inner")
+    g.attrs["weight_names"] = np.array([b"block/fc/kernel:0", b"fc/kernel:0"])
+    g.create_dataset("block/fc/kernel:0", data=np.full((3, 4), 3, np.float32))
+    g.create_dataset("fc/kernel:0", data=np.full((4, 4), 5, np.float32))
+    g = mw.create_group("head/out")
+    g.attrs["weight_names"] = np.array([b"head/out/kernel:0"])
+    g.create_dataset("head/out/kernel:0", data=np.full((4, 2), 2, np.float32))
+)PY";
+
 bool python_has_h5py() {
   if (access(kPython, X_OK) != 0) return false;
   return std::system((std::string(kPython) + " -c 'import h5py, numpy' 2>/dev/null").c_str()) == 0;
@@ -160,6 +185,30 @@ TEST(KerasNested, SequentialFirstInSequentialH5) {
     EXPECT_TRUE(all_equal(g.t(p->inputs[1]), p->inputs[0] == g.inputs[0] ? 3.0f : 2.0f));
   }
   EXPECT_EQ(fc, 2);
+}
+
+TEST(KerasNested, LayerNamesWithSlashesH5) {
+  if (!python_has_h5py()) GTEST_SKIP() << "needs " << kPython << " with h5py and numpy to write the test model";
+  std::string dir = (std::filesystem::temp_directory_path() / "keras_nested_XXXXXX").string();
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string py = dir + "/write.py", h5 = dir + "/slash.h5";
+  std::ofstream(py) << kSlashWriter;
+  ASSERT_EQ(std::system((std::string(kPython) + " " + py + " " + h5).c_str()), 0);
+  KerasImportOptions opt;
+  opt.path = h5;
+  Expected<Model> m = import_keras_model(opt);
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  const Graph& g = m->subgraphs.at(0);
+  std::vector<float> seen;
+  for (const auto& p : g.ops) {
+    if (p->dead || p->code != OpCode::FULLY_CONNECTED) continue;
+    const Tensor& w = g.t(p->inputs[1]);
+    for (float v : {3.0f, 5.0f, 2.0f})
+      if (all_equal(w, v)) seen.push_back(v);
+  }
+  // In model order: block/fc (3), fc (5), head/out (2); "fc" must not take block/fc's kernel.
+  EXPECT_EQ(seen, (std::vector<float>{3.0f, 5.0f, 2.0f}));
 }
 
 // y = (x - mean)/sqrt(var + eps)*gamma + beta per channel on axis 1 of

@@ -383,7 +383,7 @@ class Importer {
     } else if (TfLowerFn fn = find_tf_op(node.op())) {
       TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
       ctx.set_functions(functions_);
-      auto r = is_nchw(node) ? lower_nchw(node, ins, fn) : fn(ctx);
+      auto r = fn(ctx);
       if (!r.ok()) {
         if (r.status().kind() == ErrorKind::kUnsupported) {
           unsupported_.push_back(make_entry(node, ins, r.status().message()));
@@ -444,42 +444,6 @@ class Importer {
       TensorId t = v->second;
       if (--pending_[t] == 0 && g_.t(t).is_const() && !ir_used_.count(t)) g_.t(t).data.reset();
     }
-  }
-
-  // Channels-first 2D ops whose NHWC lowering can be reused between transposes.
-  static bool is_nchw(const tensorflow::NodeDef& n) {
-    static const std::set<std::string> ops = {"Conv2D", "DepthwiseConv2dNative", "MaxPool", "AvgPool", "BiasAdd",
-                                              "SpaceToDepth", "DepthToSpace",
-                                              "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"};
-    auto it = n.attr().find("data_format");
-    return ops.count(n.op()) && it != n.attr().end() && it->second.s() == "NCHW";
-  }
-
-  // NCHW op(x) = T(op_NHWC(T(x, 0,2,3,1)), 0,3,1,2), with the spatial attrs
-  // permuted to NHWC order. Back-to-back transposes cancel in a later pass.
-  Expected<std::vector<TensorId>> lower_nchw(const tensorflow::NodeDef& node, std::vector<TensorId> ins, TfLowerFn fn) {
-    tensorflow::NodeDef nhwc = node;
-    (*nhwc.mutable_attr())["data_format"].set_s("NHWC");
-    for (const char* key : {"strides", "dilations", "ksize"}) {
-      auto it = nhwc.mutable_attr()->find(key);
-      if (it == nhwc.mutable_attr()->end() || it->second.list().i_size() != 4) continue;
-      auto* l = it->second.mutable_list()->mutable_i();
-      int64_t c = l->Get(1);
-      l->Set(1, l->Get(2));
-      l->Set(2, l->Get(3));
-      l->Set(3, c);
-    }
-    if (nhwc.attr().count("explicit_paddings") && nhwc.attr().at("explicit_paddings").list().i_size() > 0)
-      return unsupported("not supported yet: NCHW " + node.op() + " with explicit paddings");
-    TfNodeContext pre(g_, nhwc, ins, opt_.fold_budget);
-    if (ins.empty() || g_.t(ins[0]).rank() != 4) return unsupported("not supported yet: NCHW input of rank other than 4");
-    ASSIGN_OR_RETURN(ins[0], pre.emit1(OpCode::TRANSPOSE, {ins[0], pre.const_i32({0, 2, 3, 1}, "to_nhwc")}));
-    TfNodeContext ctx(g_, nhwc, ins, opt_.fold_budget);
-    ASSIGN_OR_RETURN(std::vector<TensorId> outs, fn(ctx));
-    if (!outs.empty() && g_.t(outs[0]).rank() == 4) {
-      ASSIGN_OR_RETURN(outs[0], pre.emit1(OpCode::TRANSPOSE, {outs[0], pre.const_i32({0, 3, 1, 2}, "to_nchw")}));
-    }
-    return outs;
   }
 
   UnsupportedOp make_entry(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins, std::string reason) {

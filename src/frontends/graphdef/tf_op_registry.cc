@@ -134,6 +134,64 @@ Expected<std::vector<int64_t>> TfNodeContext::attr_ints(const std::string& key,
   });
 }
 
+namespace {
+
+std::vector<int64_t> permuted(const google::protobuf::RepeatedField<int64_t>& v, const std::vector<int32_t>& perm,
+                              int group) {
+  std::vector<int64_t> out;
+  for (int32_t p : perm)
+    for (int k = 0; k < group; ++k) out.push_back(v[p * group + k]);
+  return out;
+}
+
+}  // namespace
+
+Expected<std::vector<TensorId>> lower_channels_last(TfNodeContext& ctx, TfLowerFn lower, LayoutInputs which) {
+  auto f = ctx.attr_string("data_format", std::string("NHWC"));
+  if (!f.ok() || (*f != "NCHW" && *f != "NCDHW")) return lower(ctx);
+  const int rank = *f == "NCHW" ? 4 : 5;
+  std::vector<int32_t> to_last = {0}, to_first = {0, rank - 1};
+  for (int i = 2; i < rank; ++i) to_last.push_back(i);
+  to_last.push_back(1);
+  for (int i = 1; i < rank - 1; ++i) to_first.push_back(i);
+
+  tensorflow::NodeDef node = ctx.node();
+  auto& attrs = *node.mutable_attr();
+  attrs["data_format"].set_s(rank == 4 ? "NHWC" : "NDHWC");
+  for (const char* key : {"strides", "dilations", "ksize", "explicit_paddings"}) {
+    auto it = attrs.find(key);
+    if (it == attrs.end() || !it->second.has_list()) continue;
+    const auto& v = it->second.list().i();
+    const int group = v.size() == rank ? 1 : v.size() == 2 * rank ? 2 : 0;
+    if (group == 0) continue;  // the lowering reports the bad length
+    std::vector<int64_t> p = permuted(v, to_last, group);
+    it->second.mutable_list()->mutable_i()->Assign(p.begin(), p.end());
+  }
+
+  IrBuilder layout(ctx.graph(), ctx.name() + "/layout", ctx.fold_budget());
+  std::vector<TensorId> inputs = ctx.inputs();
+  for (int i : which.images) {
+    if (i >= static_cast<int>(inputs.size())) continue;  // the lowering's input check reports it
+    const Tensor& t = ctx.graph().t(inputs[i]);
+    if (!t.unknown_rank && t.rank() != rank)
+      return invalid_input("input " + std::to_string(i) + " of " + ctx.source() + " must have rank " +
+                           std::to_string(rank) + " for data_format=" + *f + ", got " + shape_str(t.shape));
+    ASSIGN_OR_RETURN(inputs[i], layout.emit1(OpCode::TRANSPOSE, {inputs[i], layout.const_i32(to_last, "perm")}));
+  }
+  if (which.shape >= 0 && which.shape < static_cast<int>(inputs.size())) {
+    ASSIGN_OR_RETURN(inputs[which.shape],
+                     layout.emit1(OpCode::GATHER, {inputs[which.shape], layout.const_i32(to_last, "perm")},
+                                  tflite::GatherOptionsT{}));
+  }
+  TfNodeContext inner(ctx.graph(), node, std::move(inputs), ctx.fold_budget());
+  inner.set_functions(ctx.functions());
+  ASSIGN_OR_RETURN(std::vector<TensorId> outs, lower(inner));
+  if (!outs.empty()) {
+    ASSIGN_OR_RETURN(outs[0], layout.emit1(OpCode::TRANSPOSE, {outs[0], layout.const_i32(to_first, "perm")}));
+  }
+  return outs;
+}
+
 Status TfNodeContext::expect_nhwc(const char* key) const {
   auto f = attr_string(key, std::string("NHWC"));
   if (!f.ok()) return f.status();

@@ -73,6 +73,19 @@ class TfNodeContext : public IrBuilder {
 
 using TfLowerFn = Expected<std::vector<TensorId>> (*)(TfNodeContext& ctx);
 
+// The inputs of a channels-first node that are in its data_format.
+struct LayoutInputs {
+  std::vector<int> images;  // NCHW / NCDHW tensors
+  int shape = -1;           // a shape vector in that layout (Conv2DBackpropInput's input_sizes)
+};
+
+// Lowers a node whose data_format is NCHW or NCDHW with the channels-last
+// `lower`: TRANSPOSEs take the image inputs (and output 0) across, and the
+// layout's list attributes are permuted, as TF's layout pass does for
+// TFLite. The transpose cleanup pass cancels the pairs between neighbours.
+// Other layouts go to `lower` unchanged.
+Expected<std::vector<TensorId>> lower_channels_last(TfNodeContext& ctx, TfLowerFn lower, LayoutInputs which);
+
 struct TfOpRecord {
   std::vector<std::string> tf_ops;  // TF op types sharing this lowering
   TfLowerFn lower;

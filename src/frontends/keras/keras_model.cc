@@ -417,7 +417,7 @@ class KerasImporter {
   // layers "outer/inner"; Keras 2 .h5 files keep one group per top-level
   // layer, so an inner layer's weights are the entries of the outermost
   // model's list whose names ("inner_fc/kernel:0", or with the model's name
-  // in front) have the layer's name as a path component.
+  // in front) are under the layer's name.
   const std::vector<KerasArray>& weights_for(const Scope& scope, const std::string& name) {
     static const std::vector<KerasArray> kNone;
     auto w = file_.weights.find(join(scope, name));
@@ -428,15 +428,27 @@ class KerasImporter {
     auto top = file_.weights.find(scope[0]);
     std::vector<KerasArray> list;
     if (top != file_.weights.end()) list = top->second;
-    auto filter = [](const std::vector<KerasArray>& in, const std::string& part) {
-      std::vector<KerasArray> out;
-      for (const auto& a : in) {
+    // `part` may itself hold '/' (a layer named "block/fc"): it must start
+    // the weight's name, after any of the nested models' names ("inner/fc/
+    // kernel:0"). Failing that, any run of whole path components counts, for
+    // names with other prefixes. The strict pass keeps "fc" off
+    // "block/fc/kernel:0".
+    auto filter = [&scope](const std::vector<KerasArray>& in, const std::string& part) {
+      const std::string dir = part + "/";
+      auto strict = [&](const std::string& n) {
         size_t pos = 0;
-        bool hit = false;
-        for (size_t slash; (slash = a.name.find('/', pos)) != std::string::npos; pos = slash + 1)
-          hit = hit || a.name.compare(pos, slash - pos, part) == 0;
-        if (hit) out.push_back(a);
-      }
+        for (size_t i = 0;; ++i) {
+          if (n.compare(pos, dir.size(), dir) == 0) return true;
+          if (i >= scope.size() || n.compare(pos, scope[i].size() + 1, scope[i] + "/") != 0) return false;
+          pos += scope[i].size() + 1;
+        }
+      };
+      std::vector<KerasArray> out;
+      for (const auto& a : in)
+        if (strict(a.name)) out.push_back(a);
+      if (!out.empty()) return out;
+      for (const auto& a : in)
+        if (a.name.rfind(dir, 0) == 0 || a.name.find("/" + dir) != std::string::npos) out.push_back(a);
       return out;
     };
     // Deeper models' names may or may not prefix their layers' weights.

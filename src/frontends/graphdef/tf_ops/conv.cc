@@ -198,11 +198,22 @@ Expected<std::vector<TensorId>> lower_bias_add(TfNodeContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
-TFLC_REGISTER_TF_OP(conv2d, {{"Conv2D"}, lower_conv2d});
-TFLC_REGISTER_TF_OP(depthwise, {{"DepthwiseConv2dNative"}, lower_depthwise});
-TFLC_REGISTER_TF_OP(conv2d_backprop_input, {{"Conv2DBackpropInput"}, lower_conv2d_backprop_input});
-TFLC_REGISTER_TF_OP(conv3d, {{"Conv3D"}, lower_conv3d});
-TFLC_REGISTER_TF_OP(bias_add, {{"BiasAdd", "BiasAddV1"}, lower_bias_add});
+// Channels-first nodes run between TRANSPOSEs (lower_channels_last).
+TFLC_REGISTER_TF_OP(conv2d, {{"Conv2D"}, [](TfNodeContext& ctx) {
+                      return lower_channels_last(ctx, lower_conv2d, {.images = {0}});
+                    }});
+TFLC_REGISTER_TF_OP(depthwise, {{"DepthwiseConv2dNative"}, [](TfNodeContext& ctx) {
+                      return lower_channels_last(ctx, lower_depthwise, {.images = {0}});
+                    }});
+TFLC_REGISTER_TF_OP(conv2d_backprop_input, {{"Conv2DBackpropInput"}, [](TfNodeContext& ctx) {
+                      return lower_channels_last(ctx, lower_conv2d_backprop_input, {.images = {2}, .shape = 0});
+                    }});
+TFLC_REGISTER_TF_OP(conv3d, {{"Conv3D"}, [](TfNodeContext& ctx) {
+                      return lower_channels_last(ctx, lower_conv3d, {.images = {0}});
+                    }});
+TFLC_REGISTER_TF_OP(bias_add, {{"BiasAdd", "BiasAddV1"}, [](TfNodeContext& ctx) {
+                      return lower_channels_last(ctx, lower_bias_add, {.images = {0}});
+                    }});
 
 }  // namespace
 }  // namespace tflc

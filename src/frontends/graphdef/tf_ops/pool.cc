@@ -1,5 +1,5 @@
 // TF MaxPool / AvgPool (and MaxPoolV2 with constant ksize/strides) ->
-// MAX_POOL_2D / AVERAGE_POOL_2D. NHWC only; the window and strides must be 1
+// MAX_POOL_2D / AVERAGE_POOL_2D (NCHW through lower_channels_last); the window and strides must be 1
 // on the batch and channel dimensions.
 #include "frontends/graphdef/tf_op_registry.h"
 
@@ -46,7 +46,12 @@ Expected<std::vector<TensorId>> lower_pool(TfNodeContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
-TFLC_REGISTER_TF_OP(pool, {{"MaxPool", "MaxPoolV2", "AvgPool"}, lower_pool});
+// MaxPoolV2's window inputs are not permuted, so only the attribute forms
+// take channels-first input.
+TFLC_REGISTER_TF_OP(pool, {{"MaxPool", "AvgPool"}, [](TfNodeContext& ctx) {
+                      return lower_channels_last(ctx, lower_pool, {.images = {0}});
+                    }});
+TFLC_REGISTER_TF_OP(pool_v2, {{"MaxPoolV2"}, lower_pool});
 
 }  // namespace
 }  // namespace tflc

@@ -26,10 +26,14 @@ Expected<std::vector<TensorId>> lower_depth(TfNodeContext& ctx, OpCode code) {
   return one(ctx.emit1(code, {ctx.in(0)}, a));
 }
 
-TFLC_REGISTER_TF_OP(space_to_depth,
-                    {{"SpaceToDepth"}, [](TfNodeContext& ctx) { return lower_depth(ctx, OpCode::SPACE_TO_DEPTH); }});
-TFLC_REGISTER_TF_OP(depth_to_space,
-                    {{"DepthToSpace"}, [](TfNodeContext& ctx) { return lower_depth(ctx, OpCode::DEPTH_TO_SPACE); }});
+TFLC_REGISTER_TF_OP(space_to_depth, {{"SpaceToDepth"}, [](TfNodeContext& ctx) {
+                      TfLowerFn nhwc = [](TfNodeContext& c) { return lower_depth(c, OpCode::SPACE_TO_DEPTH); };
+                      return lower_channels_last(ctx, nhwc, {.images = {0}});
+                    }});
+TFLC_REGISTER_TF_OP(depth_to_space, {{"DepthToSpace"}, [](TfNodeContext& ctx) {
+                      TfLowerFn nhwc = [](TfNodeContext& c) { return lower_depth(c, OpCode::DEPTH_TO_SPACE); };
+                      return lower_channels_last(ctx, nhwc, {.images = {0}});
+                    }});
 
 Expected<std::vector<TensorId>> lower_batch_space(TfNodeContext& ctx, OpCode code) {
   RETURN_IF_ERROR(ctx.expect_inputs(3));
