@@ -146,9 +146,7 @@ Expected<TensorId> keras_activation_extra(KerasLayerContext& ctx, TensorId x, co
   if (name == "hard_shrink") {  // x where |x| > 0.5, else 0
     ASSIGN_OR_RETURN(TensorId a, ctx.emit1(OpCode::ABS, {x}));
     ASSIGN_OR_RETURN(TensorId keep, scalar_op(ctx, OpCode::GREATER, a, 0.5f, "threshold"));
-    tflite::CastOptionsT c{.in_data_type = static_cast<tflite::TensorType>(ctx.graph().t(keep).dtype),
-                           .out_data_type = tflite::TensorType::FLOAT32};
-    ASSIGN_OR_RETURN(TensorId m, ctx.emit1(OpCode::CAST, {keep}, c));
+    ASSIGN_OR_RETURN(TensorId m, ctx.cast(keep, DType::kFloat32));
     return ctx.emit1(OpCode::MUL, {x, m});
   }
   if (name == "softsign") {  // x / (1 + |x|)
@@ -191,9 +189,7 @@ Outs lower_thresholded_relu(KerasLayerContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   ASSIGN_OR_RETURN(double theta, ctx.get_float("theta", 1.0));
   ASSIGN_OR_RETURN(TensorId keep, scalar_op(ctx, OpCode::GREATER, ctx.in(0), static_cast<float>(theta), "theta"));
-  tflite::CastOptionsT c{.in_data_type = static_cast<tflite::TensorType>(ctx.graph().t(keep).dtype),
-                         .out_data_type = tflite::TensorType::FLOAT32};
-  ASSIGN_OR_RETURN(TensorId mask, ctx.emit1(OpCode::CAST, {keep}, c));
+  ASSIGN_OR_RETURN(TensorId mask, ctx.cast(keep, DType::kFloat32));
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::MUL, {ctx.in(0), mask}));
   return std::vector<TensorId>{y};
 }

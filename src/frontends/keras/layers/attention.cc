@@ -54,12 +54,7 @@ TensorId causal_adder(KerasLayerContext& ctx, int64_t tq, int64_t tv) {
 
 // A tensor mask (bool or 0/1 numbers) -> (mask - 1) * 1e9.
 Expected<TensorId> mask_adder(KerasLayerContext& ctx, TensorId mask) {
-  DType t = ctx.graph().t(mask).dtype;
-  if (t != DType::kFloat32) {
-    tflite::CastOptionsT a{.in_data_type = static_cast<tflite::TensorType>(t),
-                           .out_data_type = tflite::TensorType::FLOAT32};
-    ASSIGN_OR_RETURN(mask, ctx.emit1(OpCode::CAST, {mask}, a));
-  }
+  ASSIGN_OR_RETURN(mask, ctx.cast(mask, DType::kFloat32));
   ASSIGN_OR_RETURN(TensorId m1, ctx.emit1(OpCode::SUB, {mask, ctx.const_f32_scalar(1.0f, "one")}));
   return ctx.emit1(OpCode::MUL, {m1, ctx.const_f32_scalar(kMaskedScore, "big")});
 }

@@ -77,9 +77,7 @@ Outs lower_relu(KerasLayerContext& ctx) {
     // Keras keeps x where x >= threshold (even negative x), else 0.
     ASSIGN_OR_RETURN(TensorId keep, ctx.emit1(OpCode::GREATER_EQUAL,
                                               {ctx.in(0), ctx.const_f32_scalar(static_cast<float>(threshold), "threshold")}));
-    tflite::CastOptionsT c{.in_data_type = static_cast<tflite::TensorType>(ctx.graph().t(keep).dtype),
-                           .out_data_type = tflite::TensorType::FLOAT32};
-    ASSIGN_OR_RETURN(TensorId mask, ctx.emit1(OpCode::CAST, {keep}, c));
+    ASSIGN_OR_RETURN(TensorId mask, ctx.cast(keep, DType::kFloat32));
     ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MUL, {ctx.in(0), mask}));
   } else {
     ASSIGN_OR_RETURN(y, ctx.emit1(*max_value == 6.0 ? OpCode::RELU6 : OpCode::RELU, {ctx.in(0)}));

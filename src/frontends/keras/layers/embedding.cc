@@ -20,9 +20,7 @@ Outs lower_embedding(KerasLayerContext& ctx) {
   if (t == DType::kFloat32 || t == DType::kUInt8 || t == DType::kInt8 || t == DType::kInt16 || t == DType::kUInt16) {
     // Keras 2 Sequential inputs default to float32; Keras casts ids to int32
     // (truncating), as CAST does; narrower int ids widen the same way.
-    tflite::CastOptionsT a{.in_data_type = static_cast<tflite::TensorType>(t),
-                           .out_data_type = tflite::TensorType::INT32};
-    ASSIGN_OR_RETURN(ids, ctx.emit1(OpCode::CAST, {ids}, a));
+    ASSIGN_OR_RETURN(ids, ctx.cast(ids, DType::kInt32));
   } else if (t != DType::kInt32 && t != DType::kInt64) {
     return unsupported("not supported yet: Embedding of " + dtype_name(t) + " ids");
   }
