@@ -40,6 +40,13 @@ const cases = [
      return {inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}, {name: 'n', dtype: 'int32', shape: [], data: [n]}],
              want: [{dtype: 'int32', shape: [], data: [i]}, {dtype: 'float32', shape: [2], data: acc}]};
    })},
+  // TensorList loop values (Reserve, FromTensor, GetItem, SetItem, Stack, Length) carried as tensors.
+  {file: 'tensor_list_while.pbtxt', inputs: ['x'], outputs: ['y', 'len'], hasOps: ['WHILE'],
+   noOps: ['CUSTOM'],
+   feeds: [[1, -2, 0.5, 3, -1, 0.25, 4, 8], [0, 0, 1, 1, 2, 2, 3, 3]].map((x) => ({
+     inputs: [{name: 'x', dtype: 'float32', shape: [4, 2], data: x}],
+     want: [{dtype: 'float32', shape: [4, 2], data: x.map((v, k) => v * (Math.floor(k / 2) + 1))},
+            {dtype: 'int32', shape: [], data: [4]}]}))},
   {file: 'const_if.pbtxt', inputs: ['x'], outputs: ['y'], noOps: ['IF'],
    feeds: [[1, -2], [0.5, 3]].map((x) => ({inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}],
      want: [{dtype: 'float32', shape: [2], data: x.map((v) => v - 1)}]}))},

@@ -135,8 +135,14 @@ Expected<std::vector<TensorId>> lower_while(TfNodeContext& ctx) {
   std::vector<Tensor> types = arg_types(ctx, 0);
   if (ctx.has_attr("output_shapes")) {
     const auto& shapes = ctx.node().attr().at("output_shapes").list().shape();
+    std::vector<int> tf_types;
+    if (ctx.has_attr("T"))
+      for (int t : ctx.node().attr().at("T").list().type()) tf_types.push_back(t);
     if (shapes.size() == static_cast<int>(types.size())) {
       for (int i = 0; i < shapes.size(); ++i) {
+        // A TensorList's invariant is its handle's shape ([]), not the
+        // shape of the tensor the list became.
+        if (i < static_cast<int>(tf_types.size()) && tf_types[i] == tensorflow::DT_VARIANT) continue;
         Tensor inv;
         ASSIGN_OR_RETURN(inv.shape, shape_from_proto(shapes[i], &inv.unknown_rank));
         relax(types[i], inv);
