@@ -75,6 +75,11 @@ class TempModelFile {
   std::string dir_, path_;
 };
 
+static bool wants_select_tf_ops(const ConvertOptions& o) {
+  const auto& ops = o.quantize.supported_ops;
+  return std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+}
+
 Expected<Model> import_model(const ConvertOptions& o) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty() +
                 !o.graph_def_content.empty() + !o.keras_model_content.empty();
@@ -89,6 +94,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
     so.tags = o.saved_model_tags;
     if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
     so.fold_budget = o.fold_budget;
+    so.select_tf_ops = wants_select_tf_ops(o);
     return import_saved_model(so);
   }
   if (!o.keras_model_file.empty() || !o.keras_model_content.empty()) {
@@ -106,8 +112,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
   gopt.input_arrays = o.input_arrays;
   gopt.output_arrays = o.output_arrays;
   gopt.fold_budget = o.fold_budget;
-  gopt.select_tf_ops = std::find(o.quantize.supported_ops.begin(), o.quantize.supported_ops.end(), "SELECT_TF_OPS") !=
-                       o.quantize.supported_ops.end();
+  gopt.select_tf_ops = wants_select_tf_ops(o);
   if (o.input_shapes) {
     ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(*o.input_shapes));
   }
