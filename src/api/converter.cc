@@ -4,7 +4,10 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <climits>
+#include <iostream>
+#include <map>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
@@ -72,6 +75,11 @@ class TempModelFile {
   std::string dir_, path_;
 };
 
+static bool wants_select_tf_ops(const ConvertOptions& o) {
+  const auto& ops = o.quantize.supported_ops;
+  return std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+}
+
 Expected<Model> import_model(const ConvertOptions& o) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty() +
                 !o.graph_def_content.empty() + !o.keras_model_content.empty();
@@ -86,6 +94,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
     so.tags = o.saved_model_tags;
     if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
     so.fold_budget = o.fold_budget;
+    so.select_tf_ops = wants_select_tf_ops(o);
     return import_saved_model(so);
   }
   if (!o.keras_model_file.empty() || !o.keras_model_content.empty()) {
@@ -103,6 +112,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
   gopt.input_arrays = o.input_arrays;
   gopt.output_arrays = o.output_arrays;
   gopt.fold_budget = o.fold_budget;
+  gopt.select_tf_ops = wants_select_tf_ops(o);
   if (o.input_shapes) {
     ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(*o.input_shapes));
   }
@@ -116,9 +126,27 @@ Expected<Model> import_model(const ConvertOptions& o) {
   return import_graphdef(gd, gopt);
 }
 
+// TF's converter warns that the model needs the Flex delegate; one line here.
+static void report_flex_ops(const Model& m) {
+  std::map<std::string, int> flex;
+  int total = 0;
+  for (const auto& g : m.subgraphs)
+    for (const auto& op : g.ops)
+      if (!op->dead && op->code == OpCode::CUSTOM && op->custom_code.rfind("Flex", 0) == 0) {
+        ++flex[op->custom_code];
+        ++total;
+      }
+  if (!total) return;
+  std::string names;
+  for (const auto& [k, n] : flex) names += (names.empty() ? "" : ", ") + k;
+  std::cerr << "TFLite interpreter needs to link Flex delegate in order to run the model since it contains "
+            << total << " Select TF op(s): " << names << "\n";
+}
+
 // Import, the float pass pipeline, then quantization (a no-op by default).
 Expected<Model> convert_to_model(const ConvertOptions& o) {
   ASSIGN_OR_RETURN(Model model, import_model(o));
+  report_flex_ops(model);
   PipelineOptions popt;
   popt.fold_budget = o.fold_budget;
   RETURN_IF_ERROR(run_pipeline(model, popt));

@@ -58,7 +58,7 @@ class IntegerQuantizer {
         for (TensorId t : op.outputs)
           if (t >= 0 && g_.t(t).dtype == DType::kFloat32) quantized_native[t] = true;
       } else {
-        failed.insert(op_name(op.code));
+        failed.insert(op.code == OpCode::CUSTOM ? op.custom_code : op_name(op.code));  // FlexX by name
       }
     }
     if (!failed.empty() && !o_.allow_float) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <google/protobuf/text_format.h>
+#include <flatbuffers/flexbuffers.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -381,10 +382,18 @@ class Importer {
       RETURN_IF_ERROR(poison_outputs(node));
       return ok_status();
     } else if (TfLowerFn fn = find_tf_op(node.op())) {
+      size_t ops_before_lowering = g_.ops.size();
       TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
       ctx.set_functions(functions_);
       auto r = fn(ctx);
       if (!r.ok()) {
+        if (r.status().kind() == ErrorKind::kUnsupported && opt_.select_tf_ops && is_flex_op(node.op())) {
+          // A form the lowering does not take still runs in TF: Flex it.
+          g_.ops.resize(ops_before_lowering);
+          ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
+          for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
+          return ok_status();
+        }
         if (r.status().kind() == ErrorKind::kUnsupported) {
           unsupported_.push_back(make_entry(node, ins, r.status().message()));
           RETURN_IF_ERROR(poison_outputs(node));
@@ -395,6 +404,8 @@ class Importer {
       outs = std::move(r).value();
       for (size_t i = 0; i < outs.size(); ++i)
         if (outs[i] >= first_new) g_.t(outs[i]).name = ctx.output_name(static_cast<int>(i));
+    } else if (opt_.select_tf_ops && is_flex_op(node.op())) {
+      ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
     } else {
       unsupported_.push_back(make_entry(node, ins, ""));
       RETURN_IF_ERROR(poison_outputs(node));
@@ -457,6 +468,52 @@ class Importer {
   // output count: a read past it stays unresolved, and the reader reports
   // that the node does not produce it. An op without an OpDef gets the
   // outputs its readers read.
+  // A Flex op: CUSTOM "Flex<Op>" with the NodeDef (its OpDef defaults
+  // filled in by fill_defaults) in flex_custom_options. Output types come
+  // from the OpDef; shapes are unknown.
+  Expected<std::vector<TensorId>> lower_flex(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
+    const tensorflow::OpDef* def = find_op_def(node.op());
+    if (!def) return unsupported("Flex op " + node.op() + " (node '" + node.name() + "') has no OpDef to type its outputs");
+    ASSIGN_OR_RETURN(auto args, output_args(*def, node));
+    TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
+    std::vector<TensorId> outs;
+    for (int a = 0; a < def->output_arg_size(); ++a) {
+      const auto& arg = def->output_arg(a);
+      std::vector<DType> types;
+      if (!arg.type_list_attr().empty()) {
+        auto it = node.attr().find(arg.type_list_attr());
+        if (it != node.attr().end())
+          for (int t : it->second.list().type()) types.push_back(dtype_from_tf(t));
+      } else {
+        DType t = DType::kInvalid;
+        if (!arg.type_attr().empty()) {
+          ASSIGN_OR_RETURN(t, ctx.attr_type(arg.type_attr()));
+        } else {
+          t = dtype_from_tf(arg.type());
+        }
+        types.assign(static_cast<size_t>(args[a].count), t);
+      }
+      if (static_cast<int>(types.size()) != args[a].count)
+        return invalid_input("Flex op " + node.op() + " node '" + node.name() + "': output '" + arg.name() +
+                             "' has " + std::to_string(types.size()) + " types for " + std::to_string(args[a].count) +
+                             " tensors");
+      for (size_t k = 0; k < types.size(); ++k) {
+        if (types[k] == DType::kInvalid)
+          return unsupported("not supported yet: Flex op " + node.op() + " node '" + node.name() + "' output '" +
+                             arg.name() + "' has a type TFLite lacks");
+        Tensor t;
+        t.name = node.name() + (outs.empty() ? std::string() : ":" + std::to_string(outs.size()));
+        t.dtype = types[k];
+        t.unknown_rank = true;
+        outs.push_back(g_.add_tensor(std::move(t)));
+      }
+    }
+    Op& op = g_.add_op(OpCode::CUSTOM, ins, outs, {}, node.name());
+    op.custom_code = "Flex" + node.op();
+    op.custom_options = flex_custom_options(node);
+    return outs;
+  }
+
   Status poison_outputs(const tensorflow::NodeDef& node) {
     int count = INT_MAX;
     if (const tensorflow::OpDef* def = find_op_def(node.op())) {

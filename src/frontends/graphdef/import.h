@@ -20,6 +20,9 @@ struct GraphDefImportOptions {
   int64_t fold_budget = 1 << 20;
   // What to tell the user when an input has an unknown rank.
   std::string unknown_rank_hint = "give its shape with --input_shapes";
+  // SELECT_TF_OPS: a node with no builtin lowering that TF's Flex delegate
+  // runs becomes a CUSTOM "Flex<Op>" carrying its NodeDef.
+  bool select_tf_ops = false;
 };
 
 Expected<tensorflow::GraphDef> read_graphdef(const std::string& path);

@@ -1,5 +1,9 @@
 #include "frontends/graphdef/unsupported_ops.h"
 
+#include <flatbuffers/flexbuffers.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <algorithm>
 #include <set>
 
@@ -18,6 +22,32 @@ const std::set<std::string>& flex_ops() {
 }  // namespace
 
 bool is_flex_op(const std::string& tf_op) { return flex_ops().count(tf_op) > 0; }
+
+std::vector<uint8_t> flex_custom_options(const tensorflow::NodeDef& node) {
+  tensorflow::NodeDef nd;
+  nd.set_op(node.op());
+  for (const auto& in : node.input())
+    if (!in.empty() && in[0] != '^') nd.add_input("");
+  if (!node.device().empty()) nd.set_device(node.device());
+  for (const auto& [k, v] : node.attr())
+    if (!k.empty() && k[0] != '_') (*nd.mutable_attr())[k] = v;
+  nd.mutable_experimental_debug_info();
+  std::string bytes;
+  {
+    // Deterministic: map entries (attrs) are written sorted by key.
+    google::protobuf::io::StringOutputStream sos(&bytes);
+    google::protobuf::io::CodedOutputStream cos(&sos);
+    cos.SetSerializationDeterministic(true);
+    nd.SerializeToCodedStream(&cos);
+  }
+  flexbuffers::Builder fb;
+  fb.Vector([&]() {
+    fb.String(node.op());
+    fb.String(bytes);
+  });
+  fb.Finish();
+  return fb.GetBuffer();
+}
 
 Status unsupported_ops_status(const std::vector<UnsupportedOp>& ops) {
   std::string msg;
