@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(cmake g++ make protobuf-compiler libprotobuf-dev flatbuffers-compiler libflatbuffers-dev
               libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
               libhdf5-dev libzip-dev nlohmann-json3-dev zlib1g-dev pkg-config python3-h5py python3-numpy
-              unzip pybind11-dev python3-dev python3-pytest python3-setuptools python3-wheel python3-venv)
+              unzip pybind11-dev python3-dev python3-pytest python3-setuptools python3-wheel python3-venv
+              clang libclang-rt-14-dev)  # clang + its sanitizer and libFuzzer runtimes: the ASan job in scripts/test.sh
 # Node 20 usually comes with the machine; Debian's nodejs only if there is none.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()

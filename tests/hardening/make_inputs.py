@@ -205,6 +205,60 @@ def dataset_cases(p):
     np.savez(p("calib_inf.npz"), x=bad)
 
 
+def damaged_cases(p):
+    """Truncated, flipped, empty, deep, cyclic and archive-trick inputs of every kind."""
+    good_keras = open(p("good.keras"), "rb").read()
+    good_pbtxt = open(p("good.pbtxt"), "rb").read()
+    open(p("empty.keras"), "wb").close()
+    open(p("empty.pb"), "wb").close()
+    open(p("empty.h5"), "wb").close()
+    open(p("trunc.keras"), "wb").write(good_keras[: len(good_keras) // 2])
+    open(p("trunc.pbtxt"), "wb").write(good_pbtxt[: len(good_pbtxt) // 2])
+    # A binary GraphDef cut inside a field, and one with a flipped length byte.
+    open(p("trunc.pb"), "wb").write(b"\x0a\x20\x0a\x01x\x12\x0bPlaceholder")
+    open(p("garbage.pb"), "wb").write(bytes(range(256)) * 4)
+    # HDF5: a valid .h5 cut after the superblock, and one with a flipped superblock version byte.
+    h5 = io.BytesIO()
+    with h5py.File(h5, "w") as f:
+        f.attrs["model_config"] = json.dumps(GOOD)
+        f.create_group("model_weights").attrs["layer_names"] = np.array([], dtype="S1")
+    h5 = h5.getvalue()
+    open(p("trunc.h5"), "wb").write(h5[:700])
+    flipped = bytearray(h5)
+    flipped[8] ^= 0xFF  # the superblock version
+    open(p("flipped.h5"), "wb").write(bytes(flipped))
+    # Zip tricks: a traversal name, an absolute name, a bomb, no config.json, config.json not JSON.
+    def zip_with(path, entries, comp=zipfile.ZIP_DEFLATED):
+        with zipfile.ZipFile(path, "w", comp) as z:
+            for n, d in entries:
+                z.writestr(n, d)
+    zip_with(p("traversal.keras"), [("../../evil/config.json", json.dumps(GOOD)), ("config.json", json.dumps(GOOD)),
+                                    ("model.weights.h5", weights_h5())])
+    zip_with(p("absolute.keras"), [("/etc/config.json", "{}"), ("config.json", json.dumps(GOOD)),
+                                   ("model.weights.h5", weights_h5())])
+    zip_with(p("bomb.keras"), [("config.json", json.dumps(GOOD)), ("model.weights.h5", b"\0" * (200 << 20))])
+    zip_with(p("no_config.keras"), [("model.weights.h5", weights_h5())])
+    zip_with(p("config_not_json.keras"), [("config.json", "{not json"), ("model.weights.h5", weights_h5())])
+    zip_with(p("config_list.keras"), [("config.json", "[1, 2]"), ("model.weights.h5", weights_h5())])
+    # JSON nested 100000 deep, and a layer graph with a cycle (relu <- relu2 <- relu).
+    zip_with(p("deep.keras"), [("config.json", "[" * 100000 + "]" * 100000), ("model.weights.h5", weights_h5())])
+    cyc = model([input_layer(), layer("ReLU", "relu", {}, call(ktensor("relu2"))),
+                 layer("ReLU", "relu2", {}, call(ktensor("relu")))], ["x"], ["relu2"])
+    write_keras(p("cyclic.keras"), cyc)
+    # A GraphDef whose node is its own input.
+    open(p("self_loop.pbtxt"), "w").write(
+        'node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }\n'
+        'node { name: "a" op: "Relu" input: "a" attr { key: "T" value { type: DT_FLOAT } } }\n')
+    # An empty saved_model.pb and a wrong-type input (a .npz given as the model).
+    os.makedirs(p("sm_empty_pb"), exist_ok=True)
+    open(os.path.join(p("sm_empty_pb"), "saved_model.pb"), "wb").close()
+    # A .npy given as the dataset with a header that declares 10^12 elements.
+    hdr = b"{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 1000000), }"
+    hdr += b" " * (63 - len(hdr) % 64) + b"\n"
+    with zipfile.ZipFile(p("calib_huge.npz"), "w") as z:
+        z.writestr("x.npy", b"\x93NUMPY\x01\x00" + len(hdr).to_bytes(2, "little") + hdr + b"\0" * 16)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -213,6 +267,7 @@ def main():
     graphdef_cases(p)
     saved_model_cases(p)
     dataset_cases(p)
+    damaged_cases(p)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,15 @@
 #include "frontends/keras/keras_file.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -40,7 +49,11 @@ Expected<nlohmann::json> parse_json(const std::string& text, const std::string& 
       return true;
     });
   } catch (const std::exception& e) {
-    return invalid_input(what + " is not valid JSON (" + e.what() + "); the file is damaged: " + kSaveHint);
+    // Without nlohmann's "[json.exception.parse_error.101] " tag.
+    std::string m = e.what();
+    if (size_t close = m.find("] "); m.rfind("[json.exception.", 0) == 0 && close != std::string::npos)
+      m = m.substr(close + 2);
+    return invalid_input(what + " is not valid JSON (" + m + "); the file is damaged: " + kSaveHint);
   }
 }
 
@@ -423,7 +436,9 @@ std::string keras_snake_case(const std::string& class_name) {
   return s;
 }
 
-Expected<KerasModelFile> read_keras_model_file(const std::string& path) {
+namespace {
+
+Expected<KerasModelFile> read_keras_model_file_here(const std::string& path) {
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
@@ -450,6 +465,204 @@ Expected<KerasModelFile> read_keras_model_file(const std::string& path) {
     return read_keras_zip(path);
   }
   return invalid_input("'" + path + "' is neither an HDF5 (.h5) nor a zip (.keras) Keras model file; " + kSaveHint);
+}
+
+// ------------------------------------------------- child process (#14) ----
+// libhdf5 1.10 crashes (SIGSEGV) and loops on damaged files, and we cannot
+// fix it. So the whole read runs in a forked child under CPU-time and
+// address-space limits; the child streams the result back through a pipe
+// (length-prefixed fields), and a signal or a limit becomes one line here.
+
+std::atomic<bool> g_isolate{true};
+// CPU seconds for the child (ResNet50's 98 MB .h5 needs 0.5 s), and 4x that
+// of wall time; TFLC_KERAS_READ_CPU_SECONDS overrides (tests use 2).
+int child_cpu_seconds() {
+  const char* env = std::getenv("TFLC_KERAS_READ_CPU_SECONDS");
+  int v = env ? std::atoi(env) : 0;
+  return v > 0 ? v : 60;
+}
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TFLC_HAS_ASAN 1
+#endif
+#endif
+#ifndef TFLC_HAS_ASAN
+#define TFLC_HAS_ASAN 0
+#endif
+
+struct FdWriter {
+  int fd;
+  bool ok = true;
+  void raw(const void* p, size_t n) {
+    const char* c = static_cast<const char*>(p);
+    while (ok && n > 0) {
+      ssize_t w = ::write(fd, c, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) { ok = false; return; }
+      c += w;
+      n -= static_cast<size_t>(w);
+    }
+  }
+  void u64(uint64_t v) { raw(&v, sizeof v); }
+  void str(std::string_view s) { u64(s.size()); raw(s.data(), s.size()); }
+};
+
+struct FdReader {
+  int fd;
+  bool ok = true;
+  void raw(void* p, size_t n) {
+    char* c = static_cast<char*>(p);
+    while (ok && n > 0) {
+      ssize_t r = ::read(fd, c, n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) { ok = false; return; }
+      c += r;
+      n -= static_cast<size_t>(r);
+    }
+  }
+  uint64_t u64() { uint64_t v = 0; raw(&v, sizeof v); return ok ? v : 0; }
+  // Sizes come from our own child, but a child killed mid-write must not
+  // make us allocate garbage: a string is read in pieces as it arrives.
+  std::string str() {
+    uint64_t n = u64();
+    std::string s;
+    while (ok && s.size() < n) {
+      size_t piece = static_cast<size_t>(std::min<uint64_t>(n - s.size(), uint64_t{64} << 20));
+      size_t at = s.size();
+      s.resize(at + piece);
+      raw(s.data() + at, piece);
+    }
+    return s;
+  }
+};
+
+void write_result(FdWriter& w, const Expected<KerasModelFile>& r) {
+  if (!r.ok()) {
+    w.u64(1);
+    w.u64(static_cast<uint64_t>(r.status().kind()));
+    w.str(r.status().message());
+    return;
+  }
+  w.u64(0);
+  w.str(r->format);
+  w.str(r->config.dump());
+  w.str(r->keras_version);
+  w.str(r->backend);
+  w.u64(r->weights.size());
+  for (const auto& [layer, arrays] : r->weights) {
+    w.str(layer);
+    w.u64(arrays.size());
+    for (const KerasArray& a : arrays) {
+      w.str(a.name);
+      w.u64(static_cast<uint64_t>(static_cast<int64_t>(a.dtype)));
+      w.u64(a.shape.size());
+      for (int64_t d : a.shape) w.u64(static_cast<uint64_t>(d));
+      w.str(a.bytes);
+    }
+  }
+}
+
+std::optional<Expected<KerasModelFile>> read_result(FdReader& r) {
+  uint64_t tag = r.u64();
+  if (!r.ok) return std::nullopt;
+  if (tag == 1) {
+    uint64_t kind = r.u64();
+    std::string msg = r.str();
+    if (!r.ok || kind == 0 || kind > static_cast<uint64_t>(ErrorKind::kInternal)) return std::nullopt;
+    return Expected<KerasModelFile>(Status(static_cast<ErrorKind>(kind), std::move(msg)));
+  }
+  KerasModelFile out;
+  out.format = r.str();
+  std::string config = r.str();
+  out.keras_version = r.str();
+  out.backend = r.str();
+  uint64_t layers = r.ok ? r.u64() : 0;
+  for (uint64_t i = 0; r.ok && i < layers; ++i) {
+    std::string layer = r.str();
+    uint64_t n = r.u64();
+    std::vector<KerasArray> arrays;
+    for (uint64_t j = 0; r.ok && j < n; ++j) {
+      KerasArray a;
+      a.name = r.str();
+      a.dtype = static_cast<DType>(static_cast<int64_t>(r.u64()));
+      uint64_t rank = r.u64();
+      for (uint64_t k = 0; r.ok && k < rank && k < 64; ++k) a.shape.push_back(static_cast<int64_t>(r.u64()));
+      a.bytes = r.str();
+      arrays.push_back(std::move(a));
+    }
+    out.weights.emplace(std::move(layer), std::move(arrays));
+  }
+  if (!r.ok) return std::nullopt;
+  out.config = nlohmann::json::parse(config, nullptr, /*allow_exceptions=*/false);
+  if (out.config.is_discarded()) return std::nullopt;
+  return Expected<KerasModelFile>(std::move(out));
+}
+
+[[noreturn]] void run_child(int fd, const std::string& path) {
+  const rlim_t secs = static_cast<rlim_t>(child_cpu_seconds());
+  rlimit cpu{secs, secs + 5};
+  setrlimit(RLIMIT_CPU, &cpu);
+  alarm(static_cast<unsigned>(4 * secs));  // a loop that waits instead of spinning
+#if !defined(__SANITIZE_ADDRESS__) && !TFLC_HAS_ASAN
+  // Twice the weight budget plus room for the libraries; ASan's shadow
+  // memory needs a huge address space, so not under ASan.
+  uint64_t as = 2 * weight_budget().remaining + (uint64_t{2} << 30);
+  rlimit mem{as, as};
+  setrlimit(RLIMIT_AS, &mem);
+#endif
+  FdWriter w{fd};
+  try {
+    write_result(w, read_keras_model_file_here(path));
+  } catch (const std::bad_alloc&) {
+    write_result(w, invalid_input("reading '" + path + "' needs more memory than the weights it declares allow; "
+                                  "the file is damaged or hostile: " + kSaveHint));
+  } catch (const std::exception& e) {
+    write_result(w, internal_error(std::string("reading '") + path + "': " + e.what()));
+  }
+  ::close(fd);
+  _exit(w.ok ? 0 : 3);
+}
+
+Expected<KerasModelFile> read_keras_model_file_isolated(const std::string& path) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return internal_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return internal_error(std::string("cannot start the Keras reader process: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    run_child(fds[1], path);
+  }
+  ::close(fds[1]);
+  FdReader r{fds[0]};
+  std::optional<Expected<KerasModelFile>> result = read_result(r);
+  ::close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (result && WIFEXITED(status) && WEXITSTATUS(status) == 0) return std::move(*result);
+  if (WIFSIGNALED(status) &&
+      (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL || WTERMSIG(status) == SIGALRM)) {
+    return invalid_input("reading '" + path + "' did not finish within " + std::to_string(child_cpu_seconds()) +
+                         " s of CPU time (the HDF5 library loops on it); the file is damaged: " + kSaveHint);
+  }
+  std::string how = WIFSIGNALED(status) ? std::string(strsignal(WTERMSIG(status)))
+                                        : "exit status " + std::to_string(WEXITSTATUS(status));
+  return invalid_input("reading '" + path + "' crashed the HDF5/zip reader (" + how +
+                       "); the file is damaged: " + kSaveHint);
+}
+
+}  // namespace
+
+void set_keras_reader_isolation(bool on) { g_isolate = on; }
+
+Expected<KerasModelFile> read_keras_model_file(const std::string& path) {
+  if (!g_isolate) return read_keras_model_file_here(path);
+  return read_keras_model_file_isolated(path);
 }
 
 }  // namespace tflc

@@ -47,7 +47,12 @@ struct KerasModelFile {
 
 // Reads a .h5/.hdf5 or .keras file (or an unzipped .keras directory).
 // Bad input comes back as one line saying what is wrong and what to do.
+// The read runs in a forked child process under CPU-time and memory limits,
+// so that a crash or endless loop inside libhdf5 on a damaged file is one
+// line too (the result comes back through a pipe).
 Expected<KerasModelFile> read_keras_model_file(const std::string& path);
+// Reads in this process instead (fuzz targets, to see crashes as crashes).
+void set_keras_reader_isolation(bool on);
 
 // Keras 3's snake_case of a class name, used for the storage keys of layers
 // in model.weights.h5 ("Conv2D" -> "conv2d", "LSTM" -> "lstm",

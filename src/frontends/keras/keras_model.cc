@@ -580,6 +580,10 @@ class KerasImporter {
 
 Expected<Model> import_keras_model(const KerasImportOptions& options) {
   ASSIGN_OR_RETURN(KerasModelFile file, read_keras_model_file(options.path));
+  return import_keras_model_file(file, options);
+}
+
+Expected<Model> import_keras_model_file(KerasModelFile& file, const KerasImportOptions& options) {
   try {
     return KerasImporter(file, options).run();
   } catch (const json::exception& e) {  // the model's structure (layers, inbound_nodes), not one layer's config

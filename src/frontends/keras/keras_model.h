@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "frontends/keras/keras_file.h"
 #include "ir/graph.h"
 #include "support/status.h"
 
@@ -17,5 +18,8 @@ struct KerasImportOptions {
 };
 
 Expected<Model> import_keras_model(const KerasImportOptions& options);
+// The same from a file already read (options.path names it in messages);
+// the fuzz target for model configs calls this directly.
+Expected<Model> import_keras_model_file(KerasModelFile& file, const KerasImportOptions& options);
 
 }  // namespace tflc
