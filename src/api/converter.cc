@@ -14,6 +14,7 @@
 
 #include "frontends/graphdef/import.h"
 #include "frontends/keras/keras_model.h"
+#include "frontends/stablehlo/stablehlo.h"
 #include "frontends/saved_model/saved_model.h"
 #include "metadata/metadata.h"
 #include "passes/passes.h"
@@ -82,9 +83,23 @@ static bool wants_select_tf_ops(const ConvertOptions& o) {
 
 Expected<Model> import_model(const ConvertOptions& o) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty() +
-                !o.graph_def_content.empty() + !o.keras_model_content.empty();
+                !o.graph_def_content.empty() + !o.keras_model_content.empty() + !o.stablehlo_file.empty() +
+                !o.stablehlo_content.empty();
   if (sources != 1)
-    return usage_error("exactly one of --graph_def_file, --saved_model_dir or --keras_model_file is required");
+    return usage_error(
+        "exactly one of --graph_def_file, --saved_model_dir, --keras_model_file or --stablehlo_file is required");
+  if (!o.stablehlo_file.empty() || !o.stablehlo_content.empty()) {
+    if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
+      return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file; "
+                         "a StableHLO function's arguments and results are its inputs and outputs");
+    StablehloImportOptions ho;
+    ho.path = o.stablehlo_file;
+    ho.content = o.stablehlo_content;
+    ho.entry_function = o.entry_function;
+    if (!o.signature_name.empty()) ho.signature_name = o.signature_name;
+    ho.fold_budget = o.fold_budget;
+    return import_stablehlo(ho);
+  }
   if (!o.saved_model_dir.empty()) {
     if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
       return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file; "

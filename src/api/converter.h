@@ -16,6 +16,12 @@ struct ConvertOptions {
   std::string graph_def_file;
   std::string saved_model_dir;
   std::string keras_model_file;
+  // StableHLO MLIR text (jax.export's mlir_module()): its entry function and
+  // the signature key it gets.
+  std::string stablehlo_file;
+  std::string stablehlo_content;
+  std::string entry_function = "main";
+  std::string signature_name;  // empty: serving_default
   // In-memory inputs instead of files: a frozen GraphDef (binary or text) or
   // a Keras .h5/.keras file's bytes.
   std::string graph_def_content;

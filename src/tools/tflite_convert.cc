@@ -73,6 +73,7 @@ int run(int argc, char** argv) {
   CLI::App app{"Converts a TensorFlow model into a TensorFlow Lite FlatBuffer, without TensorFlow.", "tflite_convert"};
   app.option_defaults()->always_capture_default(false);
   std::string output_file, graph_def_file, saved_model_dir, keras_model_file;
+  std::string stablehlo_file, entry_function = "main", signature_name;
   std::string input_arrays, output_arrays, input_shapes;
   std::string tag_set = "serve", signature_key, signature_keys;
   bool enable_v1 = false;
@@ -90,6 +91,11 @@ int run(int argc, char** argv) {
   app.add_option("--signature_keys", signature_keys,
                  "Comma-separated SignatureDef keys to convert, each into its own TFLite signature.");
   app.add_option("--keras_model_file", keras_model_file, "Full filepath of HDF5 file containing tf.Keras model.");
+  app.add_option("--stablehlo_file", stablehlo_file,
+                 "Full filepath of a StableHLO module as MLIR text (e.g. JAX's jax.export(f)(...).mlir_module()).");
+  app.add_option("--entry_function", entry_function, "With --stablehlo_file: the function to convert (default main).");
+  app.add_option("--signature_name", signature_name,
+                 "With --stablehlo_file: the signature key of the converted function (default serving_default).");
   app.add_flag("--enable_v1_converter", enable_v1, "Enables the TensorFlow V1 converter (for --graph_def_file).");
   app.add_option("--input_arrays", input_arrays, "Names of the input arrays, comma-separated.");
   app.add_option("--output_arrays", output_arrays, "Names of the output arrays, comma-separated.");
@@ -172,6 +178,9 @@ int run(int argc, char** argv) {
   opt.graph_def_file = graph_def_file;
   opt.saved_model_dir = saved_model_dir;
   opt.keras_model_file = keras_model_file;
+  opt.stablehlo_file = stablehlo_file;
+  opt.entry_function = entry_function;
+  opt.signature_name = signature_name;
   opt.input_arrays = split_commas(input_arrays);
   opt.output_arrays = split_commas(output_arrays);
   if (app.count("--input_shapes")) opt.input_shapes = input_shapes;

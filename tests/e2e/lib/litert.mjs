@@ -83,6 +83,7 @@ const CTORS = {float32: Float32Array, int32: Int32Array, uint8: Uint8Array,
                int8: Int8Array, int16: Int16Array, float64: Float64Array};
 
 function makeTypedArray(dtype, data) {
+  if (ArrayBuffer.isView(data)) return data;  // already typed (exact 64-bit values)
   if (dtype === 'int64') return BigInt64Array.from(data, (v) => BigInt(Math.round(Number(v))));
   if (dtype === 'bool') return lrt.BoolArray.from(data, (v) => (v ? 1 : 0));
   const C = CTORS[dtype];
@@ -130,10 +131,11 @@ export const runModel = watchConsole(async (tflitePath, inputs) => {
     const errors = runtimeErrors();
     if (errors.length) throw new Error(`LiteRT.js run failed: ${errors.join(' | ')}`);
     const outputs = outs.map((t, k) => {
-      const data = Array.from(t.toTypedArray(), Number);
+      const raw = t.toTypedArray().slice();
+      const data = Array.from(raw, Number);
       const shape = Array.from(t.type.layout.dimensions);
       t.delete();
-      return {name: outDetails[k].name, dtype: outDetails[k].dtype, shape, data};
+      return {name: outDetails[k].name, dtype: outDetails[k].dtype, shape, data, raw};
     });
     return {inputDetails: inDetails, outputDetails: outDetails, outputs};
   } finally {

@@ -1,0 +1,947 @@
+// StableHLO op records: one entry per op name, lowering it to classic
+// TFLite builtins the way TF's StableHLO->TFLite legalization
+// (tensorflow/compiler/mlir/lite/stablehlo/transforms/legalize_hlo*) does.
+// A form a record does not handle is refused by name, never approximated.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+
+#include "frontends/stablehlo/hlo_context.h"
+#include "ops/op_util.h"
+
+namespace tflc {
+namespace {
+
+using Outs = Expected<std::vector<TensorId>>;
+using Ints = std::vector<int64_t>;
+
+Outs one(Expected<TensorId> t) {
+  if (!t.ok()) return t.status();
+  return std::vector<TensorId>{*t};
+}
+
+std::vector<int32_t> i32(const Ints& v) { return {v.begin(), v.end()}; }
+
+bool static_shape(const std::vector<int64_t>& s) {
+  return std::all_of(s.begin(), s.end(), [](int64_t d) { return d >= 0; });
+}
+
+Status need_static(HloContext& ctx) {
+  for (int k = 0; k < ctx.num_in(); ++k)
+    if (ctx.in_t(k).unknown_rank || !static_shape(ctx.in_t(k).shape)) return ctx.refuse("dynamic shapes");
+  for (int k = 0; k < ctx.num_results(); ++k)
+    if (!ctx.op().result_types[k].ranked || !static_shape(ctx.result_shape(k))) return ctx.refuse("dynamic shapes");
+  return ok_status();
+}
+
+// ---------------------------------------------------------------- elementwise
+
+bool narrow_int(DType t) { return t == DType::kInt8 || t == DType::kUInt8 || t == DType::kInt16 || t == DType::kUInt16; }
+
+// Integer arithmetic wraps in StableHLO; on a narrow type TFLite's kernels
+// lack (or, for reductions, read as quantized), compute in int32 and CAST
+// back, which wraps the same way. `force` widens without trying first.
+Expected<TensorId> modular(HloContext& ctx, OpCode code, std::vector<TensorId> ins, OpOptions o = {}, bool force = false) {
+  const DType dt = ctx.graph().t(ins.back()).dtype;
+  if (!force || !narrow_int(dt)) {
+    auto r = ctx.emit1(code, ins, o);
+    if (r.ok() || !narrow_int(dt) || r.status().kind() != ErrorKind::kUnsupported) return r;
+  }
+  for (TensorId& i : ins) {
+    if (i < 0 || ctx.graph().t(i).dtype != dt) continue;
+    ASSIGN_OR_RETURN(i, ctx.cast(i, DType::kInt32));
+  }
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, ins, o));
+  return ctx.cast(y, dt);
+}
+
+HloLowering unary(OpCode code, bool float_only = true) {
+  return [code, float_only](HloContext& ctx) -> Outs {
+    RETURN_IF_ERROR(ctx.expect_operands(1));
+    if (float_only && !dtype_is_float(ctx.in_t(0).dtype))
+      return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors");
+    return one(modular(ctx, code, {ctx.in(0)}));
+  };
+}
+
+HloLowering binary(OpCode code) {
+  return [code](HloContext& ctx) -> Outs {
+    RETURN_IF_ERROR(ctx.expect_operands(2));
+    return one(modular(ctx, code, {ctx.in(0), ctx.in(1)}));
+  };
+}
+
+HloLowering float_binary(OpCode code) {
+  return [code](HloContext& ctx) -> Outs {
+    RETURN_IF_ERROR(ctx.expect_operands(2));
+    if (!dtype_is_float(ctx.in_t(0).dtype)) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors");
+    return one(ctx.emit1(code, {ctx.in(0), ctx.in(1)}));
+  };
+}
+
+// Integer division truncates in both; TFLite's kernel traps on a zero
+// divisor (StableHLO gives -1), so only constant divisors without 0 pass.
+Outs lower_divide(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  if (!dtype_is_float(ctx.in_t(0).dtype)) {
+    auto d = const_doubles(ctx.graph(), ctx.in(1));
+    if (!d.ok() || std::any_of(d->begin(), d->end(), [](double v) { return v == 0 || v == -1; }))
+      return ctx.refuse("integer division by a divisor that is not a constant without 0 and -1");
+  }
+  return one(ctx.emit1(OpCode::DIV, {ctx.in(0), ctx.in(1)}));
+}
+
+// and/or/xor/not: logical on i1; TFLite has no bitwise AND/OR.
+HloLowering logical(OpCode bool_code, const char* name) {
+  return [bool_code, name](HloContext& ctx) -> Outs {
+    if (ctx.in_t(0).dtype != DType::kBool) return ctx.refuse(std::string("bitwise ") + name + " on integers (TFLite has no such builtin)");
+    if (bool_code == OpCode::LOGICAL_NOT) {
+      RETURN_IF_ERROR(ctx.expect_operands(1));
+      return one(ctx.emit1(bool_code, {ctx.in(0)}));
+    }
+    RETURN_IF_ERROR(ctx.expect_operands(2));
+    return one(ctx.emit1(bool_code, {ctx.in(0), ctx.in(1)}));
+  };
+}
+
+// remainder: the sign follows the dividend (C's fmod); FLOOR_MOD's follows
+// the divisor, so r - y where the two disagree.
+Outs lower_remainder(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  DType dt = ctx.in_t(0).dtype;
+  if (dt != DType::kFloat32 && dt != DType::kInt32 && dt != DType::kInt64) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  if (!dtype_is_float(dt)) {
+    auto d = const_doubles(ctx.graph(), ctx.in(1));
+    if (!d.ok() || std::any_of(d->begin(), d->end(), [](double v) { return v == 0; }))
+      return ctx.refuse("integer remainder by a divisor that is not a constant without 0");
+  }
+  TensorId x = ctx.in(0), y = ctx.in(1);
+  ASSIGN_OR_RETURN(TensorId r, ctx.emit1(OpCode::FLOOR_MOD, {x, y}));
+  TensorId zero = ctx.scalar(dt, 0, "zero");
+  ASSIGN_OR_RETURN(TensorId r_neg, ctx.emit1(OpCode::LESS, {r, zero}));
+  ASSIGN_OR_RETURN(TensorId x_neg, ctx.emit1(OpCode::LESS, {x, zero}));
+  ASSIGN_OR_RETURN(TensorId r_nonzero, ctx.emit1(OpCode::NOT_EQUAL, {r, zero}));
+  ASSIGN_OR_RETURN(TensorId differ, ctx.emit1(OpCode::NOT_EQUAL, {r_neg, x_neg}));
+  ASSIGN_OR_RETURN(TensorId fix, ctx.emit1(OpCode::LOGICAL_AND, {r_nonzero, differ}));
+  ASSIGN_OR_RETURN(TensorId shifted, ctx.emit1(OpCode::SUB, {r, y}));
+  return one(ctx.emit1(OpCode::SELECT_V2, {fix, shifted, r}));
+}
+
+Outs lower_clamp(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(3));
+  ASSIGN_OR_RETURN(TensorId lo, modular(ctx, OpCode::MAXIMUM, {ctx.in(1), ctx.in(0)}));
+  return one(modular(ctx, OpCode::MINIMUM, {lo, ctx.in(2)}));
+}
+
+Outs lower_select(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(3));
+  return one(modular(ctx, OpCode::SELECT_V2, {ctx.in(0), ctx.in(1), ctx.in(2)}));
+}
+
+// The last identifier of a #stablehlo<name X> attribute, or a bare keyword.
+std::string enum_attr(const HloContext& ctx, const std::string& key, int keyword) {
+  if (const mlir::Attr* a = ctx.op().attr(key)) {
+    if (!a->items.empty()) return a->items.back().s;
+    return a->s;
+  }
+  std::vector<std::string> kw = ctx.op().keywords();
+  return keyword < static_cast<int>(kw.size()) ? kw[keyword] : "";
+}
+
+Outs lower_compare(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  const std::string dir = enum_attr(ctx, "comparison_direction", 0);
+  const std::string type = enum_attr(ctx, "compare_type", 1);
+  if (type == "TOTALORDER") return ctx.refuse("comparisons in TOTALORDER");
+  static const std::map<std::string, OpCode> kDir = {{"EQ", OpCode::EQUAL},         {"NE", OpCode::NOT_EQUAL},
+                                                     {"LT", OpCode::LESS},          {"LE", OpCode::LESS_EQUAL},
+                                                     {"GT", OpCode::GREATER},       {"GE", OpCode::GREATER_EQUAL}};
+  auto it = kDir.find(dir);
+  if (it == kDir.end()) return ctx.bad("has no comparison direction (EQ, NE, LT, LE, GT, GE)");
+  TensorId a = ctx.in(0), b = ctx.in(1);
+  if (ctx.in_t(0).dtype == DType::kBool && it->second != OpCode::EQUAL && it->second != OpCode::NOT_EQUAL) {
+    // false < true: compare as int32.
+    ASSIGN_OR_RETURN(a, ctx.cast(a, DType::kInt32));
+    ASSIGN_OR_RETURN(b, ctx.cast(b, DType::kInt32));
+  }
+  return one(ctx.emit1(it->second, {a, b}));
+}
+
+Outs lower_convert(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  DType to = ctx.result_dtype(0);
+  const Tensor& x = ctx.in_t(0);
+  if (x.dtype == to) return std::vector<TensorId>{ctx.in(0)};
+  if (to == DType::kBool) {
+    // Nonzero is true (CAST agrees, but says so here).
+    return one(ctx.emit1(OpCode::NOT_EQUAL, {ctx.in(0), ctx.scalar(x.dtype, 0, "zero")}));
+  }
+  return one(ctx.cast(ctx.in(0), to));
+}
+
+// ---------------------------------------------------------------- structure
+
+Outs lower_constant(HloContext& ctx) {
+  const mlir::Attr* v = ctx.op().attr("value");
+  if (!v || ctx.num_results() != 1) return ctx.bad("has no value");
+  const mlir::Type& t = ctx.op().result_types[0];
+  ASSIGN_OR_RETURN(std::string bytes, dense_bytes(*v, t, ctx.source()));
+  return std::vector<TensorId>{ctx.constant(hlo_dtype(t.element), t.dims, std::move(bytes), "value")};
+}
+
+Outs lower_iota(HloContext& ctx) {
+  RETURN_IF_ERROR(need_static(ctx));
+  int64_t dim = ctx.op().attr("dim") ? *ctx.int_attr("dim") : -1;
+  if (dim < 0 && ctx.op().attr("iota_dimension")) {
+    ASSIGN_OR_RETURN(dim, ctx.int_attr("iota_dimension"));
+  }
+  const Ints& shape = ctx.result_shape(0);
+  if (dim < 0 || dim >= static_cast<int64_t>(shape.size())) return ctx.bad("has no valid iota dimension");
+  const DType dt = ctx.result_dtype(0);
+  const int64_t n = num_elements(shape);
+  if (n * dtype_size(dt) > ctx.fold_budget() * 16) return ctx.refuse("an iota larger than the constant budget");
+  const Ints strides = strides_of(shape);
+  std::vector<double> v(static_cast<size_t>(n));
+  for (int64_t k = 0; k < n; ++k) v[k] = static_cast<double>((k / strides[dim]) % shape[dim]);
+  std::string bytes;
+  Status s = dispatch_numeric(dt, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> w(v.begin(), v.end());
+    bytes = to_bytes(w);
+  });
+  if (!s.ok()) return ctx.refuse("an iota of " + dtype_name(dt));
+  return std::vector<TensorId>{ctx.constant(dt, shape, std::move(bytes), "iota")};
+}
+
+Outs lower_broadcast_in_dim(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  RETURN_IF_ERROR(need_static(ctx));
+  Ints dims = ctx.op().attr("dims") ? *ctx.ints("dims") : ctx.ints_or("broadcast_dimensions", {});
+  const Tensor& x = ctx.in_t(0);
+  const Ints& out = ctx.result_shape(0);
+  if (static_cast<int>(dims.size()) != x.rank()) return ctx.bad("needs one broadcast dimension per operand dimension");
+  Ints order(dims.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return dims[a] < dims[b]; });
+  Ints xshape = x.shape;
+  ASSIGN_OR_RETURN(TensorId y, ctx.transpose(ctx.in(0), order));
+  Ints shape1(out.size(), 1);
+  for (size_t k = 0; k < order.size(); ++k) {
+    int64_t d = dims[order[k]];
+    if (d < 0 || d >= static_cast<int64_t>(out.size())) return ctx.bad("has a broadcast dimension out of range");
+    shape1[d] = xshape[order[k]];
+    if (shape1[d] != 1 && shape1[d] != out[d]) return ctx.bad("broadcasts a dimension that is neither 1 nor the result's");
+  }
+  ASSIGN_OR_RETURN(y, ctx.reshape(y, shape1));
+  if (shape1 == out) return std::vector<TensorId>{y};
+  return one(ctx.emit1(OpCode::BROADCAST_TO, {y, ctx.const_i32(i32(out), "shape")}));
+}
+
+Outs lower_reshape(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  RETURN_IF_ERROR(need_static(ctx));
+  return one(ctx.reshape(ctx.in(0), ctx.result_shape(0)));
+}
+
+Outs lower_transpose(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  Ints perm = ctx.op().attr("dims") ? *ctx.ints("dims") : ctx.ints_or("permutation", {});
+  if (static_cast<int>(perm.size()) != ctx.in_t(0).rank()) return ctx.bad("needs a permutation of every dimension");
+  return one(ctx.transpose(ctx.in(0), perm));
+}
+
+Outs lower_slice(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  RETURN_IF_ERROR(need_static(ctx));
+  Ints start, limit, stride;
+  if (const mlir::Attr* r = ctx.op().attr("slice_ranges")) {
+    for (const auto& range : r->items) {
+      start.push_back(range.items[0].i);
+      limit.push_back(range.items[1].i);
+      stride.push_back(range.items.size() > 2 ? range.items[2].i : 1);
+    }
+  } else {
+    ASSIGN_OR_RETURN(start, ctx.ints("start_indices"));
+    ASSIGN_OR_RETURN(limit, ctx.ints("limit_indices"));
+    stride = ctx.ints_or("strides", Ints(start.size(), 1));
+  }
+  const Tensor& x = ctx.in_t(0);
+  if (static_cast<int>(start.size()) != x.rank() || limit.size() != start.size() || stride.size() != start.size())
+    return ctx.bad("needs a start, limit and stride per dimension");
+  for (int d = 0; d < x.rank(); ++d)
+    if (start[d] < 0 || limit[d] < start[d] || limit[d] > x.shape[d] || stride[d] < 1) return ctx.bad("has a slice range out of bounds");
+  if (std::all_of(stride.begin(), stride.end(), [](int64_t s) { return s == 1; })) {
+    Ints size(start.size());
+    for (size_t d = 0; d < start.size(); ++d) size[d] = limit[d] - start[d];
+    return one(ctx.emit1(OpCode::SLICE, {ctx.in(0), ctx.const_i32(i32(start), "begin"), ctx.const_i32(i32(size), "size")}));
+  }
+  tflite::StridedSliceOptionsT o;
+  return one(ctx.emit1(OpCode::STRIDED_SLICE, {ctx.in(0), ctx.const_i32(i32(start), "begin"), ctx.const_i32(i32(limit), "end"),
+                                               ctx.const_i32(i32(stride), "strides")},
+                       o));
+}
+
+Outs lower_concatenate(HloContext& ctx) {
+  int64_t dim = ctx.op().attr("dim") ? *ctx.int_attr("dim") : -1;
+  if (dim < 0) {
+    ASSIGN_OR_RETURN(dim, ctx.int_attr("dimension"));
+  }
+  if (ctx.num_in() == 1) return std::vector<TensorId>{ctx.in(0)};
+  tflite::ConcatenationOptionsT o;
+  o.axis = static_cast<int32_t>(dim);
+  return one(ctx.emit1(OpCode::CONCATENATION, ctx.ins(), o));
+}
+
+Outs lower_pad(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  Ints low = ctx.op().attr("low") ? *ctx.ints("low") : ctx.ints_or("edge_padding_low", {});
+  Ints high = ctx.op().attr("high") ? *ctx.ints("high") : ctx.ints_or("edge_padding_high", {});
+  Ints interior = ctx.op().attr("interior") ? *ctx.ints("interior") : ctx.ints_or("interior_padding", {});
+  const Tensor& x = ctx.in_t(0);
+  const int r = x.rank();
+  if (static_cast<int>(low.size()) != r || static_cast<int>(high.size()) != r) return ctx.bad("needs low and high padding per dimension");
+  if (std::any_of(interior.begin(), interior.end(), [](int64_t v) { return v != 0; })) return ctx.refuse("interior padding");
+  std::vector<int32_t> pads;
+  bool any_pad = false, any_cut = false;
+  for (int d = 0; d < r; ++d) {
+    pads.push_back(static_cast<int32_t>(std::max<int64_t>(0, low[d])));
+    pads.push_back(static_cast<int32_t>(std::max<int64_t>(0, high[d])));
+    any_pad = any_pad || low[d] > 0 || high[d] > 0;
+    any_cut = any_cut || low[d] < 0 || high[d] < 0;
+  }
+  TensorId y = ctx.in(0);
+  Shape padded = x.shape;
+  if (any_pad) {
+    TensorId p = ctx.constant(DType::kInt32, {r, 2}, to_bytes(pads), "paddings");
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, p, ctx.in(1)}));
+    for (int d = 0; d < r; ++d) padded[d] += pads[2 * d] + pads[2 * d + 1];
+  }
+  if (any_cut) {
+    Ints begin(r), size(r);
+    for (int d = 0; d < r; ++d) {
+      begin[d] = std::max<int64_t>(0, -low[d]);
+      size[d] = padded[d] - begin[d] - std::max<int64_t>(0, -high[d]);
+      if (size[d] < 0) return ctx.bad("cuts more than the operand holds");
+    }
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SLICE, {y, ctx.const_i32(i32(begin), "begin"), ctx.const_i32(i32(size), "size")}));
+  }
+  return std::vector<TensorId>{y};
+}
+
+Outs lower_reverse(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  Ints dims = ctx.op().attr("dims") ? *ctx.ints("dims") : ctx.ints_or("dimensions", {});
+  TensorId y = ctx.in(0);
+  // One axis per op: REVERSE_V2 takes several only from version 3.
+  for (int64_t d : dims) {
+    if (ctx.in_t(0).rank() > 0 && ctx.in_t(0).shape[d] == 1) continue;
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::REVERSE_V2, {y, ctx.const_i32({static_cast<int32_t>(d)}, "axis")}));
+  }
+  return std::vector<TensorId>{y};
+}
+
+Outs lower_identity(HloContext& ctx) { return ctx.ins(); }
+
+// reduce_precision to at least the type's own bits changes nothing.
+Outs lower_reduce_precision(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  int64_t e = -1, m = -1;
+  if (const mlir::Attr* f = ctx.op().attr("format"); f && f->kind == mlir::Attr::kIdent) {
+    if (std::sscanf(f->s.c_str(), "e%ldm%ld", &e, &m) != 2) e = m = -1;
+  } else {
+    auto ee = ctx.int_attr("exponent_bits");
+    auto mm = ctx.int_attr("mantissa_bits");
+    if (ee.ok() && mm.ok()) e = *ee, m = *mm;
+  }
+  DType dt = ctx.in_t(0).dtype;
+  if (dt == DType::kFloat32 && e >= 8 && m >= 23) return std::vector<TensorId>{ctx.in(0)};
+  return ctx.refuse("reduce_precision that rounds (" + std::to_string(e) + " exponent, " + std::to_string(m) + " mantissa bits)");
+}
+
+// ---------------------------------------------------------------- dynamic slices
+
+// Start indices clamped so the window fits, as StableHLO defines, as one
+// int32 vector.
+Expected<TensorId> clamped_starts(HloContext& ctx, int first, const Ints& sizes) {
+  const Tensor& x = ctx.in_t(0);
+  std::vector<TensorId> parts;
+  for (int d = 0; d < x.rank(); ++d) {
+    ASSIGN_OR_RETURN(TensorId i, ctx.cast(ctx.in(first + d), DType::kInt32));
+    ASSIGN_OR_RETURN(i, ctx.reshape(i, {1}));
+    parts.push_back(i);
+  }
+  TensorId v;
+  if (parts.size() == 1) {
+    v = parts[0];
+  } else {
+    tflite::ConcatenationOptionsT o;
+    ASSIGN_OR_RETURN(v, ctx.emit1(OpCode::CONCATENATION, parts, o));
+  }
+  std::vector<int32_t> hi;
+  for (int d = 0; d < x.rank(); ++d) hi.push_back(static_cast<int32_t>(x.shape[d] - sizes[d]));
+  ASSIGN_OR_RETURN(v, ctx.emit1(OpCode::MINIMUM, {v, ctx.const_i32(hi, "max_start")}));
+  return ctx.emit1(OpCode::MAXIMUM, {v, ctx.const_i32_scalar(0, "zero")});
+}
+
+Outs lower_dynamic_slice(HloContext& ctx) {
+  RETURN_IF_ERROR(need_static(ctx));
+  const int r = ctx.in_t(0).rank();
+  RETURN_IF_ERROR(ctx.expect_operands(1 + r));
+  Ints sizes = ctx.op().attr("sizes") ? *ctx.ints("sizes") : ctx.ints_or("slice_sizes", {});
+  if (static_cast<int>(sizes.size()) != r) return ctx.bad("needs a size per dimension");
+  ASSIGN_OR_RETURN(TensorId begin, clamped_starts(ctx, 1, sizes));
+  return one(ctx.emit1(OpCode::SLICE, {ctx.in(0), begin, ctx.const_i32(i32(sizes), "size")}));
+}
+
+Outs lower_dynamic_update_slice(HloContext& ctx) {
+  RETURN_IF_ERROR(need_static(ctx));
+  const int r = ctx.in_t(0).rank();
+  RETURN_IF_ERROR(ctx.expect_operands(2 + r));
+  if (!find_op(OpCode::DYNAMIC_UPDATE_SLICE)) return ctx.refuse("DYNAMIC_UPDATE_SLICE has no record yet");
+  ASSIGN_OR_RETURN(TensorId begin, clamped_starts(ctx, 2, ctx.in_t(1).shape));
+  return one(ctx.emit1(OpCode::DYNAMIC_UPDATE_SLICE, {ctx.in(0), ctx.in(1), begin}));
+}
+
+// ---------------------------------------------------------------- dot_general
+
+struct DotDims {
+  Ints lb, rb, lc, rc;
+};
+
+Expected<DotDims> dot_dims(HloContext& ctx) {
+  DotDims d;
+  auto pair = [&](const char* key, Ints& l, Ints& r) -> Status {
+    const mlir::Attr* a = ctx.op().attr(key);
+    if (!a) return ok_status();
+    if (a->s != "group" || a->items.size() != 2) return ctx.bad(std::string("'") + key + "' must be [..] x [..]");
+    auto get = [&](const mlir::Attr& list, Ints& out) {
+      for (const auto& i : list.items) out.push_back(i.i);
+    };
+    get(a->items[0], l);
+    get(a->items[1], r);
+    return ok_status();
+  };
+  if (const mlir::Attr* dn = ctx.op().attr("dot_dimension_numbers")) {
+    auto get = [&](const char* key, Ints& out) {
+      if (const mlir::Attr* a = dn->get(key))
+        for (const auto& i : a->items) out.push_back(i.i);
+    };
+    get("lhs_batching_dimensions", d.lb);
+    get("rhs_batching_dimensions", d.rb);
+    get("lhs_contracting_dimensions", d.lc);
+    get("rhs_contracting_dimensions", d.rc);
+  } else {
+    RETURN_IF_ERROR(pair("batching_dims", d.lb, d.rb));
+    RETURN_IF_ERROR(pair("contracting_dims", d.lc, d.rc));
+  }
+  if (d.lb.size() != d.rb.size() || d.lc.size() != d.rc.size()) return ctx.bad("has unpaired batching or contracting dimensions");
+  return d;
+}
+
+Ints free_dims(int rank, const Ints& a, const Ints& b) {
+  Ints out;
+  for (int k = 0; k < rank; ++k)
+    if (std::find(a.begin(), a.end(), k) == a.end() && std::find(b.begin(), b.end(), k) == b.end()) out.push_back(k);
+  return out;
+}
+
+int64_t prod(const Shape& s, const Ints& dims) {
+  int64_t p = 1;
+  for (int64_t d : dims) p *= s[d];
+  return p;
+}
+
+Ints concat(std::initializer_list<Ints> parts) {
+  Ints out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+// dot_general -> FULLY_CONNECTED (no batch dims) or BATCH_MATMUL, with
+// TRANSPOSE/RESHAPE to [M, K] x [K, N] (folded when constant).
+Outs lower_dot_general(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  ASSIGN_OR_RETURN(DotDims d, dot_dims(ctx));
+  const Tensor& l = ctx.in_t(0);
+  const Tensor& r = ctx.in_t(1);
+  if (l.dtype != DType::kFloat32 || r.dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(l.dtype) + " tensors");
+  const Shape ls = l.shape, rs = r.shape;
+  const Ints lf = free_dims(l.rank(), d.lb, d.lc), rf = free_dims(r.rank(), d.rb, d.rc);
+  const int64_t B = prod(ls, d.lb), M = prod(ls, lf), K = prod(ls, d.lc), N = prod(rs, rf);
+  if (K != prod(rs, d.rc) || B != prod(rs, d.rb)) return ctx.bad("contracts or batches dimensions of different sizes");
+  Shape out;
+  for (int64_t k : d.lb) out.push_back(ls[k]);
+  for (int64_t k : lf) out.push_back(ls[k]);
+  for (int64_t k : rf) out.push_back(rs[k]);
+  ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), concat({d.lb, lf, d.lc})));
+  if (d.lb.empty()) {
+    ASSIGN_OR_RETURN(x, ctx.reshape(x, {M, K}));
+    ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), concat({rf, d.rc})));
+    ASSIGN_OR_RETURN(w, ctx.reshape(w, {N, K}));
+    tflite::FullyConnectedOptionsT o;
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::FULLY_CONNECTED, {x, w, kNoTensor}, o));
+    return one(ctx.reshape(y, out));
+  }
+  ASSIGN_OR_RETURN(x, ctx.reshape(x, {B, M, K}));
+  ASSIGN_OR_RETURN(TensorId y, ctx.transpose(ctx.in(1), concat({d.rb, d.rc, rf})));
+  ASSIGN_OR_RETURN(y, ctx.reshape(y, {B, K, N}));
+  tflite::BatchMatMulOptionsT o;
+  ASSIGN_OR_RETURN(TensorId z, ctx.emit1(OpCode::BATCH_MATMUL, {x, y}, o));
+  return one(ctx.reshape(z, out));
+}
+
+// ---------------------------------------------------------------- reduce
+
+// The single binary op of a reduction body (applies X, or a region whose
+// one op combines its two arguments and is returned).
+std::string reducer_op(const mlir::Op& op, int region = 0) {
+  if (const mlir::Attr* a = op.attr("applies")) return a->s;
+  if (region >= static_cast<int>(op.regions.size())) return "";
+  const mlir::Block& b = op.regions[region];
+  if (b.ops.size() != 2 || b.args.size() != 2) return "";
+  const mlir::Op& f = b.ops[0];
+  const mlir::Op& ret = b.ops[1];
+  if (f.operands.size() != 2 || f.results.size() != 1 || ret.operands.size() != 1 || ret.operands[0] != f.results[0]) return "";
+  const std::string a0 = b.args[0].first, a1 = b.args[1].first;
+  if (!((f.operands[0] == a0 && f.operands[1] == a1) || (f.operands[0] == a1 && f.operands[1] == a0))) return "";
+  return f.name;
+}
+
+struct Reducer {
+  OpCode reduce;    // SUM, REDUCE_PROD, ...
+  OpCode combine;   // ADD, MUL, ... (for a non-identity init)
+  double identity;  // the init value that changes nothing (inf for max/min)
+};
+
+std::optional<Reducer> reducer_for(const std::string& name, DType dt) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (name == "stablehlo.add") return Reducer{OpCode::SUM, OpCode::ADD, 0};
+  if (name == "stablehlo.multiply") return Reducer{OpCode::REDUCE_PROD, OpCode::MUL, 1};
+  if (name == "stablehlo.maximum") return Reducer{OpCode::REDUCE_MAX, OpCode::MAXIMUM, -inf};
+  if (name == "stablehlo.minimum") return Reducer{OpCode::REDUCE_MIN, OpCode::MINIMUM, inf};
+  if (dt == DType::kBool && name == "stablehlo.or") return Reducer{OpCode::REDUCE_ANY, OpCode::LOGICAL_OR, 0};
+  if (dt == DType::kBool && name == "stablehlo.and") return Reducer{OpCode::REDUCE_ALL, OpCode::LOGICAL_AND, 1};
+  return std::nullopt;
+}
+
+// Whether constant `init` is the reducer's identity (the lowest/highest
+// value of an integer type counts as -inf/inf).
+bool is_identity(const Graph& g, TensorId init, const Reducer& r) {
+  const Tensor& t = g.t(init);
+  if (!t.is_const()) return false;
+  auto v = const_doubles(g, init);
+  if (!v.ok() || v->size() != 1) return false;
+  double x = (*v)[0];
+  if (std::isinf(r.identity) && !dtype_is_float(t.dtype)) {
+    bool lowest = false, highest = false;
+    Status s = dispatch_numeric(t.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      lowest = x == static_cast<double>(std::numeric_limits<T>::lowest());
+      highest = x == static_cast<double>(std::numeric_limits<T>::max());
+    });
+    if (!s.ok()) return false;
+    return r.identity < 0 ? lowest : highest;
+  }
+  return x == r.identity;
+}
+
+Outs lower_reduce(HloContext& ctx) {
+  if (ctx.num_in() % 2) return ctx.bad("needs as many inits as inputs");
+  const int n = ctx.num_in() / 2;
+  Ints dims = ctx.ints_or("dimensions", {});
+  if (n == 2) return ctx.refuse("a reduction of two values (argmax/argmin forms are not matched yet)");
+  if (n != 1) return ctx.refuse("a reduction of " + std::to_string(n) + " values");
+  const DType dt = ctx.in_t(0).dtype;
+  const std::string body = reducer_op(ctx.op());
+  auto r = reducer_for(body, dt);
+  if (!r) return ctx.refuse("a reduction whose body is not one add/multiply/maximum/minimum/and/or" +
+                            (body.empty() ? std::string() : " (it is " + body + ")"));
+  TensorId y = ctx.in(0);
+  if (!dims.empty()) {
+    tflite::ReducerOptionsT o;
+    o.keep_dims = false;
+    std::vector<int32_t> axes = i32(dims);
+    if (!find_op(r->reduce)) return ctx.refuse(op_name(r->reduce) + " has no record yet");
+    // Narrow integer reductions read their operand as quantized: widen.
+    const DType t = ctx.graph().t(y).dtype;
+    if (narrow_int(t)) {
+      ASSIGN_OR_RETURN(y, ctx.cast(y, DType::kInt32));
+    }
+    ASSIGN_OR_RETURN(y, ctx.emit1(r->reduce, {y, ctx.const_i32(axes, "axes")}, o));
+    ASSIGN_OR_RETURN(y, ctx.cast(y, t));
+  }
+  if (!is_identity(ctx.graph(), ctx.in(1), *r) || dims.empty()) {
+    ASSIGN_OR_RETURN(y, modular(ctx, r->combine, {y, ctx.in(1)}));
+  }
+  return std::vector<TensorId>{y};
+}
+
+// ---------------------------------------------------------------- gather
+
+struct GatherDims {
+  Ints offset, collapsed, start_index_map, operand_batching, start_indices_batching;
+  int64_t index_vector_dim = 0;
+};
+
+Expected<GatherDims> gather_dims(HloContext& ctx) {
+  const mlir::Attr* dn = ctx.op().attr("dimension_numbers");
+  if (!dn) return ctx.bad("has no dimension_numbers");
+  GatherDims g;
+  auto get = [&](const char* key, Ints& out) {
+    if (const mlir::Attr* a = dn->get(key))
+      for (const auto& i : a->items) out.push_back(i.i);
+  };
+  get("offset_dims", g.offset);
+  get("collapsed_slice_dims", g.collapsed);
+  get("start_index_map", g.start_index_map);
+  get("operand_batching_dims", g.operand_batching);
+  get("start_indices_batching_dims", g.start_indices_batching);
+  if (const mlir::Attr* a = dn->get("index_vector_dim")) g.index_vector_dim = a->i;
+  return g;
+}
+
+// gather in the two forms TFLite has: one collapsed axis (GATHER) or the
+// leading axes indexed by the last index dimension (GATHER_ND). Indices are
+// clamped into range first, as StableHLO clamps start indices.
+Outs lower_gather(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  ASSIGN_OR_RETURN(GatherDims g, gather_dims(ctx));
+  ASSIGN_OR_RETURN(Ints sizes, ctx.ints("slice_sizes"));
+  const Tensor& x = ctx.in_t(0);
+  const Shape xs = x.shape;
+  const Shape is = ctx.in_t(1).shape;
+  const int r = x.rank();
+  if (!g.operand_batching.empty()) return ctx.refuse("gather with batching dimensions");
+  if (static_cast<int>(sizes.size()) != r) return ctx.bad("needs a slice size per operand dimension");
+  // The index vector: its dimension must be the last (or implicit).
+  Shape batch = is;
+  int64_t k;
+  if (g.index_vector_dim == static_cast<int64_t>(is.size())) {
+    k = 1;
+  } else if (g.index_vector_dim == static_cast<int64_t>(is.size()) - 1) {
+    k = is.back();
+    batch.pop_back();
+  } else {
+    return ctx.refuse("gather with the index vector in a middle dimension");
+  }
+  if (static_cast<int64_t>(g.start_index_map.size()) != k) return ctx.bad("start_index_map does not match the index vector");
+  Ints sorted_collapsed = g.collapsed;
+  std::sort(sorted_collapsed.begin(), sorted_collapsed.end());
+  if (g.start_index_map != sorted_collapsed) return ctx.refuse("gather whose indexed axes are not the collapsed ones, in order");
+  for (int d = 0; d < r; ++d) {
+    bool indexed = std::find(g.collapsed.begin(), g.collapsed.end(), d) != g.collapsed.end();
+    if (indexed ? sizes[d] != 1 : sizes[d] != xs[d]) return ctx.refuse("gather of partial slices");
+  }
+  const int nb = static_cast<int>(batch.size());
+  // Clamp each index component into [0, dim - 1].
+  ASSIGN_OR_RETURN(TensorId idx, ctx.cast(ctx.in(1), DType::kInt32));
+  std::vector<int32_t> hi;
+  for (int64_t a : g.start_index_map) hi.push_back(static_cast<int32_t>(xs[a] - 1));
+  TensorId hi_t = hi.size() == 1 ? ctx.const_i32_scalar(hi[0], "max_index") : ctx.const_i32(hi, "max_index");
+  ASSIGN_OR_RETURN(idx, ctx.emit1(OpCode::MINIMUM, {idx, hi_t}));
+  ASSIGN_OR_RETURN(idx, ctx.emit1(OpCode::MAXIMUM, {idx, ctx.const_i32_scalar(0, "zero")}));
+  TensorId y;
+  Ints layout;  // for each dim of y: the batch position (b) as -1-b, or the operand dim
+  if (k == 1) {
+    const int64_t a = g.start_index_map[0];
+    ASSIGN_OR_RETURN(idx, ctx.reshape(idx, batch));
+    tflite::GatherOptionsT o;
+    o.axis = static_cast<int32_t>(a);
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::GATHER, {ctx.in(0), idx}, o));
+    for (int d = 0; d < a; ++d) layout.push_back(d);
+    for (int b = 0; b < nb; ++b) layout.push_back(-1 - b);
+    for (int d = static_cast<int>(a) + 1; d < r; ++d) layout.push_back(d);
+  } else {
+    Ints lead(k);
+    std::iota(lead.begin(), lead.end(), 0);
+    if (g.start_index_map != lead) return ctx.refuse("gather_nd over axes that are not the leading ones");
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::GATHER_ND, {ctx.in(0), idx}));
+    for (int b = 0; b < nb; ++b) layout.push_back(-1 - b);
+    for (int d = static_cast<int>(k); d < r; ++d) layout.push_back(d);
+  }
+  // StableHLO's result: offset dims (the kept operand dims, in order) at
+  // offset_dims, batch dims elsewhere in order.
+  const int out_rank = static_cast<int>(ctx.result_shape(0).size());
+  Ints want(out_rank, 0);
+  {
+    Ints kept;
+    for (int d = 0; d < r; ++d)
+      if (std::find(g.collapsed.begin(), g.collapsed.end(), d) == g.collapsed.end()) kept.push_back(d);
+    if (kept.size() != g.offset.size()) return ctx.bad("offset_dims does not match the kept dimensions");
+    std::vector<bool> is_offset(out_rank, false);
+    for (size_t j = 0; j < g.offset.size(); ++j) {
+      if (g.offset[j] < 0 || g.offset[j] >= out_rank) return ctx.bad("offset_dims out of range");
+      want[g.offset[j]] = kept[j];
+      is_offset[g.offset[j]] = true;
+    }
+    int b = 0;
+    for (int p = 0; p < out_rank; ++p)
+      if (!is_offset[p]) want[p] = -1 - b++;
+  }
+  Ints perm;
+  for (int64_t w : want) perm.push_back(std::find(layout.begin(), layout.end(), w) - layout.begin());
+  return one(ctx.transpose(y, perm));
+}
+
+// ---------------------------------------------------------------- convolution
+
+struct ConvLayout {
+  int64_t batch = -1, feature = -1;
+  Ints spatial;  // position of spatial dim k
+};
+
+// Reads "[b, 0, 1, f]" (input/output) or "[0, 1, i, o]" (kernel).
+Expected<ConvLayout> conv_layout(const mlir::Attr& list, char batch_char, char feature_char, const HloContext& ctx) {
+  ConvLayout l;
+  std::map<int64_t, int64_t> sp;
+  for (size_t p = 0; p < list.items.size(); ++p) {
+    const mlir::Attr& it = list.items[p];
+    if (it.kind == mlir::Attr::kIdent && it.s.size() == 1 && it.s[0] == batch_char) {
+      l.batch = static_cast<int64_t>(p);
+    } else if (it.kind == mlir::Attr::kIdent && it.s.size() == 1 && it.s[0] == feature_char) {
+      l.feature = static_cast<int64_t>(p);
+    } else if (it.kind == mlir::Attr::kInt) {
+      sp[it.i] = static_cast<int64_t>(p);
+    } else {
+      return ctx.bad("has an unreadable dim_numbers entry");
+    }
+  }
+  for (size_t k = 0; k < sp.size(); ++k) {
+    if (!sp.count(static_cast<int64_t>(k))) return ctx.bad("dim_numbers skips a spatial dimension");
+    l.spatial.push_back(sp[static_cast<int64_t>(k)]);
+  }
+  if (l.batch < 0 || l.feature < 0) return ctx.bad("dim_numbers lacks a batch or feature dimension");
+  return l;
+}
+
+Outs lower_convolution(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  const mlir::Attr* dn = ctx.op().attr("dim_numbers");
+  if (!dn) dn = ctx.op().attr("dimension_numbers");
+  if (dn && dn->kind == mlir::Attr::kDict && !dn->items.empty()) dn = &dn->items[0];  // #stablehlo.conv<...>
+  if (!dn || dn->s != "group" || dn->items.size() != 3) return ctx.bad("has no dim_numbers");
+  ASSIGN_OR_RETURN(ConvLayout in, conv_layout(dn->items[0], 'b', 'f', ctx));
+  ASSIGN_OR_RETURN(ConvLayout ker, conv_layout(dn->items[1], 'o', 'i', ctx));
+  ASSIGN_OR_RETURN(ConvLayout out, conv_layout(dn->items[2], 'b', 'f', ctx));
+  const size_t ns = in.spatial.size();
+  if (ns != 2) return ctx.refuse("a convolution with " + std::to_string(ns) + " spatial dimensions");
+  const mlir::Attr* window = ctx.op().attr("window");
+  auto wints = [&](const char* pretty, const char* generic, Ints fallback) -> Ints {
+    if (window) {
+      if (const mlir::Attr* a = window->get(pretty)) {
+        Ints v;
+        for (const auto& i : a->items) {
+          if (i.kind == mlir::Attr::kList) {
+            for (const auto& j : i.items) v.push_back(j.i);
+          } else {
+            v.push_back(i.i);
+          }
+        }
+        return v;
+      }
+      return fallback;
+    }
+    return ctx.ints_or(generic, fallback);
+  };
+  const Ints stride = wints("stride", "window_strides", Ints(ns, 1));
+  const Ints pad = wints("pad", "padding", Ints(2 * ns, 0));
+  const Ints lhs_dilate = wints("lhs_dilate", "lhs_dilation", Ints(ns, 1));
+  const Ints rhs_dilate = wints("rhs_dilate", "rhs_dilation", Ints(ns, 1));
+  const Ints reverse = wints("reverse", "window_reversal", Ints(ns, 0));
+  if (stride.size() != ns || pad.size() != 2 * ns || lhs_dilate.size() != ns || rhs_dilate.size() != ns)
+    return ctx.bad("has a window attribute of the wrong length");
+  if (std::any_of(lhs_dilate.begin(), lhs_dilate.end(), [](int64_t v) { return v != 1; }))
+    return ctx.refuse("a convolution with lhs_dilate (a transposed convolution)");
+  if (std::any_of(reverse.begin(), reverse.end(), [](int64_t v) { return v != 0; })) return ctx.refuse("window reversal");
+  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v < 0; })) return ctx.refuse("negative convolution padding");
+  const int64_t groups = ctx.op().attr("feature_group_count") ? *ctx.int_attr("feature_group_count") : 1;
+  const int64_t batch_groups = ctx.op().attr("batch_group_count") ? *ctx.int_attr("batch_group_count") : 1;
+  if (batch_groups != 1) return ctx.refuse("batch_group_count > 1");
+  if (ctx.in_t(0).dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors");
+  const Shape ks = ctx.in_t(1).shape;
+  const int64_t cin = ctx.in_t(0).shape[in.feature], cout = ks[ker.batch];
+  ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), {in.batch, in.spatial[0], in.spatial[1], in.feature}));
+  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
+    std::vector<int32_t> p = {0, 0, static_cast<int32_t>(pad[0]), static_cast<int32_t>(pad[1]),
+                              static_cast<int32_t>(pad[2]), static_cast<int32_t>(pad[3]), 0, 0};
+    ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::PAD, {x, ctx.constant(DType::kInt32, {4, 2}, to_bytes(p), "paddings")}));
+  }
+  TensorId bias = ctx.constant(DType::kFloat32, {cout}, to_bytes(std::vector<float>(cout, 0.0f)), "bias");
+  TensorId y;
+  if (groups == 1) {
+    ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), {ker.batch, ker.spatial[0], ker.spatial[1], ker.feature}));
+    tflite::Conv2DOptionsT o;
+    o.padding = tflite::Padding::VALID;
+    o.stride_h = static_cast<int32_t>(stride[0]);
+    o.stride_w = static_cast<int32_t>(stride[1]);
+    o.dilation_h_factor = static_cast<int32_t>(rhs_dilate[0]);
+    o.dilation_w_factor = static_cast<int32_t>(rhs_dilate[1]);
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::CONV_2D, {x, w, bias}, o));
+  } else if (groups == cin && ks[ker.feature] == 1) {
+    // Depthwise: kernel [H, W, 1, Cout] -> [1, H, W, Cout].
+    ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), {ker.feature, ker.spatial[0], ker.spatial[1], ker.batch}));
+    tflite::DepthwiseConv2DOptionsT o;
+    o.padding = tflite::Padding::VALID;
+    o.stride_h = static_cast<int32_t>(stride[0]);
+    o.stride_w = static_cast<int32_t>(stride[1]);
+    o.dilation_h_factor = static_cast<int32_t>(rhs_dilate[0]);
+    o.dilation_w_factor = static_cast<int32_t>(rhs_dilate[1]);
+    o.depth_multiplier = static_cast<int32_t>(cout / cin);
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {x, w, bias}, o));
+  } else {
+    return ctx.refuse("a grouped convolution (feature_group_count " + std::to_string(groups) + ")");
+  }
+  // y is [b, s0, s1, f]; put each in the output's position.
+  Ints where(4);
+  where[out.batch] = 0;
+  where[out.spatial[0]] = 1;
+  where[out.spatial[1]] = 2;
+  where[out.feature] = 3;
+  return one(ctx.transpose(y, where));
+}
+
+// ---------------------------------------------------------------- control flow
+
+std::vector<Tensor> operand_types(HloContext& ctx, int from) {
+  std::vector<Tensor> t;
+  for (int k = from; k < ctx.num_in(); ++k) t.push_back(ctx.in_t(k));
+  return t;
+}
+
+Outs lower_while(HloContext& ctx) {
+  std::vector<Tensor> types = operand_types(ctx, 0);
+  ASSIGN_OR_RETURN(auto cond, ctx.region({0, types, false}));
+  ASSIGN_OR_RETURN(auto body, ctx.region({1, types, true}));
+  if (cond->outputs.size() != 1 || cond->t(cond->outputs[0]).dtype != DType::kBool)
+    return ctx.bad("has a cond region that does not return one i1");
+  std::vector<TensorId> ins = ctx.ins();
+  for (TensorId c : ctx.captured()) ins.push_back(c);
+  if (body->outputs.size() != ins.size()) return ctx.bad("has a body that does not return every loop value");
+  ASSIGN_OR_RETURN(auto outs, ctx.emit_call(OpCode::WHILE, ins, {cond, body}, static_cast<int>(ins.size())));
+  outs.resize(ctx.num_in());
+  return outs;
+}
+
+Outs lower_if(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  ASSIGN_OR_RETURN(auto then_g, ctx.region({0, {}, false}));
+  ASSIGN_OR_RETURN(auto else_g, ctx.region({1, {}, false}));
+  std::vector<TensorId> ins{ctx.in(0)};
+  for (TensorId c : ctx.captured()) ins.push_back(c);
+  return ctx.emit_call(OpCode::IF, ins, {then_g, else_g}, ctx.num_results());
+}
+
+// case with two branches: index 0 takes the first, any other the last (as
+// StableHLO sends an out-of-range index to the last branch).
+Outs lower_case(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  if (ctx.op().regions.size() == 1) {
+    ASSIGN_OR_RETURN(auto only, ctx.region({0, {}, false}));
+    (void)only;
+    return ctx.refuse("case with one branch");
+  }
+  if (ctx.op().regions.size() != 2) return ctx.refuse("case with more than two branches");
+  ASSIGN_OR_RETURN(auto first, ctx.region({0, {}, false}));
+  ASSIGN_OR_RETURN(auto last, ctx.region({1, {}, false}));
+  ASSIGN_OR_RETURN(TensorId is_first, ctx.emit1(OpCode::EQUAL, {ctx.in(0), ctx.scalar(ctx.in_t(0).dtype, 0, "zero")}));
+  std::vector<TensorId> ins{is_first};
+  for (TensorId c : ctx.captured()) ins.push_back(c);
+  return ctx.emit_call(OpCode::IF, ins, {first, last}, ctx.num_results());
+}
+
+Outs lower_custom_call(HloContext& ctx) {
+  const mlir::Attr* t = ctx.op().attr("callee");
+  if (!t) t = ctx.op().attr("call_target_name");
+  return ctx.refuse("custom_call @" + (t ? t->s : std::string("?")));
+}
+
+Outs lower_top_k(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  ASSIGN_OR_RETURN(int64_t k, ctx.int_attr("k"));
+  // TOPK_V2 has no bool kernel: rank false < true as int32.
+  const DType dt = ctx.in_t(0).dtype;
+  TensorId x = ctx.in(0);
+  if (dt == DType::kBool || narrow_int(dt) && dt != DType::kInt8 && dt != DType::kUInt8) {
+    ASSIGN_OR_RETURN(x, ctx.cast(x, DType::kInt32));
+  }
+  ASSIGN_OR_RETURN(auto outs, ctx.emit(OpCode::TOPK_V2, {x, ctx.const_i32_scalar(static_cast<int32_t>(k), "k")}, {}, 2));
+  ASSIGN_OR_RETURN(outs[0], ctx.cast(outs[0], dt));
+  return outs;
+}
+
+const std::map<std::string, HloLowering>& table() {
+  static const std::map<std::string, HloLowering> t = {
+      // elementwise
+      {"stablehlo.add", binary(OpCode::ADD)},
+      {"stablehlo.subtract", binary(OpCode::SUB)},
+      {"stablehlo.multiply", binary(OpCode::MUL)},
+      {"stablehlo.divide", lower_divide},
+      {"stablehlo.maximum", binary(OpCode::MAXIMUM)},
+      {"stablehlo.minimum", binary(OpCode::MINIMUM)},
+      {"stablehlo.power", float_binary(OpCode::POW)},
+      {"stablehlo.remainder", lower_remainder},
+      {"stablehlo.and", logical(OpCode::LOGICAL_AND, "and")},
+      {"stablehlo.or", logical(OpCode::LOGICAL_OR, "or")},
+      {"stablehlo.xor", logical(OpCode::NOT_EQUAL, "xor")},
+      {"stablehlo.not", logical(OpCode::LOGICAL_NOT, "not")},
+      {"stablehlo.abs", unary(OpCode::ABS, false)},
+      {"stablehlo.negate", unary(OpCode::NEG, false)},
+      {"stablehlo.exponential", unary(OpCode::EXP)},
+      {"stablehlo.log", unary(OpCode::LOG)},
+      {"stablehlo.sqrt", unary(OpCode::SQRT)},
+      {"stablehlo.rsqrt", unary(OpCode::RSQRT)},
+      {"stablehlo.tanh", unary(OpCode::TANH)},
+      {"stablehlo.logistic", unary(OpCode::LOGISTIC)},
+      {"stablehlo.sine", unary(OpCode::SIN)},
+      {"stablehlo.cosine", unary(OpCode::COS)},
+      {"stablehlo.floor", unary(OpCode::FLOOR)},
+      {"stablehlo.ceil", unary(OpCode::CEIL)},
+      {"stablehlo.round_nearest_even", unary(OpCode::ROUND)},
+      {"stablehlo.compare", lower_compare},
+      {"stablehlo.select", lower_select},
+      {"stablehlo.clamp", lower_clamp},
+      {"stablehlo.convert", lower_convert},
+      // structure
+      {"stablehlo.constant", lower_constant},
+      {"arith.constant", lower_constant},
+      {"stablehlo.iota", lower_iota},
+      {"stablehlo.broadcast_in_dim", lower_broadcast_in_dim},
+      {"stablehlo.reshape", lower_reshape},
+      {"stablehlo.transpose", lower_transpose},
+      {"stablehlo.slice", lower_slice},
+      {"stablehlo.concatenate", lower_concatenate},
+      {"stablehlo.pad", lower_pad},
+      {"stablehlo.reverse", lower_reverse},
+      {"stablehlo.optimization_barrier", lower_identity},
+      {"stablehlo.reduce_precision", lower_reduce_precision},
+      {"stablehlo.dynamic_slice", lower_dynamic_slice},
+      {"stablehlo.dynamic_update_slice", lower_dynamic_update_slice},
+      {"stablehlo.gather", lower_gather},
+      // compute
+      {"stablehlo.dot_general", lower_dot_general},
+      {"stablehlo.reduce", lower_reduce},
+      {"stablehlo.convolution", lower_convolution},
+      {"chlo.top_k", lower_top_k},
+      // control flow
+      {"stablehlo.while", lower_while},
+      {"stablehlo.if", lower_if},
+      {"stablehlo.case", lower_case},
+      {"stablehlo.custom_call", lower_custom_call},
+  };
+  return t;
+}
+
+}  // namespace
+
+const HloLowering* find_hlo_lowering(const std::string& name) {
+  auto it = table().find(name);
+  return it == table().end() ? nullptr : &it->second;
+}
+
+}  // namespace tflc

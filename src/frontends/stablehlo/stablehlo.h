@@ -1,0 +1,46 @@
+// StableHLO (MLIR text, as jax.export writes it) -> IR model. The entry
+// function becomes the signature; func.call is inlined; while/if/case
+// regions become WHILE/IF bodies; every op is lowered to classic TFLite
+// builtins by its record in ops.cc, and an op without one is listed, with
+// its location, in one "not supported yet" error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "frontends/stablehlo/mlir.h"
+#include "ir/graph.h"
+#include "support/status.h"
+
+namespace tflc {
+
+struct StablehloImportOptions {
+  std::string path;     // read when `content` is empty; names the source in messages
+  std::string content;  // the MLIR text itself
+  std::string entry_function = "main";
+  std::string signature_name = "serving_default";
+  int64_t fold_budget = 1 << 20;
+  // StableHLO's testdata form (stablehlo/testdata/*.mlir): the entry takes no
+  // arguments and gets them from `call @inputs()`; those values become the
+  // graph's inputs, and `call @expected()` is dropped with the check.* calls.
+  bool testdata_inputs = false;
+};
+
+Expected<Model> import_stablehlo(const StablehloImportOptions& options);
+
+// A constant of a testdata file's @inputs / @expected, decoded.
+struct HloConstant {
+  DType dtype = DType::kFloat32;
+  std::vector<int64_t> shape;
+  std::string bytes;
+};
+struct HloTestdata {
+  std::vector<HloConstant> inputs, expected;
+  std::string check;  // "expect_eq", "expect_close", "expect_almost_eq"
+  double tolerance = 0;       // expect_almost_eq's, when given
+  int64_t max_ulp = 3;        // expect_close's, when given
+};
+// Reads the @inputs and @expected functions and the check of a testdata file.
+Expected<HloTestdata> read_stablehlo_testdata(const std::string& text, const std::string& what);
+
+}  // namespace tflc
