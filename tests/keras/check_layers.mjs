@@ -19,8 +19,10 @@ for (const name of fs.readdirSync(dir).sort()) {
   const out = path.join(d, 'model.tflite');
   try {
     // A GraphDef case (tests/graphdef/make_native_cases.py) names its model and flags.
-    const source = c.convert_args ? [`--graph_def_file=${path.join(d, c.model)}`, ...c.convert_args]
-                                  : [`--keras_model_file=${path.join(d, 'model.h5')}`];
+    // A StableHLO case (tests/stablehlo/make_cases.py) names its .mlir.
+    const source = c.format === 'stablehlo' ? [`--stablehlo_file=${path.join(d, c.model)}`]
+        : c.convert_args ? [`--graph_def_file=${path.join(d, c.model)}`, ...c.convert_args]
+                         : [`--keras_model_file=${path.join(d, 'model.h5')}`];
     execFileSync(converter, [...source, `--output_file=${out}`], {stdio: ['ignore', 'ignore', 'pipe']});
     // case.inputs for several inputs (make_attention_models.py), else case.input
     const ins = (c.inputs || [c.input]).map((i) => ({dtype: i.dtype || 'float32', shape: i.shape, data: i.data}));

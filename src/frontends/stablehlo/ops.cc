@@ -580,6 +580,87 @@ Outs lower_reduce(HloContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
+// reduce_window with a max or add body over at most two window dims of
+// extent > 1 -> MAX_POOL_2D / DEPTHWISE_CONV_2D, on a [1, H, W, 1]
+// or NHWC view (a sum as DEPTHWISE_CONV_2D with a ones filter). Padding is explicit (PADV2 with the init value, which must
+// be the body's identity), so the pool itself is VALID.
+Outs lower_reduce_window(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  const Tensor& x = ctx.in_t(0);
+  const int r = x.rank();
+  if (x.dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(x.dtype) + " tensors");
+  const std::string body = reducer_op(ctx.op());
+  auto red = reducer_for(body, x.dtype);
+  if (!red || (red->reduce != OpCode::REDUCE_MAX && red->reduce != OpCode::SUM))
+    return ctx.refuse("reduce_window whose body is not one maximum or add");
+  if (!is_identity(ctx.graph(), ctx.in(1), *red)) return ctx.refuse("reduce_window whose init is not the body's identity");
+  ASSIGN_OR_RETURN(Ints win, ctx.ints("window_dimensions"));
+  Ints strides = ctx.ints_or("window_strides", Ints(r, 1));
+  Ints pad = ctx.ints_or("padding", Ints(2 * r, 0));
+  Ints base_d = ctx.ints_or("base_dilations", Ints(r, 1)), win_d = ctx.ints_or("window_dilations", Ints(r, 1));
+  if (static_cast<int>(win.size()) != r || static_cast<int>(strides.size()) != r || static_cast<int>(pad.size()) != 2 * r)
+    return ctx.bad("needs window, stride and padding per dimension");
+  if (std::any_of(base_d.begin(), base_d.end(), [](int64_t v) { return v != 1; }) ||
+      std::any_of(win_d.begin(), win_d.end(), [](int64_t v) { return v != 1; }))
+    return ctx.refuse("reduce_window with dilations");
+  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v < 0; })) return ctx.refuse("negative reduce_window padding");
+  // The pooled dims: those whose window or stride is not 1.
+  Ints pooled;
+  for (int d = 0; d < r; ++d)
+    if (win[d] != 1 || strides[d] != 1 || pad[2 * d] || pad[2 * d + 1]) pooled.push_back(d);
+  if (pooled.size() > 2) return ctx.refuse("reduce_window over more than two dimensions");
+  TensorId y = ctx.in(0);
+  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
+    std::vector<int32_t> p(pad.begin(), pad.end());
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, ctx.constant(DType::kInt32, {r, 2}, to_bytes(p), "paddings"), ctx.in(1)}));
+  }
+  Shape ps = ctx.graph().t(y).shape;
+  // View as [N, H, W, C]: NHWC when the pooled dims are 1 and 2 of a rank-4
+  // tensor, else [1, H, W, 1] with the other dims moved to N (rank <= 2 or
+  // pooled dims that are the whole tensor).
+  bool nhwc = r == 4 && (pooled.empty() || (pooled.front() >= 1 && pooled.back() <= 2));
+  int64_t h_dim = -1, w_dim = -1;
+  Shape view;
+  if (nhwc) {
+    h_dim = 1;
+    w_dim = 2;
+    view = ps;
+  } else {
+    if (r > 2) return ctx.refuse("reduce_window on a rank-" + std::to_string(r) + " tensor outside the NHWC layout");
+    h_dim = 0;
+    w_dim = r == 2 ? 1 : -1;
+    view = {1, ps[0], w_dim >= 0 ? ps[1] : 1, 1};
+  }
+  ASSIGN_OR_RETURN(y, ctx.reshape(y, view));
+  tflite::Pool2DOptionsT o;
+  o.padding = tflite::Padding::VALID;
+  o.filter_height = static_cast<int32_t>(win[h_dim]);
+  o.filter_width = static_cast<int32_t>(w_dim >= 0 ? win[w_dim] : 1);
+  o.stride_h = static_cast<int32_t>(strides[h_dim]);
+  o.stride_w = static_cast<int32_t>(w_dim >= 0 ? strides[w_dim] : 1);
+  if (nhwc && (win[0] != 1 || win[3] != 1 || strides[0] != 1 || strides[3] != 1))
+    return ctx.refuse("reduce_window over the batch or channel dimension");
+  if (red->reduce == OpCode::REDUCE_MAX) {
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MAX_POOL_2D, {y}, o));
+  } else {
+    // A window sum is a depthwise convolution with a ones filter: exact
+    // sums, where AVERAGE_POOL_2D x count would round twice.
+    const int64_t c = view[3];
+    const int64_t taps = int64_t{o.filter_height} * o.filter_width * c;
+    TensorId ones = ctx.constant(DType::kFloat32, {1, o.filter_height, o.filter_width, c},
+                                 to_bytes(std::vector<float>(taps, 1.0f)), "ones");
+    TensorId bias = ctx.constant(DType::kFloat32, {c}, to_bytes(std::vector<float>(c, 0.0f)), "bias");
+    tflite::DepthwiseConv2DOptionsT d;
+    d.padding = tflite::Padding::VALID;
+    d.stride_h = o.stride_h;
+    d.stride_w = o.stride_w;
+    d.depth_multiplier = 1;
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::DEPTHWISE_CONV_2D, {y, ones, bias}, d));
+  }
+  return one(ctx.reshape(y, ctx.result_shape(0)));
+}
+
 // ---------------------------------------------------------------- gather
 
 struct GatherDims {
@@ -927,6 +1008,7 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.dot_general", lower_dot_general},
       {"stablehlo.reduce", lower_reduce},
       {"stablehlo.convolution", lower_convolution},
+      {"stablehlo.reduce_window", lower_reduce_window},
       {"chlo.top_k", lower_top_k},
       // control flow
       {"stablehlo.while", lower_while},
