@@ -13,7 +13,7 @@ WORK=${WORK:-$BUILD/fuzz-work}
 JOBS=${JOBS:-2}
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_graphdef_binary fuzz_graphdef_text fuzz_saved_model fuzz_tensor_bundle
-  fuzz_keras_h5 fuzz_keras_zip fuzz_h5_image fuzz_keras_config fuzz_dataset fuzz_tflite_analyze fuzz_metadata)
+  fuzz_keras_h5 fuzz_keras_zip fuzz_h5_image fuzz_keras_config fuzz_dataset fuzz_tflite_analyze fuzz_metadata fuzz_stablehlo)
 mkdir -p "$WORK"
 [ -d "$WORK/seeds" ] || /usr/bin/python3 fuzz/collect_seeds.py "$WORK/seeds" >/dev/null
 

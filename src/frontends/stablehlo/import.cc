@@ -554,8 +554,8 @@ class Importer {
       for (size_t d = 0; same && want.ranked && !t.unknown_rank && d < want.dims.size(); ++d)
         same = want.dims[d] < 0 || t.shape[d] < 0 || want.dims[d] == t.shape[d];
       if (!same)
-        return internal_error(where + ": " + op.name + " was lowered to a " + dtype_name(t.dtype) + " " + shape_str(t.shape) +
-                              " value but its type is " + want.text);
+        return invalid_input(where + ": " + op.name + "'s operands give a " + dtype_name(t.dtype) + " " + shape_str(t.shape) +
+                             " result but the text declares " + want.text + "; fix the type or the operands");
       env[op.results[k]] = (*outs)[k];
     }
     return ok_status();

@@ -727,6 +727,9 @@ class Parser {
     std::tie(op.line, op.col) = line_col(p_);
     RETURN_IF_ERROR(results(op));
     ws();
+    if (eof()) return err("the text ends inside a function (it may be truncated)");
+    if (peek() != '"' && !std::isalpha(static_cast<unsigned char>(peek())))
+      return err("expected an op or the region's closing '}', found " + found());
     if (peek() == '"') {
       ASSIGN_OR_RETURN(op.name, string_lit());
       RETURN_IF_ERROR(generic_body(op, depth));

@@ -66,10 +66,75 @@ HloLowering unary(OpCode code, bool float_only = true) {
   };
 }
 
+// broadcast_in_dim makes operands full-size; TFLite's binary kernels
+// broadcast themselves. So an operand that is a BROADCAST_TO emitted just
+// before, or a constant repeated along some dims, is taken at its smaller
+// shape (dead-op elimination then drops the BROADCAST_TO). A [C] bias then
+// stays [C], which the bias fusion pass needs.
+TensorId unbroadcast(HloContext& ctx, TensorId id) {
+  Graph& g = ctx.graph();
+  const Tensor& t = g.t(id);
+  if (t.unknown_rank || !t.has_static_shape()) return id;
+  if (t.is_const()) {
+    const int r = t.rank();
+    const int64_t es = dtype_size(t.dtype);
+    if (r == 0 || es == 0 || t.num_elements() <= 1) return id;
+    const Shape strides = strides_of(t.shape);
+    Shape small = t.shape;
+    const std::string& bytes = *t.data;
+    for (int d = 0; d < r; ++d) {
+      if (t.shape[d] == 1) continue;
+      bool uniform = true;
+      for (int64_t k = 0; uniform && k < t.num_elements(); ++k)
+        if ((k / strides[d]) % t.shape[d] != 0)
+          uniform = bytes.compare(k * es, es, bytes, (k - ((k / strides[d]) % t.shape[d]) * strides[d]) * es, es) == 0;
+      if (uniform) small[d] = 1;
+    }
+    if (small == t.shape) return id;
+    // Gather the kept elements, then drop leading 1s.
+    const int64_t n = num_elements(small);
+    const Shape sstrides = strides_of(small);
+    std::string out(static_cast<size_t>(n * es), '\0');
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t src = 0;
+      for (int d = 0; d < r; ++d) src += ((k / sstrides[d]) % small[d]) * strides[d];
+      out.replace(k * es, es, bytes, src * es, es);
+    }
+    while (!small.empty() && small.front() == 1) small.erase(small.begin());
+    return ctx.constant(t.dtype, small, std::move(out), "unbroadcast");
+  }
+  int seen = 0;
+  for (auto it = g.ops.rbegin(); it != g.ops.rend() && seen < 16; ++it, ++seen) {
+    const Op& op = **it;
+    if (op.dead || op.outputs.empty() || op.outputs[0] != id) continue;
+    if (op.code == OpCode::BROADCAST_TO) return op.inputs[0];
+    break;
+  }
+  return id;
+}
+
 HloLowering binary(OpCode code) {
   return [code](HloContext& ctx) -> Outs {
     RETURN_IF_ERROR(ctx.expect_operands(2));
-    return one(modular(ctx, code, {ctx.in(0), ctx.in(1)}));
+    TensorId a = ctx.in(0), b = ctx.in(1);
+    const Shape out = ctx.result_shape(0);
+    // Only one side is narrowed, so the result keeps its shape.
+    TensorId nb = unbroadcast(ctx, b);
+    if (nb != b && ctx.graph().t(a).shape == out) b = nb;
+    else {
+      TensorId na = unbroadcast(ctx, a);
+      if (na != a && ctx.graph().t(b).shape == out) a = na;
+    }
+    // max(x, 0) is RELU, which the fusion passes fold into the producer.
+    if (code == OpCode::MAXIMUM && ctx.graph().t(a).dtype == DType::kFloat32) {
+      for (int side = 0; side < 2; ++side) {
+        TensorId c = side ? a : b, x = side ? b : a;
+        const Tensor& ct = ctx.graph().t(c);
+        if (ct.is_const() && ct.num_elements() == 1 && ct.as<float>()[0] == 0.0f && ctx.graph().t(x).shape == out)
+          return one(ctx.emit1(OpCode::RELU, {x}));
+      }
+    }
+    return one(modular(ctx, code, {a, b}));
   };
 }
 
@@ -90,7 +155,7 @@ Outs lower_divide(HloContext& ctx) {
     if (!d.ok() || std::any_of(d->begin(), d->end(), [](double v) { return v == 0 || v == -1; }))
       return ctx.refuse("integer division by a divisor that is not a constant without 0 and -1");
   }
-  return one(ctx.emit1(OpCode::DIV, {ctx.in(0), ctx.in(1)}));
+  return binary(OpCode::DIV)(ctx);
 }
 
 // and/or/xor/not: logical on i1; TFLite has no bitwise AND/OR.
@@ -848,7 +913,16 @@ Outs lower_convolution(HloContext& ctx) {
   const Shape ks = ctx.in_t(1).shape;
   const int64_t cin = ctx.in_t(0).shape[in.feature], cout = ks[ker.batch];
   ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), {in.batch, in.spatial[0], in.spatial[1], in.feature}));
-  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
+  // Explicit padding that is TF's SAME needs no PAD op.
+  bool same = std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; });
+  for (size_t k = 0; same && k < ns; ++k) {
+    const int64_t n = ctx.in_t(0).shape[in.spatial[k]], kk = ks[ker.spatial[k]];
+    const int64_t o = (n + stride[k] - 1) / stride[k];
+    const int64_t total = std::max<int64_t>(0, (o - 1) * stride[k] + (kk - 1) * rhs_dilate[k] + 1 - n);
+    same = pad[2 * k] == total / 2 && pad[2 * k + 1] == total - total / 2;
+  }
+  const tflite::Padding padding = same ? tflite::Padding::SAME : tflite::Padding::VALID;
+  if (!same && std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
     std::vector<int32_t> p = {0, 0, static_cast<int32_t>(pad[0]), static_cast<int32_t>(pad[1]),
                               static_cast<int32_t>(pad[2]), static_cast<int32_t>(pad[3]), 0, 0};
     ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::PAD, {x, ctx.constant(DType::kInt32, {4, 2}, to_bytes(p), "paddings")}));
@@ -858,7 +932,7 @@ Outs lower_convolution(HloContext& ctx) {
   if (groups == 1) {
     ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), {ker.batch, ker.spatial[0], ker.spatial[1], ker.feature}));
     tflite::Conv2DOptionsT o;
-    o.padding = tflite::Padding::VALID;
+    o.padding = padding;
     o.stride_h = static_cast<int32_t>(stride[0]);
     o.stride_w = static_cast<int32_t>(stride[1]);
     o.dilation_h_factor = static_cast<int32_t>(rhs_dilate[0]);
@@ -868,7 +942,7 @@ Outs lower_convolution(HloContext& ctx) {
     // Depthwise: kernel [H, W, 1, Cout] -> [1, H, W, Cout].
     ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), {ker.feature, ker.spatial[0], ker.spatial[1], ker.batch}));
     tflite::DepthwiseConv2DOptionsT o;
-    o.padding = tflite::Padding::VALID;
+    o.padding = padding;
     o.stride_h = static_cast<int32_t>(stride[0]);
     o.stride_w = static_cast<int32_t>(stride[1]);
     o.dilation_h_factor = static_cast<int32_t>(rhs_dilate[0]);

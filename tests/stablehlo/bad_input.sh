@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Bad StableHLO text: each case must give exactly one stderr line holding the
+# expected words (with the line:column), exit 1 or 2, and write no output.
+#   bash tests/stablehlo/bad_input.sh BUILD_DIR
+set -u
+BIN=$1/tflite_convert
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+check() {  # name expected-substring text
+  local name=$1 want=$2
+  printf '%s' "$3" >"$T/$name.mlir"
+  "$BIN" --stablehlo_file="$T/$name.mlir" --output_file="$T/$name.tflite" 2>"$T/err" >/dev/null
+  local rc=$? lines
+  lines=$(wc -l <"$T/err")
+  if [ "$rc" -ne 1 ] && [ "$rc" -ne 2 ]; then echo "FAIL $name: exit $rc"; fail=$((fail + 1)); return; fi
+  if [ "$lines" -ne 1 ]; then echo "FAIL $name: $lines stderr lines"; cat "$T/err"; fail=$((fail + 1)); return; fi
+  if ! grep -qF -- "$want" "$T/err"; then echo "FAIL $name: message lacks '$want': $(cat "$T/err")"; fail=$((fail + 1)); return; fi
+  if [ -e "$T/$name.tflite" ]; then echo "FAIL $name: wrote an output"; fail=$((fail + 1)); return; fi
+  echo "PASS $name: $(cat "$T/err")"
+  pass=$((pass + 1))
+}
+GOOD='func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = stablehlo.add %a, %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+'
+check truncated "truncated" "${GOOD:0:60}"
+check unknown_op "not supported yet: stablehlo.frobnicate at $T/unknown_op.mlir:2:3" 'func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = stablehlo.frobnicate %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+'
+check unbalanced_region "unbalanced_region.mlir:5:3: expected an op or the region's closing '}'" 'func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "stablehlo.reduce_window"(%a, %a) ({
+  ^bb0(%x: tensor<f32>, %y: tensor<f32>):
+    %1 = stablehlo.add %x, %y : tensor<f32>
+  : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+'
+check type_mismatch "the text declares tensor<3xf32>" 'func.func @main(%a: tensor<2xf32>) -> tensor<3xf32> {
+  %0 = stablehlo.add %a, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+'
+check dense_size "holds 3" 'func.func @main(%a: tensor<2xf32>) -> tensor<3xf32> {
+  %0 = stablehlo.constant dense<[1.0, 2.0]> : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+'
+check hex_size "needs 12" 'func.func @main() -> tensor<3xf32> {
+  %0 = stablehlo.constant dense<"0x0000803F00000040"> : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+'
+check undefined_value "%b is used but never defined" "${GOOD/\%a, \%a/%a, %b}"
+check no_entry "there is no function @main" 'func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  return %a : tensor<2xf32>
+}
+'
+check empty "holds no func.func" ''
+check deep_nesting "nested too deeply" "func.func @main() -> tensor<f32> { %0 = stablehlo.constant {a = $(printf '[%.0s' $(seq 300))} dense<1.0> : tensor<f32> return %0 : tensor<f32> }"
+rm -f "$T/missing_file.mlir"; "$BIN" --stablehlo_file="$T/nope.mlir" --output_file="$T/x.tflite" 2>"$T/err"; grep -q "nope.mlir" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] && { echo "PASS absent file: $(cat "$T/err")"; pass=$((pass + 1)); } || { echo "FAIL absent file"; fail=$((fail + 1)); }
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
