@@ -22,6 +22,8 @@ struct Type {
   std::string text;  // as written, for messages
 };
 
+struct AttrField;
+
 struct Attr {
   enum Kind { kNone, kInt, kFloat, kBool, kString, kIdent, kList, kDict, kDense, kType, kSymbol };
   Kind kind = kNone;
@@ -30,10 +32,15 @@ struct Attr {
   bool b = false;
   std::string s;  // string, identifier, symbol, a dict's #dialect.name, or a dense literal's inner text
   std::vector<Attr> items;                            // list (also a x b and a x b -> c groups)
-  std::vector<std::pair<std::string, Attr>> fields;   // dict
+  std::vector<AttrField> fields;                      // dict (a struct, not a pair: Attr is incomplete here)
   Type type;                                          // dense and typed literals: the type after ':'
 
   const Attr* get(const std::string& key) const;  // dict field or null
+};
+
+struct AttrField {
+  std::string key;
+  Attr value;
 };
 
 struct Op;

@@ -756,7 +756,7 @@ class Parser {
   Status merge_dict(Op& op, int depth) {
     Attr d;
     RETURN_IF_ERROR(dict(d, depth));
-    for (auto& f : d.fields) op.attrs.push_back(std::move(f));
+    for (auto& f : d.fields) op.attrs.emplace_back(std::move(f.key), std::move(f.value));
     return ok_status();
   }
   Status region(Op& op, int depth) {
