@@ -6,6 +6,7 @@
 // against the type the text declares, so a lowering bug is an error, not
 // a wrong number.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -160,18 +161,22 @@ Expected<std::string> dense_bytes(const mlir::Attr& a, const mlir::Type& t, cons
     if (bytes != n * esize && bytes != esize)
       return invalid_input(where + ": the hex literal holds " + std::to_string(bytes) + " bytes but " + t.text +
                            " needs " + std::to_string(n * esize));
+    static const auto kHex = [] {
+      std::array<int8_t, 256> t{};
+      t.fill(-1);
+      for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<int8_t>(c);
+      for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = static_cast<int8_t>(10 + c);
+      return t;
+    }();
     std::string raw(static_cast<size_t>(bytes), '\0');
+    const unsigned char* h = reinterpret_cast<const unsigned char*>(s.data() + q + 3);
+    int bad = 0;
     for (int64_t k = 0; k < bytes; ++k) {
-      auto hexval = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-      };
-      int hi = hexval(s[q + 3 + 2 * k]), lo = hexval(s[q + 4 + 2 * k]);
-      if (hi < 0 || lo < 0) return invalid_input(where + ": a hex literal has a non-hex digit");
+      const int hi = kHex[h[2 * k]], lo = kHex[h[2 * k + 1]];
+      bad |= hi | lo;  // any -1 sets the sign bit
       raw[k] = static_cast<char>(hi * 16 + lo);
     }
+    if (bad < 0) return invalid_input(where + ": a hex literal has a non-hex digit");
     if (bytes == n * esize) return raw;
     out.reserve(static_cast<size_t>(n * esize));
     for (int64_t k = 0; k < n; ++k) out += raw;

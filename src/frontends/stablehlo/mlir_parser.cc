@@ -193,6 +193,14 @@ class Parser {
     ++p_;
     std::string out;
     while (!eof() && peek() != '"') {
+      // Copy a run of plain characters at once: weights come as long hex strings.
+      size_t run = p_;
+      while (run < s_.size() && s_[run] != '"' && s_[run] != '\\') ++run;
+      if (run > p_) {
+        out.append(s_, p_, run - p_);
+        p_ = run;
+        continue;
+      }
       char c = s_[p_++];
       if (c == '\\') {
         if (eof()) break;

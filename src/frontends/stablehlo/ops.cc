@@ -1022,7 +1022,7 @@ Outs lower_top_k(HloContext& ctx) {
   // TOPK_V2 has no bool kernel: rank false < true as int32.
   const DType dt = ctx.in_t(0).dtype;
   TensorId x = ctx.in(0);
-  if (dt == DType::kBool || narrow_int(dt) && dt != DType::kInt8 && dt != DType::kUInt8) {
+  if (dt == DType::kBool || (narrow_int(dt) && dt != DType::kInt8 && dt != DType::kUInt8)) {
     ASSIGN_OR_RETURN(x, ctx.cast(x, DType::kInt32));
   }
   ASSIGN_OR_RETURN(auto outs, ctx.emit(OpCode::TOPK_V2, {x, ctx.const_i32_scalar(static_cast<int32_t>(k), "k")}, {}, 2));
