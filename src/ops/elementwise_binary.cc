@@ -300,6 +300,29 @@ TFLC_REGISTER_OP(pow, {.code = OpCode::POW,
                        .broadcast_rank = 4,
                        .runtime_versions = {"1.10.0"}});
 
+// ATAN2 (atan2.cc): atan2(y, x) on float32, no broadcasting.
+Status infer_atan2(Graph& g, Op& op) {
+  if (op.inputs.size() != 2 || op.inputs[0] < 0 || op.inputs[1] < 0) return invalid_input("ATAN2 takes two inputs");
+  const Tensor& y = input(g, op, 0);
+  const Tensor& x = input(g, op, 1);
+  if (y.dtype != x.dtype) return invalid_input("ATAN2 inputs differ in type");
+  if (!y.unknown_rank && !x.unknown_rank && y.shape != x.shape)
+    return invalid_input("ATAN2 inputs differ in shape (its kernel does not broadcast)");
+  return infer_same_as_input(g, op);
+}
+
+TFLC_REGISTER_OP(atan2, {.code = OpCode::ATAN2,
+                         .infer = infer_atan2,
+                         .eval = [](Graph& g, Op& op) {
+                           return eval_binary(g, op, [](auto y, auto x) {
+                             using T = decltype(y);
+                             if constexpr (std::is_floating_point_v<T>) return static_cast<T>(std::atan2(y, x));
+                             else return T(0);
+                           });
+                         },
+                         .types = {{D::kFloat32}},
+                         .runtime_versions = {"2.10.0"}});
+
 // ---------------------------------------------------------------------- ADD_N
 
 // All inputs have one shape (TF requires it; TFLite does not broadcast).

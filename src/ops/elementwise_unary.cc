@@ -135,6 +135,20 @@ TFLC_REGISTER_OP(abs, {.code = OpCode::ABS,
                        .version = version_abs,
                        .runtime_versions = {"1.13.0", "2.4.0", "2.5.0", "2.6.0", "2.12.0"}});
 
+// SIGN (sign.cc): float32 and int32; NaN gives 0. op_version.cc: int32 -> 2.
+TFLC_REGISTER_OP(sign, {.code = OpCode::SIGN,
+                        .infer = infer_same_as_input,
+                        .eval = [](Graph& g, Op& op) {
+                          if (in_type(g, op) == DType::kBool) return invalid_input("SIGN of a bool tensor");
+                          return eval_unary(g, op, [](auto x) {
+                            using T = decltype(x);
+                            return x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0);
+                          });
+                        },
+                        .types = {{D::kFloat32}, {D::kInt32, 2}},
+                        .version_by_type = {{D::kInt32, 2}},
+                        .runtime_versions = {"2.11.0", "2.12.0"}});
+
 Status infer_logical_not(Graph& g, Op& op) {
   if (input(g, op, 0).dtype != DType::kBool) return invalid_input("LOGICAL_NOT takes a bool tensor");
   return infer_same_as_input(g, op);

@@ -226,6 +226,32 @@ TEST(ElementwiseOps, MaxMinSquaredDifferencePow) {
   expect_near(pf.values<float>(), {2.f, std::sqrt(2.f)});
 }
 
+TEST(ElementwiseOps, SignAndAtan2) {
+  OpRun s;
+  TensorId a = add_const<float>(s.g, {4}, {-2.5f, 0.f, 3.f, std::nanf("")});
+  run_op(s, OpCode::SIGN, {a});
+  ASSERT_TRUE(s.status.ok());
+  EXPECT_EQ(s.values<float>(), (std::vector<float>{-1.f, 0.f, 1.f, 0.f}));  // NaN -> 0, as sign.cc
+  OpRun si;
+  a = add_const<int32_t>(si.g, {3}, {-7, 0, 9});
+  run_op(si, OpCode::SIGN, {a});
+  EXPECT_EQ(si.values<int32_t>(), (std::vector<int32_t>{-1, 0, 1}));
+  EXPECT_EQ(version_of(si.g, *si.op), 2);
+
+  OpRun t;
+  a = add_const<float>(t.g, {2}, {1.f, -1.f});
+  TensorId b = add_const<float>(t.g, {2}, {0.f, -1.f});
+  run_op(t, OpCode::ATAN2, {a, b});
+  ASSERT_TRUE(t.status.ok());
+  expect_near(t.values<float>(), {std::atan2(1.f, 0.f), std::atan2(-1.f, -1.f)});
+  // Its kernel does not broadcast.
+  OpRun bad;
+  a = add_const<float>(bad.g, {2}, {1.f, 2.f});
+  b = add_const<float>(bad.g, {1}, {1.f});
+  run_op(bad, OpCode::ATAN2, {a, b});
+  EXPECT_FALSE(bad.status.ok());
+}
+
 TEST(ElementwiseOps, AddN) {
   OpRun r;
   TensorId a = add_const<float>(r.g, {2}, {1.f, 2.f});

@@ -1010,6 +1010,34 @@ Outs lower_case(HloContext& ctx) {
   return ctx.emit_call(OpCode::IF, ins, {first, last}, ctx.num_results());
 }
 
+// sign(NaN) is NaN and sign(-0) is -0 in StableHLO, but SIGN gives 0 for
+// both: where SIGN is 0 the input itself is the answer. Other integer
+// types: (x > 0) - (x < 0), which SIGN's int32-only kernel cannot do.
+Outs lower_sign(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  const DType dt = ctx.in_t(0).dtype;
+  TensorId x = ctx.in(0);
+  if (dt == DType::kFloat32) {
+    ASSIGN_OR_RETURN(TensorId s, ctx.emit1(OpCode::SIGN, {x}));
+    ASSIGN_OR_RETURN(TensorId nz, ctx.emit1(OpCode::NOT_EQUAL, {s, ctx.scalar(dt, 0, "zero")}));
+    return one(ctx.emit1(OpCode::SELECT_V2, {nz, s, x}));
+  }
+  if (dt == DType::kInt32) return one(ctx.emit1(OpCode::SIGN, {x}));
+  if (dt == DType::kBool || dtype_is_float(dt)) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  TensorId zero = ctx.scalar(dt, 0, "zero");
+  ASSIGN_OR_RETURN(TensorId pos, ctx.emit1(OpCode::GREATER, {x, zero}));
+  ASSIGN_OR_RETURN(TensorId neg, ctx.emit1(OpCode::LESS, {x, zero}));
+  ASSIGN_OR_RETURN(pos, ctx.cast(pos, dt));
+  ASSIGN_OR_RETURN(neg, ctx.cast(neg, dt));
+  return one(modular(ctx, OpCode::SUB, {pos, neg}));
+}
+
+Outs lower_atan2(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  if (ctx.in_t(0).dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors");
+  return one(ctx.emit1(OpCode::ATAN2, {ctx.in(0), ctx.in(1)}));
+}
+
 Outs lower_custom_call(HloContext& ctx) {
   const mlir::Attr* t = ctx.op().attr("callee");
   if (!t) t = ctx.op().attr("call_target_name");
@@ -1046,6 +1074,8 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.xor", logical(OpCode::NOT_EQUAL, "xor")},
       {"stablehlo.not", logical(OpCode::LOGICAL_NOT, "not")},
       {"stablehlo.abs", unary(OpCode::ABS, false)},
+      {"stablehlo.sign", lower_sign},
+      {"stablehlo.atan2", lower_atan2},
       {"stablehlo.negate", unary(OpCode::NEG, false)},
       {"stablehlo.exponential", unary(OpCode::EXP)},
       {"stablehlo.log", unary(OpCode::LOG)},
