@@ -323,6 +323,55 @@ TFLC_REGISTER_OP(atan2, {.code = OpCode::ATAN2,
                          .types = {{D::kFloat32}},
                          .runtime_versions = {"2.10.0"}});
 
+// BITWISE_XOR and RIGHT_SHIFT (bitwise_xor.cc, right_shift.cc): 8/16/32-bit
+// integers, broadcasting up to 4-D. RIGHT_SHIFT clamps the amount to
+// [0, bits - 1] and shifts signed values arithmetically. Neither is in
+// runtime_version.cc's table, where TF finds ""; the
+// empty string never raises the model's min_runtime_version.
+const std::vector<OperandType> kBitwiseTypes = {{D::kInt8},  {D::kUInt8},  {D::kInt16},
+                                                {D::kUInt16}, {D::kInt32}, {D::kUInt32}};
+
+template <typename T>
+T clamped_right_shift(T x, T y) {
+  constexpr T kMax = static_cast<T>(sizeof(T) * 8 - 1);
+  if constexpr (std::is_signed_v<T>) {
+    if (y < 0) y = 0;
+  }
+  if (y > kMax) y = kMax;
+  return static_cast<T>(x >> y);
+}
+
+TFLC_REGISTER_OP(bitwise_xor, {.code = OpCode::BITWISE_XOR,
+                               .infer = infer_binary_broadcast,
+                               .eval = [](Graph& g, Op& op) {
+                                 if (!dtype_is_integer(input(g, op, 0).dtype))
+                                   return invalid_input("BITWISE_XOR takes integer tensors");
+                                 return eval_binary(g, op, [](auto a, auto b) {
+                                   using T = decltype(a);
+                                   if constexpr (std::is_integral_v<T>) return static_cast<T>(a ^ b);
+                                   else return T(0);
+                                 });
+                               },
+                               .types = kBitwiseTypes,
+                               .broadcast_rank = 4,
+                               .runtime_versions = {""}});
+
+TFLC_REGISTER_OP(right_shift, {.code = OpCode::RIGHT_SHIFT,
+                               .infer = infer_binary_broadcast,
+                               .eval = [](Graph& g, Op& op) {
+                                 if (!dtype_is_integer(input(g, op, 0).dtype))
+                                   return invalid_input("RIGHT_SHIFT takes integer tensors");
+                                 return eval_binary(g, op, [](auto a, auto b) {
+                                   using T = decltype(a);
+                                   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+                                     return clamped_right_shift(a, b);
+                                   else return T(0);
+                                 });
+                               },
+                               .types = kBitwiseTypes,
+                               .broadcast_rank = 4,
+                               .runtime_versions = {""}});
+
 // ---------------------------------------------------------------------- ADD_N
 
 // All inputs have one shape (TF requires it; TFLite does not broadcast).

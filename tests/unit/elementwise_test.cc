@@ -252,6 +252,26 @@ TEST(ElementwiseOps, SignAndAtan2) {
   EXPECT_FALSE(bad.status.ok());
 }
 
+TEST(ElementwiseOps, BitwiseXorAndRightShift) {
+  OpRun x;
+  TensorId a = add_const<int32_t>(x.g, {3}, {0b1100, -1, 7});
+  TensorId b = add_const<int32_t>(x.g, {3}, {0b1010, 5, 7});
+  run_op(x, OpCode::BITWISE_XOR, {a, b});
+  ASSERT_TRUE(x.status.ok());
+  EXPECT_EQ(x.values<int32_t>(), (std::vector<int32_t>{0b0110, -6, 0}));
+  // Amounts are clamped to [0, 31] as right_shift.cc does.
+  OpRun r;
+  a = add_const<int32_t>(r.g, {4}, {-16, -16, 16, 16});
+  b = add_const<int32_t>(r.g, {4}, {2, 40, -3, 40});
+  run_op(r, OpCode::RIGHT_SHIFT, {a, b});
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.values<int32_t>(), (std::vector<int32_t>{-4, -1, 16, 0}));
+  OpRun f;
+  TensorId c = add_const<float>(f.g, {1}, {1.f});
+  run_op(f, OpCode::RIGHT_SHIFT, {c, c});
+  EXPECT_FALSE(f.status.ok());
+}
+
 TEST(ElementwiseOps, AddN) {
   OpRun r;
   TensorId a = add_const<float>(r.g, {2}, {1.f, 2.f});

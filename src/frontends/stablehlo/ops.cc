@@ -158,10 +158,16 @@ Outs lower_divide(HloContext& ctx) {
   return binary(OpCode::DIV)(ctx);
 }
 
-// and/or/xor/not: logical on i1; TFLite has no bitwise AND/OR.
+// and/or/xor/not: logical on i1; xor on 8-32 bit integers is BITWISE_XOR.
+// TFLite has no bitwise AND/OR.
 HloLowering logical(OpCode bool_code, const char* name) {
   return [bool_code, name](HloContext& ctx) -> Outs {
-    if (ctx.in_t(0).dtype != DType::kBool) return ctx.refuse(std::string("bitwise ") + name + " on integers (TFLite has no such builtin)");
+    const DType dt = ctx.in_t(0).dtype;
+    if (bool_code == OpCode::NOT_EQUAL && dt != DType::kBool && dt != DType::kInt64 && dt != DType::kUInt64) {
+      RETURN_IF_ERROR(ctx.expect_operands(2));
+      return one(ctx.emit1(OpCode::BITWISE_XOR, {ctx.in(0), ctx.in(1)}));
+    }
+    if (dt != DType::kBool) return ctx.refuse(std::string("bitwise ") + name + " on " + dtype_name(dt) + " (TFLite has no such builtin)");
     if (bool_code == OpCode::LOGICAL_NOT) {
       RETURN_IF_ERROR(ctx.expect_operands(1));
       return one(ctx.emit1(bool_code, {ctx.in(0)}));
@@ -1032,6 +1038,28 @@ Outs lower_sign(HloContext& ctx) {
   return one(modular(ctx, OpCode::SUB, {pos, neg}));
 }
 
+// shift_right_arithmetic: an amount outside [0, bits) fills with the sign
+// bit; RIGHT_SHIFT clamps large amounts to bits - 1 (the same) but
+// negative ones to 0, so those are made 31 first.
+Outs lower_shift_right_arithmetic(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  const DType dt = ctx.in_t(0).dtype;
+  if (dt != DType::kInt8 && dt != DType::kInt16 && dt != DType::kInt32)
+    return ctx.refuse("on " + dtype_name(dt) + " tensors (RIGHT_SHIFT's signed kernels are 8/16/32-bit)");
+  // SELECT_V2 has no int8/int16 kernel: shift sign-extended int32 values
+  // (by up to 31, the same sign fill) and cast back.
+  TensorId x = ctx.in(0), y = ctx.in(1);
+  if (dt != DType::kInt32) {
+    ASSIGN_OR_RETURN(x, ctx.cast(x, DType::kInt32));
+    ASSIGN_OR_RETURN(y, ctx.cast(y, DType::kInt32));
+  }
+  ASSIGN_OR_RETURN(TensorId negative, ctx.emit1(OpCode::LESS, {y, ctx.scalar(DType::kInt32, 0, "zero")}));
+  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SELECT_V2, {negative, ctx.scalar(DType::kInt32, 31, "bits"), y}));
+  ASSIGN_OR_RETURN(TensorId r, ctx.emit1(OpCode::RIGHT_SHIFT, {x, y}));
+  if (dt == DType::kInt32) return one(r);
+  return one(ctx.cast(r, dt));
+}
+
 Outs lower_atan2(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2));
   if (ctx.in_t(0).dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors");
@@ -1076,6 +1104,7 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.abs", unary(OpCode::ABS, false)},
       {"stablehlo.sign", lower_sign},
       {"stablehlo.atan2", lower_atan2},
+      {"stablehlo.shift_right_arithmetic", lower_shift_right_arithmetic},
       {"stablehlo.negate", unary(OpCode::NEG, false)},
       {"stablehlo.exponential", unary(OpCode::EXP)},
       {"stablehlo.log", unary(OpCode::LOG)},
