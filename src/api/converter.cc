@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "frontends/graphdef/custom_ops.h"
 #include "frontends/graphdef/import.h"
+#include "frontends/graphdef/op_defs.h"
 #include "frontends/keras/keras_model.h"
 #include "frontends/stablehlo/stablehlo.h"
 #include "frontends/saved_model/saved_model.h"
@@ -20,6 +22,7 @@
 #include "passes/passes.h"
 #include "quant/quantize.h"
 #include "support/file.h"
+#include "support/printable.h"
 #include "tflite/writer.h"
 
 namespace tflc {
@@ -76,9 +79,28 @@ class TempModelFile {
   std::string dir_, path_;
 };
 
-static bool wants_select_tf_ops(const ConvertOptions& o) {
+// TF's checks on the compatibility options, then the options themselves.
+static Expected<TfOpFallbacks> op_fallbacks(const ConvertOptions& o) {
   const auto& ops = o.quantize.supported_ops;
-  return std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+  TfOpFallbacks fb;
+  fb.select_tf_ops = std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+  if (!o.select_user_tf_ops.empty() && !fb.select_tf_ops)
+    return usage_error("--experimental_select_user_tf_ops can only be set if --target_ops contains SELECT_TF_OPS");
+  if (!o.custom_opdefs.empty() && !o.allow_custom_ops)
+    return usage_error("--custom_opdefs must be used with --allow_custom_ops");
+  fb.select_user_tf_ops = o.select_user_tf_ops;
+  fb.allow_custom_ops = o.allow_custom_ops;
+  ASSIGN_OR_RETURN(fb.custom_opdefs, parse_custom_opdefs(o.custom_opdefs));
+  for (const auto& op : fb.select_user_tf_ops) {
+    bool declared = find_op_def(op) || std::any_of(fb.custom_opdefs.begin(), fb.custom_opdefs.end(),
+                                                   [&](const tensorflow::OpDef& d) { return d.name() == op; });
+    // TF's Flex delegate needs the op's kernel linked in; we need its OpDef
+    // to type the outputs.
+    if (!declared)
+      return usage_error("--experimental_select_user_tf_ops names '" + escape_controls(op) +
+                         "', which has no OpDef; declare it with --custom_opdefs (and --allow_custom_ops)");
+  }
+  return fb;
 }
 
 Expected<Model> import_model(const ConvertOptions& o) {
@@ -88,6 +110,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
   if (sources != 1)
     return usage_error(
         "exactly one of --graph_def_file, --saved_model_dir, --keras_model_file or --stablehlo_file is required");
+  ASSIGN_OR_RETURN(TfOpFallbacks fallbacks, op_fallbacks(o));
   if (!o.stablehlo_file.empty() || !o.stablehlo_content.empty()) {
     if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
       return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file; "
@@ -109,7 +132,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
     so.tags = o.saved_model_tags;
     if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
     so.fold_budget = o.fold_budget;
-    so.select_tf_ops = wants_select_tf_ops(o);
+    so.fallbacks = fallbacks;
     return import_saved_model(so);
   }
   if (!o.keras_model_file.empty() || !o.keras_model_content.empty()) {
@@ -127,7 +150,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
   gopt.input_arrays = o.input_arrays;
   gopt.output_arrays = o.output_arrays;
   gopt.fold_budget = o.fold_budget;
-  gopt.select_tf_ops = wants_select_tf_ops(o);
+  gopt.fallbacks = fallbacks;
   if (o.input_shapes) {
     ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(*o.input_shapes));
   }
@@ -141,27 +164,36 @@ Expected<Model> import_model(const ConvertOptions& o) {
   return import_graphdef(gd, gopt);
 }
 
-// TF's converter warns that the model needs the Flex delegate; one line here.
-static void report_flex_ops(const Model& m) {
-  std::map<std::string, int> flex;
-  int total = 0;
+// TF's converter warns that the model needs the Flex delegate, or kernels
+// for its custom ops; one line each here.
+static void report_opaque_ops(const Model& m) {
+  std::map<std::string, int> flex, custom;
+  int flex_total = 0, custom_total = 0;
   for (const auto& g : m.subgraphs)
-    for (const auto& op : g.ops)
-      if (!op->dead && op->code == OpCode::CUSTOM && op->custom_code.rfind("Flex", 0) == 0) {
-        ++flex[op->custom_code];
-        ++total;
-      }
-  if (!total) return;
-  std::string names;
-  for (const auto& [k, n] : flex) names += (names.empty() ? "" : ", ") + k;
-  std::cerr << "TFLite interpreter needs to link Flex delegate in order to run the model since it contains "
-            << total << " Select TF op(s): " << names << "\n";
+    for (const auto& op : g.ops) {
+      if (op->dead || op->code != OpCode::CUSTOM) continue;
+      bool is_flex = op->custom_code.rfind("Flex", 0) == 0;
+      ++(is_flex ? flex : custom)[op->custom_code];
+      ++(is_flex ? flex_total : custom_total);
+    }
+  auto join = [](const std::map<std::string, int>& ops) {
+    std::string names;
+    for (const auto& [k, n] : ops) names += (names.empty() ? "" : ", ") + escape_controls(k);
+    return names;
+  };
+  if (flex_total)
+    std::cerr << "TFLite interpreter needs to link Flex delegate in order to run the model since it contains "
+              << flex_total << " Select TF op(s): " << join(flex) << "\n";
+  if (custom_total)
+    std::cerr << "The model contains " << custom_total << " custom op(s): " << join(custom)
+              << "; the interpreter needs a kernel registered for each (LiteRT ships one only for "
+                 "TFLite_Detection_PostProcess); see https://www.tensorflow.org/lite/guide/ops_custom\n";
 }
 
 // Import, the float pass pipeline, then quantization (a no-op by default).
 Expected<Model> convert_to_model(const ConvertOptions& o) {
   ASSIGN_OR_RETURN(Model model, import_model(o));
-  report_flex_ops(model);
+  report_opaque_ops(model);
   PipelineOptions popt;
   popt.fold_budget = o.fold_budget;
   RETURN_IF_ERROR(run_pipeline(model, popt));

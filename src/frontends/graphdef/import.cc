@@ -18,6 +18,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "frontends/graphdef/custom_ops.h"
 #include "frontends/graphdef/functionalize.h"
 #include "support/printable.h"
 #include "frontends/graphdef/op_defs.h"
@@ -285,7 +286,7 @@ class Importer {
     for (int i = 0; i < gd_.node_size(); ++i) {
       if (!reachable_[i] || input_set_.count(i) || is_builtin_node(gd_.node(i).op())) continue;
       tensorflow::NodeDef* n = gd_.mutable_node(i);
-      if (const tensorflow::OpDef* def = find_op_def(n->op())) fill_attr_defaults(*def, *n);
+      if (const tensorflow::OpDef* def = op_def(n->op())) fill_attr_defaults(*def, *n);
     }
   }
 
@@ -387,12 +388,11 @@ class Importer {
       ctx.set_functions(functions_);
       auto r = fn(ctx);
       if (!r.ok()) {
-        if (r.status().kind() == ErrorKind::kUnsupported && opt_.select_tf_ops && is_flex_op(node.op())) {
-          // A form the lowering does not take still runs in TF: Flex it.
+        if (r.status().kind() == ErrorKind::kUnsupported && can_fall_back(node.op())) {
+          // A form the lowering does not take still runs in TF: Flex it, or
+          // leave it to the user's custom kernel.
           g_.ops.resize(ops_before_lowering);
-          ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
-          for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
-          return ok_status();
+          return fall_back(node, ins);
         }
         if (r.status().kind() == ErrorKind::kUnsupported) {
           unsupported_.push_back(make_entry(node, ins, r.status().message()));
@@ -404,8 +404,8 @@ class Importer {
       outs = std::move(r).value();
       for (size_t i = 0; i < outs.size(); ++i)
         if (outs[i] >= first_new) g_.t(outs[i]).name = ctx.output_name(static_cast<int>(i));
-    } else if (opt_.select_tf_ops && is_flex_op(node.op())) {
-      ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
+    } else if (can_fall_back(node.op())) {
+      return fall_back(node, ins);
     } else {
       unsupported_.push_back(make_entry(node, ins, ""));
       RETURN_IF_ERROR(poison_outputs(node));
@@ -463,22 +463,45 @@ class Importer {
     return u;
   }
 
-  // Placeholders of unknown type and shape for the outputs of a node that is
-  // not lowered, one per output something reads. The op's OpDef gives its
-  // output count: a read past it stays unresolved, and the reader reports
-  // that the node does not produce it. An op without an OpDef gets the
-  // outputs its readers read.
-  // A Flex op: CUSTOM "Flex<Op>" with the NodeDef (its OpDef defaults
-  // filled in by fill_defaults) in flex_custom_options. Output types come
-  // from the OpDef; shapes are unknown.
-  Expected<std::vector<TensorId>> lower_flex(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
-    const tensorflow::OpDef* def = find_op_def(node.op());
-    if (!def) return unsupported("Flex op " + node.op() + " (node '" + node.name() + "') has no OpDef to type its outputs");
-    ASSIGN_OR_RETURN(auto args, output_args(*def, node));
+  // TF's own OpDef, else one from --custom_opdefs, else LiteRT's runtime
+  // custom ops.
+  const tensorflow::OpDef* op_def(const std::string& op) const {
+    if (const tensorflow::OpDef* d = find_op_def(op)) return d;
+    for (const auto& d : opt_.fallbacks.custom_opdefs)
+      if (d.name() == op) return &d;
+    return runtime_custom_op_def(op);
+  }
+
+  bool flex_ok(const std::string& op) const {
+    const auto& fb = opt_.fallbacks;
+    return fb.select_tf_ops && (is_flex_op(op) || std::find(fb.select_user_tf_ops.begin(),
+                                                            fb.select_user_tf_ops.end(), op) !=
+                                                      fb.select_user_tf_ops.end());
+  }
+  bool can_fall_back(const std::string& op) const { return flex_ok(op) || opt_.fallbacks.allow_custom_ops; }
+
+  // A node with no builtin lowering as a Flex op (preferred, as TF prefers
+  // it) or a custom op. One that cannot be either joins the unsupported list.
+  Status fall_back(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
+    auto r = flex_ok(node.op()) ? lower_flex(node, ins) : lower_custom(node, ins);
+    if (!r.ok()) {
+      if (r.status().kind() != ErrorKind::kUnsupported) return r.status();
+      unsupported_.push_back(make_entry(node, ins, r.status().message()));
+      return poison_outputs(node);
+    }
+    for (size_t i = 0; i < r->size(); ++i) values_[{node.name(), static_cast<int>(i)}] = (*r)[i];
+    return ok_status();
+  }
+
+  // Output tensors of an op TFLite runs opaquely: types from the OpDef,
+  // shapes unknown.
+  Expected<std::vector<TensorId>> typed_outputs(const tensorflow::NodeDef& node, const tensorflow::OpDef& def,
+                                                const std::vector<TensorId>& ins, const std::string& what) {
+    ASSIGN_OR_RETURN(auto args, output_args(def, node));
     TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
     std::vector<TensorId> outs;
-    for (int a = 0; a < def->output_arg_size(); ++a) {
-      const auto& arg = def->output_arg(a);
+    for (int a = 0; a < def.output_arg_size(); ++a) {
+      const auto& arg = def.output_arg(a);
       std::vector<DType> types;
       if (!arg.type_list_attr().empty()) {
         auto it = node.attr().find(arg.type_list_attr());
@@ -494,12 +517,12 @@ class Importer {
         types.assign(static_cast<size_t>(args[a].count), t);
       }
       if (static_cast<int>(types.size()) != args[a].count)
-        return invalid_input("Flex op " + node.op() + " node '" + node.name() + "': output '" + arg.name() +
+        return invalid_input(what + " " + node.op() + " node '" + node.name() + "': output '" + arg.name() +
                              "' has " + std::to_string(types.size()) + " types for " + std::to_string(args[a].count) +
                              " tensors");
       for (size_t k = 0; k < types.size(); ++k) {
         if (types[k] == DType::kInvalid)
-          return unsupported("not supported yet: Flex op " + node.op() + " node '" + node.name() + "' output '" +
+          return unsupported("not supported yet: " + what + " " + node.op() + " node '" + node.name() + "' output '" +
                              arg.name() + "' has a type TFLite lacks");
         Tensor t;
         t.name = node.name() + (outs.empty() ? std::string() : ":" + std::to_string(outs.size()));
@@ -508,15 +531,73 @@ class Importer {
         outs.push_back(g_.add_tensor(std::move(t)));
       }
     }
+    return outs;
+  }
+
+  // A Flex op: CUSTOM "Flex<Op>" with the NodeDef (its OpDef defaults
+  // filled in by fill_defaults) in flex_custom_options.
+  Expected<std::vector<TensorId>> lower_flex(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
+    const tensorflow::OpDef* def = op_def(node.op());
+    if (!def) return unsupported("Flex op " + node.op() + " (node '" + node.name() + "') has no OpDef to type its outputs");
+    ASSIGN_OR_RETURN(std::vector<TensorId> outs, typed_outputs(node, *def, ins, "Flex op"));
     Op& op = g_.add_op(OpCode::CUSTOM, ins, outs, {}, node.name());
     op.custom_code = "Flex" + node.op();
     op.custom_options = flex_custom_options(node);
     return outs;
   }
 
+  // A custom op (allow_custom_ops): CUSTOM named by the op type, its attrs
+  // in custom_op_options. The inputs must match the OpDef, as TF's importer
+  // checks them.
+  Expected<std::vector<TensorId>> lower_custom(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
+    const tensorflow::OpDef* def = op_def(node.op());
+    if (!def)
+      return unsupported("is not a TensorFlow op: declare it with --custom_opdefs (its OpDef as text) to write it "
+                         "as a custom op");
+    std::string where = "custom op " + node.op() + " node '" + node.name() + "'";
+    size_t want = 0;
+    for (const auto& arg : def->input_arg()) {
+      if (!arg.number_attr().empty() || !arg.type_list_attr().empty()) {
+        const std::string& key = arg.number_attr().empty() ? arg.type_list_attr() : arg.number_attr();
+        auto it = node.attr().find(key);
+        if (it == node.attr().end()) return invalid_input(where + " lacks attr '" + key + "' that its OpDef reads");
+        want += arg.number_attr().empty() ? static_cast<size_t>(it->second.list().type_size())
+                                          : static_cast<size_t>(std::max<int64_t>(0, it->second.i()));
+      } else {
+        if (arg.type() != tensorflow::DT_INVALID && want < ins.size() &&
+            g_.t(ins[want]).dtype != dtype_from_tf(arg.type()))
+          return invalid_input(where + ": input '" + arg.name() + "' is " + dtype_name(g_.t(ins[want]).dtype) +
+                               ", but its OpDef says " + dtype_name(dtype_from_tf(arg.type())));
+        ++want;
+      }
+    }
+    if (want != ins.size())
+      return invalid_input(where + " has " + std::to_string(ins.size()) + " inputs, but its OpDef declares " +
+                           std::to_string(want) + "; make --custom_opdefs match the graph");
+    ASSIGN_OR_RETURN(std::vector<TensorId> outs, typed_outputs(node, *def, ins, "custom op"));
+    std::vector<std::optional<std::vector<int64_t>>> in_shapes;
+    for (TensorId i : ins)
+      in_shapes.push_back(g_.t(i).unknown_rank ? std::nullopt : std::optional<std::vector<int64_t>>(g_.t(i).shape));
+    ASSIGN_OR_RETURN(auto shapes, runtime_custom_op_shapes(node, in_shapes));
+    if (shapes && shapes->size() == outs.size())
+      for (size_t k = 0; k < outs.size(); ++k) {
+        g_.t(outs[k]).shape = (*shapes)[k];
+        g_.t(outs[k]).unknown_rank = false;
+      }
+    Op& op = g_.add_op(OpCode::CUSTOM, ins, outs, {}, node.name());
+    op.custom_code = node.op();
+    op.custom_options = custom_op_options(node);
+    return outs;
+  }
+
+  // Placeholders of unknown type and shape for the outputs of a node that is
+  // not lowered, one per output something reads. The op's OpDef gives its
+  // output count: a read past it stays unresolved, and the reader reports
+  // that the node does not produce it. An op without an OpDef gets the
+  // outputs its readers read.
   Status poison_outputs(const tensorflow::NodeDef& node) {
     int count = INT_MAX;
-    if (const tensorflow::OpDef* def = find_op_def(node.op())) {
+    if (const tensorflow::OpDef* def = op_def(node.op())) {
       auto args = output_args(*def, node);
       if (!args.ok()) return args.status().with_context(node.op() + " node '" + node.name() + "'");
       count = output_count(*args);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "frontends/graphdef/import.h"
 #include "ir/graph.h"
 #include "support/status.h"
 
@@ -17,7 +18,7 @@ struct SavedModelOptions {
   std::vector<std::string> tags = {"serve"};
   std::vector<std::string> signature_keys = {"serving_default"};
   int64_t fold_budget = 1 << 20;
-  bool select_tf_ops = false;  // see GraphDefImportOptions
+  TfOpFallbacks fallbacks;  // Flex and custom ops, as for a GraphDef
 };
 
 Expected<Model> import_saved_model(const SavedModelOptions& options);
