@@ -826,6 +826,7 @@ class LibraryImporter : public FunctionImporter {
     (*call.mutable_attr())["f"].mutable_func()->set_name(sig.name());
     GraphDefImportOptions opt;
     opt.fold_budget = opt_.fold_budget;
+    opt.fallbacks = opt_.fallbacks;  // Flex and custom ops inside bodies too
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
     for (int i = 0; i < sig.input_arg_size(); ++i) {
       tensorflow::NodeDef* ph = gd.add_node();
@@ -880,6 +881,7 @@ class LibraryImporter : public FunctionImporter {
     }
     GraphDefImportOptions opt;
     opt.fold_budget = opt_.fold_budget;
+    opt.fallbacks = opt_.fallbacks;  // Flex and custom ops inside bodies too
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
     opt.input_arrays = f.inputs;
     opt.output_arrays = f.outputs;
