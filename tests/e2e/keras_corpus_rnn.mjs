@@ -325,7 +325,7 @@ for (const f of ['embedding_lstm_tensorflow_2.h5', 'lstm_tensorflow_2.h5', 'bidi
 }
 // tf.keras 2.2.4 layer zoo: the SimpleRNN, Bidirectional(LSTM), LSTM+RepeatVector+LSTM
 // and Embedding models. (rnn_150, a hard_sigmoid LSTM over an unknown length,
-// is refused: TF needs a WHILE loop for it.)
+// becomes a WHILE loop; keras_corpus_tfjs.mjs checks it against TF.js.)
 for (const f of ['rnn_0.h5', 'rnn_101.h5', 'rnn_126.h5', 'misc_0.h5']) {
   const m = path.join(corpus, 'dl4j_tfkeras_h5', f);
   if (fs.existsSync(m)) cases.push({name: `dl4j_tfkeras_h5/${f}`, model: m, numpyRef: true});

@@ -37,7 +37,6 @@ if (!fs.existsSync(analyzer)) {
 // Files our converter refuses on purpose, and why.
 const EXPECTED_REFUSALS = {
   'space_to_depth_graph_tensorflow_2.h5': 'Lambda layer: Python bytecode, no portable meaning',
-  'rnn_150.h5': 'LSTM over a sequence of unknown length (no static time steps to unroll)',
 };
 const TOL = 1e-4;
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {execFileSync} from 'node:child_process';
 import {runModel} from '../e2e/lib/litert.mjs';
+import {resizedCopy} from '../e2e/lib/resize.mjs';
 
 const args = process.argv.slice(2);
 const ci = args.indexOf('--converter');
@@ -26,7 +27,14 @@ for (const name of fs.readdirSync(dir).sort()) {
     execFileSync(converter, [...source, `--output_file=${out}`], {stdio: ['ignore', 'ignore', 'pipe']});
     // case.inputs for several inputs (make_attention_models.py), else case.input
     const ins = (c.inputs || [c.input]).map((i) => ({dtype: i.dtype || 'float32', shape: i.shape, data: i.data}));
-    const {outputs} = await runModel(out, ins);
+    // case.resize: run at the case's shapes, past the file's static ones
+    // (dynamic dims; LiteRT.js cannot resize, see e2e/lib/resize.mjs).
+    let run = out;
+    if (c.resize) {
+      run = path.join(d, 'model.resized.tflite');
+      fs.writeFileSync(run, resizedCopy(fs.readFileSync(out), ins.map((i) => i.shape), [c.output.shape]));
+    }
+    const {outputs} = await runModel(run, ins);
     const y = outputs[0];
     if (JSON.stringify(y.shape) !== JSON.stringify(c.output.shape))
       throw new Error(`shape ${JSON.stringify(y.shape)} != ${JSON.stringify(c.output.shape)}`);

@@ -16,9 +16,10 @@
 // LSTMs work for any sequence length; return_sequences=false takes the last
 // step with STRIDED_SLICE, go_backwards flips the input with REVERSE_V2.
 // (A constant input sequence unrolls instead, so that it folds.)
-// Every other LSTM (Keras 1/2.0 hard_sigmoid, return_state, ...) keeps the
-// static unroll. GRU and SimpleRNN always unroll (TF emits a WHILE loop for
-// them), so they still need a fixed sequence length.
+// Every other LSTM (Keras 1/2.0 hard_sigmoid, return_state, ...), GRU and
+// SimpleRNN unroll over a fixed sequence length; over an unknown length they
+// become a WHILE loop (the first step, then one iteration per step), as TF
+// emits a WHILE for them.
 #include <algorithm>
 
 #include "frontends/keras/layer_registry.h"
@@ -160,12 +161,12 @@ Expected<RnnWeights> read_weights(KerasLayerContext& ctx, const RnnSpec& s, int 
   return rw;
 }
 
-TensorId f32_const(KerasLayerContext& ctx, std::vector<int64_t> shape, const std::vector<float>& v,
+TensorId f32_const(IrBuilder& ctx, std::vector<int64_t> shape, const std::vector<float>& v,
                    const std::string& suffix) {
   return ctx.constant(DType::kFloat32, std::move(shape), to_bytes(v), suffix);
 }
 
-Expected<TensorId> act(KerasLayerContext& ctx, TensorId x, const std::string& name, bool keras3) {
+Expected<TensorId> act(IrBuilder& ctx, TensorId x, const std::string& name, bool keras3) {
   if (name == "hard_sigmoid") {
     if (keras3) {  // Keras 3: relu6(x + 3) / 6
       ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::ADD, {x, ctx.const_f32_scalar(3.f, "three")}));
@@ -178,21 +179,242 @@ Expected<TensorId> act(KerasLayerContext& ctx, TensorId x, const std::string& na
     ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MAXIMUM, {y, ctx.const_f32_scalar(0.f, "zero")}));
     return ctx.emit1(OpCode::MINIMUM, {y, ctx.const_f32_scalar(1.f, "one")});
   }
-  if (name == "tanh" || name == "sigmoid" || name == "relu" || name == "linear")
-    return ctx.activation(x, name);
+  if (name == "linear") return x;
+  if (name == "tanh") return ctx.emit1(OpCode::TANH, {x});
+  if (name == "sigmoid") return ctx.emit1(OpCode::LOGISTIC, {x});
+  if (name == "relu") return ctx.emit1(OpCode::RELU, {x});
   return unsupported("not supported yet: recurrent activation '" + name + "'");
 }
 
 struct RnnResult {
-  std::vector<TensorId> steps;  // h after each step, in processing order
+  std::vector<TensorId> steps;  // h after each step, in processing order (unrolled)
+  TensorId seq = kNoTensor;     // or all of them as [B, T, u] (a loop)
   TensorId h = kNoTensor, c = kNoTensor;
 };
 
-Expected<std::vector<TensorId>> split(KerasLayerContext& ctx, TensorId x, int n) {
+Expected<std::vector<TensorId>> split(IrBuilder& ctx, TensorId x, int n) {
   return ctx.emit(OpCode::SPLIT, {ctx.const_i32_scalar(1, "axis"), x}, tflite::SplitOptionsT{.num_splits = n}, n);
 }
 
-// Unrolls one RNN over x [B, T, in] from states h0/c0 (kNoTensor: zeros).
+// The recurrent weights the per-step math reads, as constants of the graph
+// the steps run in (the layer's graph, or a loop body).
+struct CellConsts {
+  TensorId r_all = kNoTensor, r_zr = kNoTensor, r_h = kNoTensor, rb = kNoTensor, one = kNoTensor;
+};
+
+CellConsts cell_consts(IrBuilder& ctx, const RnnSpec& s, const RnnWeights& rw) {
+  const int64_t u = s.units, gu = gates(s.cell) * u;
+  CellConsts k;
+  // GRU without reset_after multiplies r·h before U_h: its U is split in two.
+  if (s.cell == Cell::kGru && !s.reset_after) {
+    k.r_zr = f32_const(ctx, {2 * u, u}, std::vector<float>(rw.r.begin(), rw.r.begin() + 2 * u * u), "recurrent_kernel_zr");
+    k.r_h = f32_const(ctx, {u, u}, std::vector<float>(rw.r.begin() + 2 * u * u, rw.r.end()), "recurrent_kernel_h");
+  } else {
+    k.r_all = f32_const(ctx, {gu, u}, rw.r, "recurrent_kernel");
+  }
+  k.rb = rw.rec_bias.empty() ? kNoTensor : f32_const(ctx, {gu}, rw.rec_bias, "recurrent_bias");
+  k.one = ctx.const_f32_scalar(1.f, "one");
+  return k;
+}
+
+// One time step from its input projection xg [B, G*u]: the new h (and c
+// for an LSTM). A state of kNoTensor is zero, as at the first step, which
+// then needs no h·U term (and no zero tensor of the run-time batch).
+Status cell_step(IrBuilder& ctx, const RnnSpec& s, const RnnWeights& rw, const CellConsts& k, TensorId xg,
+                 TensorId& h, TensorId& c) {
+  const int64_t u = s.units;
+  auto add = [&](TensorId a, TensorId b) { return ctx.emit1(OpCode::ADD, {a, b}); };
+  auto mul = [&](TensorId a, TensorId b) { return ctx.emit1(OpCode::MUL, {a, b}); };
+  auto matmul = [&](TensorId x, TensorId wt, TensorId bias) {
+    return ctx.emit1(OpCode::FULLY_CONNECTED, {x, wt, bias});
+  };
+  // x W + h U for the cells that multiply h by all of U at once.
+  auto with_recurrent = [&](TensorId x) -> Expected<TensorId> {
+    if (h == kNoTensor) return x;
+    ASSIGN_OR_RETURN(TensorId hr, matmul(h, k.r_all, kNoTensor));
+    return add(x, hr);
+  };
+  // The GRU's new state (1 - z) ⊙ act(hin) + z ⊙ h, both reset_after forms.
+  auto gru_state = [&](TensorId zg, TensorId hin) -> Expected<TensorId> {
+    ASSIGN_OR_RETURN(TensorId hh, act(ctx, hin, s.activation, s.keras3));
+    ASSIGN_OR_RETURN(TensorId omz, ctx.emit1(OpCode::SUB, {k.one, zg}));
+    ASSIGN_OR_RETURN(TensorId nh, mul(omz, hh));
+    if (h == kNoTensor) return nh;
+    ASSIGN_OR_RETURN(TensorId zh, mul(zg, h));
+    return add(zh, nh);
+  };
+  switch (s.cell) {
+    case Cell::kSimple: {
+      ASSIGN_OR_RETURN(TensorId z, with_recurrent(xg));
+      ASSIGN_OR_RETURN(h, act(ctx, z, s.activation, s.keras3));
+      return ok_status();
+    }
+    case Cell::kLstm: {
+      ASSIGN_OR_RETURN(TensorId z, with_recurrent(xg));
+      ASSIGN_OR_RETURN(std::vector<TensorId> g, split(ctx, z, 4));
+      ASSIGN_OR_RETURN(TensorId i, act(ctx, g[0], s.recurrent_activation, s.keras3));
+      ASSIGN_OR_RETURN(TensorId f, act(ctx, g[1], s.recurrent_activation, s.keras3));
+      ASSIGN_OR_RETURN(TensorId cc, act(ctx, g[2], s.activation, s.keras3));
+      ASSIGN_OR_RETURN(TensorId o, act(ctx, g[3], s.recurrent_activation, s.keras3));
+      ASSIGN_OR_RETURN(TensorId ic, mul(i, cc));
+      if (c != kNoTensor) {
+        ASSIGN_OR_RETURN(TensorId fc_, mul(f, c));
+        ASSIGN_OR_RETURN(c, add(fc_, ic));
+      } else {
+        c = ic;
+      }
+      ASSIGN_OR_RETURN(TensorId ac, act(ctx, c, s.activation, s.keras3));
+      ASSIGN_OR_RETURN(h, mul(o, ac));
+      return ok_status();
+    }
+    case Cell::kGru: {
+      ASSIGN_OR_RETURN(std::vector<TensorId> xg3, split(ctx, xg, 3));
+      TensorId zin = xg3[0], rin = xg3[1], hin = xg3[2];
+      if (s.reset_after) {
+        // h̃ = act(x W_h + b_h + r ⊙ (h U_h + b_rh)); with h = 0 the
+        // recurrent part is just the recurrent bias.
+        TensorId rz = kNoTensor, rr = kNoTensor, rh = kNoTensor;
+        if (h != kNoTensor) {
+          ASSIGN_OR_RETURN(TensorId hr, matmul(h, k.r_all, k.rb));
+          ASSIGN_OR_RETURN(std::vector<TensorId> p, split(ctx, hr, 3));
+          rz = p[0], rr = p[1], rh = p[2];
+        } else if (k.rb != kNoTensor) {
+          rz = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin(), rw.rec_bias.begin() + u), "rb_z");
+          rr = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin() + u, rw.rec_bias.begin() + 2 * u), "rb_r");
+          rh = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin() + 2 * u, rw.rec_bias.end()), "rb_h");
+        }
+        if (rz != kNoTensor) {
+          ASSIGN_OR_RETURN(zin, add(zin, rz));
+          ASSIGN_OR_RETURN(rin, add(rin, rr));
+        }
+        ASSIGN_OR_RETURN(TensorId zg, act(ctx, zin, s.recurrent_activation, s.keras3));
+        if (rh != kNoTensor) {
+          ASSIGN_OR_RETURN(TensorId rg, act(ctx, rin, s.recurrent_activation, s.keras3));
+          ASSIGN_OR_RETURN(TensorId rrh, mul(rg, rh));
+          ASSIGN_OR_RETURN(hin, add(hin, rrh));
+        }
+        ASSIGN_OR_RETURN(h, gru_state(zg, hin));
+      } else {
+        // h̃ = act(x W_h + b_h + (r ⊙ h) U_h).
+        if (h != kNoTensor) {
+          ASSIGN_OR_RETURN(TensorId hr, matmul(h, k.r_zr, kNoTensor));
+          ASSIGN_OR_RETURN(std::vector<TensorId> p, split(ctx, hr, 2));
+          ASSIGN_OR_RETURN(zin, add(zin, p[0]));
+          ASSIGN_OR_RETURN(rin, add(rin, p[1]));
+        }
+        ASSIGN_OR_RETURN(TensorId zg, act(ctx, zin, s.recurrent_activation, s.keras3));
+        if (h != kNoTensor) {
+          ASSIGN_OR_RETURN(TensorId rg, act(ctx, rin, s.recurrent_activation, s.keras3));
+          ASSIGN_OR_RETURN(TensorId rh_, mul(rg, h));
+          ASSIGN_OR_RETURN(TensorId rhu, matmul(rh_, k.r_h, kNoTensor));
+          ASSIGN_OR_RETURN(hin, add(hin, rhu));
+        }
+        ASSIGN_OR_RETURN(h, gru_state(zg, hin));
+      }
+      return ok_status();
+    }
+  }
+  return internal_error("unknown recurrent cell");
+}
+
+// Over a sequence of unknown length: the first step here, then a WHILE over
+// the rest, as TF's converter emits for GRU/SimpleRNN. The loop carries
+// (i, steps, xp, h[, c][, seq, ramp]). seq is [B, T, u] from the start and
+// step t writes its row with SELECT_V2(ramp == t, h, seq), so no loop value
+// changes shape: a growing one is a dynamic tensor, and LiteRT's WHILE then
+// makes every output dynamic (LiteRT.js cannot return those; a SLICE in the
+// body did the same). A sequence of length 0 fails in the runtime, at the
+// first step's GATHER.
+Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId xp, TensorId h,
+                               TensorId c) {
+  auto step_input = [](IrBuilder& b, TensorId seq, TensorId i) {
+    return b.emit1(OpCode::GATHER, {seq, i}, tflite::GatherOptionsT{.axis = 1});
+  };
+  CellConsts k = cell_consts(ctx, s, rw);
+  ASSIGN_OR_RETURN(TensorId x0, step_input(ctx, xp, ctx.const_i32_scalar(0, "first_step")));
+  RETURN_IF_ERROR(cell_step(ctx, s, rw, k, x0, h, c));
+  const bool lstm = s.cell == Cell::kLstm, seq = s.return_sequences;
+  ASSIGN_OR_RETURN(TensorId shape,
+                   ctx.emit1(OpCode::SHAPE, {xp}, tflite::ShapeOptionsT{.out_type = tflite::TensorType::INT32}));
+  ASSIGN_OR_RETURN(TensorId steps, ctx.emit1(OpCode::GATHER, {shape, ctx.const_i32_scalar(1, "time_dim")},
+                                             tflite::GatherOptionsT{.axis = 0}));
+  // seq[:, t, :] <- h, as SELECT_V2 over a step ramp (0..T-1 along the time
+  // axis), so the loop keeps one shape.
+  auto put = [](IrBuilder& b, TensorId sq, TensorId ramp, TensorId t, TensorId ht) -> Expected<TensorId> {
+    ASSIGN_OR_RETURN(TensorId here, b.emit1(OpCode::EQUAL, {ramp, t}));
+    ASSIGN_OR_RETURN(TensorId h3, b.emit1(OpCode::EXPAND_DIMS, {ht, b.const_i32_scalar(1, "time_axis")}));
+    return b.emit1(OpCode::SELECT_V2, {here, h3, sq});
+  };
+  std::vector<TensorId> init = {ctx.const_i32_scalar(1, "second_step"), steps, xp, h};
+  if (lstm) init.push_back(c);
+  if (seq) {
+    ASSIGN_OR_RETURN(TensorId col, ctx.emit1(OpCode::SLICE, {xp, ctx.const_i32({0, 0, 0}, "col_begin"),
+                                                            ctx.const_i32({1, -1, 1}, "col_size")}));
+    ASSIGN_OR_RETURN(TensorId zeros, ctx.emit1(OpCode::ZEROS_LIKE, {col}));
+    ASSIGN_OR_RETURN(TensorId ones, ctx.emit1(OpCode::ADD, {zeros, ctx.const_f32_scalar(1.f, "one")}));
+    // float32 counts exactly up to 2^24 steps.
+    ASSIGN_OR_RETURN(TensorId ramp, ctx.emit1(OpCode::CUMSUM, {ones, ctx.const_i32_scalar(1, "time_axis")},
+                                              tflite::CumsumOptionsT{.exclusive = true}));
+    // Any [B, T, u] start will do: every row is written.
+    ASSIGN_OR_RETURN(TensorId start, ctx.emit1(OpCode::SLICE, {xp, ctx.const_i32({0, 0, 0}, "seq_begin"),
+                                                              ctx.const_i32({-1, -1, static_cast<int32_t>(s.units)},
+                                                                            "seq_size")}));
+    ASSIGN_OR_RETURN(TensorId y0, put(ctx, start, ramp, ctx.const_f32_scalar(0.f, "first_row"), h));
+    init.push_back(y0);
+    init.push_back(ramp);
+  }
+  std::vector<std::string> names = {"step", "steps", "xp", "h"};
+  if (lstm) names.push_back("c");
+  if (seq) names.insert(names.end(), {"seq", "ramp"});
+  auto new_body = [&](const std::string& name) {
+    auto g = std::make_shared<Graph>();
+    g->name = ctx.scope() + "/" + name;
+    g->role = SubgraphRole::kBody;
+    for (size_t v = 0; v < init.size(); ++v) {
+      const Tensor& from = ctx.graph().t(init[v]);
+      Tensor t;
+      t.name = names[v];
+      t.dtype = from.dtype;
+      t.shape = from.shape;
+      g->inputs.push_back(g->add_tensor(std::move(t)));
+    }
+    return g;
+  };
+  auto cond = new_body("while_cond");
+  {
+    IrBuilder b(*cond, cond->name, ctx.fold_budget());
+    ASSIGN_OR_RETURN(TensorId more, b.emit1(OpCode::LESS, {cond->inputs[0], cond->inputs[1]}));
+    cond->outputs = {more};
+  }
+  auto body = new_body("while_body");
+  {
+    IrBuilder b(*body, body->name, ctx.fold_budget());
+    const std::vector<TensorId> in = body->inputs;
+    CellConsts bk = cell_consts(b, s, rw);
+    ASSIGN_OR_RETURN(TensorId xg, step_input(b, in[2], in[0]));
+    TensorId bh = in[3], bc = lstm ? in[4] : kNoTensor;
+    RETURN_IF_ERROR(cell_step(b, s, rw, bk, xg, bh, bc));
+    ASSIGN_OR_RETURN(TensorId next, b.emit1(OpCode::ADD, {in[0], b.const_i32_scalar(1, "one")}));
+    body->outputs = {next, in[1], in[2], bh};
+    if (lstm) body->outputs.push_back(bc);
+    if (seq) {
+      TensorId sq = in[in.size() - 2], ramp = in.back();
+      ASSIGN_OR_RETURN(TensorId t, b.cast(in[0], DType::kFloat32));
+      ASSIGN_OR_RETURN(TensorId written, put(b, sq, ramp, t, bh));
+      body->outputs.insert(body->outputs.end(), {written, ramp});
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<TensorId> outs,
+                   ctx.emit_call(OpCode::WHILE, init, {cond, body}, static_cast<int>(init.size())));
+  RnnResult r;
+  r.h = outs[3];
+  if (lstm) r.c = outs[4];
+  if (seq) r.seq = outs[outs.size() - 2];
+  return r;
+}
+
+// One RNN over x [B, T, in] from states h0/c0 (kNoTensor: zeros): unrolled
+// over a known T, else a loop.
 Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId x, TensorId h0,
                            TensorId c0) {
   const Tensor& xt = ctx.graph().t(x);
@@ -201,134 +423,30 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
                          shape_str(xt.shape));
   if (xt.dtype != DType::kFloat32) return unsupported("not supported yet: recurrent layer on " + dtype_name(xt.dtype));
   const int64_t T = xt.shape[1];
-  if (T <= 0)
-    return unsupported(std::string("not supported yet: recurrent layer over a sequence of unknown length") +
-                       (s.cell == Cell::kLstm ? " (only an LSTM with activation tanh, recurrent_activation sigmoid, "
-                                                "no return_state and no initial_state becomes a sequence op)"
-                                              : " (GRU/SimpleRNN are unrolled)"));
+  if (T == 0) return unsupported("not supported yet: recurrent layer over an empty sequence");
   if (xt.shape[2] >= 0 && xt.shape[2] != rw.in)
     return invalid_input("recurrent layer '" + ctx.scope() + "': input has " + std::to_string(xt.shape[2]) +
                          " features, the kernel " + std::to_string(rw.in));
-  const int G = gates(s.cell);
-  const int64_t u = s.units, gu = G * u;
-
+  const int64_t gu = gates(s.cell) * s.units;
   TensorId w = f32_const(ctx, {gu, rw.in}, rw.w, "kernel");
   TensorId b = rw.bias.empty() ? kNoTensor : f32_const(ctx, {gu}, rw.bias, "bias");
   tflite::FullyConnectedOptionsT fc;
   fc.keep_num_dims = true;
   ASSIGN_OR_RETURN(TensorId xp, ctx.emit1(OpCode::FULLY_CONNECTED, {x, w, b}, fc));
+  if (T < 0) {
+    if (s.go_backwards) {
+      ASSIGN_OR_RETURN(xp, ctx.emit1(OpCode::REVERSE_V2, {xp, ctx.const_i32({1}, "time_axis")}));
+    }
+    return loop_steps(ctx, s, rw, xp, h0, c0);
+  }
   tflite::UnpackOptionsT un{.num = static_cast<int>(T), .axis = 1};
   ASSIGN_OR_RETURN(std::vector<TensorId> xs, ctx.emit(OpCode::UNPACK, {xp}, un, static_cast<int>(T)));
   if (s.go_backwards) std::reverse(xs.begin(), xs.end());
-
-  // GRU without reset_after multiplies r·h before U_h: its U is split in two.
-  const bool gru_split_u = s.cell == Cell::kGru && !s.reset_after;
-  TensorId r_all = kNoTensor, r_zr = kNoTensor, r_h = kNoTensor;
-  if (gru_split_u) {
-    r_zr = f32_const(ctx, {2 * u, u}, std::vector<float>(rw.r.begin(), rw.r.begin() + 2 * u * u), "recurrent_kernel_zr");
-    r_h = f32_const(ctx, {u, u}, std::vector<float>(rw.r.begin() + 2 * u * u, rw.r.end()), "recurrent_kernel_h");
-  } else {
-    r_all = f32_const(ctx, {gu, u}, rw.r, "recurrent_kernel");
-  }
-  TensorId rb = rw.rec_bias.empty() ? kNoTensor : f32_const(ctx, {gu}, rw.rec_bias, "recurrent_bias");
-  TensorId one = ctx.const_f32_scalar(1.f, "one");
-
-  auto add = [&](TensorId a, TensorId c) { return ctx.emit1(OpCode::ADD, {a, c}); };
-  auto mul = [&](TensorId a, TensorId c) { return ctx.emit1(OpCode::MUL, {a, c}); };
-  auto matmul = [&](TensorId h, TensorId wt, TensorId bias) {
-    return ctx.emit1(OpCode::FULLY_CONNECTED, {h, wt, bias});
-  };
-  // x W + h U for the cells that multiply h by all of U at once.
-  auto with_recurrent = [&](TensorId xg, TensorId h) -> Expected<TensorId> {
-    if (h == kNoTensor) return xg;
-    ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, kNoTensor));
-    return add(xg, hr);
-  };
-  // The GRU's new state (1 - z) ⊙ act(hin) + z ⊙ h, both reset_after forms.
-  auto gru_state = [&](TensorId zg, TensorId hin, TensorId h) -> Expected<TensorId> {
-    ASSIGN_OR_RETURN(TensorId hh, act(ctx, hin, s.activation, s.keras3));
-    ASSIGN_OR_RETURN(TensorId omz, ctx.emit1(OpCode::SUB, {one, zg}));
-    ASSIGN_OR_RETURN(TensorId nh, mul(omz, hh));
-    if (h == kNoTensor) return nh;
-    ASSIGN_OR_RETURN(TensorId zh, mul(zg, h));
-    return add(zh, nh);
-  };
-
+  CellConsts k = cell_consts(ctx, s, rw);
   RnnResult res;
   TensorId h = h0, c = c0;
   for (int64_t t = 0; t < T; ++t) {
-    TensorId xg = xs[t];
-    switch (s.cell) {
-      case Cell::kSimple: {
-        ASSIGN_OR_RETURN(TensorId z, with_recurrent(xg, h));
-        ASSIGN_OR_RETURN(h, act(ctx, z, s.activation, s.keras3));
-        break;
-      }
-      case Cell::kLstm: {
-        ASSIGN_OR_RETURN(TensorId z, with_recurrent(xg, h));
-        ASSIGN_OR_RETURN(std::vector<TensorId> g, split(ctx, z, 4));
-        ASSIGN_OR_RETURN(TensorId i, act(ctx, g[0], s.recurrent_activation, s.keras3));
-        ASSIGN_OR_RETURN(TensorId f, act(ctx, g[1], s.recurrent_activation, s.keras3));
-        ASSIGN_OR_RETURN(TensorId cc, act(ctx, g[2], s.activation, s.keras3));
-        ASSIGN_OR_RETURN(TensorId o, act(ctx, g[3], s.recurrent_activation, s.keras3));
-        ASSIGN_OR_RETURN(TensorId ic, mul(i, cc));
-        if (c != kNoTensor) {
-          ASSIGN_OR_RETURN(TensorId fc_, mul(f, c));
-          ASSIGN_OR_RETURN(c, add(fc_, ic));
-        } else {
-          c = ic;
-        }
-        ASSIGN_OR_RETURN(TensorId ac, act(ctx, c, s.activation, s.keras3));
-        ASSIGN_OR_RETURN(h, mul(o, ac));
-        break;
-      }
-      case Cell::kGru: {
-        ASSIGN_OR_RETURN(std::vector<TensorId> xg3, split(ctx, xg, 3));
-        TensorId zin = xg3[0], rin = xg3[1], hin = xg3[2];
-        if (s.reset_after) {
-          // h̃ = act(x W_h + b_h + r ⊙ (h U_h + b_rh)); with h = 0 the
-          // recurrent part is just the recurrent bias.
-          TensorId rz = kNoTensor, rr = kNoTensor, rh = kNoTensor;
-          if (h != kNoTensor) {
-            ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_all, rb));
-            ASSIGN_OR_RETURN(std::vector<TensorId> p, split(ctx, hr, 3));
-            rz = p[0], rr = p[1], rh = p[2];
-          } else if (rb != kNoTensor) {
-            rz = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin(), rw.rec_bias.begin() + u), "rb_z");
-            rr = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin() + u, rw.rec_bias.begin() + 2 * u), "rb_r");
-            rh = f32_const(ctx, {u}, std::vector<float>(rw.rec_bias.begin() + 2 * u, rw.rec_bias.end()), "rb_h");
-          }
-          if (rz != kNoTensor) {
-            ASSIGN_OR_RETURN(zin, add(zin, rz));
-            ASSIGN_OR_RETURN(rin, add(rin, rr));
-          }
-          ASSIGN_OR_RETURN(TensorId zg, act(ctx, zin, s.recurrent_activation, s.keras3));
-          if (rh != kNoTensor) {
-            ASSIGN_OR_RETURN(TensorId rg, act(ctx, rin, s.recurrent_activation, s.keras3));
-            ASSIGN_OR_RETURN(TensorId rrh, mul(rg, rh));
-            ASSIGN_OR_RETURN(hin, add(hin, rrh));
-          }
-          ASSIGN_OR_RETURN(h, gru_state(zg, hin, h));
-        } else {
-          // h̃ = act(x W_h + b_h + (r ⊙ h) U_h).
-          if (h != kNoTensor) {
-            ASSIGN_OR_RETURN(TensorId hr, matmul(h, r_zr, kNoTensor));
-            ASSIGN_OR_RETURN(std::vector<TensorId> p, split(ctx, hr, 2));
-            ASSIGN_OR_RETURN(zin, add(zin, p[0]));
-            ASSIGN_OR_RETURN(rin, add(rin, p[1]));
-          }
-          ASSIGN_OR_RETURN(TensorId zg, act(ctx, zin, s.recurrent_activation, s.keras3));
-          if (h != kNoTensor) {
-            ASSIGN_OR_RETURN(TensorId rg, act(ctx, rin, s.recurrent_activation, s.keras3));
-            ASSIGN_OR_RETURN(TensorId rh_, mul(rg, h));
-            ASSIGN_OR_RETURN(TensorId rhu, matmul(rh_, r_h, kNoTensor));
-            ASSIGN_OR_RETURN(hin, add(hin, rhu));
-          }
-          ASSIGN_OR_RETURN(h, gru_state(zg, hin, h));
-        }
-        break;
-      }
-    }
+    RETURN_IF_ERROR(cell_step(ctx, s, rw, k, xs[t], h, c));
     res.steps.push_back(h);
   }
   res.h = h;
@@ -336,7 +454,15 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
   return res;
 }
 
-Expected<TensorId> pack_steps(KerasLayerContext& ctx, std::vector<TensorId> steps, bool reverse) {
+Expected<TensorId> reverse_time(KerasLayerContext& ctx, TensorId x) {
+  return ctx.emit1(OpCode::REVERSE_V2, {x, ctx.const_i32({1}, "time_axis")});
+}
+
+// The step outputs as [B, T, u], in input order when `reverse` (a
+// go_backwards layer) asks for it.
+Expected<TensorId> pack_steps(KerasLayerContext& ctx, const RnnResult& r, bool reverse) {
+  if (r.seq != kNoTensor) return reverse ? reverse_time(ctx, r.seq) : r.seq;
+  std::vector<TensorId> steps = r.steps;
   if (reverse) std::reverse(steps.begin(), steps.end());
   return ctx.emit1(OpCode::PACK, steps, tflite::PackOptionsT{.values_count = static_cast<int>(steps.size()), .axis = 1});
 }
@@ -353,10 +479,6 @@ bool fusable_lstm(KerasLayerContext& ctx, const RnnSpec& s, bool has_initial_sta
 struct LayerOut {
   TensorId seq = kNoTensor, h = kNoTensor;
 };
-
-Expected<TensorId> reverse_time(KerasLayerContext& ctx, TensorId x) {
-  return ctx.emit1(OpCode::REVERSE_V2, {x, ctx.const_i32({1}, "time_axis")});
-}
 
 // One UNIDIRECTIONAL_SEQUENCE_LSTM over x [B, T, in]; T may be unknown.
 Expected<LayerOut> fused_lstm(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId x,
@@ -448,7 +570,7 @@ Outs lower_rnn(KerasLayerContext& ctx) {
   ASSIGN_OR_RETURN(RnnResult r, unroll(ctx, s, rw, ctx.in(0), h0, c0));
   std::vector<TensorId> out;
   if (s.return_sequences) {
-    ASSIGN_OR_RETURN(TensorId y, pack_steps(ctx, r.steps, false));
+    ASSIGN_OR_RETURN(TensorId y, pack_steps(ctx, r, false));
     out.push_back(y);
   } else {
     out.push_back(r.h);
@@ -512,8 +634,8 @@ Outs lower_bidirectional(KerasLayerContext& ctx) {
     ASSIGN_OR_RETURN(b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0));
     yf = f.h, yb = b.h;
     if (fs.return_sequences) {
-      ASSIGN_OR_RETURN(yf, pack_steps(ctx, f.steps, fs.go_backwards));
-      ASSIGN_OR_RETURN(yb, pack_steps(ctx, b.steps, bs.go_backwards));
+      ASSIGN_OR_RETURN(yf, pack_steps(ctx, f, fs.go_backwards));
+      ASSIGN_OR_RETURN(yb, pack_steps(ctx, b, bs.go_backwards));
     }
   }
   std::vector<TensorId> out;
