@@ -1,0 +1,288 @@
+// --target_runtime. Each op's version (its record's op_version.cc rule) must
+// be one the target runtime has (its record's runtime_version.cc table). An
+// op over the cap is first re-lowered into ops of older versions where an
+// exact equivalent exists:
+//   TRANSPOSE of rank 5/6      -> RESHAPE, TRANSPOSE of the merged axes, RESHAPE
+//                                 (size-1 axes dropped, axes that stay
+//                                 neighbours merged; the same data movement)
+//   TRANSPOSE_CONV + activation -> TRANSPOSE_CONV, then the activation op
+//   TRANSPOSE_CONV + bias      -> TRANSPOSE_CONV, then ADD (float: the
+//                                 kernel adds the bias after the sum too)
+//   grouped CONV_2D            -> SPLIT, one CONV_2D per group, CONCATENATION
+//                                 (float, constant filter)
+// A re-lowering is kept only when every op it makes fits the target;
+// anything else is refused by name.
+#include "passes/target_runtime.h"
+
+#include <cstdlib>
+#include <optional>
+
+#include "ops/ir_builder.h"
+#include "ops/op_util.h"
+
+namespace tflc {
+
+namespace {
+
+std::vector<int> version_parts(const std::string& s) {
+  std::vector<int> p;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find('.', i);
+    if (j == std::string::npos) j = s.size();
+    p.push_back(std::atoi(s.substr(i, j - i).c_str()));
+    i = j + 1;
+  }
+  while (p.size() < 3) p.push_back(0);
+  return p;
+}
+
+// The runtime the op's version needs; "" when its table has none.
+std::string needed_runtime(const Graph& g, const Op& op, int* version) {
+  const OpSchema* s = find_op(op.code);
+  *version = op_version(g, op);
+  if (!s || *version < 1 || static_cast<size_t>(*version) > s->runtime_versions.size()) return "";
+  return s->runtime_versions[*version - 1];
+}
+
+bool fits(const Graph& g, const Op& op, const std::string& runtime) {
+  int v = 0;
+  std::string r = needed_runtime(g, op, &v);
+  return !r.empty() && !runtime_version_less(runtime, r);
+}
+
+using Lowered = std::optional<TensorId>;  // the replacement of output 0; nullopt: no re-lowering applies
+
+// ------------------------------------------------------------ TRANSPOSE
+Expected<Lowered> merge_transpose_axes(Graph& g, const Op& op, IrBuilder& b) {
+  const Tensor x = g.t(op.inputs[0]);
+  auto perm = const_ints(g, op.inputs[1]);
+  if (!x.has_static_shape() || !perm.ok() || static_cast<int>(perm->size()) != x.rank()) return Lowered();
+  // Input axes that are not 1, numbered in input order.
+  std::vector<int> kept_rank(x.rank(), -1);
+  std::vector<int64_t> kept_size;
+  for (int a = 0; a < x.rank(); ++a)
+    if (x.shape[a] != 1) {
+      kept_rank[a] = static_cast<int>(kept_size.size());
+      kept_size.push_back(x.shape[a]);
+    }
+  std::vector<int> out_order;  // kept ranks in output order
+  for (int64_t p : *perm)
+    if (p < 0 || p >= x.rank()) return Lowered();
+    else if (kept_rank[p] >= 0) out_order.push_back(kept_rank[p]);
+  // Runs of neighbours in output order are one axis.
+  std::vector<int> group_of(kept_size.size(), -1), group_first;
+  for (size_t i = 0; i < out_order.size(); ++i) {
+    if (i == 0 || out_order[i] != out_order[i - 1] + 1) group_first.push_back(out_order[i]);
+    group_of[out_order[i]] = static_cast<int>(group_first.size()) - 1;
+  }
+  if (static_cast<int>(group_first.size()) >= x.rank()) return Lowered();  // nothing merges
+  // Merged input shape (groups in input order) and the permutation of groups.
+  std::vector<int> groups_in_input_order;
+  std::vector<int32_t> merged_shape;
+  for (size_t k = 0; k < kept_size.size(); ++k)
+    if (k == 0 || group_of[k] != group_of[k - 1]) {
+      groups_in_input_order.push_back(group_of[k]);
+      merged_shape.push_back(static_cast<int32_t>(kept_size[k]));
+    } else {
+      merged_shape.back() *= static_cast<int32_t>(kept_size[k]);
+    }
+  std::vector<int32_t> new_perm;
+  for (size_t gi = 0; gi < group_first.size(); ++gi)
+    for (size_t j = 0; j < groups_in_input_order.size(); ++j)
+      if (groups_in_input_order[j] == static_cast<int>(gi)) new_perm.push_back(static_cast<int32_t>(j));
+  std::vector<int32_t> out_shape;
+  for (int64_t d : g.t(op.outputs[0]).shape) out_shape.push_back(static_cast<int32_t>(d));
+  auto same_quant = [&](TensorId t) { g.t(t).quant = x.quant; };  // TRANSPOSE and RESHAPE keep the qparams
+  ASSIGN_OR_RETURN(TensorId y, b.emit1(OpCode::RESHAPE, {op.inputs[0], b.const_i32(merged_shape, "merged_shape")}));
+  same_quant(y);
+  if (new_perm.size() > 1) {
+    ASSIGN_OR_RETURN(y, b.emit1(OpCode::TRANSPOSE, {y, b.const_i32(new_perm, "merged_perm")}));
+    same_quant(y);
+  }
+  ASSIGN_OR_RETURN(y, b.emit1(OpCode::RESHAPE, {y, b.const_i32(out_shape, "shape")}));
+  return Lowered(y);
+}
+
+// ------------------------------------------------------- TRANSPOSE_CONV
+std::optional<OpCode> activation_op(Activation a) {
+  switch (a) {
+    case Activation::RELU: return OpCode::RELU;
+    case Activation::RELU6: return OpCode::RELU6;
+    case Activation::RELU_N1_TO_1: return OpCode::RELU_N1_TO_1;
+    case Activation::TANH: return OpCode::TANH;
+    default: return std::nullopt;
+  }
+}
+
+Expected<Lowered> split_transpose_conv(Graph& g, const Op& op, IrBuilder& b, const std::string& runtime) {
+  if (g.t(op.inputs[2]).dtype != DType::kFloat32 || g.t(op.inputs[1]).dtype != DType::kFloat32) return Lowered();
+  auto o = opts<tflite::TransposeConvOptionsT>(op);
+  Activation act = o.fused_activation_function;
+  std::optional<OpCode> act_op = activation_op(act);
+  if (act != Activation::NONE && !act_op) return Lowered();
+  o.fused_activation_function = Activation::NONE;
+  std::vector<TensorId> ins = op.inputs;
+  TensorId bias = ins.size() == 4 ? ins[3] : kNoTensor;
+  // A bias needs version 3: kept unless the target is older.
+  const OpSchema* s = find_op(OpCode::TRANSPOSE_CONV);
+  bool split_bias = bias >= 0 && s->runtime_versions.size() >= 3 && runtime_version_less(runtime, s->runtime_versions[2]);
+  if (split_bias) ins.resize(3);
+  ASSIGN_OR_RETURN(TensorId y, b.emit1(OpCode::TRANSPOSE_CONV, ins, o));
+  if (split_bias) {
+    ASSIGN_OR_RETURN(y, b.emit1(OpCode::ADD, {y, bias}));
+  }
+  if (act_op) {
+    ASSIGN_OR_RETURN(y, b.emit1(*act_op, {y}));
+  }
+  return Lowered(y);
+}
+
+// -------------------------------------------------------------- CONV_2D
+Expected<Lowered> split_grouped_conv(Graph& g, const Op& op, IrBuilder& b) {
+  const Tensor& x = g.t(op.inputs[0]);
+  const Tensor& f = g.t(op.inputs[1]);
+  TensorId bias = op.inputs.size() > 2 ? op.inputs[2] : kNoTensor;
+  if (x.dtype != DType::kFloat32 || f.dtype != DType::kFloat32 || !f.is_const() || x.rank() != 4 || f.rank() != 4 ||
+      !f.has_static_shape() || x.shape[3] <= 0 || f.shape[3] <= 0 || x.shape[3] % f.shape[3] != 0)
+    return Lowered();
+  if (bias >= 0 && (!g.t(bias).is_const() || g.t(bias).dtype != DType::kFloat32)) return Lowered();
+  const int64_t groups = x.shape[3] / f.shape[3], out_channels = f.shape[0];
+  if (groups < 2 || out_channels % groups != 0) return Lowered();
+  const int64_t per_group = out_channels / groups;
+  const size_t filter_bytes = static_cast<size_t>(per_group * f.shape[1] * f.shape[2] * f.shape[3]) * sizeof(float);
+  const std::string fdata = *f.data;  // OHWI: a group's filters are contiguous
+  const std::string bdata = bias >= 0 ? *g.t(bias).data : std::string();
+  const auto conv_options = opts<tflite::Conv2DOptionsT>(op);
+  ASSIGN_OR_RETURN(std::vector<TensorId> parts,
+                   b.emit(OpCode::SPLIT, {b.const_i32_scalar(3, "group_axis"), op.inputs[0]},
+                          tflite::SplitOptionsT{.num_splits = static_cast<int32_t>(groups)}, static_cast<int>(groups)));
+  std::vector<TensorId> outs;
+  for (int64_t k = 0; k < groups; ++k) {
+    std::string sfx = "group" + std::to_string(k);
+    TensorId fk = b.constant(DType::kFloat32, {per_group, f.shape[1], f.shape[2], f.shape[3]},
+                             fdata.substr(static_cast<size_t>(k) * filter_bytes, filter_bytes), sfx + "/filter");
+    TensorId bk = kNoTensor;
+    if (bias >= 0)
+      bk = b.constant(DType::kFloat32, {per_group},
+                      bdata.substr(static_cast<size_t>(k * per_group) * sizeof(float), per_group * sizeof(float)),
+                      sfx + "/bias");
+    std::vector<TensorId> ins = {parts[k], fk};
+    if (op.inputs.size() > 2) ins.push_back(bk);
+    ASSIGN_OR_RETURN(TensorId y, b.emit1(OpCode::CONV_2D, ins, conv_options));
+    outs.push_back(y);
+  }
+  ASSIGN_OR_RETURN(TensorId y, b.emit1(OpCode::CONCATENATION, outs, tflite::ConcatenationOptionsT{.axis = 3}));
+  return Lowered(y);
+}
+
+Expected<Lowered> relower(Graph& g, const Op& op, IrBuilder& b, const std::string& runtime) {
+  switch (op.code) {
+    case OpCode::TRANSPOSE: return merge_transpose_axes(g, op, b);
+    case OpCode::TRANSPOSE_CONV: return split_transpose_conv(g, op, b, runtime);
+    case OpCode::CONV_2D: return split_grouped_conv(g, op, b);
+    default: return Lowered();
+  }
+}
+
+// Tries the op's re-lowering; keeps it only if every new op fits.
+void try_relower(Graph& g, Op& op, const std::string& runtime) {
+  if (op.outputs.size() != 1) return;
+  const size_t first_new = g.ops.size();
+  IrBuilder b(g, op.origin.empty() ? g.t(op.outputs[0]).name : op.origin);
+  Expected<Lowered> r = relower(g, op, b, runtime);
+  Op* last = nullptr;
+  bool ok = r.ok() && r->has_value();
+  for (size_t i = first_new; ok && i < g.ops.size(); ++i) {
+    Op& n = *g.ops[i];
+    if (n.dead) continue;
+    if (!fits(g, n, runtime)) ok = false;
+    for (TensorId o : n.outputs)
+      if (o == **r) last = &n;
+  }
+  if (!ok || !last) {
+    for (size_t i = first_new; i < g.ops.size(); ++i) g.ops[i]->dead = true;
+    return;
+  }
+  // The last new op writes the old output tensor, so names, signatures and
+  // graph outputs stay as they were.
+  for (TensorId& o : last->outputs)
+    if (o == **r) o = op.outputs[0];
+  for (size_t i = first_new; i < g.ops.size(); ++i)
+    if (g.ops[i]->origin.empty()) g.ops[i]->origin = op.origin;
+  op.dead = true;
+}
+
+}  // namespace
+
+bool runtime_version_less(const std::string& a, const std::string& b) { return version_parts(a) < version_parts(b); }
+
+Expected<std::string> parse_target_runtime(const std::string& value) {
+  auto bad = [&] {
+    return usage_error("--target_runtime='" + value +
+                       "' is not a TFLite runtime version; give 2.N or 2.N.P (e.g. --target_runtime=2.10)");
+  };
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i <= value.size()) {
+    size_t j = value.find('.', i);
+    if (j == std::string::npos) j = value.size();
+    std::string p = value.substr(i, j - i);
+    if (p.empty() || p.size() > 4 || p.find_first_not_of("0123456789") != std::string::npos) return bad();
+    parts.push_back(p);
+    i = j + 1;
+  }
+  if (parts.size() < 2 || parts.size() > 3 || parts[0] != "2") return bad();
+  std::string out;
+  for (size_t k = 0; k < 3; ++k)
+    out += (k ? "." : "") + (k < parts.size() ? std::to_string(std::atoi(parts[k].c_str())) : std::string("0"));
+  return out;
+}
+
+int max_version_in_runtime(const OpSchema& s, const std::string& runtime) {
+  int best = 0;
+  for (size_t v = 0; v < s.runtime_versions.size(); ++v) {
+    const std::string r = s.runtime_versions[v];
+    if (!r.empty() && !runtime_version_less(runtime, r)) best = static_cast<int>(v) + 1;
+  }
+  return best;
+}
+
+Status cap_op_versions(Model& m, const std::string& runtime, const std::string& flag) {
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
+  for (Graph* g : graphs) {
+    const size_t n = g->ops.size();  // ops added by re-lowering already fit
+    for (size_t i = 0; i < n; ++i) {
+      Op* op = g->ops[i].get();
+      if (!op->dead && !fits(*g, *op, runtime)) try_relower(*g, *op, runtime);
+    }
+    g->compact();
+  }
+  // Everything still over the cap, named in one line (the first in full).
+  std::string first;
+  int more = 0;
+  for (const Graph* g : graphs)
+    for (const auto& op : g->ops) {
+      if (op->dead || fits(*g, *op, runtime)) continue;
+      if (!first.empty()) {
+        ++more;
+        continue;
+      }
+      const OpSchema* s = find_op(op->code);
+      int v = 0;
+      std::string need = needed_runtime(*g, *op, &v);
+      std::string name = op_name(op->code);
+      first = "op " + name + (op->origin.empty() ? "" : " ('" + op->origin + "')") + " needs version " +
+              std::to_string(v) + (need.empty() ? " (no TFLite release recorded for it)" : " (TFLite " + need + ")") +
+              "; --target_runtime=" + flag;
+      int best = s ? max_version_in_runtime(*s, runtime) : 0;
+      if (best > 0) first += " has at most version " + std::to_string(best) + " of " + name;
+      else first += " has no " + name;
+      first += " and no exact older lowering applies";
+    }
+  if (first.empty()) return ok_status();
+  if (more) first += " (and " + std::to_string(more) + " more op" + (more > 1 ? "s" : "") + " over the target)";
+  return unsupported(first);
+}
+
+}  // namespace tflc
