@@ -103,7 +103,9 @@ std::string model_to_dot(const Model& m, const std::string& title) {
       const Graph& g = *(*graphs)[i];
       std::string prefix = "g" + std::to_string(i) + "_";
       o << "  subgraph \"cluster_" << dot_escape(g.name) << "\" {\n    label=\"subgraph " << i << ": "
-        << dot_escape(g.name) << "\";\n    \"cluster_" << dot_escape(g.name) << "_entry\" [shape=point];\n";
+        << dot_escape(g.name) << "\";\n";
+      // A body's entry point, for the dashed edges from its callers.
+      if (g.role == SubgraphRole::kBody) o << "    \"cluster_" << dot_escape(g.name) << "_entry\" [shape=point];\n";
       graph_to_dot(g, prefix, o);
       o << "  }\n";
     }
