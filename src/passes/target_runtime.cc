@@ -5,8 +5,7 @@
 //   TRANSPOSE of rank 5/6      -> RESHAPE, TRANSPOSE of the merged axes, RESHAPE
 //                                 (size-1 axes dropped, axes that stay
 //                                 neighbours merged; the same data movement)
-//   TRANSPOSE_CONV + activation -> TRANSPOSE_CONV, then the activation op
-//   TRANSPOSE_CONV + bias      -> TRANSPOSE_CONV, then ADD (float: the
+//   TRANSPOSE_CONV with a bias -> TRANSPOSE_CONV, then ADD (float: the
 //                                 kernel adds the bias after the sum too)
 //   grouped CONV_2D            -> SPLIT, one CONV_2D per group, CONCATENATION
 //                                 (float, constant filter)
@@ -105,36 +104,17 @@ Expected<Lowered> merge_transpose_axes(Graph& g, const Op& op, IrBuilder& b) {
 }
 
 // ------------------------------------------------------- TRANSPOSE_CONV
-std::optional<OpCode> activation_op(Activation a) {
-  switch (a) {
-    case Activation::RELU: return OpCode::RELU;
-    case Activation::RELU6: return OpCode::RELU6;
-    case Activation::RELU_N1_TO_1: return OpCode::RELU_N1_TO_1;
-    case Activation::TANH: return OpCode::TANH;
-    default: return std::nullopt;
-  }
-}
-
-Expected<Lowered> split_transpose_conv(Graph& g, const Op& op, IrBuilder& b, const std::string& runtime) {
-  if (g.t(op.inputs[2]).dtype != DType::kFloat32 || g.t(op.inputs[1]).dtype != DType::kFloat32) return Lowered();
-  auto o = opts<tflite::TransposeConvOptionsT>(op);
-  Activation act = o.fused_activation_function;
-  std::optional<OpCode> act_op = activation_op(act);
-  if (act != Activation::NONE && !act_op) return Lowered();
-  o.fused_activation_function = Activation::NONE;
-  std::vector<TensorId> ins = op.inputs;
-  TensorId bias = ins.size() == 4 ? ins[3] : kNoTensor;
-  // A bias needs version 3: kept unless the target is older.
-  const OpSchema* s = find_op(OpCode::TRANSPOSE_CONV);
-  bool split_bias = bias >= 0 && s->runtime_versions.size() >= 3 && runtime_version_less(runtime, s->runtime_versions[2]);
-  if (split_bias) ins.resize(3);
-  ASSIGN_OR_RETURN(TensorId y, b.emit1(OpCode::TRANSPOSE_CONV, ins, o));
-  if (split_bias) {
-    ASSIGN_OR_RETURN(y, b.emit1(OpCode::ADD, {y, bias}));
-  }
-  if (act_op) {
-    ASSIGN_OR_RETURN(y, b.emit1(*act_op, {y}));
-  }
+// A bias input needs version 3 (TFLite 2.3): older targets get the sum
+// without it, then ADD. (Nothing here fuses an activation into
+// TRANSPOSE_CONV, so version 4 never needs splitting.)
+Expected<Lowered> split_transpose_conv_bias(Graph& g, const Op& op, IrBuilder& b) {
+  if (op.inputs.size() != 4 || op.inputs[3] < 0 || g.t(op.inputs[2]).dtype != DType::kFloat32 ||
+      g.t(op.inputs[1]).dtype != DType::kFloat32 ||
+      opts<tflite::TransposeConvOptionsT>(op).fused_activation_function != Activation::NONE)
+    return Lowered();
+  std::vector<TensorId> ins(op.inputs.begin(), op.inputs.begin() + 3);
+  ASSIGN_OR_RETURN(TensorId y, b.emit1(OpCode::TRANSPOSE_CONV, ins, op.options));
+  ASSIGN_OR_RETURN(y, b.emit1(OpCode::ADD, {y, op.inputs[3]}));
   return Lowered(y);
 }
 
@@ -176,10 +156,10 @@ Expected<Lowered> split_grouped_conv(Graph& g, const Op& op, IrBuilder& b) {
   return Lowered(y);
 }
 
-Expected<Lowered> relower(Graph& g, const Op& op, IrBuilder& b, const std::string& runtime) {
+Expected<Lowered> relower(Graph& g, const Op& op, IrBuilder& b) {
   switch (op.code) {
     case OpCode::TRANSPOSE: return merge_transpose_axes(g, op, b);
-    case OpCode::TRANSPOSE_CONV: return split_transpose_conv(g, op, b, runtime);
+    case OpCode::TRANSPOSE_CONV: return split_transpose_conv_bias(g, op, b);
     case OpCode::CONV_2D: return split_grouped_conv(g, op, b);
     default: return Lowered();
   }
@@ -190,7 +170,7 @@ void try_relower(Graph& g, Op& op, const std::string& runtime) {
   if (op.outputs.size() != 1) return;
   const size_t first_new = g.ops.size();
   IrBuilder b(g, op.origin.empty() ? g.t(op.outputs[0]).name : op.origin);
-  Expected<Lowered> r = relower(g, op, b, runtime);
+  Expected<Lowered> r = relower(g, op, b);
   Op* last = nullptr;
   bool ok = r.ok() && r->has_value();
   for (size_t i = first_new; ok && i < g.ops.size(); ++i) {
