@@ -9,6 +9,9 @@
 //                                 kernel adds the bias after the sum too)
 //   grouped CONV_2D            -> SPLIT, one CONV_2D per group, CONCATENATION
 //                                 (float, constant filter)
+//   BATCH_MATMUL (2.3)         -> FULLY_CONNECTED with the weights y^T
+//                                 (float, static shapes; one per batch,
+//                                 between UNPACK and PACK, if y is batched)
 // A re-lowering is kept only when every op it makes fits the target;
 // anything else is refused by name.
 #include "passes/target_runtime.h"
@@ -156,11 +159,89 @@ Expected<Lowered> split_grouped_conv(Graph& g, const Op& op, IrBuilder& b) {
   return Lowered(y);
 }
 
+// --------------------------------------------------------- BATCH_MATMUL
+// BATCH_MATMUL came in TFLite 2.3. A float product x·y is FULLY_CONNECTED of
+// x (its last two axes swapped for adj_x) with weights y^T ([N, K]): one FC
+// when y has no batch (keep_num_dims keeps x's batch), else one per batch
+// (UNPACK, FC, PACK) when both have the same static batch.
+constexpr int64_t kMaxUnrolledBatch = 64;
+
+Expected<TensorId> swap_last_two(IrBuilder& b, TensorId t, int rank) {
+  std::vector<int32_t> perm;
+  for (int i = 0; i < rank; ++i) perm.push_back(i);
+  std::swap(perm[rank - 1], perm[rank - 2]);
+  return b.emit1(OpCode::TRANSPOSE, {t, b.const_i32(perm, "perm")});
+}
+
+Expected<Lowered> batch_matmul_as_fully_connected(Graph& g, const Op& op, IrBuilder& b) {
+  const Tensor x = g.t(op.inputs[0]), y = g.t(op.inputs[1]);
+  const Tensor& out = g.t(op.outputs[0]);
+  if (x.dtype != DType::kFloat32 || y.dtype != DType::kFloat32 || !x.has_static_shape() || !y.has_static_shape() ||
+      !out.has_static_shape() || x.rank() < 2 || y.rank() < 2)
+    return Lowered();
+  const auto& a = opts<tflite::BatchMatMulOptionsT>(op);
+  const int rx = x.rank(), ry = y.rank();
+  const Shape bx(x.shape.begin(), x.shape.end() - 2), by(y.shape.begin(), y.shape.end() - 2);
+  const int64_t batch_y = num_elements(by), batch_x = num_elements(bx);
+  std::vector<int32_t> out_shape(out.shape.begin(), out.shape.end());
+  auto weights = [&](TensorId w2) -> Expected<TensorId> {  // [K, N] or [N, K] -> [N, K]
+    if (a.adj_y) return w2;
+    return swap_last_two(b, w2, 2);
+  };
+  TensorId result;
+  if (batch_y == 1) {
+    TensorId w = op.inputs[1];
+    if (ry > 2) {
+      ASSIGN_OR_RETURN(w, b.emit1(OpCode::RESHAPE, {w, b.const_i32({static_cast<int32_t>(y.shape[ry - 2]),
+                                                                     static_cast<int32_t>(y.shape[ry - 1])},
+                                                                    "weights_shape")}));
+    }
+    ASSIGN_OR_RETURN(w, weights(w));
+    TensorId in = op.inputs[0];
+    if (a.adj_x) {
+      ASSIGN_OR_RETURN(in, swap_last_two(b, in, rx));
+    }
+    ASSIGN_OR_RETURN(result, b.emit1(OpCode::FULLY_CONNECTED, {in, w, kNoTensor},
+                                     tflite::FullyConnectedOptionsT{.keep_num_dims = rx > 2}));
+  } else {
+    if (bx != by || batch_x > kMaxUnrolledBatch) return Lowered();
+    auto flat3 = [&](TensorId t, const Tensor& s) -> Expected<TensorId> {
+      return b.emit1(OpCode::RESHAPE, {t, b.const_i32({static_cast<int32_t>(batch_x),
+                                                       static_cast<int32_t>(s.shape[s.rank() - 2]),
+                                                       static_cast<int32_t>(s.shape[s.rank() - 1])},
+                                                      "batch_shape")});
+    };
+    ASSIGN_OR_RETURN(TensorId x3, flat3(op.inputs[0], x));
+    ASSIGN_OR_RETURN(TensorId y3, flat3(op.inputs[1], y));
+    const int n = static_cast<int>(batch_x);
+    ASSIGN_OR_RETURN(std::vector<TensorId> xs,
+                     b.emit(OpCode::UNPACK, {x3}, tflite::UnpackOptionsT{.num = n, .axis = 0}, n));
+    ASSIGN_OR_RETURN(std::vector<TensorId> ys,
+                     b.emit(OpCode::UNPACK, {y3}, tflite::UnpackOptionsT{.num = n, .axis = 0}, n));
+    std::vector<TensorId> parts;
+    for (int i = 0; i < n; ++i) {
+      TensorId in = xs[i];
+      if (a.adj_x) {
+        ASSIGN_OR_RETURN(in, swap_last_two(b, in, 2));
+      }
+      ASSIGN_OR_RETURN(TensorId w, weights(ys[i]));
+      ASSIGN_OR_RETURN(TensorId p, b.emit1(OpCode::FULLY_CONNECTED, {in, w, kNoTensor}));
+      parts.push_back(p);
+    }
+    ASSIGN_OR_RETURN(result, b.emit1(OpCode::PACK, parts, tflite::PackOptionsT{.values_count = n, .axis = 0}));
+  }
+  if (g.t(result).shape != out.shape) {
+    ASSIGN_OR_RETURN(result, b.emit1(OpCode::RESHAPE, {result, b.const_i32(out_shape, "shape")}));
+  }
+  return Lowered(result);
+}
+
 Expected<Lowered> relower(Graph& g, const Op& op, IrBuilder& b) {
   switch (op.code) {
     case OpCode::TRANSPOSE: return merge_transpose_axes(g, op, b);
     case OpCode::TRANSPOSE_CONV: return split_transpose_conv_bias(g, op, b);
     case OpCode::CONV_2D: return split_grouped_conv(g, op, b);
+    case OpCode::BATCH_MATMUL: return batch_matmul_as_fully_connected(g, op, b);
     default: return Lowered();
   }
 }

@@ -28,6 +28,8 @@ const MUST_RELOWER = [
   ['conv2d_transpose', '2.2', ['TRANSPOSE_CONV v1', 'ADD v1', 'RELU v1']],
   ['conv2d_grouped', '2.8', ['SPLIT v1', 'CONV_2D v1', 'CONCATENATION v1']],
   ['transpose_rank5_rank6', '2.2', ['RESHAPE v1', 'TRANSPOSE v1']],
+  ['matmul_transpose', '2.2', ['FULLY_CONNECTED v1', 'TRANSPOSE v1']],
+  ['batch_matmul_v1', '2.2', ['UNPACK v1', 'FULLY_CONNECTED v1', 'PACK v1']],
 ];
 
 const less = (a, b) => {

@@ -171,6 +171,30 @@ TEST(TargetRuntime, GroupedConvBecomesOneConvPerGroup) {
   EXPECT_TRUE(has(codes, "CONCATENATION", 1));
 }
 
+TEST(TargetRuntime, BatchMatMulBecomesFullyConnectedBefore23) {
+  // A batched product (one FC per batch) and a 2-D one with adj_x.
+  std::string g = placeholder("a", "DT_FLOAT", {2, 3, 4}) + placeholder("b", "DT_FLOAT", {2, 4, 5}) +
+                  placeholder("c", "DT_FLOAT", {4, 3}) + placeholder("d", "DT_FLOAT", {4, 6}) +
+                  "node { name: 'y' op: 'BatchMatMulV2' input: 'a' input: 'b' attr { key: 'T' value { type: DT_FLOAT } } "
+                  "attr { key: 'adj_x' value { b: false } } attr { key: 'adj_y' value { b: false } } }\n"
+                  "node { name: 'z' op: 'MatMul' input: 'c' input: 'd' attr { key: 'T' value { type: DT_FLOAT } } "
+                  "attr { key: 'transpose_a' value { b: true } } attr { key: 'transpose_b' value { b: false } } }\n";
+  ConvertOptions o;
+  o.graph_def_content = g;
+  o.output_arrays = {"y", "z"};
+  auto plain = convert(o);
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_TRUE(has(check_codes(*plain, "2.3.0"), "BATCH_MATMUL", 1));
+  o.target_runtime = "2.2";
+  auto capped = convert(o);
+  ASSERT_TRUE(capped.ok()) << capped.status().message();
+  auto codes = check_codes(*capped, "2.2.0");
+  EXPECT_TRUE(has(codes, "FULLY_CONNECTED", 1));
+  EXPECT_TRUE(has(codes, "UNPACK", 1));
+  EXPECT_TRUE(has(codes, "PACK", 1));
+  for (const auto& c : codes) EXPECT_NE(c.first, "BATCH_MATMUL");
+}
+
 TEST(TargetRuntime, RefusesFeaturesWithoutAnOlderForm) {
   std::string add64 = placeholder("a", "DT_INT64", {3}) + placeholder("b", "DT_INT64", {3}) +
                       "node { name: 'y' op: 'AddV2' input: 'a' input: 'b' attr { key: 'T' value { type: DT_INT64 } } }\n";
