@@ -333,9 +333,14 @@ Status cap_op_versions(Model& m, const std::string& runtime, const std::string& 
       int v = 0;
       std::string need = needed_runtime(*g, *op, &v);
       std::string name = op_name(op->code);
-      first = "op " + name + (op->origin.empty() ? "" : " ('" + op->origin + "')") + " needs version " +
-              std::to_string(v) + (need.empty() ? " (no TFLite release recorded for it)" : " (TFLite " + need + ")") +
-              "; --target_runtime=" + flag;
+      std::string node = op->origin.empty() ? "" : " ('" + op->origin + "')";
+      if (need.empty()) {
+        first = "op " + name + node + " version " + std::to_string(v) +
+                " has no TFLite release recorded in its runtime table; --target_runtime=" + flag +
+                " cannot be checked for it";
+        continue;
+      }
+      first = "op " + name + node + " needs version " + std::to_string(v) + " (TFLite " + need + "); --target_runtime=" + flag;
       int best = s ? max_version_in_runtime(*s, runtime) : 0;
       if (best > 0) first += " has at most version " + std::to_string(best) + " of " + name;
       else first += " has no " + name;
