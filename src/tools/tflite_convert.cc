@@ -94,7 +94,7 @@ struct MoreFlags {
 };
 
 // The input flags the checks read.
-struct ConvertOptionsView {
+struct InputFlags {
   bool graph_def, saved_model, keras, stablehlo;
   const std::string& input_arrays;
   std::optional<std::string> input_shapes;
@@ -138,7 +138,7 @@ std::string upper(std::string s) {
 }
 
 // TF's argparse-style one-line usage errors; "" when the flags are fine.
-std::string check_more_flags(const CLI::App& app, const MoreFlags& f, bool enable_v1, ConvertOptionsView v) {
+std::string check_more_flags(const CLI::App& app, const MoreFlags& f, bool enable_v1, InputFlags v) {
   // argparse's mutually exclusive input group.
   const std::pair<const char*, bool> inputs[] = {{"--graph_def_file", v.graph_def}, {"--saved_model_dir", v.saved_model},
                                                  {"--keras_model_file", v.keras}, {"--stablehlo_file", v.stablehlo}};
