@@ -4,7 +4,8 @@
 // exact equivalent exists:
 //   TRANSPOSE of rank 5/6      -> RESHAPE, TRANSPOSE of the merged axes, RESHAPE
 //                                 (size-1 axes dropped, axes that stay
-//                                 neighbours merged; the same data movement)
+//                                 neighbours merged; the same data movement;
+//                                 at most one dynamic dimension)
 //   TRANSPOSE_CONV with a bias -> TRANSPOSE_CONV, then ADD (float: the
 //                                 kernel adds the bias after the sum too)
 //   grouped CONV_2D            -> SPLIT, one CONV_2D per group, CONCATENATION
@@ -59,7 +60,10 @@ using Lowered = std::optional<TensorId>;  // the replacement of output 0; nullop
 Expected<Lowered> merge_transpose_axes(Graph& g, const Op& op, IrBuilder& b) {
   const Tensor x = g.t(op.inputs[0]);
   auto perm = const_ints(g, op.inputs[1]);
-  if (!x.has_static_shape() || !perm.ok() || static_cast<int>(perm->size()) != x.rank()) return Lowered();
+  // One dynamic dimension is fine: RESHAPE takes -1 for it (its merged axis is -1).
+  int dynamic = 0;
+  for (int64_t d : x.shape) dynamic += d < 0;
+  if (x.unknown_rank || dynamic > 1 || !perm.ok() || static_cast<int>(perm->size()) != x.rank()) return Lowered();
   // Input axes that are not 1, numbered in input order.
   std::vector<int> kept_rank(x.rank(), -1);
   std::vector<int64_t> kept_size;
@@ -86,6 +90,8 @@ Expected<Lowered> merge_transpose_axes(Graph& g, const Op& op, IrBuilder& b) {
     if (k == 0 || group_of[k] != group_of[k - 1]) {
       groups_in_input_order.push_back(group_of[k]);
       merged_shape.push_back(static_cast<int32_t>(kept_size[k]));
+    } else if (merged_shape.back() < 0 || kept_size[k] < 0) {
+      merged_shape.back() = -1;
     } else {
       merged_shape.back() *= static_cast<int32_t>(kept_size[k]);
     }

@@ -133,6 +133,17 @@ TEST(TargetRuntime, Rank5TransposeMergesAxesForOlderRuntimes) {
   EXPECT_EQ(convert_text(g, "2.3").bytes, plain.bytes);  // the target has version 4: nothing changes
 }
 
+TEST(TargetRuntime, TransposeWithADynamicBatchMergesToo) {
+  std::string g = transpose({-1, 3, 4, 10, 10}, {1, 0, 2, 3, 4});  // Keras time-major swap of a ConvLSTM input
+  Converted capped = convert_text(g, "2.2");
+  ASSERT_TRUE(capped.status.ok()) << capped.status.message();
+  auto codes = check_codes(capped.bytes, "2.2.0");
+  EXPECT_TRUE(has(codes, "TRANSPOSE", 1));
+  EXPECT_TRUE(has(codes, "RESHAPE", 1));
+  // Two dynamic dimensions cannot go through one RESHAPE: refused.
+  EXPECT_FALSE(convert_text(transpose({-1, 3, -1, 10, 10}, {1, 0, 2, 3, 4}), "2.2").status.ok());
+}
+
 TEST(TargetRuntime, UnmergeableRank6TransposeIsRefusedByName) {
   Converted r = convert_text(transpose({2, 3, 2, 3, 2, 3}, {5, 4, 3, 2, 1, 0}), "2.11");
   ASSERT_FALSE(r.status.ok());
