@@ -114,6 +114,15 @@ std::string model_to_dot(const Model& m, const std::string& title) {
   return o.str();
 }
 
+int count_ops(const Model& m) {
+  int n = 0;
+  auto graphs = m.all_subgraphs();
+  if (!graphs.ok()) return 0;
+  for (const Graph* g : *graphs)
+    for (const auto& op : g->ops) n += !op->dead;
+  return n;
+}
+
 void summarize_ops(const Model& m, ConversionSummary& s) {
   std::map<std::string, int> counts;
   std::map<std::string, std::vector<std::string>> by_origin;
@@ -126,6 +135,9 @@ void summarize_ops(const Model& m, ConversionSummary& s) {
       if (op->code == OpCode::CUSTOM) name += " (" + op->custom_code + ")";
       name += " v" + std::to_string(op_version(*g, *op));
       ++counts[name];
+      if (op->code != OpCode::CUSTOM) ++s.builtin_ops;
+      else if (op->custom_code.rfind("Flex", 0) == 0) ++s.select_ops;
+      else ++s.custom_ops;
       auto& v = by_origin[op->origin.empty() ? "(made by the converter)" : op->origin];
       if (std::find(v.begin(), v.end(), name) == v.end()) v.push_back(name);
     }
@@ -139,21 +151,33 @@ void summarize_ops(const Model& m, ConversionSummary& s) {
 
 std::string summary_html(const ConversionSummary& s) {
   std::ostringstream o;
-  int total = 0;
-  for (const auto& [k, n] : s.op_counts) total += n;
+  int before = 0, after = 0;
+  for (const auto& snap : s.graphs) {
+    if (snap.stage == "AT_IMPORT") before = snap.op_count;
+    if (snap.stage == "AFTER_TRANSFORMATIONS") after = snap.op_count;
+  }
   o << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Conversion summary</title>\n"
     << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
     << "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}pre{background:#f6f6f6;padding:1em;"
-    << "overflow:auto;max-height:30em}</style></head><body>\n"
-    << "<h1>Conversion summary</h1>\n<p>Source: <code>" << html_escape(s.source) << "</code><br>Output: <code>"
-    << html_escape(s.output_file) << "</code><br>min_runtime_version: " << html_escape(s.min_runtime) << "<br>"
-    << total << " ops of " << s.op_counts.size() << " kinds.</p>\n"
-    << "<h2>TFLite ops</h2>\n<table><tr><th>op (version)</th><th>count</th></tr>\n";
-  for (const auto& [k, n] : s.op_counts) o << "<tr><td>" << html_escape(k) << "</td><td>" << n << "</td></tr>\n";
-  o << "</table>\n<h2>Source node to TFLite ops</h2>\n<table><tr><th>source node</th><th>TFLite ops</th></tr>\n";
-  for (const auto& [k, v] : s.mapping)
-    o << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
-  o << "</table>\n";
+    << "overflow:auto;max-height:30em}.ok{color:#070}.fail{color:#b00}</style></head><body>\n"
+    << "<h1>Conversion summary</h1>\n<p>Status: "
+    << (s.error.empty() ? "<b class=\"ok\">Success</b>" : "<b class=\"fail\">Fail</b>") << "<br>Source: <code>"
+    << html_escape(s.source) << "</code><br>";
+  if (s.error.empty())
+    o << "Output: <code>" << html_escape(s.output_file) << "</code><br>min_runtime_version: "
+      << html_escape(s.min_runtime) << "<br>";
+  o << "Ops at import: " << before << "; after conversion: " << after << " (builtin " << s.builtin_ops
+    << ", Select TF " << s.select_ops << ", custom " << s.custom_ops << ")<br>Post-training quantization "
+    << (s.post_training_quantization ? "is" : "isn't") << " enabled.</p>\n";
+  if (!s.error.empty()) o << "<h2>Error</h2>\n<pre>" << html_escape(s.error) << "</pre>\n";
+  if (!s.op_counts.empty()) {
+    o << "<h2>TFLite ops</h2>\n<table><tr><th>op (version)</th><th>count</th></tr>\n";
+    for (const auto& [k, n] : s.op_counts) o << "<tr><td>" << html_escape(k) << "</td><td>" << n << "</td></tr>\n";
+    o << "</table>\n<h2>Source node to TFLite ops</h2>\n<table><tr><th>source node</th><th>TFLite ops</th></tr>\n";
+    for (const auto& [k, v] : s.mapping)
+      o << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
+    o << "</table>\n";
+  }
   for (const auto& snap : s.graphs)
     o << "<h2>Graph " << html_escape(snap.stage) << " (GraphViz)</h2>\n<pre>" << html_escape(snap.dot) << "</pre>\n";
   o << "</body></html>\n";

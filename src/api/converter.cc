@@ -176,7 +176,7 @@ Expected<Model> convert_to_model(const ConvertOptions& o, std::vector<GraphSnaps
   ASSIGN_OR_RETURN(Model model, import_model(o));
   report_flex_ops(model);
   auto snap = [&](const char* stage, bool always) {
-    if (snaps && (always || o.dump_graphviz_video)) snaps->push_back({stage, model_to_dot(model, stage)});
+    if (snaps && (always || o.dump_graphviz_video)) snaps->push_back({stage, model_to_dot(model, stage), count_ops(model)});
   };
   snap("AT_IMPORT", true);
   PipelineOptions popt;
@@ -193,17 +193,43 @@ Expected<Model> convert_to_model(const ConvertOptions& o, std::vector<GraphSnaps
   return model;
 }
 
+Status make_dir(const std::string& dir, const char* flag) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    return invalid_input(std::string("cannot create the ") + flag + " folder '" + dir + "'");
+  return ok_status();
+}
+
+// --conversion_summary_dir, as TF's gen_html names its files: the HTML page
+// and the graph before (toco_tf_graph.dot, our IR at import) and after
+// (toco_tflite_graph.dot). A failed conversion gets a page too (status Fail,
+// its error, the graph at import when import worked), as TF writes one.
+Status write_summary(const ConvertOptions& o, const Model* model, const std::vector<GraphSnapshot>& snaps,
+                     const std::string& output_file, const Status& failure) {
+  RETURN_IF_ERROR(make_dir(o.conversion_summary_dir, "--conversion_summary_dir"));
+  ConversionSummary cs;
+  cs.source = o.source_description;
+  cs.output_file = output_file;
+  cs.error = failure.ok() ? "" : failure.message();
+  cs.post_training_quantization = o.quantize.optimize;
+  if (model) {
+    cs.min_runtime = min_runtime_version(*model);
+    summarize_ops(*model, cs);
+  }
+  for (const GraphSnapshot& s : snaps) {
+    if (s.stage != "AT_IMPORT" && s.stage != "AFTER_TRANSFORMATIONS") continue;
+    cs.graphs.push_back(s);
+    std::string name = s.stage == "AT_IMPORT" ? "/toco_tf_graph.dot" : "/toco_tflite_graph.dot";
+    RETURN_IF_ERROR(write_file_atomic(o.conversion_summary_dir + name, s.dot));
+  }
+  return write_file_atomic(o.conversion_summary_dir + "/toco_conversion_summary.html", summary_html(cs));
+}
+
 // --dump_graphviz_dir and --conversion_summary_dir, written from the final
 // model before the writer consumes its constants.
 Status write_debug_outputs(const ConvertOptions& o, const Model& model, const std::vector<GraphSnapshot>& snaps,
                            const std::string& output_file) {
-  auto make_dir = [](const std::string& dir, const char* flag) -> Status {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec || !std::filesystem::is_directory(dir))
-      return invalid_input(std::string("cannot create the ") + flag + " folder '" + dir + "'");
-    return ok_status();
-  };
   if (!o.dump_graphviz_dir.empty()) {
     RETURN_IF_ERROR(make_dir(o.dump_graphviz_dir, "--dump_graphviz_dir"));
     for (size_t i = 0; i < snaps.size(); ++i) {
@@ -217,17 +243,7 @@ Status write_debug_outputs(const ConvertOptions& o, const Model& model, const st
       }
     }
   }
-  if (!o.conversion_summary_dir.empty()) {
-    RETURN_IF_ERROR(make_dir(o.conversion_summary_dir, "--conversion_summary_dir"));
-    ConversionSummary cs;
-    cs.source = o.source_description;
-    cs.output_file = output_file;
-    cs.min_runtime = min_runtime_version(model);
-    summarize_ops(model, cs);
-    for (const GraphSnapshot& s : snaps)
-      if (s.stage == "AT_IMPORT" || s.stage == "AFTER_TRANSFORMATIONS") cs.graphs.push_back(s);
-    RETURN_IF_ERROR(write_file_atomic(o.conversion_summary_dir + "/toco_conversion_summary.html", summary_html(cs)));
-  }
+  if (!o.conversion_summary_dir.empty()) RETURN_IF_ERROR(write_summary(o, &model, snaps, output_file, ok_status()));
   return ok_status();
 }
 
@@ -251,6 +267,16 @@ Expected<std::vector<std::string>> saved_model_signature_keys(const std::string&
   return list_saved_model_signatures(saved_model_dir, tags);
 }
 
+// convert_to_model; a failure still writes the conversion summary.
+static Expected<Model> convert_or_summarize(const ConvertOptions& options, std::vector<GraphSnapshot>& snaps) {
+  Expected<Model> model = convert_to_model(options, wants_snapshots(options) ? &snaps : nullptr);
+  if (!model.ok() && !options.conversion_summary_dir.empty() && model.status().kind() != ErrorKind::kUsage) {
+    Status written = write_summary(options, nullptr, snaps, "", model.status());
+    (void)written;  // the conversion's own error is the one to report
+  }
+  return model;
+}
+
 // The whole conversion into memory; `output_file` only names the output in
 // the conversion summary.
 static Expected<std::string> convert_in_memory(const ConvertOptions& options, const std::string& output_file) {
@@ -259,7 +285,7 @@ static Expected<std::string> convert_in_memory(const ConvertOptions& options, co
   if (options.output_graphviz_dot && !options.metadata_json.empty())
     return usage_error("--metadata_json goes with --output_format=TFLITE; a .dot file holds no metadata");
   std::vector<GraphSnapshot> snaps;
-  ASSIGN_OR_RETURN(Model model, convert_to_model(options, wants_snapshots(options) ? &snaps : nullptr));
+  ASSIGN_OR_RETURN(Model model, convert_or_summarize(options, snaps));
   RETURN_IF_ERROR(write_debug_outputs(options, model, snaps, output_file));
   if (options.output_graphviz_dot) return model_to_dot(model, "AFTER_TRANSFORMATIONS");
   WriteOptions wo;
@@ -277,7 +303,7 @@ Status convert_to_file(const ConvertOptions& options, const std::string& output_
     return write_file_atomic(output_file, bytes);
   }
   std::vector<GraphSnapshot> snaps;
-  ASSIGN_OR_RETURN(Model model, convert_to_model(options, wants_snapshots(options) ? &snaps : nullptr));
+  ASSIGN_OR_RETURN(Model model, convert_or_summarize(options, snaps));
   RETURN_IF_ERROR(write_debug_outputs(options, model, snaps, output_file));
   // Streams the FlatBuffer to the file: no second in-memory copy.
   ASSIGN_OR_RETURN(auto file, AtomicFileWriter::create(output_file));

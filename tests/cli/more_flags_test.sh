@@ -90,6 +90,20 @@ run "conversion_summary_dir" "$BIN" "${G[@]}" --conversion_summary_dir="$T/summa
 H="$T/summary/toco_conversion_summary.html"
 grep -q "<td>ADD v1</td><td>1</td>" "$H" && grep -q "<td>y</td><td>ADD v1</td>" "$H" && grep -q "digraph" "$H" &&
   grep -q "AT_IMPORT" "$H" && ok "summary: op counts, mapping, graphs" || bad "summary: op counts, mapping, graphs"
+[ -s "$T/summary/toco_tf_graph.dot" ] && [ -s "$T/summary/toco_tflite_graph.dot" ] && grep -q "Status: <b class=\"ok\">Success" "$H" &&
+  grep -q "Ops at import: 2; after conversion: 1" "$H" && ok "summary: TF's file names, status, ops before and after" ||
+  bad "summary: TF's file names, status, ops before and after"
+cat >"$T/cumprod.pbtxt" <<'PB'
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: 2 } } } } }
+node { name: "axis" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 0 } } } }
+node { name: "c" op: "Cumprod" input: "x" input: "axis" attr { key: "T" value { type: DT_FLOAT } } }
+PB
+rm -f "$T"/o.tflite*
+"$BIN" "${V1[@]}" --graph_def_file="$T/cumprod.pbtxt" --output_file="$T/o.tflite" --conversion_summary_dir="$T/failed" 2>/dev/null
+rc=$?
+[ "$rc" -eq 1 ] && [ ! -e "$T/o.tflite" ] && grep -q "Status: <b class=\"fail\">Fail" "$T/failed/toco_conversion_summary.html" &&
+  grep -q "TF Select ops: Cumprod" "$T/failed/toco_conversion_summary.html" && ok "a failed conversion gets a Fail summary, as TF" ||
+  bad "a failed conversion gets a Fail summary (rc=$rc)"
 "$BIN" "${G[@]}" --conversion_summary_dir="$T/summary2" --experimental_new_converter=false >/dev/null 2>"$T/err"
 [ ! -e "$T/summary2" ] && grep -q "Conversion summary will only be generated when enabling the new converter" "$T/err" &&
   ok "no summary with the old converter, as TF" || bad "no summary with the old converter"
