@@ -112,7 +112,9 @@ rc=$?
 err "int8 needs ranges" 2 "representative_dataset" "$BIN" "${G[@]}" --inference_type=INT8
 run "default ranges quantize" "$BIN" "${G[@]}" --inference_type=INT8 --default_ranges_min=-4 --default_ranges_max=8
 "$BIN" "${G[@]}" --inference_type=QUANTIZED_UINT8 --default_ranges_min=0 --default_ranges_max=6 2>/dev/null &&
-  "$1/tflite_analyze" "$T/o.tflite" >"$T/an.txt" 2>&1 && grep -q "type:UINT8" "$T/an.txt" && ok "uint8 model from default ranges" ||
+  "$1/tflite_analyze" "$T/o.tflite" >"$T/an.txt" 2>&1 && grep -q "T#0(x) shape:\[1, 3\], type:UINT8, quant: scale=0.0235294 zero_point=0" "$T/an.txt" &&
+  grep -q "(z_int8) shape:\[1, 3\], type:INT8, quant: scale=0.0235294 zero_point=-128" "$T/an.txt" &&
+  ok "uint8 model from default ranges [0, 6] (scale 6/255)" ||
   bad "uint8 model from default ranges: $(head -c 300 "$T/an.txt")"
 err "default_ranges_min alone" 2 "--default_ranges_min and --default_ranges_max must be used together" \
   "$BIN" "${G[@]}" --inference_type=INT8 --default_ranges_min=-4
