@@ -13,6 +13,8 @@
 //   BATCH_MATMUL (2.3)         -> FULLY_CONNECTED with the weights y^T
 //                                 (float, static shapes; one per batch,
 //                                 between UNPACK and PACK, if y is batched)
+//   SELECT_V2 (2.2)            -> SELECT, broadcast operands TILEd to the
+//                                 output's shape first (static shapes)
 // A re-lowering is kept only when every op it makes fits the target;
 // anything else is refused by name.
 #include "passes/target_runtime.h"
@@ -242,12 +244,44 @@ Expected<Lowered> batch_matmul_as_fully_connected(Graph& g, const Op& op, IrBuil
   return Lowered(result);
 }
 
+// ------------------------------------------------------------ SELECT_V2
+// SELECT_V2 (2.2) broadcasts; SELECT takes operands of the output's shape,
+// so the smaller ones are made that shape first (RESHAPE to the rank, TILE).
+Expected<Lowered> select_v2_as_select(Graph& g, const Op& op, IrBuilder& b) {
+  const Tensor& out = g.t(op.outputs[0]);
+  if (op.inputs.size() != 3 || !out.has_static_shape()) return Lowered();
+  const Shape out_shape = out.shape;
+  std::vector<TensorId> ins;
+  for (TensorId id : op.inputs) {
+    const Tensor t = g.t(id);
+    if (!t.has_static_shape() || t.rank() > static_cast<int>(out_shape.size())) return Lowered();
+    TensorId v = id;
+    if (t.shape != out_shape) {
+      Shape s(out_shape.size() - t.shape.size(), 1);
+      s.insert(s.end(), t.shape.begin(), t.shape.end());
+      if (s != t.shape) {
+        ASSIGN_OR_RETURN(v, b.emit1(OpCode::RESHAPE, {v, b.const_i32(std::vector<int32_t>(s.begin(), s.end()),
+                                                                     "ranked_shape")}));
+        g.t(v).quant = t.quant;
+      }
+      std::vector<int32_t> multiples;
+      for (size_t i = 0; i < s.size(); ++i) multiples.push_back(static_cast<int32_t>(s[i] == 1 ? out_shape[i] : 1));
+      ASSIGN_OR_RETURN(v, b.emit1(OpCode::TILE, {v, b.const_i32(multiples, "multiples")}));
+      g.t(v).quant = t.quant;
+    }
+    ins.push_back(v);
+  }
+  ASSIGN_OR_RETURN(TensorId y, b.emit1(OpCode::SELECT, ins));
+  return Lowered(y);
+}
+
 Expected<Lowered> relower(Graph& g, const Op& op, IrBuilder& b) {
   switch (op.code) {
     case OpCode::TRANSPOSE: return merge_transpose_axes(g, op, b);
     case OpCode::TRANSPOSE_CONV: return split_transpose_conv_bias(g, op, b);
     case OpCode::CONV_2D: return split_grouped_conv(g, op, b);
     case OpCode::BATCH_MATMUL: return batch_matmul_as_fully_connected(g, op, b);
+    case OpCode::SELECT_V2: return select_v2_as_select(g, op, b);
     default: return Lowered();
   }
 }

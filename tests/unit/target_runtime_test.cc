@@ -206,6 +206,22 @@ TEST(TargetRuntime, BatchMatMulBecomesFullyConnectedBefore23) {
   for (const auto& c : codes) EXPECT_NE(c.first, "BATCH_MATMUL");
 }
 
+TEST(TargetRuntime, BroadcastingSelectV2BecomesSelectBefore22) {
+  std::string g = placeholder("c", "DT_BOOL", {5}) + placeholder("x", "DT_FLOAT", {2, 5}) +
+                  placeholder("z", "DT_FLOAT", {2, 1}) +
+                  "node { name: 'y' op: 'SelectV2' input: 'c' input: 'x' input: 'z' "
+                  "attr { key: 'T' value { type: DT_FLOAT } } }\n";
+  Converted plain = convert_text(g, "");
+  ASSERT_TRUE(plain.status.ok()) << plain.status.message();
+  EXPECT_TRUE(has(check_codes(plain.bytes, "2.2.0"), "SELECT_V2", 1));
+  Converted capped = convert_text(g, "2.1");
+  ASSERT_TRUE(capped.status.ok()) << capped.status.message();
+  auto codes = check_codes(capped.bytes, "2.1.0");
+  EXPECT_TRUE(has(codes, "SELECT", 1));
+  EXPECT_TRUE(has(codes, "TILE", 1));
+  for (const auto& c : codes) EXPECT_NE(c.first, "SELECT_V2");
+}
+
 TEST(TargetRuntime, RefusesFeaturesWithoutAnOlderForm) {
   std::string add64 = placeholder("a", "DT_INT64", {3}) + placeholder("b", "DT_INT64", {3}) +
                       "node { name: 'y' op: 'AddV2' input: 'a' input: 'b' attr { key: 'T' value { type: DT_INT64 } } }\n";
