@@ -188,6 +188,20 @@ std::string check_more_flags(const CLI::App& app, const MoreFlags& f, bool enabl
     auto r = tflc::parse_target_runtime(f.target_runtime);
     if (!r.ok()) return r.status().message();
   }
+  // _parse_inference_type's and --target_ops' own messages.
+  for (const char* name : {"--inference_type", "--inference_input_type"}) {
+    if (!app.count(name)) continue;
+    std::string value = app.get_option(name)->as<std::string>();
+    if (!tflc::parse_inference_type(value).ok())
+      return std::string("Unsupported value for `") + (name + 2) +
+             "` flag. Expected FLOAT, INT8, UINT8, or QUANTIZED_UINT8 instead got " + value + ".";
+  }
+  if (app.count("--target_ops"))
+    for (const std::string& o : split_commas(app.get_option("--target_ops")->as<std::string>()))
+      if (o != "TFLITE_BUILTINS" && o != "SELECT_TF_OPS" && o != "TFLITE_BUILTINS_INT8" &&
+          o != "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8")
+        return "Invalid value for --target_ops. Options: TFLITE_BUILTINS,SELECT_TF_OPS,TFLITE_BUILTINS_INT8,"
+               "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8";
   return "";
 }
 

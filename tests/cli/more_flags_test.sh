@@ -172,6 +172,12 @@ err "graph_def_file without v1" 2 "--graph_def_file is a TensorFlow 1.X flag; ad
   "$BIN" --graph_def_file="$T/add.pbtxt" --output_file="$T/o.tflite"
 err "no input" 2 "exactly one of --graph_def_file, --saved_model_dir, --keras_model_file or --stablehlo_file is required" \
   "$BIN" --output_file="$T/o.tflite"
+err "inference_type bad" 2 "Unsupported value for \`inference_type\` flag. Expected FLOAT, INT8, UINT8, or QUANTIZED_UINT8 instead got INT4." \
+  "$BIN" "${G[@]}" --inference_type=INT4
+err "inference_input_type bad" 2 "Unsupported value for \`inference_input_type\` flag." \
+  "$BIN" "${G[@]}" --inference_input_type=bf16
+err "target_ops bad" 2 "Invalid value for --target_ops. Options: TFLITE_BUILTINS,SELECT_TF_OPS,TFLITE_BUILTINS_INT8" \
+  "$BIN" "${G[@]}" --target_ops=TFLITE_BUILTINS,FLEX
 "$BIN" --help | grep -q -- "--target_runtime" && "$BIN" --help | grep -q -- "--conversion_summary_dir" &&
   ok "help lists the flags" || bad "help lists the flags"
 
