@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "api/conversion_report.h"
 #include "frontends/graphdef/custom_ops.h"
 #include "frontends/graphdef/import.h"
 #include "frontends/graphdef/op_defs.h"
@@ -20,6 +21,7 @@
 #include "frontends/saved_model/saved_model.h"
 #include "metadata/metadata.h"
 #include "passes/passes.h"
+#include "passes/target_runtime.h"
 #include "quant/quantize.h"
 #include "support/file.h"
 #include "support/printable.h"
@@ -190,15 +192,91 @@ static void report_opaque_ops(const Model& m) {
                  "TFLite_Detection_PostProcess); see https://www.tensorflow.org/lite/guide/ops_custom\n";
 }
 
-// Import, the float pass pipeline, then quantization (a no-op by default).
-Expected<Model> convert_to_model(const ConvertOptions& o) {
+bool wants_snapshots(const ConvertOptions& o) {
+  return !o.dump_graphviz_dir.empty() || !o.conversion_summary_dir.empty();
+}
+
+// Import, the float pass pipeline, quantization (a no-op by default), then
+// the --target_runtime cap. With the debugging outputs asked for, `snaps`
+// gets the graph at import and at the end (and after each stage with
+// --dump_graphviz_video).
+Expected<Model> convert_to_model(const ConvertOptions& o, std::vector<GraphSnapshot>* snaps = nullptr) {
+  std::string runtime;
+  if (!o.target_runtime.empty()) {
+    ASSIGN_OR_RETURN(runtime, parse_target_runtime(o.target_runtime));
+  }
   ASSIGN_OR_RETURN(Model model, import_model(o));
   report_opaque_ops(model);
+  auto snap = [&](const char* stage, bool always) {
+    if (snaps && (always || o.dump_graphviz_video)) snaps->push_back({stage, model_to_dot(model, stage), count_ops(model)});
+  };
+  snap("AT_IMPORT", true);
   PipelineOptions popt;
   popt.fold_budget = o.fold_budget;
   RETURN_IF_ERROR(run_pipeline(model, popt));
+  snap("AFTER_PASSES", false);
   RETURN_IF_ERROR(quantize(model, o.quantize));
+  snap("AFTER_QUANTIZATION", false);
+  if (!runtime.empty()) {
+    RETURN_IF_ERROR(cap_op_versions(model, runtime, o.target_runtime));
+    snap("AFTER_TARGET_RUNTIME", false);
+  }
+  snap("AFTER_TRANSFORMATIONS", true);
   return model;
+}
+
+Status make_dir(const std::string& dir, const char* flag) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    return invalid_input(std::string("cannot create the ") + flag + " folder '" + dir + "'");
+  return ok_status();
+}
+
+// --conversion_summary_dir, as TF's gen_html names its files: the HTML page
+// and the graph before (toco_tf_graph.dot, our IR at import) and after
+// (toco_tflite_graph.dot). A failed conversion gets a page too (status Fail,
+// its error, the graph at import when import worked), as TF writes one.
+Status write_summary(const ConvertOptions& o, const Model* model, const std::vector<GraphSnapshot>& snaps,
+                     const std::string& output_file, const Status& failure) {
+  RETURN_IF_ERROR(make_dir(o.conversion_summary_dir, "--conversion_summary_dir"));
+  ConversionSummary cs;
+  cs.source = o.source_description;
+  cs.output_file = output_file;
+  cs.error = failure.ok() ? "" : failure.message();
+  cs.post_training_quantization = o.quantize.optimize;
+  if (model) {
+    cs.min_runtime = min_runtime_version(*model);
+    summarize_ops(*model, cs);
+  }
+  for (const GraphSnapshot& s : snaps) {
+    if (s.stage != "AT_IMPORT" && s.stage != "AFTER_TRANSFORMATIONS") continue;
+    cs.graphs.push_back(s);
+    std::string name = s.stage == "AT_IMPORT" ? "/toco_tf_graph.dot" : "/toco_tflite_graph.dot";
+    RETURN_IF_ERROR(write_file_atomic(o.conversion_summary_dir + name, s.dot));
+  }
+  return write_file_atomic(o.conversion_summary_dir + "/toco_conversion_summary.html", summary_html(cs));
+}
+
+// --dump_graphviz_dir and --conversion_summary_dir, written from the final
+// model before the writer consumes its constants.
+Status write_debug_outputs(const ConvertOptions& o, const Model& model, const std::vector<GraphSnapshot>& snaps,
+                           const std::string& output_file) {
+  if (!o.dump_graphviz_dir.empty()) {
+    RETURN_IF_ERROR(make_dir(o.dump_graphviz_dir, "--dump_graphviz_dir"));
+    for (size_t i = 0; i < snaps.size(); ++i) {
+      const GraphSnapshot& s = snaps[i];
+      bool main_stage = s.stage == "AT_IMPORT" || s.stage == "AFTER_TRANSFORMATIONS";
+      if (main_stage) RETURN_IF_ERROR(write_file_atomic(o.dump_graphviz_dir + "/toco_" + s.stage + ".dot", s.dot));
+      if (o.dump_graphviz_video) {
+        std::string n = std::to_string(i);
+        n.insert(0, 2 - std::min<size_t>(2, n.size()), '0');
+        RETURN_IF_ERROR(write_file_atomic(o.dump_graphviz_dir + "/toco_video_" + n + "_" + s.stage + ".dot", s.dot));
+      }
+    }
+  }
+  if (!o.conversion_summary_dir.empty()) RETURN_IF_ERROR(write_summary(o, &model, snaps, output_file, ok_status()));
+  return ok_status();
 }
 
 // The last step: the metadata and its files, written as tflite_metadata does.
@@ -221,10 +299,27 @@ Expected<std::vector<std::string>> saved_model_signature_keys(const std::string&
   return list_saved_model_signatures(saved_model_dir, tags);
 }
 
-Expected<std::string> convert(const ConvertOptions& options) {
+// convert_to_model; a failure still writes the conversion summary.
+static Expected<Model> convert_or_summarize(const ConvertOptions& options, std::vector<GraphSnapshot>& snaps) {
+  Expected<Model> model = convert_to_model(options, wants_snapshots(options) ? &snaps : nullptr);
+  if (!model.ok() && !options.conversion_summary_dir.empty() && model.status().kind() != ErrorKind::kUsage) {
+    Status written = write_summary(options, nullptr, snaps, "", model.status());
+    (void)written;  // the conversion's own error is the one to report
+  }
+  return model;
+}
+
+// The whole conversion into memory; `output_file` only names the output in
+// the conversion summary.
+static Expected<std::string> convert_in_memory(const ConvertOptions& options, const std::string& output_file) {
   if (options.metadata_json.empty() && !options.associated_files.empty())
     return usage_error("--associated_file needs --metadata_json, the metadata that names the files");
-  ASSIGN_OR_RETURN(Model model, convert_to_model(options));
+  if (options.output_graphviz_dot && !options.metadata_json.empty())
+    return usage_error("--metadata_json goes with --output_format=TFLITE; a .dot file holds no metadata");
+  std::vector<GraphSnapshot> snaps;
+  ASSIGN_OR_RETURN(Model model, convert_or_summarize(options, snaps));
+  RETURN_IF_ERROR(write_debug_outputs(options, model, snaps, output_file));
+  if (options.output_graphviz_dot) return model_to_dot(model, "AFTER_TRANSFORMATIONS");
   WriteOptions wo;
   wo.exclude_conversion_metadata = options.exclude_conversion_metadata;
   ASSIGN_OR_RETURN(std::string tflite, write_tflite(model, wo));
@@ -232,12 +327,16 @@ Expected<std::string> convert(const ConvertOptions& options) {
   return attach_metadata(std::move(tflite), options);
 }
 
+Expected<std::string> convert(const ConvertOptions& options) { return convert_in_memory(options, ""); }
+
 Status convert_to_file(const ConvertOptions& options, const std::string& output_file) {
-  if (!options.metadata_json.empty() || !options.associated_files.empty()) {
-    ASSIGN_OR_RETURN(std::string tflite, convert(options));
-    return write_file_atomic(output_file, tflite);
+  if (!options.metadata_json.empty() || !options.associated_files.empty() || options.output_graphviz_dot) {
+    ASSIGN_OR_RETURN(std::string bytes, convert_in_memory(options, output_file));
+    return write_file_atomic(output_file, bytes);
   }
-  ASSIGN_OR_RETURN(Model model, convert_to_model(options));
+  std::vector<GraphSnapshot> snaps;
+  ASSIGN_OR_RETURN(Model model, convert_or_summarize(options, snaps));
+  RETURN_IF_ERROR(write_debug_outputs(options, model, snaps, output_file));
   // Streams the FlatBuffer to the file: no second in-memory copy.
   ASSIGN_OR_RETURN(auto file, AtomicFileWriter::create(output_file));
   WriteOptions wo;

@@ -44,6 +44,16 @@ struct ConvertOptions {
   // form, and the associated files it names (packed after the model).
   std::string metadata_json;
   std::vector<std::string> associated_files;
+  // --target_runtime: cap op versions at this TFLite release ("2.N" or
+  // "2.N.P"; empty: no cap).
+  std::string target_runtime;
+  // TF 1.x debugging outputs (tflite_convert's --output_format=GRAPHVIZ_DOT,
+  // --dump_graphviz_dir, --dump_graphviz_video, --conversion_summary_dir).
+  bool output_graphviz_dot = false;  // write the converted model as .dot instead of .tflite
+  std::string dump_graphviz_dir;     // toco_AT_IMPORT.dot, toco_AFTER_TRANSFORMATIONS.dot
+  bool dump_graphviz_video = false;  // also one .dot after each stage
+  std::string conversion_summary_dir;  // toco_conversion_summary.html
+  std::string source_description;      // the input named in the summary
 };
 
 // One failure of a failed conversion, as TF's ConverterError.errors lists

@@ -55,6 +55,24 @@ Status apply_input_stats(Model& m, const QuantizeOptions& o) {
   return ok_status();
 }
 
+// TF 1.x default_ranges_stats: float activations with no range take the
+// given one (constants are weights, quantized from their values).
+void apply_default_ranges(Model& m, const QuantizeOptions& o) {
+  if (!o.default_ranges) return;
+  auto [lo, hi] = *o.default_ranges;
+  auto graphs = m.all_subgraphs();
+  if (!graphs.ok()) return;
+  for (Graph* g : *graphs)
+    for (Tensor& t : g->tensors) {
+      if (t.is_const() || t.dtype != DType::kFloat32 || (t.quant && (!t.quant->min.empty() || !t.quant->scale.empty())))
+        continue;
+      auto q = std::make_shared<QuantParams>();
+      q->min = {static_cast<float>(lo)};
+      q->max = {static_cast<float>(hi)};
+      t.quant = std::move(q);
+    }
+}
+
 }  // namespace
 
 const char* quant_mode_name(QuantMode m) {
@@ -151,7 +169,12 @@ bool has_recorded_ranges(const Model& m) {
 }
 
 Status quantize(Model& m, const QuantizeOptions& o) {
-  ASSIGN_OR_RETURN(QuantMode mode, choose_quant_mode(o, has_recorded_ranges(m)));
+  ASSIGN_OR_RETURN(QuantMode mode, choose_quant_mode(o, has_recorded_ranges(m) || o.default_ranges.has_value()));
+  if (o.default_ranges && !is_integer_mode(mode))
+    return usage_error("--default_ranges_min and --default_ranges_max go with an integer --inference_type "
+                       "(INT8 or QUANTIZED_UINT8)");
+  if (o.default_ranges && !(o.default_ranges->first < o.default_ranges->second))
+    return usage_error("--default_ranges_min must be less than --default_ranges_max");
   switch (mode) {
     case QuantMode::kNone:
       if (!o.input_stats.empty())
@@ -176,6 +199,7 @@ Status quantize(Model& m, const QuantizeOptions& o) {
   } else if (o.dataset_source) {
     RETURN_IF_ERROR(calibrate(m, *o.dataset_source, co).with_context("calibration"));
   }
+  apply_default_ranges(m, o);
   IntegerQuantOptions io;
   io.allow_float = mode == QuantMode::kInt8AllowFloat || mode == QuantMode::kInt16x8AllowFloat;
   io.int16_activations = is_16x8_mode(mode);

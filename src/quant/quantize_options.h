@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,10 @@ struct QuantizeOptions {
   // TF 1.x quantized_input_stats (--mean_values, --std_dev_values), one per
   // input: real = (quantized - mean) / std_dev on the input type's grid.
   std::vector<std::pair<double, double>> input_stats;
+  // TF 1.x default_ranges_stats (--default_ranges_min/max), "dummy
+  // quantization": in integer mode, every float activation tensor without a
+  // recorded or calibrated range gets [min, max].
+  std::optional<std::pair<double, double>> default_ranges;
 };
 
 // Parses "float32", "int8", "uint8", "int16" (also tf.-prefixed, any case).

@@ -2,14 +2,19 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <new>
+#include <optional>
 
 #include <unistd.h>
 
 #include "api/converter.h"
+#include "passes/target_runtime.h"
 #include "support/printable.h"
 
 namespace {
@@ -68,6 +73,185 @@ tflc::Status set_quantize_options(tflc::QuantizeOptions& q, const std::string& o
   }
   return tflc::ok_status();
 }
+
+
+// ---------------------------------------------------------------------------
+// The rest of TF's tflite_convert flags (TF 1.x debugging and graph flags,
+// the experimental switches) and --target_runtime. Kept in one block: their
+// names, help texts and checks follow tensorflow/lite/python/tflite_convert.py.
+struct MoreFlags {
+  std::string target_runtime;
+  std::string output_format;
+  std::string dump_graphviz_dir;
+  bool dump_graphviz_video = false;
+  std::string conversion_summary_dir;
+  std::string default_ranges_min, default_ranges_max;
+  bool quantize_weights = false;
+  bool drop_control_dependency = false;
+  bool reorder_across_fake_quant = false;
+  std::string change_concat_input_ranges;
+  std::string experimental_new_converter, experimental_new_quantizer;
+};
+
+// The input flags the checks read.
+struct InputFlags {
+  bool graph_def, saved_model, keras, stablehlo;
+  const std::string& input_arrays;
+  std::optional<std::string> input_shapes;
+};
+
+void add_more_flags(CLI::App& app, MoreFlags& f) {
+  app.add_option("--target_runtime", f.target_runtime,
+                 "Oldest TFLite runtime the model must load in, as 2.N or 2.N.P: op versions are capped at what it "
+                 "supports (an exact older lowering where one exists, else an error naming the op).");
+  app.add_option("--output_format", f.output_format, "TF 1.x: output file format, TFLITE (default) or GRAPHVIZ_DOT.");
+  app.add_option("--dump_graphviz_dir", f.dump_graphviz_dir,
+                 "TF 1.x: folder to dump the graph as GraphViz .dot files, at import and after conversion.");
+  app.add_flag("--dump_graphviz_video", f.dump_graphviz_video,
+               "TF 1.x: with --dump_graphviz_dir, also dump the graph after every conversion stage.");
+  app.add_option("--conversion_summary_dir", f.conversion_summary_dir,
+                 "TF 1.x: folder for an HTML conversion summary (op counts, source node to TFLite ops, the graphs).");
+  app.add_option("--default_ranges_min", f.default_ranges_min,
+                 "TF 1.x: min of the range used for every array without one (\"dummy quantization\"; with an "
+                 "integer --inference_type and --default_ranges_max).");
+  app.add_option("--default_ranges_max", f.default_ranges_max, "TF 1.x: max of the default range (see above).");
+  app.add_flag("--quantize_weights", f.quantize_weights, "Deprecated: the same as --post_training_quantize.");
+  app.add_flag("--drop_control_dependency", f.drop_control_dependency,
+               "TF 1.x: drop control dependencies silently (always done: TFLite has none).");
+  app.add_flag("--reorder_across_fake_quant", f.reorder_across_fake_quant,
+               "TF 1.x: reorder FakeQuant nodes in unexpected locations (accepted; FakeQuant ranges are read "
+               "where they are).");
+  app.add_option("--change_concat_input_ranges", f.change_concat_input_ranges,
+                 "TF 1.x: TRUE or FALSE (accepted; concatenation operands always take the output's range, as "
+                 "TFLite's integer kernels require).");
+  app.add_option("--experimental_new_converter", f.experimental_new_converter,
+                 "Accepted for compatibility (true, false or no value): there is one converter here.")
+      ->expected(0, 1);
+  app.add_option("--experimental_new_quantizer", f.experimental_new_quantizer,
+                 "Accepted for compatibility (true, false or no value): there is one quantizer here.")
+      ->expected(0, 1);
+}
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+// TF's argparse-style one-line usage errors; "" when the flags are fine.
+std::string check_more_flags(const CLI::App& app, const MoreFlags& f, bool enable_v1, InputFlags v) {
+  // argparse's mutually exclusive input group.
+  const std::pair<const char*, bool> inputs[] = {{"--graph_def_file", v.graph_def}, {"--saved_model_dir", v.saved_model},
+                                                 {"--keras_model_file", v.keras}, {"--stablehlo_file", v.stablehlo}};
+  const char* first = nullptr;
+  for (const auto& [name, given] : inputs) {
+    if (!given) continue;
+    if (first) return std::string("argument ") + name + ": not allowed with argument " + first;
+    first = name;
+  }
+  // Flags only TF's 1.X parser has (TF 2.X would not even read them).
+  for (const char* name : {"--output_format", "--dump_graphviz_dir", "--dump_graphviz_video", "--conversion_summary_dir",
+                           "--default_ranges_min", "--default_ranges_max", "--drop_control_dependency",
+                           "--reorder_across_fake_quant", "--change_concat_input_ranges"})
+    if (app.count(name) && !enable_v1)
+      return std::string(name) + " is a TensorFlow 1.X flag; add --enable_v1_converter";
+  if (!f.output_format.empty() && upper(f.output_format) != "TFLITE" && upper(f.output_format) != "GRAPHVIZ_DOT")
+    return "argument --output_format: invalid choice: '" + f.output_format + "' (choose from 'TFLITE', 'GRAPHVIZ_DOT')";
+  if (!f.change_concat_input_ranges.empty() && upper(f.change_concat_input_ranges) != "TRUE" &&
+      upper(f.change_concat_input_ranges) != "FALSE")
+    return "argument --change_concat_input_ranges: invalid choice: '" + f.change_concat_input_ranges +
+           "' (choose from 'TRUE', 'FALSE')";
+  for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"--experimental_new_converter",
+                                                                              f.experimental_new_converter},
+                                    {"--experimental_new_quantizer", f.experimental_new_quantizer}}) {
+    std::string lower = value;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!value.empty() && lower != "true" && lower != "false") return std::string("Invalid ") + name + " argument.";
+  }
+  for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"--default_ranges_min",
+                                                                              f.default_ranges_min},
+                                    {"--default_ranges_max", f.default_ranges_max}}) {
+    char* end = nullptr;
+    if (!value.empty()) {
+      double d = std::strtod(value.c_str(), &end);
+      if (*end || !std::isfinite(d)) return std::string("argument ") + name + ": invalid float value: '" + value + "'";
+    }
+  }
+  if (f.default_ranges_min.empty() != f.default_ranges_max.empty())
+    return "--default_ranges_min and --default_ranges_max must be used together";
+  if (f.dump_graphviz_video && f.dump_graphviz_dir.empty())
+    return "--dump_graphviz_video must be used with --dump_graphviz_dir";
+  if (v.input_shapes && !v.input_arrays.empty() &&
+      std::count(v.input_shapes->begin(), v.input_shapes->end(), ':') !=
+          std::count(v.input_arrays.begin(), v.input_arrays.end(), ','))
+    return "--input_shapes and --input_arrays must have the same number of items";
+  if (!f.target_runtime.empty()) {
+    auto r = tflc::parse_target_runtime(f.target_runtime);
+    if (!r.ok()) return r.status().message();
+  }
+  // _parse_inference_type's and --target_ops' own messages.
+  for (const char* name : {"--inference_type", "--inference_input_type"}) {
+    if (!app.count(name)) continue;
+    std::string value = app.get_option(name)->as<std::string>();
+    if (!tflc::parse_inference_type(value).ok())
+      return std::string("Unsupported value for `") + (name + 2) +
+             "` flag. Expected FLOAT, INT8, UINT8, or QUANTIZED_UINT8 instead got " + value + ".";
+  }
+  if (app.count("--target_ops"))
+    for (const std::string& o : split_commas(app.get_option("--target_ops")->as<std::string>()))
+      if (o != "TFLITE_BUILTINS" && o != "SELECT_TF_OPS" && o != "TFLITE_BUILTINS_INT8" &&
+          o != "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8")
+        return "Invalid value for --target_ops. Options: TFLITE_BUILTINS,SELECT_TF_OPS,TFLITE_BUILTINS_INT8,"
+               "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8";
+  return "";
+}
+
+void apply_more_flags(const MoreFlags& f, tflc::ConvertOptions& opt) {
+  opt.target_runtime = f.target_runtime;
+  opt.output_graphviz_dot = upper(f.output_format) == "GRAPHVIZ_DOT";
+  opt.dump_graphviz_dir = f.dump_graphviz_dir;
+  opt.dump_graphviz_video = f.dump_graphviz_video;
+  // TF writes the summary only with the new converter (the default); with
+  // --experimental_new_converter=false it warns instead.
+  bool new_converter = f.experimental_new_converter.empty() || upper(f.experimental_new_converter) == "TRUE";
+  if (!f.conversion_summary_dir.empty() && !new_converter)
+    std::fprintf(stderr, "tflite_convert: warning: Conversion summary will only be generated when enabling the new "
+                         "converter via --experimental_new_converter.\n");
+  else
+    opt.conversion_summary_dir = f.conversion_summary_dir;
+  if (!f.default_ranges_min.empty())
+    opt.quantize.default_ranges = {std::strtod(f.default_ranges_min.c_str(), nullptr),
+                                   std::strtod(f.default_ranges_max.c_str(), nullptr)};
+}
+
+// TF's hints for flags of the old TOCO command line (_check_tf1_flags), for
+// CLI11's "arguments were not expected" error.
+std::string toco_flag_hint(const std::string& parse_error) {
+  if (parse_error.find("not expected") == std::string::npos) return "";
+  static const std::pair<const char*, const char*> kOld[] = {{"--input_file", "--graph_def_file"},
+                                                             {"--savedmodel_directory", "--saved_model_dir"},
+                                                             {"--std_value", "--std_dev_values"},
+                                                             {"--batch_size", "--input_shapes"},
+                                                             {"--dump_graphviz", "--dump_graphviz_dir"}};
+  for (const auto& [old_flag, new_flag] : kOld)
+    for (size_t at = parse_error.find(old_flag); at != std::string::npos; at = parse_error.find(old_flag, at + 1)) {
+      size_t end = at + std::strlen(old_flag);
+      if (end == parse_error.size() || parse_error[end] == '=' || parse_error[end] == ' ' || parse_error[end] == ',')
+        return std::string("Use ") + new_flag + " instead of " + old_flag;
+    }
+  return "";
+}
+
+// TF 1.x: --post_training_quantize quantizes a float graph; an integer
+// --inference_type is overridden to FLOAT, with TF's message.
+void post_training_quantize_override(bool post_training_quantize, std::string& inference_type) {
+  if (!post_training_quantize || inference_type.empty()) return;
+  auto t = tflc::parse_inference_type(inference_type);
+  if (!t.ok() || *t == tflc::DType::kFloat32) return;
+  std::fprintf(stderr, "--post_training_quantize quantizes a graph of inference_type FLOAT. Overriding inference_type "
+                       "to FLOAT.\n");
+  inference_type.clear();
+}
+// ---------------------------------------------------------------------------
 
 int run(int argc, char** argv) {
   CLI::App app{"Converts a TensorFlow model into a TensorFlow Lite FlatBuffer, without TensorFlow.", "tflite_convert"};
@@ -154,6 +338,8 @@ int run(int argc, char** argv) {
   app.add_option("--associated_file", associated_files,
                  "A file the metadata names (labels, vocabulary...), packed into the model (repeatable).")
       ->allow_extra_args(false);
+  MoreFlags more;
+  add_more_flags(app, more);
   // CLI11 would take the next argument as the value of "--flag=": an empty
   // value is a usage error (--input_shapes= alone means a scalar input).
   for (int i = 1; i < argc; ++i) {
@@ -175,6 +361,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
     if (what.find('\n') != std::string::npos) what = what.substr(0, what.find('\n'));
+    std::string hint = toco_flag_hint(what);
+    if (!hint.empty()) what += "; " + hint;
     std::fprintf(stderr, "tflite_convert: error: %s (see tflite_convert --help)\n", what.c_str());
     return 2;
   }
@@ -182,6 +370,17 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "tflite_convert: error: --output_file has an empty value; give the path of the .tflite to write\n");
     return 2;
   }
+  if (std::string e = check_more_flags(app, more, enable_v1,
+                                       {!graph_def_file.empty(), !saved_model_dir.empty(), !keras_model_file.empty(),
+                                        !stablehlo_file.empty(), input_arrays,
+                                        app.count("--input_shapes") ? std::optional<std::string>(input_shapes)
+                                                                    : std::nullopt});
+      !e.empty()) {
+    std::fprintf(stderr, "tflite_convert: error: %s\n", tflc::escape_controls(e).c_str());
+    return 2;
+  }
+  post_training_quantize = post_training_quantize || more.quantize_weights;
+  post_training_quantize_override(post_training_quantize, inference_type);
   if (!graph_def_file.empty() && !enable_v1) {
     std::fprintf(stderr,
                  "tflite_convert: error: --graph_def_file is a TensorFlow 1.X flag; add --enable_v1_converter\n");
@@ -235,6 +434,11 @@ int run(int argc, char** argv) {
   opt.custom_opdefs = split_commas(custom_opdefs);
   opt.metadata_json = metadata_json;
   opt.associated_files = associated_files;
+  apply_more_flags(more, opt);
+  opt.source_description = !graph_def_file.empty()    ? graph_def_file
+                           : !saved_model_dir.empty() ? saved_model_dir
+                           : !keras_model_file.empty() ? keras_model_file
+                                                       : stablehlo_file;
   tflc::Status st = tflc::convert_to_file(opt, output_file);
   if (!st.ok()) {
     // Names from the file (layers, signature keys...) may hold terminal

@@ -185,6 +185,49 @@ def('conv3d', (g, w) => {
           outputs: ['conv3d/Relu', 'conv3d_valid/Conv3D']};
 });
 
+// Grouped convolution (filter in-channels 2 of the input's 4: two groups).
+// tfjs has no grouped Conv2D: reference is an explicit JS loop.
+def('conv2d_grouped', (g, w) => {
+  const k = w([3, 3, 2, 6], 0.4), b = w([6], 0.1);
+  g.const('grouped/kernel', F, [3, 3, 2, 6], k);
+  g.const('grouped/bias', F, [6], b);
+  conv2d(g, 'grouped/Conv2D', 'x', 'grouped/kernel');
+  biasAdd(g, 'grouped/BiasAdd', 'grouped/Conv2D', 'grouped/bias');
+  unary(g, 'Relu', 'grouped/Relu', 'grouped/BiasAdd');
+  const ref = ([x]) => {
+    const [N, H, W, C] = x.shape, O = 6, Cg = 2, perGroup = O / (C / Cg);
+    const data = new Array(N * H * W * O).fill(0);
+    for (let n = 0; n < N; n++) for (let h = 0; h < H; h++) for (let v = 0; v < W; v++) {
+      for (let o = 0; o < O; o++) {
+        const grp = Math.floor(o / perGroup);
+        let s = 0;
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+          const y = h + i - 1, u = v + j - 1;
+          if (y < 0 || y >= H || u < 0 || u >= W) continue;
+          for (let c = 0; c < Cg; c++) {
+            s += x.data[((n * H + y) * W + u) * C + grp * Cg + c] * k[((i * 3 + j) * Cg + c) * O + o];
+          }
+        }
+        data[((n * H + h) * W + v) * O + o] = Math.max(0, s + b[o]);
+      }
+    }
+    return [{dtype: F, shape: [N, H, W, O], data}];
+  };
+  return {inputs: [{name: 'x', dtype: F, shape: [1, 6, 6, 4]}], outputs: ['grouped/Relu'], ref,
+          notes: 'tfjs lacks grouped Conv2D: reference is an explicit JS loop (SAME, stride 1).'};
+});
+
+// Transposes of rank 5 and 6 whose moved axes stay neighbours (and a size-1
+// axis): --target_runtime below 2.3 / 2.12 re-lowers them to rank 3.
+def('transpose_rank5_rank6', (g) => {
+  g.const('perm5', I32, [5], [0, 3, 4, 1, 2]);
+  g.add('Transpose', 'tr5', ['x', 'perm5'], {...T(), Tperm: A.type(I32)});
+  g.const('perm6', I32, [6], [0, 1, 4, 5, 2, 3]);
+  g.add('Transpose', 'tr6', ['y', 'perm6'], {...T(), Tperm: A.type(I32)});
+  return {inputs: [{name: 'x', dtype: F, shape: [2, 3, 4, 5, 2]}, {name: 'y', dtype: F, shape: [2, 1, 3, 2, 2, 3]}],
+          outputs: ['tr5', 'tr6']};
+});
+
 def('dense_relu6_softmax', (g, w) => {
   g.const('dense/kernel', F, [16, 8], w([16, 8], 0.5));
   g.const('dense/bias', F, [8], w([8], 0.2));

@@ -8,11 +8,12 @@ import {spawnSync} from 'node:child_process';
 // Runs `converter` with TensorFlow's v1 tflite_convert flags. Returns
 // {ok, status, output (stdout+stderr), outFile}. ok needs exit 0 AND a file.
 export function convert(converter, {graphDef, outFile, inputArrays = [], outputArrays,
-                                    inputShapes}) {
+                                    inputShapes, extraArgs = []}) {
   const args = ['--enable_v1_converter', `--graph_def_file=${graphDef}`, `--output_file=${outFile}`];
   if (inputArrays.length) args.push(`--input_arrays=${inputArrays.join(',')}`);
   args.push(`--output_arrays=${outputArrays.join(',')}`);
   if (inputShapes) args.push(`--input_shapes=${inputShapes}`);
+  args.push(...extraArgs);
   const r = spawnSync(converter, args, {encoding: 'utf8', timeout: 300e3, maxBuffer: 64 << 20});
   const output = `${r.stdout || ''}${r.stderr || ''}${r.error ? r.error.message : ''}`;
   const status = r.status ?? (r.signal ? `signal ${r.signal}` : 'none');

@@ -1,2 +1,0 @@
-# Empty compiler generated dependencies file for gen_op_defs.
-# This may be replaced when dependencies are built.

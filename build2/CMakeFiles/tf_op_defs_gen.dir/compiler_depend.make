@@ -1,2 +1,0 @@
-# Empty custom commands generated dependencies file for tf_op_defs_gen.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty compiler generated dependencies file for tf_protos.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for tf_protos.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for tflite_convert.
-# This may be replaced when dependencies are built.

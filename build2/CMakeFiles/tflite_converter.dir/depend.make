@@ -1,2 +1,0 @@
-# Empty dependencies file for tflite_converter.
-# This may be replaced when dependencies are built.

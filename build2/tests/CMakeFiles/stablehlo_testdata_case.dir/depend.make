@@ -1,2 +1,0 @@
-# Empty dependencies file for stablehlo_testdata_case.
-# This may be replaced when dependencies are built.

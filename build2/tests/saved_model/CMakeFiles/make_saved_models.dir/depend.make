@@ -1,2 +1,0 @@
-# Empty dependencies file for make_saved_models.
-# This may be replaced when dependencies are built.
