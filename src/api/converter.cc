@@ -1,4 +1,5 @@
 #include "api/converter.h"
+#include "api/evaluate.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
@@ -17,6 +18,7 @@
 #include "frontends/stablehlo/stablehlo.h"
 #include "frontends/saved_model/saved_model.h"
 #include "metadata/metadata.h"
+#include "ops/registry.h"
 #include "passes/passes.h"
 #include "quant/quantize.h"
 #include "support/file.h"
@@ -81,7 +83,9 @@ static bool wants_select_tf_ops(const ConvertOptions& o) {
   return std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
 }
 
-Expected<Model> import_model(const ConvertOptions& o) {
+// `trace`: record each GraphDef/SavedModel node's outcome; `force_select`:
+// lower Flex ops whatever --supported_ops says (evaluation).
+Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullptr, bool force_select = false) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty() +
                 !o.graph_def_content.empty() + !o.keras_model_content.empty() + !o.stablehlo_file.empty() +
                 !o.stablehlo_content.empty();
@@ -109,7 +113,8 @@ Expected<Model> import_model(const ConvertOptions& o) {
     so.tags = o.saved_model_tags;
     if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
     so.fold_budget = o.fold_budget;
-    so.select_tf_ops = wants_select_tf_ops(o);
+    so.select_tf_ops = force_select || wants_select_tf_ops(o);
+    so.trace = trace;
     return import_saved_model(so);
   }
   if (!o.keras_model_file.empty() || !o.keras_model_content.empty()) {
@@ -127,7 +132,8 @@ Expected<Model> import_model(const ConvertOptions& o) {
   gopt.input_arrays = o.input_arrays;
   gopt.output_arrays = o.output_arrays;
   gopt.fold_budget = o.fold_budget;
-  gopt.select_tf_ops = wants_select_tf_ops(o);
+  gopt.select_tf_ops = force_select || wants_select_tf_ops(o);
+  gopt.trace = trace;
   if (o.input_shapes) {
     ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(*o.input_shapes));
   }
@@ -198,6 +204,119 @@ Expected<std::string> convert(const ConvertOptions& options) {
   ASSIGN_OR_RETURN(std::string tflite, write_tflite(model, wo));
   if (options.metadata_json.empty()) return tflite;
   return attach_metadata(std::move(tflite), options);
+}
+
+namespace {
+
+std::string mapping_name(NodeMapping m) {
+  switch (m) {
+    case NodeMapping::kBuiltin: return "builtin";
+    case NodeMapping::kFlex: return "flex";
+    case NodeMapping::kCustom: return "custom";
+    case NodeMapping::kUnsupported: return "unsupported";
+    case NodeMapping::kUnchecked: return "unchecked";
+  }
+  return "unsupported";
+}
+
+// Groups the trace by (op type, mapping), in first-seen order.
+void add_trace(Evaluation& e, const ImportTrace& trace) {
+  std::map<std::pair<std::string, std::string>, size_t> at;
+  for (const NodeTrace& n : trace.nodes) {
+    std::string mapping = mapping_name(n.mapping);
+    auto [it, fresh] = at.try_emplace({n.op, mapping}, e.ops.size());
+    if (fresh) e.ops.push_back({n.op, mapping, 0, {}, {}, {}});
+    OpEvaluation& o = e.ops[it->second];
+    ++o.count;
+    for (const auto& b : n.builtins)
+      if (std::find(o.builtins.begin(), o.builtins.end(), b) == o.builtins.end()) o.builtins.push_back(b);
+    if (!n.detail.empty() && std::find(o.reasons.begin(), o.reasons.end(), n.detail) == o.reasons.end())
+      o.reasons.push_back(n.detail);
+    std::string where = n.signature.empty() ? "" : n.signature + ": ";
+    if (!n.function.empty()) where += n.function + "/";
+    o.nodes.push_back(where + n.node);
+    int* counter[] = {&e.builtin, &e.flex, &e.custom, &e.unsupported, &e.unchecked};
+    ++*counter[static_cast<int>(n.mapping)];
+  }
+  for (auto& o : e.ops) {
+    std::sort(o.builtins.begin(), o.builtins.end());
+    std::sort(o.reasons.begin(), o.reasons.end());
+  }
+}
+
+// The builtins of a converted model, as op "evaluations" (Keras, StableHLO).
+void add_model_ops(Evaluation& e, const Model& m) {
+  std::map<std::string, int> counts;
+  for (const auto& g : m.subgraphs)
+    for (const auto& op : g.ops)
+      if (!op->dead) ++counts[op->code == OpCode::CUSTOM ? op->custom_code : op_name(op->code)];
+  for (const auto& [name, n] : counts) {
+    bool flex = name.rfind("Flex", 0) == 0;
+    e.ops.push_back({name, flex ? "flex" : "builtin", n, {name}, {}, {}});
+    (flex ? e.flex : e.builtin) += n;
+  }
+}
+
+}  // namespace
+
+Expected<Evaluation> evaluate(const ConvertOptions& o) {
+  Evaluation e;
+  e.source_format = !o.saved_model_dir.empty()                                  ? "saved_model"
+                    : !o.keras_model_file.empty() || !o.keras_model_content.empty() ? "keras"
+                    : !o.stablehlo_file.empty() || !o.stablehlo_content.empty()     ? "stablehlo"
+                                                                                     : "graphdef";
+  e.model = !o.graph_def_file.empty()    ? o.graph_def_file
+            : !o.saved_model_dir.empty() ? o.saved_model_dir
+            : !o.keras_model_file.empty() ? o.keras_model_file
+                                          : o.stablehlo_file;
+  e.per_source_op = e.source_format == "graphdef" || e.source_format == "saved_model";
+  ImportTrace trace;
+  // Flex ops are lowered in any case, so that what follows them is tried too.
+  auto imported = import_model(o, e.per_source_op ? &trace : nullptr, /*force_select=*/true);
+  // A model that cannot be read (no file, not a GraphDef...) has nothing to
+  // report: that is an error. A model read with ops that fail is the report.
+  if (!imported.ok() && (imported.status().kind() == ErrorKind::kUsage ||
+                         (trace.nodes.empty() && imported.status().kind() != ErrorKind::kUnsupported)))
+    return imported.status();
+  add_trace(e, trace);
+  Status failed = imported.status();
+  if (imported.ok()) {
+    Model& model = *imported;
+    PipelineOptions popt;
+    popt.fold_budget = o.fold_budget;
+    failed = run_pipeline(model, popt);
+    if (failed.ok()) {
+      e.integer_checked = true;
+      auto mode = choose_quant_mode(o.quantize, has_recorded_ranges(model));
+      e.no_integer_kernel = ops_without_integer_kernel(model, mode.ok() && is_16x8_mode(*mode));
+      e.integer_quantizable = e.no_integer_kernel.empty();
+      failed = quantize(model, o.quantize);
+    }
+    if (failed.ok()) {
+      WriteOptions wo;
+      wo.exclude_conversion_metadata = o.exclude_conversion_metadata;
+      failed = write_tflite(model, wo).status();
+    }
+    if (!e.per_source_op && failed.ok()) add_model_ops(e, model);
+  }
+  bool has_select = wants_select_tf_ops(o);
+  bool other_failures = e.custom > 0 || e.unsupported > 0 || !failed.ok();
+  e.converts = !other_failures && (e.flex == 0 || has_select);
+  if (!failed.ok()) e.error = failed.message();
+  else if (!e.converts)
+    e.error = std::to_string(e.flex) + " node(s) are Flex ops, which need SELECT_TF_OPS in --supported_ops";
+  if (e.flex > 0 && !has_select) {
+    std::vector<std::string> ops = o.quantize.supported_ops;
+    if (ops.empty()) ops = {"TFLITE_BUILTINS"};
+    ops.push_back("SELECT_TF_OPS");
+    std::string flag = "--supported_ops=";
+    for (size_t i = 0; i < ops.size(); ++i) flag += (i ? "," : "") + ops[i];
+    e.suggested_flags.push_back(flag);
+  }
+  // Custom ops: TF converts them with --allow_custom_ops (not on this branch).
+  if (e.custom > 0) e.suggested_flags.push_back("--allow_custom_ops");
+  e.converts_with_suggested_flags = !e.converts && e.custom == 0 && e.unsupported == 0 && failed.ok() && e.flex > 0;
+  return e;
 }
 
 Status convert_to_file(const ConvertOptions& options, const std::string& output_file) {

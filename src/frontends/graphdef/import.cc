@@ -26,6 +26,7 @@
 #include "frontends/graphdef/unsupported_ops.h"
 #include "frontends/saved_model/flatten.h"
 #include "frontends/saved_model/tensor_bundle_writer.h"
+#include "ops/registry.h"
 #include "tensorflow/core/framework/types.pb.h"
 
 namespace tflc {
@@ -112,10 +113,18 @@ class Importer {
       return u.ok() ? sorted : u;
     }
     RETURN_IF_ERROR(create_inputs());
+    if (opt_.trace && opt_.trace_function.empty())
+      for (int i : input_nodes_) {
+        trace_.mapping = NodeMapping::kBuiltin;
+        trace_.detail = "a model input";
+        record_trace(i, g_.ops.size(), ok_status());
+      }
     count_consumers();
     for (int i : order) {
       size_t ops_before = g_.ops.size();
-      RETURN_IF_ERROR(lower_node(i));
+      Status lowered = lower_node(i);
+      if (opt_.trace && !input_set_.count(i)) record_trace(i, ops_before, lowered);
+      RETURN_IF_ERROR(lowered);
       release_consumed_constants(i, ops_before);
     }
     if (!unsupported_.empty()) return unsupported_ops_status(unsupported_);
@@ -369,16 +378,26 @@ class Importer {
       if (!v.ok()) return v.status().with_context("Const node '" + node.name() + "'");
       if (v->dtype == DType::kFloat64) narrow_to_float32(*v);
       outs.push_back(g_.add_const(node.name(), v->dtype, std::move(v->shape), std::move(v->bytes)));
+      trace_.detail = "a constant tensor";
     } else if (forwarding_ops().count(node.op()) || node.op() == "PlaceholderWithDefault") {
       if (ins.empty()) return invalid_input(node.op() + " node '" + node.name() + "' has no input");
       outs.push_back(ins[0]);
+      trace_.detail = "forwards its input";
     } else if (node.op() == "IdentityN") {
       outs = ins;
+      trace_.detail = "forwards its inputs";
     } else if (node.op() == "NoOp") {
+      trace_.detail = "dropped";
       return ok_status();
     } else if (any_poisoned) {
       // Downstream of an unsupported op: list it only if it is unsupported too.
-      if (!find_tf_op(node.op())) unsupported_.push_back(make_entry(node, ins, ""));
+      if (!find_tf_op(node.op())) {
+        unsupported_.push_back(make_entry(node, ins, ""));
+        classify_unlowered(node.op());
+      } else {
+        trace_.mapping = NodeMapping::kUnchecked;
+        trace_.detail = "has a lowering, not tried: an input comes from a node that is not lowered";
+      }
       RETURN_IF_ERROR(poison_outputs(node));
       return ok_status();
     } else if (TfLowerFn fn = find_tf_op(node.op())) {
@@ -390,12 +409,16 @@ class Importer {
         if (r.status().kind() == ErrorKind::kUnsupported && opt_.select_tf_ops && is_flex_op(node.op())) {
           // A form the lowering does not take still runs in TF: Flex it.
           g_.ops.resize(ops_before_lowering);
+          trace_.mapping = NodeMapping::kFlex;
+          trace_.detail = "the builtin lowering does not take this form (" + r.status().message() + ")";
           ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
           for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
           return ok_status();
         }
         if (r.status().kind() == ErrorKind::kUnsupported) {
           unsupported_.push_back(make_entry(node, ins, r.status().message()));
+          trace_.mapping = is_flex_op(node.op()) ? NodeMapping::kFlex : NodeMapping::kUnsupported;
+          trace_.detail = r.status().message();
           RETURN_IF_ERROR(poison_outputs(node));
           return ok_status();
         }
@@ -405,14 +428,56 @@ class Importer {
       for (size_t i = 0; i < outs.size(); ++i)
         if (outs[i] >= first_new) g_.t(outs[i]).name = ctx.output_name(static_cast<int>(i));
     } else if (opt_.select_tf_ops && is_flex_op(node.op())) {
+      trace_.mapping = NodeMapping::kFlex;
+      trace_.detail = "no builtin lowering; in TF's Flex allowlist";
       ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
     } else {
       unsupported_.push_back(make_entry(node, ins, ""));
+      classify_unlowered(node.op());
       RETURN_IF_ERROR(poison_outputs(node));
       return ok_status();
     }
     for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
     return ok_status();
+  }
+
+  // An op type with no lowering: Flex, custom (TF has no OpDef) or neither.
+  void classify_unlowered(const std::string& op) {
+    if (is_flex_op(op)) {
+      trace_.mapping = NodeMapping::kFlex;
+      trace_.detail = "no builtin lowering; in TF's Flex allowlist";
+    } else if (!find_op_def(op)) {
+      trace_.mapping = NodeMapping::kCustom;
+      // The table holds every op TF lowers or runs through Flex, so an op
+      // outside it is a user op, or a TF op with neither.
+      trace_.detail = "no OpDef in the converter's table of TF's lowered, Flex and control-flow ops: "
+                      "it converts only as a custom op (--allow_custom_ops)";
+    } else {
+      trace_.mapping = NodeMapping::kUnsupported;
+      trace_.detail = "a TF op with no builtin lowering and not in TF's Flex allowlist";
+    }
+  }
+
+  // Appends node i's outcome (set in trace_ by lower_node) and resets it.
+  void record_trace(int i, size_t ops_before, const Status& lowered) {
+    NodeTrace t = std::move(trace_);
+    trace_ = NodeTrace();
+    const auto& n = gd_.node(i);
+    t.signature = opt_.trace->signature;
+    t.function = opt_.trace_function;
+    t.node = n.name();
+    t.op = n.op();
+    if (!lowered.ok()) {
+      t.mapping = NodeMapping::kUnsupported;
+      t.detail = lowered.message();
+    } else if (t.mapping == NodeMapping::kBuiltin) {
+      for (size_t k = ops_before; k < g_.ops.size(); ++k) {
+        const Op& op = *g_.ops[k];
+        if (!op.dead) t.builtins.push_back(op.code == OpCode::CUSTOM ? op.custom_code : op_name(op.code));
+      }
+      if (t.builtins.empty() && t.detail.empty()) t.detail = "folded into a constant";
+    }
+    opt_.trace->nodes.push_back(std::move(t));
   }
 
   // How many reachable nodes read each (node, output); graph outputs count too.
@@ -630,6 +695,7 @@ class Importer {
   std::map<TensorId, int> pending_;
   std::set<TensorId> ir_used_;
   std::vector<UnsupportedOp> unsupported_;
+  NodeTrace trace_;  // the node being lowered: how (see record_trace)
   bool has_functions_ = false;
   Graph g_;
   SignatureDef sig_;
@@ -746,6 +812,8 @@ class LibraryImporter : public FunctionImporter {
     GraphDefImportOptions opt;
     opt.fold_budget = opt_.fold_budget;
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
+    opt.trace = opt_.trace;
+    opt.trace_function = sig.name();
     for (int i = 0; i < sig.input_arg_size(); ++i) {
       tensorflow::NodeDef* ph = gd.add_node();
       ph->set_name("__arg__/" + sig.input_arg(i).name());
@@ -800,6 +868,8 @@ class LibraryImporter : public FunctionImporter {
     GraphDefImportOptions opt;
     opt.fold_budget = opt_.fold_budget;
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
+    opt.trace = opt_.trace;
+    opt.trace_function = name;
     opt.input_arrays = f.inputs;
     opt.output_arrays = f.outputs;
     ASSIGN_OR_RETURN(Model m, Importer(gd, opt, this).run());

@@ -12,12 +12,15 @@
 
 namespace tflc {
 
+struct ImportTrace;  // frontends/graphdef/import.h
+
 struct SavedModelOptions {
   std::string dir;
   std::vector<std::string> tags = {"serve"};
   std::vector<std::string> signature_keys = {"serving_default"};
   int64_t fold_budget = 1 << 20;
   bool select_tf_ops = false;  // see GraphDefImportOptions
+  ImportTrace* trace = nullptr;  // see GraphDefImportOptions
 };
 
 Expected<Model> import_saved_model(const SavedModelOptions& options);
