@@ -123,6 +123,7 @@ Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullp
     KerasImportOptions ko;
     ko.path = o.keras_model_file;
     ko.fold_budget = o.fold_budget;
+    ko.trace = trace;
     if (o.keras_model_content.empty()) return import_keras_model(ko);
     ASSIGN_OR_RETURN(TempModelFile file, TempModelFile::create(o.keras_model_content));
     ko.path = file.path();
@@ -269,7 +270,7 @@ Expected<Evaluation> evaluate(const ConvertOptions& o) {
             : !o.saved_model_dir.empty() ? o.saved_model_dir
             : !o.keras_model_file.empty() ? o.keras_model_file
                                           : o.stablehlo_file;
-  e.per_source_op = e.source_format == "graphdef" || e.source_format == "saved_model";
+  e.per_source_op = e.source_format != "stablehlo";
   ImportTrace trace;
   // Flex ops are lowered in any case, so that what follows them is tried too.
   auto imported = import_model(o, e.per_source_op ? &trace : nullptr, /*force_select=*/true);

@@ -36,8 +36,8 @@ std::string describe(const OpEvaluation& o) {
 std::string evaluation_text(const Evaluation& e) {
   std::string out = "=== " + escape_controls(e.model) + " (" + e.source_format + ") ===\n\n";
   if (!e.per_source_op) {
-    out += "Per-source-op mapping is reported for GraphDefs and SavedModels; for this format the\n"
-           "builtins of the converted model are listed.\n\n";
+    out += "Per-source-op mapping is reported for GraphDefs, SavedModels and Keras layers; for this\n"
+           "format the builtins of the converted model are listed.\n\n";
   }
   size_t width = 7;
   for (const auto& o : e.ops) width = std::max(width, o.op.size());
@@ -53,7 +53,7 @@ std::string evaluation_text(const Evaluation& e) {
     }
   }
   if (e.per_source_op) {
-    out += "\nNodes: " + std::to_string(e.builtin) + " builtin, " + std::to_string(e.flex) + " Flex, " +
+    out += std::string(e.source_format == "keras" ? "\nLayer calls: " : "\nNodes: ") + std::to_string(e.builtin) + " builtin, " + std::to_string(e.flex) + " Flex, " +
            std::to_string(e.custom) + " custom, " + std::to_string(e.unsupported) + " unsupported, " +
            std::to_string(e.unchecked) + " unchecked\n";
   }

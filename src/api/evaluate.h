@@ -27,8 +27,9 @@ struct OpEvaluation {
 struct Evaluation {
   std::string source_format;  // graphdef, saved_model, keras, stablehlo
   std::string model;          // the path given
-  // Per source node (GraphDef, SavedModel). For Keras and StableHLO, `ops`
-  // lists the builtins of the converted model (op = mapping builtin).
+  // Per source node (GraphDef, SavedModel) or Keras layer call (op = the
+  // layer class). For StableHLO, `ops` lists the builtins of the converted
+  // model (op = the builtin).
   bool per_source_op = false;
   std::vector<OpEvaluation> ops;
   int builtin = 0, flex = 0, custom = 0, unsupported = 0, unchecked = 0;  // node counts

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The analyzer report on every corpus GraphDef and SavedModel, checked
+"""The analyzer report on every corpus GraphDef, SavedModel and Keras file, checked
 against what conversion then does (issue 11):
   - the report says it converts  <=>  tflite_convert succeeds;
   - when it fails, every op type reported flex/custom/unsupported is named in
@@ -47,7 +47,9 @@ def models(conv, corpus):
             p = os.path.join(root, f)
             if f == "saved_model.pb" or os.path.getsize(p) > 200 * 1024 * 1024:
                 continue
-            if f.endswith(".pb") or (f.endswith(".pbtxt") and "node {" in open(p, errors="replace").read(65536)):
+            if f.endswith((".h5", ".keras")) and "inputs_and_outputs" not in f:
+                out.append(("keras", p, []))
+            elif f.endswith(".pb") or (f.endswith(".pbtxt") and "node {" in open(p, errors="replace").read(65536)):
                 out.append(("graphdef", p, []))
     return out
 
@@ -55,6 +57,8 @@ def models(conv, corpus):
 def flags(kind, path, keys):
     if kind == "graphdef":
         return ["--enable_v1_converter", "--graph_def_file=" + path]
+    if kind == "keras":
+        return ["--keras_model_file=" + path]
     return ["--saved_model_dir=" + path] + (["--signature_keys=" + ",".join(keys)] if keys else [])
 
 
@@ -131,9 +135,10 @@ def main():
         print("not read (conversion fails the same way): " + u)
     for f in failures:
         print("FAIL " + f)
-    print("analyze_corpus: %d models checked (%d GraphDef, %d SavedModel; %d .pb files were not GraphDefs), "
-          "%d failures" % (checked, sum(r[1] == "graphdef" for r in rows), sum(r[1] == "saved_model" for r in rows),
-                           not_graphdefs, len(failures)))
+    print("analyze_corpus: %d models checked (%d GraphDef, %d SavedModel, %d Keras; %d .pb files were not "
+          "GraphDefs, %d models not read), %d failures" %
+          (checked, sum(r[1] == "graphdef" for r in rows), sum(r[1] == "saved_model" for r in rows),
+           sum(r[1] == "keras" for r in rows), not_graphdefs, len(unreadable), len(failures)))
     return 1 if failures else 0
 
 
