@@ -70,7 +70,7 @@ else bad "flex model with SELECT_TF_OPS: $(cat "$T/f2.txt")"; fi
 "${A[@]}" --graph_def_file="$T/custom.pbtxt" --json >"$T/c.json" 2>"$T/err"; rc=$?
 if [ $rc -eq 0 ] && [ "$(jget "$T/c.json" "[(o['op'],o['mapping']) for o in j['ops'] if o['op'] in ('MyFancyOp','Unique','Tanh')]")" = \
      "[('MyFancyOp', 'custom'), ('Tanh', 'unchecked'), ('Unique', 'flex')]" ] &&
-   [ "$(jget "$T/c.json" "j['converts'], j['converts_with_suggested_flags'], j['counts']['custom'], j['counts']['flex']")" = "(False, False, 1, 1)" ] &&
+   [ "$(jget "$T/c.json" "j['converts'], j['converts_with_suggested_flags'], j['counts']['custom'], j['counts']['flex']")" = "False False 1 1" ] &&
    [ "$(jget "$T/c.json" "'--allow_custom_ops' in j['suggested_flags']")" = "True" ]; then
   ok "custom model (JSON): custom, Flex, unchecked downstream"
 else bad "custom model: rc=$rc $(cat "$T/err") $(head -c 600 "$T/c.json")"; fi
@@ -103,6 +103,13 @@ for f in "$REPO"/tests/golden/*.pbtxt "$REPO"/tests/flex/*.pbtxt "$REPO"/tests/c
     ok "$name: report (converts=$verdict) agrees with conversion"
   else bad "$name: report converts=$verdict, conversion rc=$crc $(head -c 200 "$T/cerr")"; fi
 done
+# An op the lowering refuses, with its reason; the conversion fails naming it.
+"${A[@]}" --graph_def_file="$REPO/tests/control_flow/bad_while_body.pbtxt" >"$T/u.txt" 2>&1
+"$CONV" --enable_v1_converter --graph_def_file="$REPO/tests/control_flow/bad_while_body.pbtxt" --output_file="$T/u.tflite" 2>"$T/uerr"; rc=$?
+if grep -qE "^StatelessWhile +1  unsupported: StatelessWhile node 'loop': While body 'short_body' returns 1 values" "$T/u.txt" &&
+   grep -qF "No flag makes the unsupported ops convert." "$T/u.txt" && [ $rc -eq 1 ] && grep -qF "StatelessWhile node 'loop'" "$T/uerr"; then
+  ok "bad_while_body: StatelessWhile unsupported with the reason the conversion gives"
+else bad "bad_while_body: rc=$rc $(cat "$T/u.txt") $(cat "$T/uerr")"; fi
 "${A[@]}" --graph_def_file="$REPO/tests/golden/conv_bias_relu.pbtxt" >"$T/g.txt" 2>&1
 if grep -qE '^Conv2D +1  builtin: CONV_2D$' "$T/g.txt" && grep -qE '^BiasAdd +1  builtin: ' "$T/g.txt"; then ok "conv_bias_relu: Conv2D -> CONV_2D"
 else bad "conv_bias_relu: $(cat "$T/g.txt")"; fi
