@@ -6,6 +6,7 @@
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <iostream>
 #include <map>
@@ -299,6 +300,17 @@ Expected<Evaluation> evaluate(const ConvertOptions& o) {
       failed = write_tflite(model, wo).status();
     }
     if (!e.per_source_op && failed.ok()) add_model_ops(e, model);
+  }
+  // StableHLO stops at its first failing op; its message names it.
+  if (e.source_format == "stablehlo" && !failed.ok()) {
+    const std::string& m = failed.message();
+    size_t at = m.find("stablehlo.");
+    if (failed.kind() == ErrorKind::kUnsupported && at != std::string::npos) {
+      size_t end = at + 10;
+      while (end < m.size() && (std::isalnum(static_cast<unsigned char>(m[end])) || m[end] == '_')) ++end;
+      e.ops.push_back({m.substr(at, end - at), "unsupported", 1, {}, {m}, {}});
+      ++e.unsupported;
+    }
   }
   bool has_select = wants_select_tf_ops(o);
   bool other_failures = e.custom > 0 || e.unsupported > 0 || !failed.ok();

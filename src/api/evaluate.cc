@@ -36,8 +36,8 @@ std::string describe(const OpEvaluation& o) {
 std::string evaluation_text(const Evaluation& e) {
   std::string out = "=== " + escape_controls(e.model) + " (" + e.source_format + ") ===\n\n";
   if (!e.per_source_op) {
-    out += "Per-source-op mapping is reported for GraphDefs, SavedModels and Keras layers; for this\n"
-           "format the builtins of the converted model are listed.\n\n";
+    out += "Per-source-op mapping is reported for GraphDefs, SavedModels and Keras layers; for StableHLO\n"
+           "the builtins of the converted model are listed, or the first op that fails.\n\n";
   }
   size_t width = 7;
   for (const auto& o : e.ops) width = std::max(width, o.op.size());
@@ -46,7 +46,7 @@ std::string evaluation_text(const Evaluation& e) {
   out += pad("Op type", width) + "  " + count("Count") + "  Maps to\n";
   for (const auto& o : e.ops) {
     out += pad(escape_controls(o.op), width) + "  " + count(std::to_string(o.count)) + "  " + describe(o) + "\n";
-    if (o.mapping != "builtin") {
+    if (o.mapping != "builtin" && !o.nodes.empty()) {
       std::vector<std::string> shown(o.nodes.begin(), o.nodes.begin() + std::min<size_t>(o.nodes.size(), 5));
       out += std::string(width + 10, ' ') + "nodes: " + join(shown, ", ") +
              (o.nodes.size() > shown.size() ? ", ... (" + std::to_string(o.nodes.size()) + ")" : "") + "\n";

@@ -29,7 +29,8 @@ struct Evaluation {
   std::string model;          // the path given
   // Per source node (GraphDef, SavedModel) or Keras layer call (op = the
   // layer class). For StableHLO, `ops` lists the builtins of the converted
-  // model (op = the builtin).
+  // model (op = the builtin), or the first op that fails (the frontend stops
+  // there).
   bool per_source_op = false;
   std::vector<OpEvaluation> ops;
   int builtin = 0, flex = 0, custom = 0, unsupported = 0, unchecked = 0;  // node counts
