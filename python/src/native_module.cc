@@ -160,7 +160,9 @@ py::tuple convert(const std::string& graph_def_file, py::bytes graph_def_content
                   const std::vector<std::string>& signature_keys, bool optimize,
                   const std::vector<std::string>& supported_types, const std::vector<std::string>& supported_ops,
                   const std::string& inference_input_type, const std::string& inference_output_type,
-                  const std::string& dataset_file, py::object dataset, bool exclude_conversion_metadata) {
+                  const std::string& dataset_file, py::object dataset, bool exclude_conversion_metadata,
+                  bool allow_custom_ops, const std::vector<std::string>& custom_opdefs,
+                  const std::vector<std::string>& select_user_tf_ops) {
   tflc::ConvertOptions o;
   o.graph_def_file = graph_def_file;
   o.graph_def_content = graph_def_content;
@@ -177,6 +179,9 @@ py::tuple convert(const std::string& graph_def_file, py::bytes graph_def_content
   o.quantize.supported_ops = supported_ops;
   o.quantize.representative_dataset = dataset_file;
   o.exclude_conversion_metadata = exclude_conversion_metadata;
+  o.allow_custom_ops = allow_custom_ops;
+  o.custom_opdefs = custom_opdefs;
+  o.select_user_tf_ops = select_user_tf_ops;
   std::shared_ptr<GeneratorSource> source;
   if (!dataset.is_none()) o.quantize.dataset_source = source = std::make_shared<GeneratorSource>(dataset);
 
@@ -276,7 +281,8 @@ PYBIND11_MODULE(_native, m) {
         py::arg("output_arrays"), py::arg("input_shapes"), py::arg("tags"), py::arg("signature_keys"),
         py::arg("optimize"), py::arg("supported_types"), py::arg("supported_ops"), py::arg("inference_input_type"),
         py::arg("inference_output_type"), py::arg("dataset_file"), py::arg("dataset"),
-        py::arg("exclude_conversion_metadata"));
+        py::arg("exclude_conversion_metadata"), py::arg("allow_custom_ops"), py::arg("custom_opdefs"),
+        py::arg("select_user_tf_ops"));
   m.def("analyze", &analyze, py::arg("content"), py::arg("name"));
   m.def("signature_keys", &signature_keys, py::arg("saved_model_dir"), py::arg("tags"));
   m.def("_input_specs", &input_specs, py::arg("content"));

@@ -115,6 +115,8 @@ class TFLiteConverter:
         self.inference_input_type = None
         self.inference_output_type = None
         self.allow_custom_ops = False
+        # tflite_convert's --custom_opdefs sets this attribute of TF's converter.
+        self._custom_opdefs = None
         self.exclude_conversion_metadata = False
         self.experimental_new_converter = True
         self.experimental_new_quantizer = True
@@ -265,8 +267,6 @@ class TFLiteConverter:
             if "SELECT_TF_OPS" not in ops:
                 raise ValueError("target_spec.experimental_select_user_tf_ops needs "
                                  "tf.lite.OpsSet.SELECT_TF_OPS in target_spec.supported_ops")
-            raise ConverterError("not supported yet: target_spec.experimental_select_user_tf_ops (%s); "
-                                 "TF Select (Flex) ops are not written yet" % ", ".join(user_ops))
         dataset = self.representative_dataset
         if isinstance(dataset, RepresentativeDataset):
             dataset = dataset.input_gen
@@ -278,7 +278,12 @@ class TFLiteConverter:
             _dtype_attr(self.inference_input_type, "inference_input_type", io_types)
         out_type = "float32" if self.inference_output_type is None else \
             _dtype_attr(self.inference_output_type, "inference_output_type", io_types)
-        self._check_bool("allow_custom_ops")
+        allow_custom_ops = self._check_bool("allow_custom_ops")
+        opdefs = self._custom_opdefs or []
+        if isinstance(opdefs, str) or not _is_str_list(list(opdefs)):
+            raise TypeError("_custom_opdefs must be a list of OpDef texts (str)")
+        if opdefs and not allow_custom_ops:
+            raise ValueError("_custom_opdefs needs allow_custom_ops = True")
         self._check_bool("experimental_new_converter")
         exclude = self._check_bool("exclude_conversion_metadata")
         s = self._source
@@ -296,7 +301,8 @@ class TFLiteConverter:
             output_arrays=s.get("output_arrays", []), input_shapes=s.get("input_shapes"),
             tags=s.get("tags", ["serve"]), signature_keys=signature_keys, optimize=bool(opts),
             supported_types=types, supported_ops=ops, inference_input_type=in_type, inference_output_type=out_type,
-            dataset_file="", dataset=dataset, exclude_conversion_metadata=exclude)
+            dataset_file="", dataset=dataset, exclude_conversion_metadata=exclude,
+            allow_custom_ops=allow_custom_ops, custom_opdefs=list(opdefs), select_user_tf_ops=list(user_ops))
 
     def convert(self):
         """Returns the .tflite model as bytes; raises ConverterError when the model

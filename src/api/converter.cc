@@ -14,7 +14,9 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "frontends/graphdef/custom_ops.h"
 #include "frontends/graphdef/import.h"
+#include "frontends/graphdef/op_defs.h"
 #include "frontends/keras/keras_model.h"
 #include "frontends/stablehlo/stablehlo.h"
 #include "frontends/saved_model/saved_model.h"
@@ -23,6 +25,7 @@
 #include "passes/passes.h"
 #include "quant/quantize.h"
 #include "support/file.h"
+#include "support/printable.h"
 #include "tflite/writer.h"
 
 namespace tflc {
@@ -79,20 +82,43 @@ class TempModelFile {
   std::string dir_, path_;
 };
 
-static bool wants_select_tf_ops(const ConvertOptions& o) {
+// TF's checks on the compatibility options, then the options themselves.
+static Expected<TfOpFallbacks> op_fallbacks(const ConvertOptions& o) {
   const auto& ops = o.quantize.supported_ops;
-  return std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+  TfOpFallbacks fb;
+  fb.select_tf_ops = std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+  if (!o.select_user_tf_ops.empty() && !fb.select_tf_ops)
+    return usage_error("--experimental_select_user_tf_ops can only be set if --target_ops contains SELECT_TF_OPS");
+  if (!o.custom_opdefs.empty() && !o.allow_custom_ops)
+    return usage_error("--custom_opdefs must be used with --allow_custom_ops");
+  fb.select_user_tf_ops = o.select_user_tf_ops;
+  fb.allow_custom_ops = o.allow_custom_ops;
+  ASSIGN_OR_RETURN(fb.custom_opdefs, parse_custom_opdefs(o.custom_opdefs));
+  for (const auto& op : fb.select_user_tf_ops) {
+    bool declared = find_op_def(op) || std::any_of(fb.custom_opdefs.begin(), fb.custom_opdefs.end(),
+                                                   [&](const tensorflow::OpDef& d) { return d.name() == op; });
+    // TF's Flex delegate needs the op's kernel linked in; we need its OpDef
+    // to type the outputs.
+    if (!declared)
+      return usage_error("--experimental_select_user_tf_ops names '" + escape_controls(op) +
+                         "', which has no OpDef; declare it with --custom_opdefs (and --allow_custom_ops)");
+  }
+  return fb;
 }
 
-// `trace`: record each GraphDef/SavedModel node's outcome; `force_select`:
-// lower Flex ops whatever --supported_ops says (evaluation).
-Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullptr, bool force_select = false) {
+// For evaluation: `trace` records each node's outcome; `force_select` and
+// `force_custom` allow Flex and custom ops whatever the flags say.
+Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullptr, bool force_select = false,
+                             bool force_custom = false) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty() +
                 !o.graph_def_content.empty() + !o.keras_model_content.empty() + !o.stablehlo_file.empty() +
                 !o.stablehlo_content.empty();
   if (sources != 1)
     return usage_error(
         "exactly one of --graph_def_file, --saved_model_dir, --keras_model_file or --stablehlo_file is required");
+  ASSIGN_OR_RETURN(TfOpFallbacks fallbacks, op_fallbacks(o));
+  fallbacks.select_tf_ops = fallbacks.select_tf_ops || force_select;
+  fallbacks.allow_custom_ops = fallbacks.allow_custom_ops || force_custom;
   if (!o.stablehlo_file.empty() || !o.stablehlo_content.empty()) {
     if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
       return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file; "
@@ -114,7 +140,7 @@ Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullp
     so.tags = o.saved_model_tags;
     if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
     so.fold_budget = o.fold_budget;
-    so.select_tf_ops = force_select || wants_select_tf_ops(o);
+    so.fallbacks = fallbacks;
     so.trace = trace;
     return import_saved_model(so);
   }
@@ -134,7 +160,7 @@ Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullp
   gopt.input_arrays = o.input_arrays;
   gopt.output_arrays = o.output_arrays;
   gopt.fold_budget = o.fold_budget;
-  gopt.select_tf_ops = force_select || wants_select_tf_ops(o);
+  gopt.fallbacks = fallbacks;
   gopt.trace = trace;
   if (o.input_shapes) {
     ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(*o.input_shapes));
@@ -149,27 +175,36 @@ Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullp
   return import_graphdef(gd, gopt);
 }
 
-// TF's converter warns that the model needs the Flex delegate; one line here.
-static void report_flex_ops(const Model& m) {
-  std::map<std::string, int> flex;
-  int total = 0;
+// TF's converter warns that the model needs the Flex delegate, or kernels
+// for its custom ops; one line each here.
+static void report_opaque_ops(const Model& m) {
+  std::map<std::string, int> flex, custom;
+  int flex_total = 0, custom_total = 0;
   for (const auto& g : m.subgraphs)
-    for (const auto& op : g.ops)
-      if (!op->dead && op->code == OpCode::CUSTOM && op->custom_code.rfind("Flex", 0) == 0) {
-        ++flex[op->custom_code];
-        ++total;
-      }
-  if (!total) return;
-  std::string names;
-  for (const auto& [k, n] : flex) names += (names.empty() ? "" : ", ") + k;
-  std::cerr << "TFLite interpreter needs to link Flex delegate in order to run the model since it contains "
-            << total << " Select TF op(s): " << names << "\n";
+    for (const auto& op : g.ops) {
+      if (op->dead || op->code != OpCode::CUSTOM) continue;
+      bool is_flex = op->custom_code.rfind("Flex", 0) == 0;
+      ++(is_flex ? flex : custom)[op->custom_code];
+      ++(is_flex ? flex_total : custom_total);
+    }
+  auto join = [](const std::map<std::string, int>& ops) {
+    std::string names;
+    for (const auto& [k, n] : ops) names += (names.empty() ? "" : ", ") + escape_controls(k);
+    return names;
+  };
+  if (flex_total)
+    std::cerr << "TFLite interpreter needs to link Flex delegate in order to run the model since it contains "
+              << flex_total << " Select TF op(s): " << join(flex) << "\n";
+  if (custom_total)
+    std::cerr << "The model contains " << custom_total << " custom op(s): " << join(custom)
+              << "; the interpreter needs a kernel registered for each (LiteRT ships one only for "
+                 "TFLite_Detection_PostProcess); see https://www.tensorflow.org/lite/guide/ops_custom\n";
 }
 
 // Import, the float pass pipeline, then quantization (a no-op by default).
 Expected<Model> convert_to_model(const ConvertOptions& o) {
   ASSIGN_OR_RETURN(Model model, import_model(o));
-  report_flex_ops(model);
+  report_opaque_ops(model);
   PipelineOptions popt;
   popt.fold_budget = o.fold_budget;
   RETURN_IF_ERROR(run_pipeline(model, popt));
@@ -273,8 +308,9 @@ Expected<Evaluation> evaluate(const ConvertOptions& o) {
                                           : o.stablehlo_file;
   e.per_source_op = e.source_format != "stablehlo";
   ImportTrace trace;
-  // Flex ops are lowered in any case, so that what follows them is tried too.
-  auto imported = import_model(o, e.per_source_op ? &trace : nullptr, /*force_select=*/true);
+  // Flex ops are lowered in any case, so that what follows them is tried too
+  // (with --allow_custom_ops they have a fallback already: custom ops).
+  auto imported = import_model(o, e.per_source_op ? &trace : nullptr, /*force_select=*/!o.allow_custom_ops);
   // A model that cannot be read (no file, not a GraphDef...) has nothing to
   // report: that is an error. A model read with ops that fail is the report.
   if (!imported.ok() && (imported.status().kind() == ErrorKind::kUsage ||
@@ -312,23 +348,43 @@ Expected<Evaluation> evaluate(const ConvertOptions& o) {
       ++e.unsupported;
     }
   }
-  bool has_select = wants_select_tf_ops(o);
-  bool other_failures = e.custom > 0 || e.unsupported > 0 || !failed.ok();
-  e.converts = !other_failures && (e.flex == 0 || has_select);
+  const auto& ops = o.quantize.supported_ops;
+  bool has_select = std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+  e.converts = failed.ok() && (e.flex == 0 || has_select);
   if (!failed.ok()) e.error = failed.message();
   else if (!e.converts)
     e.error = std::to_string(e.flex) + " node(s) are Flex ops, which need SELECT_TF_OPS in --supported_ops";
+  if (e.converts) return e;
   if (e.flex > 0 && !has_select) {
-    std::vector<std::string> ops = o.quantize.supported_ops;
-    if (ops.empty()) ops = {"TFLITE_BUILTINS"};
-    ops.push_back("SELECT_TF_OPS");
+    std::vector<std::string> sets = ops;
+    if (sets.empty()) sets = {"TFLITE_BUILTINS"};
+    sets.push_back("SELECT_TF_OPS");
     std::string flag = "--supported_ops=";
-    for (size_t i = 0; i < ops.size(); ++i) flag += (i ? "," : "") + ops[i];
+    for (size_t i = 0; i < sets.size(); ++i) flag += (i ? "," : "") + sets[i];
     e.suggested_flags.push_back(flag);
   }
-  // Custom ops: TF converts them with --allow_custom_ops (not on this branch).
-  if (e.custom > 0) e.suggested_flags.push_back("--allow_custom_ops");
-  e.converts_with_suggested_flags = !e.converts && e.custom == 0 && e.unsupported == 0 && failed.ok() && e.flex > 0;
+  bool add_custom = (e.custom > 0 || e.unsupported > 0) && !o.allow_custom_ops && e.source_format != "keras" &&
+                    e.source_format != "stablehlo";
+  if (add_custom) e.suggested_flags.push_back("--allow_custom_ops");
+  if (e.suggested_flags.empty()) return e;
+  // Checked, not guessed: the whole conversion again, in memory, with them.
+  Status with_flags = [&]() -> Status {
+    ASSIGN_OR_RETURN(Model model, import_model(o, nullptr, /*force_select=*/true, /*force_custom=*/add_custom));
+    PipelineOptions popt;
+    popt.fold_budget = o.fold_budget;
+    RETURN_IF_ERROR(run_pipeline(model, popt));
+    RETURN_IF_ERROR(quantize(model, o.quantize));
+    WriteOptions wo;
+    wo.exclude_conversion_metadata = o.exclude_conversion_metadata;
+    return write_tflite(model, wo).status();
+  }();
+  e.converts_with_suggested_flags = with_flags.ok();
+  if (!with_flags.ok()) e.suggested_flags_error = with_flags.message();
+  // Flags that change nothing are not suggested.
+  if (!with_flags.ok() && with_flags.message() == failed.message()) {
+    e.suggested_flags.clear();
+    e.suggested_flags_error.clear();
+  }
   return e;
 }
 

@@ -32,6 +32,12 @@ struct ConvertOptions {
   std::vector<std::string> saved_model_tags = {"serve"};
   std::vector<std::string> signature_keys;  // empty: serving_default
   QuantizeOptions quantize;                 // optimizations, supported ops/types, dataset
+  // Compatibility, with TF's names: user TF ops added to the Flex set (needs
+  // SELECT_TF_OPS), ops without a builtin or Flex kernel written as custom
+  // ops, and OpDefs (text) of ops TensorFlow lacks (needs allow_custom_ops).
+  std::vector<std::string> select_user_tf_ops;
+  bool allow_custom_ops = false;
+  std::vector<std::string> custom_opdefs;
   int64_t fold_budget = 1 << 20;
   bool exclude_conversion_metadata = false;  // TF's attribute of that name
   // TFLite Metadata attached as the last step: JSON in `tflite_metadata show`'s

@@ -64,12 +64,17 @@ std::string evaluation_text(const Evaluation& e) {
   }
   if (!e.suggested_flags.empty()) {
     out += "To convert, add: " + join(e.suggested_flags, " ") + "\n";
-    out += e.converts_with_suggested_flags ? "  (checked: the model then converts)\n"
-           : e.custom > 0                  ? "  (custom ops need --allow_custom_ops and a kernel at run time)\n"
-           : e.unsupported > 0             ? "  (unsupported ops remain: no flag makes them convert)\n"
-                                           : "\n";
-  } else if (!e.converts && e.unsupported > 0) {
-    out += "No flag makes the unsupported ops convert.\n";
+    if (e.converts_with_suggested_flags) {
+      out += "  (checked: the model then converts";
+      out += std::find(e.suggested_flags.begin(), e.suggested_flags.end(), "--allow_custom_ops") != e.suggested_flags.end()
+                 ? "; each custom op needs a kernel registered at run time)\n"
+                 : ")\n";
+    } else {
+      std::string first = e.suggested_flags_error.substr(0, e.suggested_flags_error.find('\n'));
+      out += "  (checked: it still fails: " + escape_controls(first) + ")\n";
+    }
+  } else if (!e.converts) {
+    out += "No flag makes it convert.\n";
   }
   if (!e.integer_checked) {
     out += "Integer quantizable: unknown (the model does not import)\n";
@@ -105,6 +110,7 @@ std::string evaluation_json(const Evaluation& e) {
   j["error"] = e.error;
   j["suggested_flags"] = e.suggested_flags;
   j["converts_with_suggested_flags"] = e.converts_with_suggested_flags;
+  j["suggested_flags_error"] = e.suggested_flags_error;
   j["integer_quantizable"] = e.integer_checked ? nlohmann::ordered_json(e.integer_quantizable) : nlohmann::ordered_json();
   j["no_integer_kernel"] = e.no_integer_kernel;
   // Invalid UTF-8 in names (from the file) is replaced, not thrown on.

@@ -36,10 +36,11 @@ struct Evaluation {
   int builtin = 0, flex = 0, custom = 0, unsupported = 0, unchecked = 0;  // node counts
   bool converts = false;  // with the flags given
   std::string error;      // why not (the converter's message), when it does not
-  // Flags to add for it to convert, and whether the model then converts
-  // (checked: Flex ops are lowered in this run whatever the flags say).
+  // Flags to add for it to convert (SELECT_TF_OPS for Flex ops,
+  // --allow_custom_ops for custom and unsupported ones).
   std::vector<std::string> suggested_flags;
-  bool converts_with_suggested_flags = false;
+  bool converts_with_suggested_flags = false;  // checked by converting (in memory) with them
+  std::string suggested_flags_error;           // why not, when it does not
   // Integer quantization: every op of the float model that touches float32
   // has an integer kernel. Unknown when the model does not import.
   bool integer_checked = false;

@@ -135,6 +135,19 @@ int run(int argc, char** argv) {
                  "integer --inference_type): real = (quantized - mean) / std_dev.");
   app.add_option("--std_dev_values", std_dev_values,
                  "TF 1.x: standard deviation of each input's quantized values, comma-separated.");
+  // Compatibility: Select TF ops for user ops, and custom ops.
+  std::string select_user_tf_ops, custom_opdefs;
+  bool allow_custom_ops = false;
+  app.add_option("--experimental_select_user_tf_ops", select_user_tf_ops,
+                 "Comma-separated user-defined TF ops to run through the Flex delegate (needs SELECT_TF_OPS in "
+                 "--target_ops and an OpDef from --custom_opdefs).");
+  app.add_flag("--allow_custom_ops", allow_custom_ops,
+               "Write ops with no builtin (or, with SELECT_TF_OPS, Flex) kernel as custom ops named by their TF "
+               "op type, attrs in a FlexBuffer map; the app must register a kernel for each.");
+  app.add_option("--custom_opdefs", custom_opdefs,
+                 "OpDefs (text, comma-separated as TF splits them) of ops TensorFlow lacks, e.g. \"name: 'MyOp' "
+                 "input_arg: {name: 'x' type: DT_FLOAT} output_arg: {name: 'y' type: DT_FLOAT}\". Needs "
+                 "--allow_custom_ops.");
   std::string metadata_json;
   std::vector<std::string> associated_files;
   app.add_option("--metadata_json", metadata_json,
@@ -236,6 +249,9 @@ int run(int argc, char** argv) {
     }
   }
   opt.quantize.show_progress = isatty(STDERR_FILENO);
+  opt.select_user_tf_ops = split_commas(select_user_tf_ops);
+  opt.allow_custom_ops = allow_custom_ops;
+  opt.custom_opdefs = split_commas(custom_opdefs);
   opt.metadata_json = metadata_json;
   opt.associated_files = associated_files;
   tflc::Status st = analyze ? tflc::ok_status() : tflc::convert_to_file(opt, output_file);

@@ -79,6 +79,19 @@ if [ $rc -eq 1 ] && grep -qF "tf.MyFancyOp" "$T/err" && grep -qF "tf.Unique" "$T
   ok "custom model: conversion fails naming the same ops"
 else bad "custom model conversion: rc=$rc $(head -c 300 "$T/err")"; fi
 
+# Custom ops (--allow_custom_ops): Sinh, in the Flex allowlist, becomes a
+# custom op when SELECT_TF_OPS is off, as the conversion does.
+"${A[@]}" --graph_def_file="$REPO/tests/custom_ops/sinh.pbtxt" --allow_custom_ops >"$T/s.txt" 2>&1
+"$CONV" --enable_v1_converter --graph_def_file="$REPO/tests/custom_ops/sinh.pbtxt" --allow_custom_ops --output_file="$T/s.tflite" 2>/dev/null; rc=$?
+if grep -qE "^Sinh +1  custom: " "$T/s.txt" && grep -qF "Converts with the flags given: yes" "$T/s.txt" && [ $rc -eq 0 ]; then
+  ok "sinh with --allow_custom_ops: custom, converts"
+else bad "sinh --allow_custom_ops: rc=$rc $(cat "$T/s.txt")"; fi
+"${A[@]}" --graph_def_file="$REPO/tests/custom_ops/custom_add.pbtxt" >"$T/ca.txt" 2>&1
+if grep -qE "^CustomAdd +1  custom: " "$T/ca.txt" && grep -qF -- "--allow_custom_ops" "$T/ca.txt" &&
+   grep -qF "it still fails" "$T/ca.txt" && grep -qF -- "--custom_opdefs" "$T/ca.txt"; then
+  ok "custom_add: custom, needs --custom_opdefs (checked)"
+else bad "custom_add: $(cat "$T/ca.txt")"; fi
+
 # JSON and text agree, and tflite_analyze SOURCE gives the same report.
 "${A[@]}" --graph_def_file="$T/flex.pbtxt" --json >"$T/f.json" 2>&1
 "$B/tflite_analyze" "$T/flex.pbtxt" >"$T/fa.txt" 2>&1
@@ -107,7 +120,7 @@ done
 "${A[@]}" --graph_def_file="$REPO/tests/control_flow/bad_while_body.pbtxt" >"$T/u.txt" 2>&1
 "$CONV" --enable_v1_converter --graph_def_file="$REPO/tests/control_flow/bad_while_body.pbtxt" --output_file="$T/u.tflite" 2>"$T/uerr"; rc=$?
 if grep -qE "^StatelessWhile +1  unsupported: StatelessWhile node 'loop': While body 'short_body' returns 1 values" "$T/u.txt" &&
-   grep -qF "No flag makes the unsupported ops convert." "$T/u.txt" && [ $rc -eq 1 ] && grep -qF "StatelessWhile node 'loop'" "$T/uerr"; then
+   grep -qF "No flag makes it convert." "$T/u.txt" && [ $rc -eq 1 ] && grep -qF "StatelessWhile node 'loop'" "$T/uerr"; then
   ok "bad_while_body: StatelessWhile unsupported with the reason the conversion gives"
 else bad "bad_while_body: rc=$rc $(cat "$T/u.txt") $(cat "$T/uerr")"; fi
 "${A[@]}" --graph_def_file="$REPO/tests/golden/conv_bias_relu.pbtxt" >"$T/g.txt" 2>&1

@@ -1,5 +1,5 @@
 // TF functional control flow (StatelessIf, StatelessWhile with a nested
-// StatelessIf, an If on a constant) from GraphDefs with a function library,
+// StatelessIf, an If on a constant, a StatelessCase) from GraphDefs with a function library,
 // and TF1 control flow (Switch/Merge cond, Enter/Exit while loop),
 // converted and run in LiteRT.js, against values computed here. The
 // arithmetic is exact in float32 (doubling and adding 1), so the tolerance
@@ -28,6 +28,14 @@ const cases = [
      return {inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}, {name: 'n', dtype: 'int32', shape: [], data: [n]}],
              want: [{dtype: 'int32', shape: [], data: [i]}, {dtype: 'float32', shape: [2], data: acc}]};
    })},
+  // StatelessCase as nested IFs; an index out of range takes the last branch.
+  {file: 'functional_case.pbtxt', inputs: ['x', 'i'], outputs: ['y'], hasOps: ['IF'],
+   feeds: [[[1, -2], 0], [[1, -2], 1], [[0.5, 3], 2], [[0.5, 3], 7], [[-1.5, 2], -1]].map(([x, i]) => ({
+     inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}, {name: 'i', dtype: 'int32', shape: [], data: [i]}],
+     want: [{dtype: 'float32', shape: [2], data: x.map((v) => (i === 0 ? v * 2 : i === 1 ? v - 1 : v * v))}]}))},
+  {file: 'const_case.pbtxt', inputs: ['x'], outputs: ['y'], noOps: ['IF'],
+   feeds: [[1, -2], [0.5, 3]].map((x) => ({inputs: [{name: 'x', dtype: 'float32', shape: [2], data: x}],
+     want: [{dtype: 'float32', shape: [2], data: x.map((v) => v * v)}]}))},
   // TF1 control flow, functionalized into the same IF / WHILE.
   {file: 'tf1_cond.pbtxt', inputs: ['x', 'p'], outputs: ['cond/Merge'], hasOps: ['IF'],
    feeds: [[[1, -2], true], [[3, 0.5], false]].map(([x, p]) => ({

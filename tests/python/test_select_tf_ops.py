@@ -27,11 +27,3 @@ def test_without_select_tf_ops_the_op_is_named():
     with pytest.raises(tflc.ConverterError) as e:
         c.convert()
     assert "TF Select ops: Unique" in str(e.value)
-
-
-def test_select_user_tf_ops_still_refused():
-    c = tflc.TFLiteConverter.from_frozen_graph(UNIQUE_RELU, ["x"], ["idx", "r"])
-    c.target_spec.supported_ops = [tflc.OpsSet.SELECT_TF_OPS]
-    c.target_spec.experimental_select_user_tf_ops = ["MyOp"]
-    with pytest.raises(tflc.ConverterError, match="not supported yet"):
-        c.convert()

@@ -87,7 +87,7 @@ TEST(FlexOps, UnloweredAllowlistOpBecomesFlexCustomOp) {
   tensorflow::GraphDef gd = unique_graph();
   GraphDefImportOptions opt;
   opt.output_arrays = {"y"};
-  opt.select_tf_ops = true;
+  opt.fallbacks.select_tf_ops = true;
   auto m = import_graphdef(gd, opt);
   ASSERT_TRUE(m.ok()) << m.status().message();
   const Op* op = only_custom(*m);
@@ -121,7 +121,7 @@ TEST(FlexOps, BuiltinIsPreferredOverFlex) {
   (*add(gd, "r", "Relu", {"x"}).mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
   GraphDefImportOptions opt;
   opt.output_arrays = {"r"};
-  opt.select_tf_ops = true;
+  opt.fallbacks.select_tf_ops = true;
   auto m = import_graphdef(gd, opt);
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(only_custom(*m), nullptr);
@@ -134,7 +134,7 @@ TEST(FlexOps, NeitherBuiltinNorFlexIsStillListed) {
   add(gd, "z", "NoSuchOpAnywhere", {"u"});
   GraphDefImportOptions opt;
   opt.output_arrays = {"z"};
-  opt.select_tf_ops = true;
+  opt.fallbacks.select_tf_ops = true;
   auto m = import_graphdef(gd, opt);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("NoSuchOpAnywhere"), std::string::npos) << m.status().message();

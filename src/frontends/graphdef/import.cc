@@ -18,6 +18,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "frontends/graphdef/custom_ops.h"
 #include "frontends/graphdef/functionalize.h"
 #include "support/printable.h"
 #include "frontends/graphdef/op_defs.h"
@@ -294,7 +295,7 @@ class Importer {
     for (int i = 0; i < gd_.node_size(); ++i) {
       if (!reachable_[i] || input_set_.count(i) || is_builtin_node(gd_.node(i).op())) continue;
       tensorflow::NodeDef* n = gd_.mutable_node(i);
-      if (const tensorflow::OpDef* def = find_op_def(n->op())) fill_attr_defaults(*def, *n);
+      if (const tensorflow::OpDef* def = op_def(n->op())) fill_attr_defaults(*def, *n);
     }
   }
 
@@ -406,14 +407,12 @@ class Importer {
       ctx.set_functions(functions_);
       auto r = fn(ctx);
       if (!r.ok()) {
-        if (r.status().kind() == ErrorKind::kUnsupported && opt_.select_tf_ops && is_flex_op(node.op())) {
-          // A form the lowering does not take still runs in TF: Flex it.
+        if (r.status().kind() == ErrorKind::kUnsupported && can_fall_back(node.op())) {
+          // A form the lowering does not take still runs in TF: Flex it, or
+          // leave it to the user's custom kernel.
           g_.ops.resize(ops_before_lowering);
-          trace_.mapping = NodeMapping::kFlex;
           trace_.detail = "the builtin lowering does not take this form (" + r.status().message() + ")";
-          ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
-          for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
-          return ok_status();
+          return fall_back(node, ins);
         }
         if (r.status().kind() == ErrorKind::kUnsupported) {
           unsupported_.push_back(make_entry(node, ins, r.status().message()));
@@ -427,10 +426,10 @@ class Importer {
       outs = std::move(r).value();
       for (size_t i = 0; i < outs.size(); ++i)
         if (outs[i] >= first_new) g_.t(outs[i]).name = ctx.output_name(static_cast<int>(i));
-    } else if (opt_.select_tf_ops && is_flex_op(node.op())) {
-      trace_.mapping = NodeMapping::kFlex;
-      trace_.detail = "no builtin lowering; in TF's Flex allowlist";
-      ASSIGN_OR_RETURN(outs, lower_flex(node, ins));
+    } else if (can_fall_back(node.op())) {
+      trace_.detail = flex_ok(node.op()) ? "no builtin lowering; in TF's Flex allowlist"
+                                         : "no builtin lowering or Flex kernel: written as a custom op (--allow_custom_ops)";
+      return fall_back(node, ins);
     } else {
       unsupported_.push_back(make_entry(node, ins, ""));
       classify_unlowered(node.op());
@@ -441,17 +440,19 @@ class Importer {
     return ok_status();
   }
 
-  // An op type with no lowering: Flex, custom (TF has no OpDef) or neither.
+  // An op type with no lowering (and no fallback allowed): Flex, custom (TF
+  // has no OpDef for it) or a TF op with neither.
   void classify_unlowered(const std::string& op) {
     if (is_flex_op(op)) {
       trace_.mapping = NodeMapping::kFlex;
       trace_.detail = "no builtin lowering; in TF's Flex allowlist";
     } else if (!find_op_def(op)) {
-      trace_.mapping = NodeMapping::kCustom;
       // The table holds every op TF lowers or runs through Flex, so an op
       // outside it is a user op, or a TF op with neither.
-      trace_.detail = "no OpDef in the converter's table of TF's lowered, Flex and control-flow ops: "
-                      "it converts only as a custom op (--allow_custom_ops)";
+      trace_.mapping = NodeMapping::kCustom;
+      trace_.detail = op_def(op) ? "not a TF op: a custom op (--allow_custom_ops)"
+                                 : "no OpDef known (TF's lowered, Flex and control-flow ops, LiteRT's custom ops): "
+                                   "a custom op (--allow_custom_ops, with its OpDef in --custom_opdefs)";
     } else {
       trace_.mapping = NodeMapping::kUnsupported;
       trace_.detail = "a TF op with no builtin lowering and not in TF's Flex allowlist";
@@ -528,22 +529,49 @@ class Importer {
     return u;
   }
 
-  // Placeholders of unknown type and shape for the outputs of a node that is
-  // not lowered, one per output something reads. The op's OpDef gives its
-  // output count: a read past it stays unresolved, and the reader reports
-  // that the node does not produce it. An op without an OpDef gets the
-  // outputs its readers read.
-  // A Flex op: CUSTOM "Flex<Op>" with the NodeDef (its OpDef defaults
-  // filled in by fill_defaults) in flex_custom_options. Output types come
-  // from the OpDef; shapes are unknown.
-  Expected<std::vector<TensorId>> lower_flex(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
-    const tensorflow::OpDef* def = find_op_def(node.op());
-    if (!def) return unsupported("Flex op " + node.op() + " (node '" + node.name() + "') has no OpDef to type its outputs");
-    ASSIGN_OR_RETURN(auto args, output_args(*def, node));
+  // TF's own OpDef, else one from --custom_opdefs, else LiteRT's runtime
+  // custom ops.
+  const tensorflow::OpDef* op_def(const std::string& op) const {
+    if (const tensorflow::OpDef* d = find_op_def(op)) return d;
+    for (const auto& d : opt_.fallbacks.custom_opdefs)
+      if (d.name() == op) return &d;
+    return runtime_custom_op_def(op);
+  }
+
+  bool flex_ok(const std::string& op) const {
+    const auto& fb = opt_.fallbacks;
+    return fb.select_tf_ops && (is_flex_op(op) || std::find(fb.select_user_tf_ops.begin(),
+                                                            fb.select_user_tf_ops.end(), op) !=
+                                                      fb.select_user_tf_ops.end());
+  }
+  bool can_fall_back(const std::string& op) const { return flex_ok(op) || opt_.fallbacks.allow_custom_ops; }
+
+  // A node with no builtin lowering as a Flex op (preferred, as TF prefers
+  // it) or a custom op. One that cannot be either joins the unsupported list.
+  Status fall_back(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
+    bool flex = flex_ok(node.op());
+    auto r = flex ? lower_flex(node, ins) : lower_custom(node, ins);
+    trace_.mapping = flex ? NodeMapping::kFlex : NodeMapping::kCustom;
+    if (!r.ok()) {
+      if (r.status().kind() != ErrorKind::kUnsupported) return r.status();
+      unsupported_.push_back(make_entry(node, ins, r.status().message()));
+      trace_.mapping = flex || find_op_def(node.op()) ? NodeMapping::kUnsupported : NodeMapping::kCustom;
+      trace_.detail = r.status().message();
+      return poison_outputs(node);
+    }
+    for (size_t i = 0; i < r->size(); ++i) values_[{node.name(), static_cast<int>(i)}] = (*r)[i];
+    return ok_status();
+  }
+
+  // Output tensors of an op TFLite runs opaquely: types from the OpDef,
+  // shapes unknown.
+  Expected<std::vector<TensorId>> typed_outputs(const tensorflow::NodeDef& node, const tensorflow::OpDef& def,
+                                                const std::vector<TensorId>& ins, const std::string& what) {
+    ASSIGN_OR_RETURN(auto args, output_args(def, node));
     TfNodeContext ctx(g_, node, ins, opt_.fold_budget);
     std::vector<TensorId> outs;
-    for (int a = 0; a < def->output_arg_size(); ++a) {
-      const auto& arg = def->output_arg(a);
+    for (int a = 0; a < def.output_arg_size(); ++a) {
+      const auto& arg = def.output_arg(a);
       std::vector<DType> types;
       if (!arg.type_list_attr().empty()) {
         auto it = node.attr().find(arg.type_list_attr());
@@ -559,12 +587,12 @@ class Importer {
         types.assign(static_cast<size_t>(args[a].count), t);
       }
       if (static_cast<int>(types.size()) != args[a].count)
-        return invalid_input("Flex op " + node.op() + " node '" + node.name() + "': output '" + arg.name() +
+        return invalid_input(what + " " + node.op() + " node '" + node.name() + "': output '" + arg.name() +
                              "' has " + std::to_string(types.size()) + " types for " + std::to_string(args[a].count) +
                              " tensors");
       for (size_t k = 0; k < types.size(); ++k) {
         if (types[k] == DType::kInvalid)
-          return unsupported("not supported yet: Flex op " + node.op() + " node '" + node.name() + "' output '" +
+          return unsupported("not supported yet: " + what + " " + node.op() + " node '" + node.name() + "' output '" +
                              arg.name() + "' has a type TFLite lacks");
         Tensor t;
         t.name = node.name() + (outs.empty() ? std::string() : ":" + std::to_string(outs.size()));
@@ -573,15 +601,73 @@ class Importer {
         outs.push_back(g_.add_tensor(std::move(t)));
       }
     }
+    return outs;
+  }
+
+  // A Flex op: CUSTOM "Flex<Op>" with the NodeDef (its OpDef defaults
+  // filled in by fill_defaults) in flex_custom_options.
+  Expected<std::vector<TensorId>> lower_flex(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
+    const tensorflow::OpDef* def = op_def(node.op());
+    if (!def) return unsupported("Flex op " + node.op() + " (node '" + node.name() + "') has no OpDef to type its outputs");
+    ASSIGN_OR_RETURN(std::vector<TensorId> outs, typed_outputs(node, *def, ins, "Flex op"));
     Op& op = g_.add_op(OpCode::CUSTOM, ins, outs, {}, node.name());
     op.custom_code = "Flex" + node.op();
     op.custom_options = flex_custom_options(node);
     return outs;
   }
 
+  // A custom op (allow_custom_ops): CUSTOM named by the op type, its attrs
+  // in custom_op_options. The inputs must match the OpDef, as TF's importer
+  // checks them.
+  Expected<std::vector<TensorId>> lower_custom(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
+    const tensorflow::OpDef* def = op_def(node.op());
+    if (!def)
+      return unsupported("is not a TensorFlow op: declare it with --custom_opdefs (its OpDef as text) to write it "
+                         "as a custom op");
+    std::string where = "custom op " + node.op() + " node '" + node.name() + "'";
+    size_t want = 0;
+    for (const auto& arg : def->input_arg()) {
+      if (!arg.number_attr().empty() || !arg.type_list_attr().empty()) {
+        const std::string& key = arg.number_attr().empty() ? arg.type_list_attr() : arg.number_attr();
+        auto it = node.attr().find(key);
+        if (it == node.attr().end()) return invalid_input(where + " lacks attr '" + key + "' that its OpDef reads");
+        want += arg.number_attr().empty() ? static_cast<size_t>(it->second.list().type_size())
+                                          : static_cast<size_t>(std::max<int64_t>(0, it->second.i()));
+      } else {
+        if (arg.type() != tensorflow::DT_INVALID && want < ins.size() &&
+            g_.t(ins[want]).dtype != dtype_from_tf(arg.type()))
+          return invalid_input(where + ": input '" + arg.name() + "' is " + dtype_name(g_.t(ins[want]).dtype) +
+                               ", but its OpDef says " + dtype_name(dtype_from_tf(arg.type())));
+        ++want;
+      }
+    }
+    if (want != ins.size())
+      return invalid_input(where + " has " + std::to_string(ins.size()) + " inputs, but its OpDef declares " +
+                           std::to_string(want) + "; make --custom_opdefs match the graph");
+    ASSIGN_OR_RETURN(std::vector<TensorId> outs, typed_outputs(node, *def, ins, "custom op"));
+    std::vector<std::optional<std::vector<int64_t>>> in_shapes;
+    for (TensorId i : ins)
+      in_shapes.push_back(g_.t(i).unknown_rank ? std::nullopt : std::optional<std::vector<int64_t>>(g_.t(i).shape));
+    ASSIGN_OR_RETURN(auto shapes, runtime_custom_op_shapes(node, in_shapes));
+    if (shapes && shapes->size() == outs.size())
+      for (size_t k = 0; k < outs.size(); ++k) {
+        g_.t(outs[k]).shape = (*shapes)[k];
+        g_.t(outs[k]).unknown_rank = false;
+      }
+    Op& op = g_.add_op(OpCode::CUSTOM, ins, outs, {}, node.name());
+    op.custom_code = node.op();
+    op.custom_options = custom_op_options(node);
+    return outs;
+  }
+
+  // Placeholders of unknown type and shape for the outputs of a node that is
+  // not lowered, one per output something reads. The op's OpDef gives its
+  // output count: a read past it stays unresolved, and the reader reports
+  // that the node does not produce it. An op without an OpDef gets the
+  // outputs its readers read.
   Status poison_outputs(const tensorflow::NodeDef& node) {
     int count = INT_MAX;
-    if (const tensorflow::OpDef* def = find_op_def(node.op())) {
+    if (const tensorflow::OpDef* def = op_def(node.op())) {
       auto args = output_args(*def, node);
       if (!args.ok()) return args.status().with_context(node.op() + " node '" + node.name() + "'");
       count = output_count(*args);
@@ -811,6 +897,7 @@ class LibraryImporter : public FunctionImporter {
     (*call.mutable_attr())["f"].mutable_func()->set_name(sig.name());
     GraphDefImportOptions opt;
     opt.fold_budget = opt_.fold_budget;
+    opt.fallbacks = opt_.fallbacks;  // Flex and custom ops inside bodies too
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
     opt.trace = opt_.trace;
     opt.trace_function = sig.name();
@@ -867,6 +954,7 @@ class LibraryImporter : public FunctionImporter {
     }
     GraphDefImportOptions opt;
     opt.fold_budget = opt_.fold_budget;
+    opt.fallbacks = opt_.fallbacks;  // Flex and custom ops inside bodies too
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
     opt.trace = opt_.trace;
     opt.trace_function = name;

@@ -10,6 +10,7 @@
 #include "ir/graph.h"
 #include "support/status.h"
 #include "tensorflow/core/framework/graph.pb.h"
+#include "tensorflow/core/framework/op_def.pb.h"
 
 namespace tflc {
 
@@ -35,6 +36,20 @@ struct ImportTrace {
   std::vector<NodeTrace> nodes;
 };
 
+// What may stand in for a TF op that has no builtin lowering, as TF's
+// target_spec and allow_custom_ops say.
+struct TfOpFallbacks {
+  // SELECT_TF_OPS: an op TF's Flex delegate runs (the allowlist, plus
+  // `select_user_tf_ops`) becomes a CUSTOM "Flex<Op>" carrying its NodeDef.
+  bool select_tf_ops = false;
+  std::vector<std::string> select_user_tf_ops;
+  // allow_custom_ops: any other op becomes a CUSTOM op named by its type,
+  // with its attrs as a FlexBuffer map. Ops TF lacks need an OpDef here
+  // (TF's --custom_opdefs) so their outputs can be typed.
+  bool allow_custom_ops = false;
+  std::vector<tensorflow::OpDef> custom_opdefs;
+};
+
 struct GraphDefImportOptions {
   std::vector<std::string> input_arrays;   // empty: the Placeholders
   std::vector<std::string> output_arrays;  // empty: the sink nodes
@@ -42,9 +57,7 @@ struct GraphDefImportOptions {
   int64_t fold_budget = 1 << 20;
   // What to tell the user when an input has an unknown rank.
   std::string unknown_rank_hint = "give its shape with --input_shapes";
-  // SELECT_TF_OPS: a node with no builtin lowering that TF's Flex delegate
-  // runs becomes a CUSTOM "Flex<Op>" carrying its NodeDef.
-  bool select_tf_ops = false;
+  TfOpFallbacks fallbacks;
   ImportTrace* trace = nullptr;  // records each reachable node's outcome
   std::string trace_function;    // the body being imported (for the trace)
 };

@@ -7,19 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "frontends/graphdef/import.h"
 #include "ir/graph.h"
 #include "support/status.h"
 
 namespace tflc {
-
-struct ImportTrace;  // frontends/graphdef/import.h
 
 struct SavedModelOptions {
   std::string dir;
   std::vector<std::string> tags = {"serve"};
   std::vector<std::string> signature_keys = {"serving_default"};
   int64_t fold_budget = 1 << 20;
-  bool select_tf_ops = false;  // see GraphDefImportOptions
+  TfOpFallbacks fallbacks;  // Flex and custom ops, as for a GraphDef
   ImportTrace* trace = nullptr;  // see GraphDefImportOptions
 };
 

@@ -4,6 +4,7 @@
 // Bodies come from the graph's FunctionDefLibrary (FunctionImporter), one
 // subgraph per function and argument types, shared by every call. An If
 // whose condition is constant is replaced by the ops of the taken branch.
+// Case/StatelessCase becomes nested IFs (see lower_case).
 // A While loop value whose shape changes across iterations gets -1 dims (or
 // an unknown rank); `output_shapes` (TF's shape_invariants) relaxes them up
 // front; parallel_iterations is ignored, as TF's converter ignores it.
@@ -61,9 +62,9 @@ bool relax(Tensor& into, const Tensor& other) {
   return changed;
 }
 
-// Re-emits the ops of `body` into the node's graph, reading `args` for its
-// inputs; returns the values of its outputs.
-Expected<std::vector<TensorId>> inline_body(TfNodeContext& ctx, const Graph& body, const std::vector<TensorId>& args) {
+// Re-emits the ops of `body` into the builder's graph, reading `args` for
+// its inputs; returns the values of its outputs.
+Expected<std::vector<TensorId>> inline_body(IrBuilder& ctx, const Graph& body, const std::vector<TensorId>& args) {
   Graph& g = ctx.graph();
   std::vector<TensorId> map(body.tensors.size(), kNoTensor);
   for (size_t i = 0; i < body.inputs.size(); ++i) map[body.inputs[i]] = args.at(i);
@@ -72,7 +73,7 @@ Expected<std::vector<TensorId>> inline_body(TfNodeContext& ctx, const Graph& bod
     if (map[t] == kNoTensor && body.t(t).is_const()) {
       const Tensor& c = body.t(t);
       map[t] = g.add_tensor(c);
-      g.t(map[t]).name = ctx.name() + "/" + c.name;
+      g.t(map[t]).name = ctx.scope() + "/" + c.name;
     }
     return map[t];
   };
@@ -171,7 +172,100 @@ Expected<std::vector<TensorId>> lower_while(TfNodeContext& ctx) {
   return ctx.emit_call(OpCode::WHILE, ctx.inputs(), {cond, body}, static_cast<int>(types.size()));
 }
 
+// Case/StatelessCase(branch_index, args...) -> nested IFs, as TFLite has no
+// CASE: IF(i == 0, i, args){branch 0, IF(i == 1, ...){..., branch N-1}}.
+// An index outside [0, N) takes the last branch, as TF's Case does. Every IF
+// passes the index on, so each branch is wrapped in a body that takes
+// (i, args...) and inlines the branch. A constant index inlines the taken
+// branch.
+std::shared_ptr<Graph> new_body(const std::string& name, const Tensor& index, const std::vector<Tensor>& types) {
+  auto g = std::make_shared<Graph>();
+  g->name = name;
+  g->role = SubgraphRole::kBody;
+  Tensor i = index;
+  i.name = "branch_index";
+  g->inputs.push_back(g->add_tensor(std::move(i)));
+  for (size_t k = 0; k < types.size(); ++k) {
+    Tensor a = types[k];
+    a.name = "arg" + std::to_string(k);
+    g->inputs.push_back(g->add_tensor(std::move(a)));
+  }
+  return g;
+}
+
+// Emits IF(index == k, index, args){wrap(branch k), rest} into `b`, where
+// rest does the same for k + 1, and the last branch needs no test.
+Expected<std::vector<TensorId>> emit_case(IrBuilder& b, const std::vector<std::shared_ptr<Graph>>& branches,
+                                          size_t k, TensorId index, const std::vector<TensorId>& args,
+                                          const Tensor& index_type, const std::vector<Tensor>& types,
+                                          int64_t fold_budget) {
+  if (k + 1 == branches.size()) return inline_body(b, *branches[k], args);
+  auto body = [&](const std::string& suffix, auto fill) -> Expected<std::shared_ptr<Graph>> {
+    auto g = new_body(b.scope() + "/" + suffix, index_type, types);
+    IrBuilder gb(*g, g->name, fold_budget);
+    std::vector<TensorId> gargs(g->inputs.begin() + 1, g->inputs.end());
+    ASSIGN_OR_RETURN(std::vector<TensorId> outs, fill(gb, g->inputs[0], gargs));
+    g->outputs = outs;
+    return g;
+  };
+  ASSIGN_OR_RETURN(auto then_g, body("branch" + std::to_string(k), [&](IrBuilder& gb, TensorId, const auto& gargs) {
+                     return inline_body(gb, *branches[k], gargs);
+                   }));
+  ASSIGN_OR_RETURN(auto else_g, body(k + 2 == branches.size() ? "branch" + std::to_string(k + 1)
+                                                              : "case" + std::to_string(k + 1),
+                                     [&](IrBuilder& gb, TensorId gi, const auto& gargs) {
+                                       return emit_case(gb, branches, k + 1, gi, gargs, index_type, types,
+                                                        fold_budget);
+                                     }));
+  int32_t kv = static_cast<int32_t>(k);
+  TensorId kt = b.constant(DType::kInt32, {}, std::string(reinterpret_cast<const char*>(&kv), sizeof kv), "k");
+  ASSIGN_OR_RETURN(TensorId c, b.emit1(OpCode::EQUAL, {index, kt}));
+  std::vector<TensorId> ins{c, index};
+  ins.insert(ins.end(), args.begin(), args.end());
+  return b.emit_call(OpCode::IF, ins, {then_g, else_g}, static_cast<int>(branches[k]->outputs.size()));
+}
+
+Expected<std::vector<TensorId>> lower_case(TfNodeContext& ctx) {
+  RETURN_IF_ERROR(need_library(ctx));
+  if (ctx.num_inputs() < 1) return invalid_input(ctx.source() + " has no branch_index input");
+  auto it = ctx.node().attr().find("branches");
+  if (it == ctx.node().attr().end() || it->second.list().func_size() == 0)
+    return invalid_input(ctx.source() + " has no branches; a Case needs at least one function in 'branches'");
+  std::vector<std::string> names;
+  for (const auto& f : it->second.list().func()) names.push_back(f.name());
+  const Tensor& index = ctx.in_tensor(0);
+  if (index.dtype != DType::kInt32 || (!index.unknown_rank && index.num_elements() != 1))
+    return invalid_input(ctx.source() + ": branch_index must be an int32 scalar, not " + dtype_name(index.dtype) +
+                         (index.unknown_rank ? std::string("[*]") : shape_str(index.shape)));
+  std::vector<Tensor> types = arg_types(ctx, 1);
+  std::vector<TensorId> args(ctx.inputs().begin() + 1, ctx.inputs().end());
+  if (index.is_const()) {
+    int64_t i = const_values<int32_t>(index).at(0);
+    size_t taken = i < 0 || i >= static_cast<int64_t>(names.size()) ? names.size() - 1 : static_cast<size_t>(i);
+    ASSIGN_OR_RETURN(auto branch, import_body(ctx, names[taken], types));
+    return inline_body(ctx, *branch, args);
+  }
+  std::vector<std::shared_ptr<Graph>> branches;
+  for (const auto& n : names) {
+    ASSIGN_OR_RETURN(auto g, import_body(ctx, n, types));
+    if (!branches.empty() && g->outputs.size() != branches[0]->outputs.size())
+      return invalid_input(ctx.source() + ": branch '" + n + "' returns " + std::to_string(g->outputs.size()) +
+                           " values, branch '" + names[0] + "' " + std::to_string(branches[0]->outputs.size()));
+    branches.push_back(std::move(g));
+  }
+  // The bodies take a scalar index whatever shape the graph gave it.
+  TensorId i = ctx.in(0);
+  Tensor index_type = arg_type(index);
+  if (index.unknown_rank || index.rank() != 0) {
+    ASSIGN_OR_RETURN(i, ctx.emit1(OpCode::RESHAPE, {i, ctx.const_i32({}, "scalar")}));
+    index_type.shape.clear();
+    index_type.unknown_rank = false;
+  }
+  return emit_case(ctx, branches, 0, i, args, index_type, types, ctx.fold_budget());
+}
+
 TFLC_REGISTER_TF_OP(if_op, {{"If", "StatelessIf"}, lower_if});
+TFLC_REGISTER_TF_OP(case_op, {{"Case", "StatelessCase"}, lower_case});
 TFLC_REGISTER_TF_OP(while_op, {{"While", "StatelessWhile"}, lower_while});
 
 }  // namespace

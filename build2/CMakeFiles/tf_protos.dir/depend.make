@@ -1,0 +1,2 @@
+# Empty dependencies file for tf_protos.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for tflite_converter.
+# This may be replaced when dependencies are built.

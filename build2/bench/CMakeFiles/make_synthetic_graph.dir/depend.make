@@ -1,0 +1,2 @@
+# Empty dependencies file for make_synthetic_graph.
+# This may be replaced when dependencies are built.

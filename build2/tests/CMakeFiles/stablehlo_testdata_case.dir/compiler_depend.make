@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for stablehlo_testdata_case.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for make_saved_models.
+# This may be replaced when dependencies are built.
