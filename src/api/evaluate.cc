@@ -53,8 +53,8 @@ std::string evaluation_text(const Evaluation& e) {
     }
   }
   if (e.per_source_op) {
-    out += std::string(e.source_format == "keras" ? "\nLayer calls: " : "\nNodes: ") + std::to_string(e.builtin) + " builtin, " + std::to_string(e.flex) + " Flex, " +
-           std::to_string(e.custom) + " custom, " + std::to_string(e.unsupported) + " unsupported, " +
+    out += std::string(e.source_format == "keras" ? "\nLayer calls: " : "\nNodes: ") + std::to_string(e.builtin) +
+           " builtin, " + std::to_string(e.flex) + " Flex, " + std::to_string(e.custom) + " custom, " + std::to_string(e.unsupported) + " unsupported, " +
            std::to_string(e.unchecked) + " unchecked\n";
   }
   out += "\nConverts with the flags given: " + std::string(e.converts ? "yes" : "no") + "\n";
@@ -74,10 +74,10 @@ std::string evaluation_text(const Evaluation& e) {
       out += "  (checked: it still fails: " + escape_controls(first) + ")\n";
     }
   } else if (!e.converts) {
-    out += "No flag makes it convert.\n";
+    out += "Neither SELECT_TF_OPS nor --allow_custom_ops makes it convert.\n";
   }
   if (!e.integer_checked) {
-    out += "Integer quantizable: unknown (the model does not import)\n";
+    out += "Integer quantizable: unknown (the float model does not convert)\n";
   } else if (e.integer_quantizable) {
     out += "Integer quantizable: yes (every op has an integer kernel; calibrate with --representative_dataset)\n";
   } else {

@@ -120,7 +120,7 @@ done
 "${A[@]}" --graph_def_file="$REPO/tests/control_flow/bad_while_body.pbtxt" >"$T/u.txt" 2>&1
 "$CONV" --enable_v1_converter --graph_def_file="$REPO/tests/control_flow/bad_while_body.pbtxt" --output_file="$T/u.tflite" 2>"$T/uerr"; rc=$?
 if grep -qE "^StatelessWhile +1  unsupported: StatelessWhile node 'loop': While body 'short_body' returns 1 values" "$T/u.txt" &&
-   grep -qF "No flag makes it convert." "$T/u.txt" && [ $rc -eq 1 ] && grep -qF "StatelessWhile node 'loop'" "$T/uerr"; then
+   grep -qF "Neither SELECT_TF_OPS nor --allow_custom_ops makes it convert." "$T/u.txt" && [ $rc -eq 1 ] && grep -qF "StatelessWhile node 'loop'" "$T/uerr"; then
   ok "bad_while_body: StatelessWhile unsupported with the reason the conversion gives"
 else bad "bad_while_body: rc=$rc $(cat "$T/u.txt") $(cat "$T/uerr")"; fi
 "${A[@]}" --graph_def_file="$REPO/tests/golden/conv_bias_relu.pbtxt" >"$T/g.txt" 2>&1
