@@ -306,6 +306,7 @@ Expected<Evaluation> evaluate(const ConvertOptions& o) {
             : !o.saved_model_dir.empty() ? o.saved_model_dir
             : !o.keras_model_file.empty() ? o.keras_model_file
                                           : o.stablehlo_file;
+  if (e.model.empty()) e.model = "(model content)";
   e.per_source_op = e.source_format != "stablehlo";
   ImportTrace trace;
   // Flex ops are lowered in any case, so that what follows them is tried too
