@@ -115,10 +115,12 @@ class Importer {
     }
     RETURN_IF_ERROR(create_inputs());
     if (opt_.trace && opt_.trace_function.empty())
-      for (int i : input_nodes_) {
+      for (size_t k = 0; k < input_nodes_.size(); ++k) {
         trace_.mapping = NodeMapping::kBuiltin;
-        trace_.detail = "a model input";
-        record_trace(i, g_.ops.size(), ok_status());
+        // An unranked input stops the conversion (rank_error_), after the ops.
+        trace_.detail = poisoned(g_.inputs[k]) ? "a model input, of unknown rank: " + opt_.unknown_rank_hint
+                                               : "a model input";
+        record_trace(input_nodes_[k], g_.ops.size(), ok_status());
       }
     count_consumers();
     for (int i : order) {
@@ -395,6 +397,11 @@ class Importer {
       if (!find_tf_op(node.op())) {
         unsupported_.push_back(make_entry(node, ins, ""));
         classify_unlowered(node.op());
+        if (can_fall_back(node.op())) {
+          trace_.mapping = NodeMapping::kUnchecked;
+          trace_.detail = std::string(flex_ok(node.op()) ? "a Flex op" : "a custom op") +
+                          ", not tried: an input comes from a node that is not lowered";
+        }
       } else {
         trace_.mapping = NodeMapping::kUnchecked;
         trace_.detail = "has a lowering, not tried: an input comes from a node that is not lowered";
