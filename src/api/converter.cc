@@ -1,10 +1,12 @@
 #include "api/converter.h"
+#include "api/evaluate.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <iostream>
 #include <map>
@@ -20,6 +22,7 @@
 #include "frontends/stablehlo/stablehlo.h"
 #include "frontends/saved_model/saved_model.h"
 #include "metadata/metadata.h"
+#include "ops/registry.h"
 #include "passes/passes.h"
 #include "passes/target_runtime.h"
 #include "quant/quantize.h"
@@ -105,7 +108,10 @@ static Expected<TfOpFallbacks> op_fallbacks(const ConvertOptions& o) {
   return fb;
 }
 
-Expected<Model> import_model(const ConvertOptions& o) {
+// For evaluation: `trace` records each node's outcome; `force_select` and
+// `force_custom` allow Flex and custom ops whatever the flags say.
+Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullptr, bool force_select = false,
+                             bool force_custom = false) {
   int sources = !o.graph_def_file.empty() + !o.saved_model_dir.empty() + !o.keras_model_file.empty() +
                 !o.graph_def_content.empty() + !o.keras_model_content.empty() + !o.stablehlo_file.empty() +
                 !o.stablehlo_content.empty();
@@ -113,6 +119,8 @@ Expected<Model> import_model(const ConvertOptions& o) {
     return usage_error(
         "exactly one of --graph_def_file, --saved_model_dir, --keras_model_file or --stablehlo_file is required");
   ASSIGN_OR_RETURN(TfOpFallbacks fallbacks, op_fallbacks(o));
+  fallbacks.select_tf_ops = fallbacks.select_tf_ops || force_select;
+  fallbacks.allow_custom_ops = fallbacks.allow_custom_ops || force_custom;
   if (!o.stablehlo_file.empty() || !o.stablehlo_content.empty()) {
     if (!o.input_arrays.empty() || !o.output_arrays.empty() || o.input_shapes)
       return usage_error("--input_arrays, --output_arrays and --input_shapes go with --graph_def_file; "
@@ -135,6 +143,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
     if (!o.signature_keys.empty()) so.signature_keys = o.signature_keys;
     so.fold_budget = o.fold_budget;
     so.fallbacks = fallbacks;
+    so.trace = trace;
     return import_saved_model(so);
   }
   if (!o.keras_model_file.empty() || !o.keras_model_content.empty()) {
@@ -143,6 +152,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
     KerasImportOptions ko;
     ko.path = o.keras_model_file;
     ko.fold_budget = o.fold_budget;
+    ko.trace = trace;
     if (o.keras_model_content.empty()) return import_keras_model(ko);
     ASSIGN_OR_RETURN(TempModelFile file, TempModelFile::create(o.keras_model_content));
     ko.path = file.path();
@@ -153,6 +163,7 @@ Expected<Model> import_model(const ConvertOptions& o) {
   gopt.output_arrays = o.output_arrays;
   gopt.fold_budget = o.fold_budget;
   gopt.fallbacks = fallbacks;
+  gopt.trace = trace;
   if (o.input_shapes) {
     ASSIGN_OR_RETURN(gopt.input_shapes, parse_input_shapes(*o.input_shapes));
   }
@@ -328,6 +339,152 @@ static Expected<std::string> convert_in_memory(const ConvertOptions& options, co
 }
 
 Expected<std::string> convert(const ConvertOptions& options) { return convert_in_memory(options, ""); }
+
+namespace {
+
+std::string mapping_name(NodeMapping m) {
+  switch (m) {
+    case NodeMapping::kBuiltin: return "builtin";
+    case NodeMapping::kFlex: return "flex";
+    case NodeMapping::kCustom: return "custom";
+    case NodeMapping::kUnsupported: return "unsupported";
+    case NodeMapping::kUnchecked: return "unchecked";
+  }
+  return "unsupported";
+}
+
+// Groups the trace by (op type, mapping), in first-seen order.
+void add_trace(Evaluation& e, const ImportTrace& trace) {
+  std::map<std::pair<std::string, std::string>, size_t> at;
+  for (const NodeTrace& n : trace.nodes) {
+    std::string mapping = mapping_name(n.mapping);
+    auto [it, fresh] = at.try_emplace({n.op, mapping}, e.ops.size());
+    if (fresh) e.ops.push_back({n.op, mapping, 0, {}, {}, {}});
+    OpEvaluation& o = e.ops[it->second];
+    ++o.count;
+    for (const auto& b : n.builtins)
+      if (std::find(o.builtins.begin(), o.builtins.end(), b) == o.builtins.end()) o.builtins.push_back(b);
+    if (!n.detail.empty() && std::find(o.reasons.begin(), o.reasons.end(), n.detail) == o.reasons.end())
+      o.reasons.push_back(n.detail);
+    std::string where = n.signature.empty() ? "" : n.signature + ": ";
+    if (!n.function.empty()) where += n.function + "/";
+    o.nodes.push_back(where + n.node);
+    int* counter[] = {&e.builtin, &e.flex, &e.custom, &e.unsupported, &e.unchecked};
+    ++*counter[static_cast<int>(n.mapping)];
+  }
+  for (auto& o : e.ops) {
+    std::sort(o.builtins.begin(), o.builtins.end());
+    std::sort(o.reasons.begin(), o.reasons.end());
+  }
+}
+
+// The builtins of a converted model, as op "evaluations" (Keras, StableHLO).
+void add_model_ops(Evaluation& e, const Model& m) {
+  std::map<std::string, int> counts;
+  for (const auto& g : m.subgraphs)
+    for (const auto& op : g.ops)
+      if (!op->dead) ++counts[op->code == OpCode::CUSTOM ? op->custom_code : op_name(op->code)];
+  for (const auto& [name, n] : counts) {
+    bool flex = name.rfind("Flex", 0) == 0;
+    e.ops.push_back({name, flex ? "flex" : "builtin", n, {name}, {}, {}});
+    (flex ? e.flex : e.builtin) += n;
+  }
+}
+
+}  // namespace
+
+Expected<Evaluation> evaluate(const ConvertOptions& o) {
+  Evaluation e;
+  e.source_format = !o.saved_model_dir.empty()                                  ? "saved_model"
+                    : !o.keras_model_file.empty() || !o.keras_model_content.empty() ? "keras"
+                    : !o.stablehlo_file.empty() || !o.stablehlo_content.empty()     ? "stablehlo"
+                                                                                     : "graphdef";
+  e.model = !o.graph_def_file.empty()    ? o.graph_def_file
+            : !o.saved_model_dir.empty() ? o.saved_model_dir
+            : !o.keras_model_file.empty() ? o.keras_model_file
+                                          : o.stablehlo_file;
+  if (e.model.empty()) e.model = "(model content)";
+  e.per_source_op = e.source_format != "stablehlo";
+  ImportTrace trace;
+  // Flex ops are lowered in any case, so that what follows them is tried too
+  // (with --allow_custom_ops they have a fallback already: custom ops).
+  auto imported = import_model(o, e.per_source_op ? &trace : nullptr, /*force_select=*/!o.allow_custom_ops);
+  // A model that cannot be read (no file, not a GraphDef...) has nothing to
+  // report: that is an error. A model read with ops that fail is the report.
+  if (!imported.ok() && (imported.status().kind() == ErrorKind::kUsage ||
+                         (trace.nodes.empty() && imported.status().kind() != ErrorKind::kUnsupported)))
+    return imported.status();
+  add_trace(e, trace);
+  Status failed = imported.status();
+  if (imported.ok()) {
+    Model& model = *imported;
+    PipelineOptions popt;
+    popt.fold_budget = o.fold_budget;
+    failed = run_pipeline(model, popt);
+    if (failed.ok()) {
+      e.integer_checked = true;
+      auto mode = choose_quant_mode(o.quantize, has_recorded_ranges(model));
+      e.no_integer_kernel = ops_without_integer_kernel(model, mode.ok() && is_16x8_mode(*mode));
+      e.integer_quantizable = e.no_integer_kernel.empty();
+      failed = quantize(model, o.quantize);
+    }
+    if (failed.ok()) {
+      WriteOptions wo;
+      wo.exclude_conversion_metadata = o.exclude_conversion_metadata;
+      failed = write_tflite(model, wo).status();
+    }
+    if (!e.per_source_op && failed.ok()) add_model_ops(e, model);
+  }
+  // StableHLO stops at its first failing op; its message names it.
+  if (e.source_format == "stablehlo" && !failed.ok()) {
+    const std::string& m = failed.message();
+    size_t at = m.find("stablehlo.");
+    if (failed.kind() == ErrorKind::kUnsupported && at != std::string::npos) {
+      size_t end = at + 10;
+      while (end < m.size() && (std::isalnum(static_cast<unsigned char>(m[end])) || m[end] == '_')) ++end;
+      e.ops.push_back({m.substr(at, end - at), "unsupported", 1, {}, {m}, {}});
+      ++e.unsupported;
+    }
+  }
+  const auto& ops = o.quantize.supported_ops;
+  bool has_select = std::find(ops.begin(), ops.end(), "SELECT_TF_OPS") != ops.end();
+  e.converts = failed.ok() && (e.flex == 0 || has_select);
+  if (!failed.ok()) e.error = failed.message();
+  else if (!e.converts)
+    e.error = std::to_string(e.flex) + " node(s) are Flex ops, which need SELECT_TF_OPS in --supported_ops";
+  if (e.converts) return e;
+  if (e.flex > 0 && !has_select) {
+    std::vector<std::string> sets = ops;
+    if (sets.empty()) sets = {"TFLITE_BUILTINS"};
+    sets.push_back("SELECT_TF_OPS");
+    std::string flag = "--supported_ops=";
+    for (size_t i = 0; i < sets.size(); ++i) flag += (i ? "," : "") + sets[i];
+    e.suggested_flags.push_back(flag);
+  }
+  bool add_custom = (e.custom > 0 || e.unsupported > 0) && !o.allow_custom_ops && e.source_format != "keras" &&
+                    e.source_format != "stablehlo";
+  if (add_custom) e.suggested_flags.push_back("--allow_custom_ops");
+  if (e.suggested_flags.empty()) return e;
+  // Checked, not guessed: the whole conversion again, in memory, with them.
+  Status with_flags = [&]() -> Status {
+    ASSIGN_OR_RETURN(Model model, import_model(o, nullptr, /*force_select=*/true, /*force_custom=*/add_custom));
+    PipelineOptions popt;
+    popt.fold_budget = o.fold_budget;
+    RETURN_IF_ERROR(run_pipeline(model, popt));
+    RETURN_IF_ERROR(quantize(model, o.quantize));
+    WriteOptions wo;
+    wo.exclude_conversion_metadata = o.exclude_conversion_metadata;
+    return write_tflite(model, wo).status();
+  }();
+  e.converts_with_suggested_flags = with_flags.ok();
+  if (!with_flags.ok()) e.suggested_flags_error = with_flags.message();
+  // Flags that change nothing are not suggested.
+  if (!with_flags.ok() && with_flags.message() == failed.message()) {
+    e.suggested_flags.clear();
+    e.suggested_flags_error.clear();
+  }
+  return e;
+}
 
 Status convert_to_file(const ConvertOptions& options, const std::string& output_file) {
   if (!options.metadata_json.empty() || !options.associated_files.empty() || options.output_graphviz_dot) {

@@ -37,6 +37,11 @@ Expected<QuantMode> choose_quant_mode(const QuantizeOptions& o, bool has_qat_ran
 // ops or recorded tensor ranges).
 bool has_recorded_ranges(const Model& m);
 
+// The ops of a float model that integer-only mode would refuse: they touch
+// float32 tensors and have no integer kernel (quantize_integer.cc's rule,
+// before ranges are looked at). Sorted names; Flex ops by custom code.
+std::vector<std::string> ops_without_integer_kernel(const Model& m, bool int16_activations);
+
 // Rewrites the float model in place for the chosen mode.
 Status quantize(Model& m, const QuantizeOptions& o);
 

@@ -29,6 +29,22 @@ QP make_qp(ScaleZp p) {
   return q;
 }
 
+// The op's record has an integer kernel in TFLite's quantization spec (the
+// rule integer-only mode applies before looking at ranges).
+bool has_integer_rule(const Op& op, bool int16_activations) {
+  const OpSchema* s = find_op(op.code);
+  if (!s || s->quant.output == QuantSpec::Output::kNone) return false;
+  return !int16_activations || s->quant.int16;
+}
+
+bool touches_float32(const Graph& g, const Op& op) {
+  for (TensorId t : op.inputs)
+    if (t >= 0 && g.t(t).dtype == DType::kFloat32) return true;
+  for (TensorId t : op.outputs)
+    if (t >= 0 && g.t(t).dtype == DType::kFloat32) return true;
+  return false;
+}
+
 class IntegerQuantizer {
  public:
   IntegerQuantizer(Model& m, Graph& g, const IntegerQuantOptions& o)
@@ -105,13 +121,7 @@ class IntegerQuantizer {
            is_quantized(g_.t(id));
   }
 
-  bool touches_float(const Op& op) const {
-    for (TensorId t : op.inputs)
-      if (t >= 0 && g_.t(t).dtype == DType::kFloat32) return true;
-    for (TensorId t : op.outputs)
-      if (t >= 0 && g_.t(t).dtype == DType::kFloat32) return true;
-    return false;
-  }
+  bool touches_float(const Op& op) const { return touches_float32(g_, op); }
 
   // A float activation, or one already quantized (an integer model input).
   bool is_activation(TensorId id) const {
@@ -129,10 +139,9 @@ class IntegerQuantizer {
   }
 
   bool can_quantize(const Op& op, const std::vector<bool>& quantized_native) const {
+    if (!has_integer_rule(op, o_.int16_activations)) return false;
     const OpSchema* s = find_op(op.code);
-    if (!s || s->quant.output == Spec::Output::kNone) return false;
     const Spec& q = s->quant;
-    if (o_.int16_activations && !q.int16) return false;
     for (size_t i = 0; i < op.inputs.size(); ++i) {
       TensorId id = op.inputs[i];
       if (id < 0) continue;
@@ -408,6 +417,15 @@ std::vector<int> entry_subgraphs(const Model& m) {
 }
 
 }  // namespace
+
+std::vector<std::string> ops_without_integer_kernel(const Model& m, bool int16_activations) {
+  std::set<std::string> names;
+  for (const Graph& g : m.subgraphs)
+    for (const auto& op : g.ops)
+      if (!op->dead && touches_float32(g, *op) && !has_integer_rule(*op, int16_activations))
+        names.insert(op->code == OpCode::CUSTOM ? op->custom_code : op_name(op->code));
+  return {names.begin(), names.end()};
+}
 
 Status quantize_integer(Model& m, const IntegerQuantOptions& o) {
   for (int sg : entry_subgraphs(m)) {

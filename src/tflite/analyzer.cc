@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "support/half.h"
+#include "tflite/gpu_compatibility.h"
 #include "tflite_schema_generated.h"
 
 namespace tflc {
@@ -191,6 +192,11 @@ class Analyzer {
     dump_summary();
     sg_buffer_usage_.assign(len(model_->subgraphs()), 0);
     for (uint32_t i = 0; i < len(model_->subgraphs()); ++i) dump_subgraph(i);
+    if (opt_.gpu_compatibility && gpu_compatible_)
+      out_ += std::string("\nYour model looks compatible with GPU delegate with the GPU delegate rules of ") +
+              kGpuRulesSource +
+              ".\nBut it doesn't guarantee that your model works well with GPU delegate.\n"
+              "There could be some runtime incompatibililty happen.\n";
     dump_signatures();
     dump_operator_codes();
     if (opt_.show_buffers) dump_buffers();
@@ -450,6 +456,13 @@ class Analyzer {
     out_ += ") -> [";
     dump_tensor_list(op.outputs(), s, /*with_data=*/false);
     out_ += "]\n";
+    if (opt_.gpu_compatibility) {
+      std::string issue = gpu_compatibility_issue(*model_, *model_->subgraphs()->Get(s), op);
+      if (!issue.empty()) {
+        gpu_incompatible_.push_back(j);
+        out_ += "GPU COMPATIBILITY WARNING: " + issue + "\n";
+      }
+    }
   }
 
   void dump_tensor(uint32_t s, uint32_t j, const tflite::Tensor& t) {
@@ -491,7 +504,14 @@ class Analyzer {
     out_ += ") -> [";
     dump_tensor_list(sg->outputs(), s, false);
     out_ += "]\n";
+    gpu_incompatible_.clear();
     for (uint32_t j = 0; j < len(sg->operators()); ++j) dump_op(s, j, *sg->operators()->Get(j));
+    if (!gpu_incompatible_.empty()) {
+      gpu_compatible_ = false;
+      out_ += "\nGPU COMPATIBILITY WARNING: " + subgraph_str(s) + " has GPU delegate compatibility issues at nodes ";
+      for (size_t k = 0; k < gpu_incompatible_.size(); ++k) out_ += (k ? ", " : "") + std::to_string(gpu_incompatible_[k]);
+      out_ += std::string(" with the GPU delegate rules of ") + kGpuRulesSource + "\n";
+    }
     out_ += "\nTensors of " + subgraph_str(s) + "\n";
     for (uint32_t j = 0; j < len(sg->tensors()); ++j) dump_tensor(s, j, *sg->tensors()->Get(j));
     out_ += "\n";
@@ -604,6 +624,8 @@ class Analyzer {
   std::vector<BufferRef> buffers_;
   std::vector<uint64_t> sg_buffer_usage_;
   std::string out_;
+  std::vector<uint32_t> gpu_incompatible_;  // ops of the subgraph being dumped
+  bool gpu_compatible_ = true;
 };
 
 }  // namespace

@@ -17,6 +17,11 @@ struct AnalyzeOptions {
   // Buffer indices, constant data previews and the buffer list; off keeps
   // the report short for models with many constants.
   bool show_buffers = true;
+  // TF's gpu_compatibility=True: a "GPU COMPATIBILITY WARNING" after each op
+  // the GPU delegate does not take (tflite/gpu_compatibility.h), per
+  // subgraph the nodes that fall back to the CPU, or that the model looks
+  // compatible.
+  bool gpu_compatibility = false;
 };
 
 // Returns the report, or kInvalidInput when `bytes` is not a valid .tflite

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "api/converter.h"
+#include "api/evaluate.h"
 #include "passes/target_runtime.h"
 #include "support/printable.h"
 
@@ -264,7 +265,7 @@ int run(int argc, char** argv) {
   std::string optimizations, supported_types, supported_ops, representative_dataset;
   std::string inference_input_type, inference_output_type, inference_type, target_ops, mean_values, std_dev_values;
   bool post_training_quantize = false, quantize_to_float16 = false;
-  app.add_option("--output_file", output_file, "Full filepath of the output file.")->required();
+  app.add_option("--output_file", output_file, "Full filepath of the output file (not with --analyze).");
   app.add_option("--graph_def_file", graph_def_file,
                  "Full filepath of file containing frozen TensorFlow GraphDef (.pb or .pbtxt). Needs --enable_v1_converter.");
   app.add_option("--saved_model_dir", saved_model_dir, "Full path of the directory containing the SavedModel.");
@@ -340,6 +341,12 @@ int run(int argc, char** argv) {
       ->allow_extra_args(false);
   MoreFlags more;
   add_more_flags(app, more);
+  // Evaluation before converting (api/evaluate.h): a report, no output file.
+  bool analyze = false, analyze_json = false;
+  app.add_flag("--analyze", analyze,
+               "Convert nothing: report each source op type and what it maps to (builtin, Flex, custom, "
+               "unsupported), the flags that would make the model convert, and whether it is integer-quantizable.");
+  app.add_flag("--json", analyze_json, "With --analyze: print the report as JSON.");
   // CLI11 would take the next argument as the value of "--flag=": an empty
   // value is a usage error (--input_shapes= alone means a scalar input).
   for (int i = 1; i < argc; ++i) {
@@ -366,7 +373,19 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "tflite_convert: error: %s (see tflite_convert --help)\n", what.c_str());
     return 2;
   }
-  if (output_file.empty()) {
+  if (analyze_json && !analyze) {
+    std::fprintf(stderr, "tflite_convert: error: --json goes with --analyze\n");
+    return 2;
+  }
+  if (analyze && app.count("--output_file")) {
+    std::fprintf(stderr, "tflite_convert: error: --analyze converts nothing; leave out --output_file\n");
+    return 2;
+  }
+  if (!analyze && !app.count("--output_file")) {
+    std::fprintf(stderr, "tflite_convert: error: --output_file is required (see tflite_convert --help)\n");
+    return 2;
+  }
+  if (!analyze && output_file.empty()) {
     std::fprintf(stderr, "tflite_convert: error: --output_file has an empty value; give the path of the .tflite to write\n");
     return 2;
   }
@@ -439,7 +458,16 @@ int run(int argc, char** argv) {
                            : !saved_model_dir.empty() ? saved_model_dir
                            : !keras_model_file.empty() ? keras_model_file
                                                        : stablehlo_file;
-  tflc::Status st = tflc::convert_to_file(opt, output_file);
+  tflc::Status st = analyze ? tflc::ok_status() : tflc::convert_to_file(opt, output_file);
+  if (analyze) {
+    auto report = tflc::evaluate(opt);
+    if (report.ok()) {
+      std::string text = analyze_json ? tflc::evaluation_json(*report) : tflc::evaluation_text(*report);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+    st = report.status();
+  }
   if (!st.ok()) {
     // Names from the file (layers, signature keys...) may hold terminal
     // escapes: only the report's own line breaks and tabs go out raw.

@@ -27,6 +27,7 @@
 #include "frontends/graphdef/unsupported_ops.h"
 #include "frontends/saved_model/flatten.h"
 #include "frontends/saved_model/tensor_bundle_writer.h"
+#include "ops/registry.h"
 #include "tensorflow/core/framework/types.pb.h"
 
 namespace tflc {
@@ -113,10 +114,20 @@ class Importer {
       return u.ok() ? sorted : u;
     }
     RETURN_IF_ERROR(create_inputs());
+    if (opt_.trace && opt_.trace_function.empty())
+      for (size_t k = 0; k < input_nodes_.size(); ++k) {
+        trace_.mapping = NodeMapping::kBuiltin;
+        // An unranked input stops the conversion (rank_error_), after the ops.
+        trace_.detail = poisoned(g_.inputs[k]) ? "a model input, of unknown rank: " + opt_.unknown_rank_hint
+                                               : "a model input";
+        record_trace(input_nodes_[k], g_.ops.size(), ok_status());
+      }
     count_consumers();
     for (int i : order) {
       size_t ops_before = g_.ops.size();
-      RETURN_IF_ERROR(lower_node(i));
+      Status lowered = lower_node(i);
+      if (opt_.trace && !input_set_.count(i)) record_trace(i, ops_before, lowered);
+      RETURN_IF_ERROR(lowered);
       release_consumed_constants(i, ops_before);
     }
     if (!unsupported_.empty()) return unsupported_ops_status(unsupported_);
@@ -370,16 +381,31 @@ class Importer {
       if (!v.ok()) return v.status().with_context("Const node '" + node.name() + "'");
       if (v->dtype == DType::kFloat64) narrow_to_float32(*v);
       outs.push_back(g_.add_const(node.name(), v->dtype, std::move(v->shape), std::move(v->bytes)));
+      trace_.detail = "a constant tensor";
     } else if (forwarding_ops().count(node.op()) || node.op() == "PlaceholderWithDefault") {
       if (ins.empty()) return invalid_input(node.op() + " node '" + node.name() + "' has no input");
       outs.push_back(ins[0]);
+      trace_.detail = "forwards its input";
     } else if (node.op() == "IdentityN") {
       outs = ins;
+      trace_.detail = "forwards its inputs";
     } else if (node.op() == "NoOp") {
+      trace_.detail = "dropped";
       return ok_status();
     } else if (any_poisoned) {
       // Downstream of an unsupported op: list it only if it is unsupported too.
-      if (!find_tf_op(node.op())) unsupported_.push_back(make_entry(node, ins, ""));
+      if (!find_tf_op(node.op())) {
+        unsupported_.push_back(make_entry(node, ins, ""));
+        classify_unlowered(node.op());
+        if (can_fall_back(node.op())) {
+          trace_.mapping = NodeMapping::kUnchecked;
+          trace_.detail = std::string(flex_ok(node.op()) ? "a Flex op" : "a custom op") +
+                          ", not tried: an input comes from a node that is not lowered";
+        }
+      } else {
+        trace_.mapping = NodeMapping::kUnchecked;
+        trace_.detail = "has a lowering, not tried: an input comes from a node that is not lowered";
+      }
       RETURN_IF_ERROR(poison_outputs(node));
       return ok_status();
     } else if (TfLowerFn fn = find_tf_op(node.op())) {
@@ -392,10 +418,13 @@ class Importer {
           // A form the lowering does not take still runs in TF: Flex it, or
           // leave it to the user's custom kernel.
           g_.ops.resize(ops_before_lowering);
+          trace_.detail = "the builtin lowering does not take this form (" + r.status().message() + ")";
           return fall_back(node, ins);
         }
         if (r.status().kind() == ErrorKind::kUnsupported) {
           unsupported_.push_back(make_entry(node, ins, r.status().message()));
+          trace_.mapping = is_flex_op(node.op()) ? NodeMapping::kFlex : NodeMapping::kUnsupported;
+          trace_.detail = r.status().message();
           RETURN_IF_ERROR(poison_outputs(node));
           return ok_status();
         }
@@ -405,14 +434,58 @@ class Importer {
       for (size_t i = 0; i < outs.size(); ++i)
         if (outs[i] >= first_new) g_.t(outs[i]).name = ctx.output_name(static_cast<int>(i));
     } else if (can_fall_back(node.op())) {
+      trace_.detail = flex_ok(node.op()) ? "no builtin lowering; in TF's Flex allowlist"
+                                         : "no builtin lowering or Flex kernel: written as a custom op (--allow_custom_ops)";
       return fall_back(node, ins);
     } else {
       unsupported_.push_back(make_entry(node, ins, ""));
+      classify_unlowered(node.op());
       RETURN_IF_ERROR(poison_outputs(node));
       return ok_status();
     }
     for (size_t i = 0; i < outs.size(); ++i) values_[{node.name(), static_cast<int>(i)}] = outs[i];
     return ok_status();
+  }
+
+  // An op type with no lowering (and no fallback allowed): Flex, custom (TF
+  // has no OpDef for it) or a TF op with neither.
+  void classify_unlowered(const std::string& op) {
+    if (is_flex_op(op)) {
+      trace_.mapping = NodeMapping::kFlex;
+      trace_.detail = "no builtin lowering; in TF's Flex allowlist";
+    } else if (!find_op_def(op)) {
+      // The table holds every op TF lowers or runs through Flex, so an op
+      // outside it is a user op, or a TF op with neither.
+      trace_.mapping = NodeMapping::kCustom;
+      trace_.detail = op_def(op) ? "not a TF op: a custom op (--allow_custom_ops)"
+                                 : "no OpDef known (TF's lowered, Flex and control-flow ops, LiteRT's custom ops): "
+                                   "a custom op (--allow_custom_ops, with its OpDef in --custom_opdefs)";
+    } else {
+      trace_.mapping = NodeMapping::kUnsupported;
+      trace_.detail = "a TF op with no builtin lowering and not in TF's Flex allowlist";
+    }
+  }
+
+  // Appends node i's outcome (set in trace_ by lower_node) and resets it.
+  void record_trace(int i, size_t ops_before, const Status& lowered) {
+    NodeTrace t = std::move(trace_);
+    trace_ = NodeTrace();
+    const auto& n = gd_.node(i);
+    t.signature = opt_.trace->signature;
+    t.function = opt_.trace_function;
+    t.node = n.name();
+    t.op = n.op();
+    if (!lowered.ok()) {
+      t.mapping = NodeMapping::kUnsupported;
+      t.detail = lowered.message();
+    } else if (t.mapping == NodeMapping::kBuiltin) {
+      for (size_t k = ops_before; k < g_.ops.size(); ++k) {
+        const Op& op = *g_.ops[k];
+        if (!op.dead) t.builtins.push_back(op.code == OpCode::CUSTOM ? op.custom_code : op_name(op.code));
+      }
+      if (t.builtins.empty() && t.detail.empty()) t.detail = "folded into a constant";
+    }
+    opt_.trace->nodes.push_back(std::move(t));
   }
 
   // How many reachable nodes read each (node, output); graph outputs count too.
@@ -483,10 +556,14 @@ class Importer {
   // A node with no builtin lowering as a Flex op (preferred, as TF prefers
   // it) or a custom op. One that cannot be either joins the unsupported list.
   Status fall_back(const tensorflow::NodeDef& node, const std::vector<TensorId>& ins) {
-    auto r = flex_ok(node.op()) ? lower_flex(node, ins) : lower_custom(node, ins);
+    bool flex = flex_ok(node.op());
+    auto r = flex ? lower_flex(node, ins) : lower_custom(node, ins);
+    trace_.mapping = flex ? NodeMapping::kFlex : NodeMapping::kCustom;
     if (!r.ok()) {
       if (r.status().kind() != ErrorKind::kUnsupported) return r.status();
       unsupported_.push_back(make_entry(node, ins, r.status().message()));
+      trace_.mapping = flex || find_op_def(node.op()) ? NodeMapping::kUnsupported : NodeMapping::kCustom;
+      trace_.detail = r.status().message();
       return poison_outputs(node);
     }
     for (size_t i = 0; i < r->size(); ++i) values_[{node.name(), static_cast<int>(i)}] = (*r)[i];
@@ -711,6 +788,7 @@ class Importer {
   std::map<TensorId, int> pending_;
   std::set<TensorId> ir_used_;
   std::vector<UnsupportedOp> unsupported_;
+  NodeTrace trace_;  // the node being lowered: how (see record_trace)
   bool has_functions_ = false;
   Graph g_;
   SignatureDef sig_;
@@ -828,6 +906,8 @@ class LibraryImporter : public FunctionImporter {
     opt.fold_budget = opt_.fold_budget;
     opt.fallbacks = opt_.fallbacks;  // Flex and custom ops inside bodies too
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
+    opt.trace = opt_.trace;
+    opt.trace_function = sig.name();
     for (int i = 0; i < sig.input_arg_size(); ++i) {
       tensorflow::NodeDef* ph = gd.add_node();
       ph->set_name("__arg__/" + sig.input_arg(i).name());
@@ -883,6 +963,8 @@ class LibraryImporter : public FunctionImporter {
     opt.fold_budget = opt_.fold_budget;
     opt.fallbacks = opt_.fallbacks;  // Flex and custom ops inside bodies too
     opt.unknown_rank_hint = "TFLite bodies need ranked values";
+    opt.trace = opt_.trace;
+    opt.trace_function = name;
     opt.input_arrays = f.inputs;
     opt.output_arrays = f.outputs;
     ASSIGN_OR_RETURN(Model m, Importer(gd, opt, this).run());

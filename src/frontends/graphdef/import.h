@@ -14,6 +14,28 @@
 
 namespace tflc {
 
+// What the importer did with each source node, for `tflite_convert --analyze`
+// (api/evaluate.h). Filled only when GraphDefImportOptions::trace is set.
+enum class NodeMapping {
+  kBuiltin,      // lowered to the builtins listed (none: a tensor, forwarded or folded)
+  kFlex,         // a Flex op (TF's Flex allowlist)
+  kCustom,       // TF has no OpDef for the op type: only a custom op could carry it
+  kUnsupported,  // neither: `detail` says why
+  kUnchecked,    // has a lowering, not tried: an input comes from a node that is not lowered
+};
+struct NodeTrace {
+  std::string signature;  // SavedModel signature key; empty for a GraphDef
+  std::string function;   // the control-flow body it is in; empty at top level
+  std::string node, op;
+  NodeMapping mapping = NodeMapping::kBuiltin;
+  std::vector<std::string> builtins;  // emitted ops, in order ("CONV_2D")
+  std::string detail;
+};
+struct ImportTrace {
+  std::string signature;  // stamped on the nodes recorded next
+  std::vector<NodeTrace> nodes;
+};
+
 // What may stand in for a TF op that has no builtin lowering, as TF's
 // target_spec and allow_custom_ops say.
 struct TfOpFallbacks {
@@ -36,6 +58,8 @@ struct GraphDefImportOptions {
   // What to tell the user when an input has an unknown rank.
   std::string unknown_rank_hint = "give its shape with --input_shapes";
   TfOpFallbacks fallbacks;
+  ImportTrace* trace = nullptr;  // records each reachable node's outcome
+  std::string trace_function;    // the body being imported (for the trace)
 };
 
 Expected<tensorflow::GraphDef> read_graphdef(const std::string& path);

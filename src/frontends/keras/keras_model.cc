@@ -5,9 +5,11 @@
 #include <map>
 #include <set>
 
+#include "frontends/graphdef/import.h"
 #include "frontends/keras/keras_file.h"
 #include "frontends/keras/layer_registry.h"
 #include "frontends/keras/layers/conv_recurrent.h"
+#include "ops/registry.h"
 
 namespace tflc {
 namespace {
@@ -500,10 +502,39 @@ class KerasImporter {
     return id;
   }
 
+  // lower_layer, and the call's outcome into the trace (--analyze).
   Expected<std::vector<TensorId>> lower(const std::string& name, const std::string& cls, const json& config,
                                         std::vector<TensorId> ins, const LayerCall* call, const Scope& scope) {
+    size_t ops_before = g_.ops.size();
+    trace_mapping_ = NodeMapping::kBuiltin;
+    trace_detail_.clear();
+    auto r = lower_layer(name, cls, config, std::move(ins), call, scope);
+    if (!opt_.trace || is_model_class(cls)) return r;  // a nested model's layers are recorded themselves
+    NodeTrace t;
+    t.node = join(scope, name);
+    t.op = cls;
+    t.mapping = r.ok() ? trace_mapping_ : NodeMapping::kUnsupported;
+    t.detail = r.ok() ? trace_detail_ : r.status().message();
+    if (r.ok() && t.mapping == NodeMapping::kBuiltin) {
+      for (size_t k = ops_before; k < g_.ops.size(); ++k)
+        if (!g_.ops[k]->dead)
+          t.builtins.push_back(g_.ops[k]->code == OpCode::CUSTOM ? g_.ops[k]->custom_code : op_name(g_.ops[k]->code));
+      if (t.builtins.empty()) t.detail = "no op (folded or forwarded)";
+    }
+    opt_.trace->nodes.push_back(std::move(t));
+    return r;
+  }
+
+  Expected<std::vector<TensorId>> lower_layer(const std::string& name, const std::string& cls, const json& config,
+                                              std::vector<TensorId> ins, const LayerCall* call, const Scope& scope) {
     for (TensorId i : ins)
-      if (poisoned_.count(i)) return poison(join(scope, name));
+      if (poisoned_.count(i)) {
+        bool known = find_keras_layer(cls) || is_model_class(cls);
+        trace_mapping_ = known ? NodeMapping::kUnchecked : NodeMapping::kUnsupported;
+        trace_detail_ = known ? "has a lowering, not tried: an input comes from a layer that is not lowered"
+                              : "not a Keras layer class this converter reads";
+        return poison(join(scope, name));
+      }
     const std::string full = join(scope, name);
     if (is_model_class(cls)) {
       if (!config.is_object() && !config.is_array()) return invalid_input("nested model '" + full + "' has no config");
@@ -521,6 +552,8 @@ class KerasImporter {
       fn = lower_conv_lstm_bidirectional;
     if (!fn) {
       unknown_.insert(cls + " ('" + full + "')");
+      trace_mapping_ = NodeMapping::kUnsupported;
+      trace_detail_ = "not a Keras layer class this converter reads";
       return poison(full);
     }
     KerasLayerContext ctx(g_, full, cls, config, weights_for(scope, name), std::move(ins), opt_.fold_budget);
@@ -537,6 +570,8 @@ class KerasImporter {
     if (!r.ok()) {
       if (r.status().kind() == ErrorKind::kUnsupported) {
         unknown_.insert(cls + " ('" + full + "': " + r.status().message() + ")");
+        trace_mapping_ = NodeMapping::kUnsupported;
+        trace_detail_ = r.status().message();
         return poison(full);
       }
       return r.status().with_context(cls + " layer '" + full + "'");
@@ -574,6 +609,8 @@ class KerasImporter {
   std::map<std::string, std::vector<KerasArray>> scoped_weights_;  // H5 inner layers' weights
   std::set<TensorId> poisoned_;
   std::set<std::string> unknown_;
+  NodeMapping trace_mapping_ = NodeMapping::kBuiltin;  // the layer call being lowered
+  std::string trace_detail_;
 };
 
 }  // namespace

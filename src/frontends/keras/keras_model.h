@@ -12,9 +12,13 @@
 
 namespace tflc {
 
+struct ImportTrace;  // frontends/graphdef/import.h
+
 struct KerasImportOptions {
   std::string path;
   int64_t fold_budget = 1 << 20;
+  // Records each layer call's outcome (op = the layer class) for --analyze.
+  ImportTrace* trace = nullptr;
 };
 
 Expected<Model> import_keras_model(const KerasImportOptions& options);

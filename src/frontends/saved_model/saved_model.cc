@@ -194,7 +194,7 @@ std::string array_name(const std::string& tensor) {
 
 Expected<Model> convert_signature(const tensorflow::MetaGraphDef& mg, const std::string& key,
                                   const tensorflow::SignatureDef& sig, const VariableIndex& vars, int64_t budget,
-                                  const TfOpFallbacks& fallbacks) {
+                                  const TfOpFallbacks& fallbacks, ImportTrace* trace) {
   // TensorFlow orders a signature's inputs and outputs by key.
   std::vector<std::string> in_keys, out_keys;
   for (const auto& [k, v] : sig.inputs()) in_keys.push_back(k);
@@ -204,6 +204,7 @@ Expected<Model> convert_signature(const tensorflow::MetaGraphDef& mg, const std:
   GraphDefImportOptions opt;
   opt.fold_budget = budget;
   opt.fallbacks = fallbacks;
+  opt.trace = trace;
   opt.unknown_rank_hint = "TFLite needs ranked inputs: export the signature with a shaped tf.TensorSpec";
   std::vector<std::string> out_tensors;
   for (const auto& k : in_keys) {
@@ -275,7 +276,8 @@ Expected<Model> import_saved_model(const SavedModelOptions& o) {
   model.api_version = 2;
   std::vector<std::string> failures;
   for (const auto& key : o.signature_keys) {
-    auto m = convert_signature(*mg, key, mg->signature_def().at(key), vars, o.fold_budget, o.fallbacks);
+    if (o.trace) o.trace->signature = key;
+    auto m = convert_signature(*mg, key, mg->signature_def().at(key), vars, o.fold_budget, o.fallbacks, o.trace);
     if (!m.ok()) {
       failures.push_back("signature '" + key + "': " + m.status().message());
       continue;

@@ -19,6 +19,7 @@ struct SavedModelOptions {
   std::vector<std::string> signature_keys = {"serving_default"};
   int64_t fold_budget = 1 << 20;
   TfOpFallbacks fallbacks;  // Flex and custom ops, as for a GraphDef
+  ImportTrace* trace = nullptr;  // see GraphDefImportOptions
 };
 
 Expected<Model> import_saved_model(const SavedModelOptions& options);
