@@ -74,6 +74,9 @@ class HloContext : public IrBuilder {
   TensorId scalar(DType dt, double v, const std::string& suffix);
   Expected<TensorId> reshape(TensorId x, const std::vector<int64_t>& shape);
   Expected<TensorId> transpose(TensorId x, const std::vector<int64_t>& perm);
+  // BITCAST of `x` to `to`: its output is typed before inference, as
+  // TFLite keeps the target type on the tensor (BitcastOptions is empty).
+  Expected<TensorId> bitcast(TensorId x, DType to);
 
  private:
   const mlir::Op& op_;

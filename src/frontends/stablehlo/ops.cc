@@ -4,6 +4,7 @@
 // A form a record does not handle is refused by name, never approximated.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -117,6 +118,12 @@ HloLowering binary(OpCode code) {
   return [code](HloContext& ctx) -> Outs {
     RETURN_IF_ERROR(ctx.expect_operands(2));
     TensorId a = ctx.in(0), b = ctx.in(1);
+    if (ctx.in_t(0).dtype == DType::kBool) {
+      // On i1, add and maximum are logical or; multiply and minimum, and.
+      if (code == OpCode::ADD || code == OpCode::MAXIMUM) return one(ctx.emit1(OpCode::LOGICAL_OR, {a, b}));
+      if (code == OpCode::MUL || code == OpCode::MINIMUM) return one(ctx.emit1(OpCode::LOGICAL_AND, {a, b}));
+      return ctx.refuse("on i1 tensors");
+    }
     const Shape out = ctx.result_shape(0);
     // Only one side is narrowed, so the result keeps its shape.
     TensorId nb = unbroadcast(ctx, b);
@@ -539,7 +546,12 @@ Outs lower_dot_general(HloContext& ctx) {
   ASSIGN_OR_RETURN(DotDims d, dot_dims(ctx));
   const Tensor& l = ctx.in_t(0);
   const Tensor& r = ctx.in_t(1);
-  if (l.dtype != DType::kFloat32 || r.dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(l.dtype) + " tensors");
+  const DType dt = l.dtype;
+  if (r.dtype != dt || ctx.result_dtype(0) != dt)
+    return ctx.refuse("a dot_general of " + dtype_name(dt) + " and " + dtype_name(r.dtype) + " giving " +
+                      dtype_name(ctx.result_dtype(0)));
+  const bool integer = dtype_is_integer(dt) && dt != DType::kBool;
+  if (dt != DType::kFloat32 && !integer) return ctx.refuse("on " + dtype_name(dt) + " tensors");
   const Shape ls = l.shape, rs = r.shape;
   const Ints lf = free_dims(l.rank(), d.lb, d.lc), rf = free_dims(r.rank(), d.rb, d.rc);
   const int64_t B = prod(ls, d.lb), M = prod(ls, lf), K = prod(ls, d.lc), N = prod(rs, rf);
@@ -549,6 +561,23 @@ Outs lower_dot_general(HloContext& ctx) {
   for (int64_t k : lf) out.push_back(ls[k]);
   for (int64_t k : rf) out.push_back(rs[k]);
   ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), concat({d.lb, lf, d.lc})));
+  if (integer) {
+    // No integer matmul kernel: [B, M, K, 1] * [B, 1, K, N] summed over K,
+    // exact (products and sums wrap as StableHLO's do).
+    if (B * M * K * N > (int64_t{1} << 22)) return ctx.refuse("an integer dot_general of more than 2^22 products");
+    ASSIGN_OR_RETURN(x, ctx.reshape(x, {B, M, K, 1}));
+    ASSIGN_OR_RETURN(TensorId y, ctx.transpose(ctx.in(1), concat({d.rb, d.rc, rf})));
+    ASSIGN_OR_RETURN(y, ctx.reshape(y, {B, 1, K, N}));
+    const DType wide = narrow_int(dt) ? DType::kInt32 : dt;
+    ASSIGN_OR_RETURN(x, ctx.cast(x, wide));
+    ASSIGN_OR_RETURN(y, ctx.cast(y, wide));
+    ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::MUL, {x, y}));
+    tflite::ReducerOptionsT ro;
+    ro.keep_dims = false;
+    ASSIGN_OR_RETURN(TensorId z, ctx.emit1(OpCode::SUM, {p, ctx.const_i32({2}, "axis")}, ro));
+    ASSIGN_OR_RETURN(z, ctx.cast(z, dt));
+    return one(ctx.reshape(z, out));
+  }
   if (d.lb.empty()) {
     ASSIGN_OR_RETURN(x, ctx.reshape(x, {M, K}));
     ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), concat({rf, d.rc})));
@@ -590,12 +619,18 @@ struct Reducer {
 
 std::optional<Reducer> reducer_for(const std::string& name, DType dt) {
   const double inf = std::numeric_limits<double>::infinity();
+  if (dt == DType::kBool) {
+    // On i1: add and maximum are or; multiply and minimum, and.
+    if (name == "stablehlo.or" || name == "stablehlo.add" || name == "stablehlo.maximum")
+      return Reducer{OpCode::REDUCE_ANY, OpCode::LOGICAL_OR, 0};
+    if (name == "stablehlo.and" || name == "stablehlo.multiply" || name == "stablehlo.minimum")
+      return Reducer{OpCode::REDUCE_ALL, OpCode::LOGICAL_AND, 1};
+    return std::nullopt;
+  }
   if (name == "stablehlo.add") return Reducer{OpCode::SUM, OpCode::ADD, 0};
   if (name == "stablehlo.multiply") return Reducer{OpCode::REDUCE_PROD, OpCode::MUL, 1};
   if (name == "stablehlo.maximum") return Reducer{OpCode::REDUCE_MAX, OpCode::MAXIMUM, -inf};
   if (name == "stablehlo.minimum") return Reducer{OpCode::REDUCE_MIN, OpCode::MINIMUM, inf};
-  if (dt == DType::kBool && name == "stablehlo.or") return Reducer{OpCode::REDUCE_ANY, OpCode::LOGICAL_OR, 0};
-  if (dt == DType::kBool && name == "stablehlo.and") return Reducer{OpCode::REDUCE_ALL, OpCode::LOGICAL_AND, 1};
   return std::nullopt;
 }
 
@@ -620,67 +655,307 @@ bool is_identity(const Graph& g, TensorId init, const Reducer& r) {
   return x == r.identity;
 }
 
-Outs lower_reduce(HloContext& ctx) {
-  if (ctx.num_in() % 2) return ctx.bad("needs as many inits as inputs");
-  const int n = ctx.num_in() / 2;
-  Ints dims = ctx.ints_or("dimensions", {});
-  if (n == 2) return ctx.refuse("a reduction of two values (argmax/argmin forms are not matched yet)");
-  if (n != 1) return ctx.refuse("a reduction of " + std::to_string(n) + " values");
-  const DType dt = ctx.in_t(0).dtype;
-  const std::string body = reducer_op(ctx.op());
+// The comparison direction of a compare op inside a region.
+std::string compare_direction(const mlir::Op& op) {
+  if (const mlir::Attr* a = op.attr("comparison_direction")) return a->items.empty() ? a->s : a->items.back().s;
+  std::vector<std::string> kw = op.keywords();
+  return kw.empty() ? "" : kw[0];
+}
+
+// Whether a two-value reduce body is the argmax/argmin form JAX emits,
+// over (value a, index a, value b, index b):
+//   pick = a GT|LT b  [or  a NE a]       (NaN wins)
+//   take = pick or (a EQ b and ia LT ib) (ties: the smaller index)
+//   return select(pick, a, b), select(take, ia, ib)
+// Sets *is_max by the direction.
+bool arg_reducer(const mlir::Op& reduce, bool* is_max) {
+  if (reduce.regions.size() != 1) return false;
+  const mlir::Block& b = reduce.regions[0];
+  if (b.args.size() != 4) return false;
+  const std::string va = b.args[0].first, ia = b.args[1].first, vb = b.args[2].first, ib = b.args[3].first;
+  std::map<std::string, const mlir::Op*> def;
+  const mlir::Op* ret = nullptr;
+  for (const auto& op : b.ops) {
+    if (op.results.size() == 1) def[op.results[0]] = &op;
+    if (op.name == "stablehlo.return") ret = &op;
+  }
+  if (!ret || ret->operands.size() != 2 || b.ops.size() > 11) return false;
+  auto get = [&](const std::string& v, const char* name) -> const mlir::Op* {
+    auto it = def.find(v);
+    return it != def.end() && it->second->name == name && it->second->operands.size() >= 2 ? it->second : nullptr;
+  };
+  auto is_cmp = [&](const std::string& v, const std::string& dir, const std::string& x, const std::string& y) {
+    const mlir::Op* c = get(v, "stablehlo.compare");
+    return c && compare_direction(*c) == dir && c->operands[0] == x && c->operands[1] == y;
+  };
+  // Either operand order of a commutative and/or.
+  auto pair_of = [&](const mlir::Op* op, auto&& first, auto&& second) {
+    return op && ((first(op->operands[0]) && second(op->operands[1])) || (first(op->operands[1]) && second(op->operands[0])));
+  };
+  const mlir::Op* sel_v = get(ret->operands[0], "stablehlo.select");
+  const mlir::Op* sel_i = get(ret->operands[1], "stablehlo.select");
+  if (!sel_v || !sel_i || sel_v->operands.size() != 3 || sel_i->operands.size() != 3) return false;
+  if (sel_v->operands[1] != va || sel_v->operands[2] != vb || sel_i->operands[1] != ia || sel_i->operands[2] != ib) return false;
+  const std::string pick = sel_v->operands[0];
+  std::string dir;
+  auto strict = [&](const std::string& v) {
+    for (const char* d : {"GT", "LT"})
+      if (is_cmp(v, d, va, vb)) {
+        dir = d;
+        return true;
+      }
+    return false;
+  };
+  auto nan_check = [&](const std::string& v) { return is_cmp(v, "NE", va, va); };
+  const bool pick_ok = strict(pick) || pair_of(get(pick, "stablehlo.or"), strict, nan_check);
+  if (!pick_ok) return false;
+  auto is_pick = [&](const std::string& v) { return v == pick; };
+  auto tie = [&](const std::string& v) {
+    return pair_of(get(v, "stablehlo.and"), [&](const std::string& e) { return is_cmp(e, "EQ", va, vb); },
+                   [&](const std::string& l) { return is_cmp(l, "LT", ia, ib); });
+  };
+  if (!pair_of(get(sel_i->operands[0], "stablehlo.or"), is_pick, tie)) return false;
+  *is_max = dir == "GT";
+  return true;
+}
+
+// argmax/argmin (see arg_reducer) -> ARG_MAX/ARG_MIN, as TF's legalization
+// does, when the indices are an iota along the one reduced dimension and
+// the inits are the lowest (highest) value and 0. ARG_MAX keeps the first
+// extreme as the body does; a NaN, which the body lets win, is found
+// separately (the first NaN's index). The value result is REDUCE_MAX/MIN,
+// NaN where a NaN is.
+Outs lower_arg_reduce(HloContext& ctx, const Ints& dims) {
+  bool is_max = false;
+  if (!arg_reducer(ctx.op(), &is_max)) return ctx.refuse("a reduction of two values whose body is not the argmax/argmin form");
+  RETURN_IF_ERROR(need_static(ctx));
+  if (dims.size() != 1) return ctx.refuse("an argmax/argmin over " + std::to_string(dims.size()) + " dimensions");
+  const Tensor& x = ctx.in_t(0);
+  const Graph& g = ctx.graph();
+  const int64_t axis = dims[0];
+  if (axis < 0 || axis >= x.rank() || x.shape[axis] == 0) return ctx.bad("reduces a dimension that is out of range or empty");
+  const DType dt = x.dtype, it = ctx.in_t(1).dtype;
+  if (it != DType::kInt32 && it != DType::kInt64) return ctx.refuse("an argmax/argmin with " + dtype_name(it) + " indices");
+  // The indices: a constant iota along the axis.
+  auto idx = const_doubles(g, ctx.in(1));
+  if (!idx.ok() || ctx.in_t(1).shape != x.shape) return ctx.refuse("an argmax/argmin whose indices are not an iota");
+  const Shape strides = strides_of(x.shape);
+  for (size_t k = 0; k < idx->size(); ++k)
+    if ((*idx)[k] != static_cast<double>((static_cast<int64_t>(k) / strides[axis]) % x.shape[axis]))
+      return ctx.refuse("an argmax/argmin whose indices are not an iota along the reduced dimension");
+  auto i0 = const_doubles(g, ctx.in(3));
+  if (!i0.ok() || i0->size() != 1 || (*i0)[0] != 0) return ctx.refuse("an argmax/argmin whose index init is not 0");
+  const Reducer red = is_max ? Reducer{OpCode::REDUCE_MAX, OpCode::MAXIMUM, -std::numeric_limits<double>::infinity()}
+                             : Reducer{OpCode::REDUCE_MIN, OpCode::MINIMUM, std::numeric_limits<double>::infinity()};
+  bool init_ok;
+  if (dt == DType::kBool) {
+    auto v0 = const_doubles(g, ctx.in(2));
+    init_ok = v0.ok() && v0->size() == 1 && (*v0)[0] == (is_max ? 0 : 1);
+  } else if (dt == DType::kUInt32) {
+    // Read raw: the folding helpers have no uint32.
+    const Tensor& t = ctx.in_t(2);
+    uint32_t v0 = 1;
+    if (t.is_const() && t.num_elements() == 1) std::memcpy(&v0, t.data->data(), 4);
+    init_ok = v0 == (is_max ? 0u : 0xffffffffu);
+  } else {
+    init_ok = is_identity(g, ctx.in(2), red);
+  }
+  if (!init_ok) return ctx.refuse("an argmax/argmin whose value init is not the lowest (highest) value");
+  // ARG_MAX's kernels: float32, int8, uint8, int32. Others in an int32 of
+  // the same order (uint32 with its top bit flipped).
+  TensorId v = ctx.in(0);
+  if (dt == DType::kBool || dt == DType::kInt16 || dt == DType::kUInt16) {
+    ASSIGN_OR_RETURN(v, ctx.cast(v, DType::kInt32));
+  } else if (dt == DType::kUInt32) {
+    TensorId top = ctx.constant(DType::kUInt32, {}, to_bytes(std::vector<uint32_t>{0x80000000u}), "top_bit");
+    ASSIGN_OR_RETURN(v, ctx.emit1(OpCode::BITWISE_XOR, {v, top}));
+    ASSIGN_OR_RETURN(v, ctx.cast(v, DType::kInt32));
+  } else if (dt != DType::kFloat32 && dt != DType::kInt8 && dt != DType::kUInt8 && dt != DType::kInt32) {
+    return ctx.refuse("an argmax/argmin on " + dtype_name(dt) + " tensors (ARG_MAX's kernels are float32, int8, uint8, int32)");
+  }
+  TensorId ax = ctx.const_i32({static_cast<int32_t>(axis)}, "axis");
+  const OpCode arg = is_max ? OpCode::ARG_MAX : OpCode::ARG_MIN;
+  auto arg_of = [&](TensorId t) -> Expected<TensorId> {
+    if (is_max) {
+      tflite::ArgMaxOptionsT o;
+      o.output_type = static_cast<tflite::TensorType>(it);
+      return ctx.emit1(arg, {t, ax}, o);
+    }
+    tflite::ArgMinOptionsT o;
+    o.output_type = static_cast<tflite::TensorType>(it);
+    return ctx.emit1(arg, {t, ax}, o);
+  };
+  ASSIGN_OR_RETURN(TensorId index, arg_of(v));
+  tflite::ReducerOptionsT ro;
+  ro.keep_dims = false;
+  TensorId value;
+  if (dt == DType::kBool) {
+    ASSIGN_OR_RETURN(value, ctx.emit1(is_max ? OpCode::REDUCE_ANY : OpCode::REDUCE_ALL, {ctx.in(0), ax}, ro));
+  } else {
+    TensorId w = ctx.in(0);
+    if (narrow_int(dt)) {
+      ASSIGN_OR_RETURN(w, ctx.cast(w, DType::kInt32));
+    }
+    ASSIGN_OR_RETURN(value, ctx.emit1(red.reduce, {w, ax}, ro));
+    ASSIGN_OR_RETURN(value, ctx.cast(value, dt));
+  }
+  if (dt == DType::kFloat32) {
+    ASSIGN_OR_RETURN(TensorId nan, ctx.emit1(OpCode::NOT_EQUAL, {ctx.in(0), ctx.in(0)}));
+    ASSIGN_OR_RETURN(TensorId any_nan, ctx.emit1(OpCode::REDUCE_ANY, {nan, ax}, ro));
+    ASSIGN_OR_RETURN(TensorId nan_i, ctx.cast(nan, DType::kInt32));
+    tflite::ArgMaxOptionsT o;
+    o.output_type = static_cast<tflite::TensorType>(it);
+    ASSIGN_OR_RETURN(TensorId first_nan, ctx.emit1(OpCode::ARG_MAX, {nan_i, ax}, o));
+    ASSIGN_OR_RETURN(index, ctx.emit1(OpCode::SELECT_V2, {any_nan, first_nan, index}));
+    TensorId qnan = ctx.scalar(DType::kFloat32, std::numeric_limits<double>::quiet_NaN(), "nan");
+    ASSIGN_OR_RETURN(value, ctx.emit1(OpCode::SELECT_V2, {any_nan, qnan, value}));
+  }
+  return std::vector<TensorId>{value, index};
+}
+
+// One reduction of x with `init` by the body op `body`.
+Expected<TensorId> reduce_one(HloContext& ctx, TensorId x, TensorId init, const std::string& body, const Ints& dims) {
+  const DType dt = ctx.graph().t(x).dtype;
   auto r = reducer_for(body, dt);
   if (!r) return ctx.refuse("a reduction whose body is not one add/multiply/maximum/minimum/and/or" +
                             (body.empty() ? std::string() : " (it is " + body + ")"));
-  TensorId y = ctx.in(0);
+  TensorId y = x;
   if (!dims.empty()) {
     tflite::ReducerOptionsT o;
     o.keep_dims = false;
     std::vector<int32_t> axes = i32(dims);
     if (!find_op(r->reduce)) return ctx.refuse(op_name(r->reduce) + " has no record yet");
     // Narrow integer reductions read their operand as quantized: widen.
-    const DType t = ctx.graph().t(y).dtype;
-    if (narrow_int(t)) {
+    if (narrow_int(dt)) {
       ASSIGN_OR_RETURN(y, ctx.cast(y, DType::kInt32));
     }
     ASSIGN_OR_RETURN(y, ctx.emit1(r->reduce, {y, ctx.const_i32(axes, "axes")}, o));
-    ASSIGN_OR_RETURN(y, ctx.cast(y, t));
+    ASSIGN_OR_RETURN(y, ctx.cast(y, dt));
   }
-  if (!is_identity(ctx.graph(), ctx.in(1), *r) || dims.empty()) {
-    ASSIGN_OR_RETURN(y, modular(ctx, r->combine, {y, ctx.in(1)}));
+  if (!is_identity(ctx.graph(), init, *r) || dims.empty()) {
+    ASSIGN_OR_RETURN(y, modular(ctx, r->combine, {y, init}));
   }
-  return std::vector<TensorId>{y};
+  return y;
+}
+
+// The body ops of a reduce of n values that reduces each value on its own:
+// op k combines arguments k and n + k and is returned k-th. Empty if not.
+std::vector<std::string> independent_reducers(const mlir::Op& op, int n) {
+  if (op.regions.size() != 1) return {};
+  const mlir::Block& b = op.regions[0];
+  if (static_cast<int>(b.args.size()) != 2 * n || static_cast<int>(b.ops.size()) != n + 1) return {};
+  const mlir::Op& ret = b.ops.back();
+  if (ret.name != "stablehlo.return" || static_cast<int>(ret.operands.size()) != n) return {};
+  std::vector<std::string> names;
+  for (int k = 0; k < n; ++k) {
+    const mlir::Op& f = b.ops[k];
+    if (f.operands.size() != 2 || f.results.size() != 1 || ret.operands[k] != f.results[0]) return {};
+    const std::string a = b.args[k].first, c = b.args[n + k].first;
+    if (!((f.operands[0] == a && f.operands[1] == c) || (f.operands[0] == c && f.operands[1] == a))) return {};
+    names.push_back(f.name);
+  }
+  return names;
+}
+
+Outs lower_reduce(HloContext& ctx) {
+  if (ctx.num_in() % 2) return ctx.bad("needs as many inits as inputs");
+  const int n = ctx.num_in() / 2;
+  Ints dims = ctx.ints_or("dimensions", {});
+  if (n == 1) return one(reduce_one(ctx, ctx.in(0), ctx.in(1), reducer_op(ctx.op()), dims));
+  std::vector<std::string> bodies = independent_reducers(ctx.op(), n);
+  if (bodies.empty()) {
+    if (n == 2) return lower_arg_reduce(ctx, dims);
+    return ctx.refuse("a reduction of " + std::to_string(n) + " values whose body combines them");
+  }
+  std::vector<TensorId> outs;
+  for (int k = 0; k < n; ++k) {
+    ASSIGN_OR_RETURN(TensorId y, reduce_one(ctx, ctx.in(k), ctx.in(n + k), bodies[k], dims));
+    outs.push_back(y);
+  }
+  return outs;
 }
 
 // reduce_window with a max or add body over at most two window dims of
 // extent > 1 -> MAX_POOL_2D / DEPTHWISE_CONV_2D, on a [1, H, W, 1]
 // or NHWC view (a sum as DEPTHWISE_CONV_2D with a ones filter). Padding is explicit (PADV2 with the init value, which must
 // be the body's identity), so the pool itself is VALID.
+// reduce_window as one strided slice per window position, combined with
+// the body's op in window order: exact for max/min and integer add/mul
+// (any order gives the same value), and float add/mul in the order of the
+// interpreter's fold. Used where no pool builtin fits.
+Outs reduce_window_unrolled(HloContext& ctx, const Reducer& red, const Ints& win, const Ints& strides, const Ints& pad,
+                            const Ints& win_d) {
+  const int r = ctx.in_t(0).rank();
+  int64_t taps = 1;
+  for (int64_t w : win) taps *= w;
+  if (taps > 64) return ctx.refuse("reduce_window with a window of " + std::to_string(taps) + " elements outside a pool builtin");
+  TensorId x = ctx.in(0);
+  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
+    std::vector<int32_t> p(pad.begin(), pad.end());
+    ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::PADV2, {x, ctx.constant(DType::kInt32, {r, 2}, to_bytes(p), "paddings"), ctx.in(1)}));
+  }
+  const Shape out = ctx.result_shape(0);
+  const bool strided = std::any_of(strides.begin(), strides.end(), [](int64_t v) { return v != 1; });
+  TensorId acc = kNoTensor;
+  for (int64_t t = 0; t < taps; ++t) {
+    Ints begin(r), end(r);
+    int64_t rest = t;
+    for (int d = r - 1; d >= 0; --d) {
+      begin[d] = (rest % win[d]) * win_d[d];
+      rest /= win[d];
+      end[d] = begin[d] + (out[d] - 1) * strides[d] + 1;
+    }
+    TensorId slice;
+    if (strided) {
+      tflite::StridedSliceOptionsT o;
+      ASSIGN_OR_RETURN(slice, ctx.emit1(OpCode::STRIDED_SLICE, {x, ctx.const_i32(i32(begin), "begin"), ctx.const_i32(i32(end), "end"),
+                                                               ctx.const_i32(i32(strides), "strides")},
+                                        o));
+    } else {
+      ASSIGN_OR_RETURN(slice, ctx.emit1(OpCode::SLICE, {x, ctx.const_i32(i32(begin), "begin"), ctx.const_i32(i32(out), "size")}));
+    }
+    if (acc == kNoTensor) {
+      acc = slice;
+    } else {
+      ASSIGN_OR_RETURN(acc, modular(ctx, red.combine, {acc, slice}));
+    }
+  }
+  if (!is_identity(ctx.graph(), ctx.in(1), red)) {
+    ASSIGN_OR_RETURN(acc, modular(ctx, red.combine, {acc, ctx.in(1)}));
+  }
+  return std::vector<TensorId>{acc};
+}
+
 Outs lower_reduce_window(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2));
   RETURN_IF_ERROR(need_static(ctx));
   const Tensor& x = ctx.in_t(0);
   const int r = x.rank();
-  if (x.dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(x.dtype) + " tensors");
   const std::string body = reducer_op(ctx.op());
   auto red = reducer_for(body, x.dtype);
-  if (!red || (red->reduce != OpCode::REDUCE_MAX && red->reduce != OpCode::SUM))
-    return ctx.refuse("reduce_window whose body is not one maximum or add");
-  if (!is_identity(ctx.graph(), ctx.in(1), *red)) return ctx.refuse("reduce_window whose init is not the body's identity");
+  if (!red) return ctx.refuse("reduce_window whose body is not one add/multiply/maximum/minimum/and/or");
   ASSIGN_OR_RETURN(Ints win, ctx.ints("window_dimensions"));
   Ints strides = ctx.ints_or("window_strides", Ints(r, 1));
   Ints pad = ctx.ints_or("padding", Ints(2 * r, 0));
   Ints base_d = ctx.ints_or("base_dilations", Ints(r, 1)), win_d = ctx.ints_or("window_dilations", Ints(r, 1));
-  if (static_cast<int>(win.size()) != r || static_cast<int>(strides.size()) != r || static_cast<int>(pad.size()) != 2 * r)
-    return ctx.bad("needs window, stride and padding per dimension");
-  if (std::any_of(base_d.begin(), base_d.end(), [](int64_t v) { return v != 1; }) ||
-      std::any_of(win_d.begin(), win_d.end(), [](int64_t v) { return v != 1; }))
-    return ctx.refuse("reduce_window with dilations");
+  if (static_cast<int>(win.size()) != r || static_cast<int>(strides.size()) != r || static_cast<int>(pad.size()) != 2 * r ||
+      static_cast<int>(base_d.size()) != r || static_cast<int>(win_d.size()) != r)
+    return ctx.bad("needs window, stride, padding and dilations per dimension");
+  if (std::any_of(base_d.begin(), base_d.end(), [](int64_t v) { return v != 1; })) return ctx.refuse("reduce_window with base dilations");
   if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v < 0; })) return ctx.refuse("negative reduce_window padding");
+  for (int d = 0; d < r; ++d)
+    if (win[d] < 1 || strides[d] < 1 || win_d[d] < 1) return ctx.bad("has a window, stride or dilation below 1");
+  auto unrolled = [&]() { return reduce_window_unrolled(ctx, *red, win, strides, pad, win_d); };
+  // Pool builtins: float max or add with an identity init and no dilation.
+  if (x.dtype != DType::kFloat32 || (red->reduce != OpCode::REDUCE_MAX && red->reduce != OpCode::SUM) ||
+      !is_identity(ctx.graph(), ctx.in(1), *red) ||
+      std::any_of(win_d.begin(), win_d.end(), [](int64_t v) { return v != 1; }))
+    return unrolled();
   // The pooled dims: those whose window or stride is not 1.
   Ints pooled;
   for (int d = 0; d < r; ++d)
     if (win[d] != 1 || strides[d] != 1 || pad[2 * d] || pad[2 * d + 1]) pooled.push_back(d);
-  if (pooled.size() > 2) return ctx.refuse("reduce_window over more than two dimensions");
+  if (pooled.size() > 2) return unrolled();
   TensorId y = ctx.in(0);
   if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
     std::vector<int32_t> p(pad.begin(), pad.end());
@@ -691,6 +966,7 @@ Outs lower_reduce_window(HloContext& ctx) {
   // tensor, else [1, H, W, 1] with the other dims moved to N (rank <= 2 or
   // pooled dims that are the whole tensor).
   bool nhwc = r == 4 && (pooled.empty() || (pooled.front() >= 1 && pooled.back() <= 2));
+  if (nhwc && (win[0] != 1 || win[3] != 1 || strides[0] != 1 || strides[3] != 1)) return unrolled();
   int64_t h_dim = -1, w_dim = -1;
   Shape view;
   if (nhwc) {
@@ -698,7 +974,7 @@ Outs lower_reduce_window(HloContext& ctx) {
     w_dim = 2;
     view = ps;
   } else {
-    if (r > 2) return ctx.refuse("reduce_window on a rank-" + std::to_string(r) + " tensor outside the NHWC layout");
+    if (r > 2) return unrolled();
     h_dim = 0;
     w_dim = r == 2 ? 1 : -1;
     view = {1, ps[0], w_dim >= 0 ? ps[1] : 1, 1};
@@ -710,8 +986,6 @@ Outs lower_reduce_window(HloContext& ctx) {
   o.filter_width = static_cast<int32_t>(w_dim >= 0 ? win[w_dim] : 1);
   o.stride_h = static_cast<int32_t>(strides[h_dim]);
   o.stride_w = static_cast<int32_t>(w_dim >= 0 ? strides[w_dim] : 1);
-  if (nhwc && (win[0] != 1 || win[3] != 1 || strides[0] != 1 || strides[3] != 1))
-    return ctx.refuse("reduce_window over the batch or channel dimension");
   if (red->reduce == OpCode::REDUCE_MAX) {
     ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::MAX_POOL_2D, {y}, o));
   } else {
@@ -1060,6 +1334,144 @@ Outs lower_shift_right_arithmetic(HloContext& ctx) {
   return one(ctx.cast(r, dt));
 }
 
+// ---------------------------------------------------------------- bit ops
+
+int int_bits(DType t) {
+  switch (t) {
+    case DType::kInt8: case DType::kUInt8: return 8;
+    case DType::kInt16: case DType::kUInt16: return 16;
+    case DType::kInt32: case DType::kUInt32: return 32;
+    case DType::kInt64: case DType::kUInt64: return 64;
+    default: return 0;
+  }
+}
+
+DType unsigned_of(DType t) {
+  switch (t) {
+    case DType::kInt8: return DType::kUInt8;
+    case DType::kInt16: return DType::kUInt16;
+    case DType::kInt32: return DType::kUInt32;
+    case DType::kInt64: return DType::kUInt64;
+    default: return t;
+  }
+}
+
+// Whether a shift amount is outside [0, bits), as a bool tensor. Amounts are
+// compared as int32: an unsigned 32-bit amount of 2^31 or more wraps to a
+// negative value, which is out of range as it should be.
+Expected<TensorId> shift_out_of_range(HloContext& ctx, TensorId y, int bits, TensorId* y32) {
+  ASSIGN_OR_RETURN(*y32, ctx.cast(y, DType::kInt32));
+  ASSIGN_OR_RETURN(TensorId neg, ctx.emit1(OpCode::LESS, {*y32, ctx.const_i32_scalar(0, "zero")}));
+  ASSIGN_OR_RETURN(TensorId big, ctx.emit1(OpCode::GREATER_EQUAL, {*y32, ctx.const_i32_scalar(bits, "bits")}));
+  return ctx.emit1(OpCode::LOGICAL_OR, {neg, big});
+}
+
+// shift_left: x * 2^y, with 2^y looked up (GATHER) in a table whose last
+// entry, 0, is taken for an amount outside [0, bits), which StableHLO
+// shifts to 0. The product is formed in a type wide enough to hold it
+// (int32 for 8/16-bit x, int64 for 32-bit) and CAST back, which keeps the
+// low bits. TFLite has no left shift builtin.
+Outs lower_shift_left(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  const DType dt = ctx.in_t(0).dtype;
+  const int bits = int_bits(dt);
+  if (bits == 0 || bits == 64) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  const DType wide = bits == 32 ? DType::kInt64 : DType::kInt32;
+  TensorId y32;
+  ASSIGN_OR_RETURN(TensorId oob, shift_out_of_range(ctx, ctx.in(1), bits, &y32));
+  ASSIGN_OR_RETURN(TensorId idx, ctx.emit1(OpCode::SELECT_V2, {oob, ctx.const_i32_scalar(bits, "bits"), y32}));
+  std::vector<int64_t> pow2(bits + 1, 0);
+  for (int k = 0; k < bits; ++k) pow2[k] = int64_t{1} << k;
+  TensorId table;
+  if (wide == DType::kInt64) {
+    table = ctx.const_i64(pow2, "pow2");
+  } else {
+    std::vector<int32_t> p(pow2.begin(), pow2.end());
+    table = ctx.const_i32(p, "pow2");
+  }
+  tflite::GatherOptionsT go;
+  ASSIGN_OR_RETURN(TensorId scale, ctx.emit1(OpCode::GATHER, {table, idx}, go));
+  ASSIGN_OR_RETURN(TensorId x, ctx.cast(ctx.in(0), wide));
+  ASSIGN_OR_RETURN(TensorId r, ctx.emit1(OpCode::MUL, {x, scale}));
+  return one(ctx.cast(r, dt));
+}
+
+// shift_right_logical on the unsigned view of x (a CAST to the unsigned
+// type of the same width keeps the bits): RIGHT_SHIFT is logical there but
+// clamps amounts to bits - 1, so an amount outside [0, bits) shifts by
+// bits - 1 and then by 1 more, which leaves 0 as StableHLO says.
+Outs lower_shift_right_logical(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  const DType dt = ctx.in_t(0).dtype;
+  const int bits = int_bits(dt);
+  if (bits == 0 || bits == 64) return ctx.refuse("on " + dtype_name(dt) + " tensors (RIGHT_SHIFT's kernels are 8/16/32-bit)");
+  const DType ut = unsigned_of(dt);
+  TensorId y32;
+  ASSIGN_OR_RETURN(TensorId oob, shift_out_of_range(ctx, ctx.in(1), bits, &y32));
+  ASSIGN_OR_RETURN(TensorId first, ctx.emit1(OpCode::SELECT_V2, {oob, ctx.const_i32_scalar(bits - 1, "last_bit"), y32}));
+  ASSIGN_OR_RETURN(TensorId second, ctx.cast(oob, DType::kInt32));
+  ASSIGN_OR_RETURN(first, ctx.cast(first, ut));
+  ASSIGN_OR_RETURN(second, ctx.cast(second, ut));
+  ASSIGN_OR_RETURN(TensorId x, ctx.cast(ctx.in(0), ut));
+  ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::RIGHT_SHIFT, {x, first}));
+  ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::RIGHT_SHIFT, {x, second}));
+  return one(ctx.cast(x, dt));
+}
+
+// popcnt: each bit of the unsigned view by RIGHT_SHIFT against [0, bits)
+// on a new last axis, then FLOOR_MOD 2 and SUM in int64 (which holds every
+// 32-bit unsigned value). A 64-bit x is BITCAST to two 32-bit halves first.
+Outs lower_popcnt(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  RETURN_IF_ERROR(need_static(ctx));
+  const DType dt = ctx.in_t(0).dtype;
+  int bits = int_bits(dt);
+  if (bits == 0) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  const Shape shape = ctx.in_t(0).shape;
+  TensorId x = ctx.in(0);
+  Shape view = shape;
+  if (bits == 64) {
+    ASSIGN_OR_RETURN(x, ctx.bitcast(x, DType::kUInt32));  // [..., 2]
+    bits = 32;
+  } else {
+    ASSIGN_OR_RETURN(x, ctx.cast(x, unsigned_of(dt)));
+    view.push_back(1);
+    ASSIGN_OR_RETURN(x, ctx.reshape(x, view));
+  }
+  const DType ut = ctx.graph().t(x).dtype;
+  // The amounts 0..bits-1 in the unsigned type (little-endian, written by
+  // hand: the numeric helpers have no uint32).
+  const int es = static_cast<int>(dtype_size(ut));
+  std::string kbytes(static_cast<size_t>(bits * es), '\0');
+  for (int k = 0; k < bits; ++k) kbytes[static_cast<size_t>(k * es)] = static_cast<char>(k);
+  // [..., m, 1] >> [bits] -> [..., m, bits] (m = 2 halves, or 1).
+  const Shape xs = ctx.graph().t(x).shape;
+  Shape with_bits = xs;
+  with_bits.push_back(1);
+  ASSIGN_OR_RETURN(x, ctx.reshape(x, with_bits));
+  TensorId k = ctx.constant(ut, {bits}, std::move(kbytes), "bit_index");
+  ASSIGN_OR_RETURN(TensorId shifted, ctx.emit1(OpCode::RIGHT_SHIFT, {x, k}));
+  ASSIGN_OR_RETURN(shifted, ctx.cast(shifted, DType::kInt64));
+  ASSIGN_OR_RETURN(TensorId bit, ctx.emit1(OpCode::FLOOR_MOD, {shifted, ctx.scalar(DType::kInt64, 2, "two")}));
+  Shape flat = shape;
+  flat.push_back(static_cast<int64_t>(xs.back()) * bits);
+  ASSIGN_OR_RETURN(bit, ctx.reshape(bit, flat));
+  tflite::ReducerOptionsT ro;
+  ro.keep_dims = false;
+  ASSIGN_OR_RETURN(TensorId count, ctx.emit1(OpCode::SUM, {bit, ctx.const_i32({static_cast<int32_t>(shape.size())}, "axis")}, ro));
+  return one(ctx.cast(count, dt));
+}
+
+// bitcast_convert is BITCAST: both read little-endian bytes, and a size
+// change adds or drops a last dimension the same way.
+Outs lower_bitcast_convert(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  RETURN_IF_ERROR(need_static(ctx));
+  const DType to = ctx.result_dtype(0);
+  if (ctx.in_t(0).dtype == DType::kBool || to == DType::kBool) return ctx.refuse("bitcast_convert of i1");
+  return one(ctx.bitcast(ctx.in(0), to));
+}
+
 Outs lower_atan2(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2));
   if (ctx.in_t(0).dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors");
@@ -1105,6 +1517,10 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.sign", lower_sign},
       {"stablehlo.atan2", lower_atan2},
       {"stablehlo.shift_right_arithmetic", lower_shift_right_arithmetic},
+      {"stablehlo.shift_left", lower_shift_left},
+      {"stablehlo.shift_right_logical", lower_shift_right_logical},
+      {"stablehlo.popcnt", lower_popcnt},
+      {"stablehlo.bitcast_convert", lower_bitcast_convert},
       {"stablehlo.negate", unary(OpCode::NEG, false)},
       {"stablehlo.exponential", unary(OpCode::EXP)},
       {"stablehlo.log", unary(OpCode::LOG)},

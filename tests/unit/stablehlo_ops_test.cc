@@ -1,0 +1,290 @@
+// StableHLO lowerings (src/frontends/stablehlo/ops.cc) of the bit ops,
+// bitcast_convert, argmax/argmin reductions, variadic reductions,
+// reduce_window without a pool builtin and integer dot_general, and the
+// interpreter-test import mode. Values come from constant folding (our
+// reference kernels) and are checked against hand-computed results; the
+// op choice is checked on graphs whose operands are arguments.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "frontends/stablehlo/stablehlo.h"
+#include "ops/registry.h"
+
+namespace tflc {
+namespace {
+
+Expected<Model> import_text(const std::string& text, bool check_outputs = false, bool constants_as_inputs = false) {
+  StablehloImportOptions o;
+  o.path = "test.mlir";
+  o.content = text;
+  o.check_outputs = check_outputs;
+  o.constants_as_inputs = constants_as_inputs;
+  return import_stablehlo(o);
+}
+
+// Output k of a model whose outputs folded to constants.
+template <typename T>
+std::vector<T> folded(const Model& m, int k = 0) {
+  const Graph& g = m.subgraphs[0];
+  const Tensor& t = g.t(g.outputs.at(k));
+  EXPECT_TRUE(t.is_const()) << t.name << " did not fold";
+  if (!t.is_const()) return {};
+  std::vector<T> v(t.data->size() / sizeof(T));
+  std::memcpy(v.data(), t.data->data(), v.size() * sizeof(T));
+  return v;
+}
+
+int count_ops(const Model& m, OpCode code) {
+  int n = 0;
+  for (const auto& op : m.subgraphs[0].ops) n += !op->dead && op->code == code;
+  return n;
+}
+
+TEST(StablehloOps, ShiftLeftZeroesOutOfRangeAmounts) {
+  auto m = import_text(R"(func.func @main() -> tensor<4xi32> {
+    %x = stablehlo.constant dense<[1, -1, 3, 5]> : tensor<4xi32>
+    %y = stablehlo.constant dense<[1, 31, 32, -1]> : tensor<4xi32>
+    %r = stablehlo.shift_left %x, %y : tensor<4xi32>
+    return %r : tensor<4xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{2, std::numeric_limits<int32_t>::min(), 0, 0}));
+  auto u = import_text(R"(func.func @main() -> tensor<3xui8> {
+    %x = stablehlo.constant dense<[255, 1, 3]> : tensor<3xui8>
+    %y = stablehlo.constant dense<[1, 7, 8]> : tensor<3xui8>
+    %r = stablehlo.shift_left %x, %y : tensor<3xui8>
+    return %r : tensor<3xui8>
+  })");
+  ASSERT_TRUE(u.ok()) << u.status().message();
+  EXPECT_EQ(folded<uint8_t>(*u), (std::vector<uint8_t>{254, 128, 0}));
+}
+
+TEST(StablehloOps, ShiftRightLogicalOnSignedValues) {
+  auto m = import_text(R"(func.func @main() -> tensor<4xi8> {
+    %x = stablehlo.constant dense<[-1, -16, 8, 8]> : tensor<4xi8>
+    %y = stablehlo.constant dense<[4, 2, 40, -1]> : tensor<4xi8>
+    %r = stablehlo.shift_right_logical %x, %y : tensor<4xi8>
+    return %r : tensor<4xi8>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int8_t>(*m), (std::vector<int8_t>{15, 60, 0, 0}));
+  auto b = import_text(R"(func.func @main(%x: tensor<2xi16>, %y: tensor<2xi16>) -> tensor<2xi16> {
+    %r = stablehlo.shift_right_logical %x, %y : tensor<2xi16>
+    return %r : tensor<2xi16>
+  })");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(count_ops(*b, OpCode::RIGHT_SHIFT), 2);
+  auto wide = import_text(R"(func.func @main(%x: tensor<2xi64>) -> tensor<2xi64> {
+    %r = stablehlo.shift_right_logical %x, %x : tensor<2xi64>
+    return %r : tensor<2xi64>
+  })");
+  ASSERT_FALSE(wide.ok());
+  EXPECT_NE(wide.status().message().find("stablehlo.shift_right_logical"), std::string::npos);
+}
+
+TEST(StablehloOps, PopcntCountsTheBitPattern) {
+  auto m = import_text(R"(func.func @main() -> tensor<3xi8> {
+    %x = stablehlo.constant dense<[-1, 0, 7]> : tensor<3xi8>
+    %r = stablehlo.popcnt %x : tensor<3xi8>
+    return %r : tensor<3xi8>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int8_t>(*m), (std::vector<int8_t>{8, 0, 3}));
+  // 64-bit values as two uint32 halves (BITCAST), which do not fold.
+  auto w = import_text(R"(func.func @main(%x: tensor<3xi64>) -> tensor<3xi64> {
+    %r = stablehlo.popcnt %x : tensor<3xi64>
+    return %r : tensor<3xi64>
+  })");
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  EXPECT_EQ(count_ops(*w, OpCode::BITCAST), 1);
+  EXPECT_EQ(count_ops(*w, OpCode::RIGHT_SHIFT), 1);
+}
+
+TEST(StablehloOps, BitcastConvertKeepsTheBytes) {
+  auto m = import_text(R"(func.func @main() -> tensor<2xi32> {
+    %x = stablehlo.constant dense<[1.0, -2.0]> : tensor<2xf32>
+    %r = stablehlo.bitcast_convert %x : (tensor<2xf32>) -> tensor<2xi32>
+    return %r : tensor<2xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{0x3f800000, static_cast<int32_t>(0xc0000000u)}));
+  // A larger element adds a last dimension.
+  auto s = import_text(R"(func.func @main(%x: tensor<3xi64>) -> tensor<3x2xi32> {
+    %r = stablehlo.bitcast_convert %x : (tensor<3xi64>) -> tensor<3x2xi32>
+    return %r : tensor<3x2xi32>
+  })");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(count_ops(*s, OpCode::BITCAST), 1);
+}
+
+// The body JAX emits for argmax (argmin: LT).
+std::string arg_text(const std::string& dir, const std::string& t, const std::string& values, const std::string& init) {
+  return R"(func.func @main() -> tensor<i32> {
+    %x = stablehlo.constant dense<)" + values + R"(> : tensor<4x)" + t + R"(>
+    %i = stablehlo.iota dim = 0 : tensor<4xi32>
+    %v0 = stablehlo.constant dense<)" + init + R"(> : tensor<)" + t + R"(>
+    %i0 = stablehlo.constant dense<0> : tensor<i32>
+    %r:2 = stablehlo.reduce(%x init: %v0), (%i init: %i0) across dimensions = [0] : (tensor<4x)" + t + R"(>, tensor<4xi32>, tensor<)" + t + R"(>, tensor<i32>) -> (tensor<)" + t + R"(>, tensor<i32>)
+     reducer(%a: tensor<)" + t + R"(>, %b: tensor<)" + t + R"(>) (%ia: tensor<i32>, %ib: tensor<i32>)  {
+      %2 = stablehlo.compare  )" + dir + R"(, %a, %b,  FLOAT : (tensor<)" + t + R"(>, tensor<)" + t + R"(>) -> tensor<i1>
+      %3 = stablehlo.compare  NE, %a, %a,  FLOAT : (tensor<)" + t + R"(>, tensor<)" + t + R"(>) -> tensor<i1>
+      %4 = stablehlo.or %2, %3 : tensor<i1>
+      %5 = stablehlo.compare  EQ, %a, %b,  FLOAT : (tensor<)" + t + R"(>, tensor<)" + t + R"(>) -> tensor<i1>
+      %6 = stablehlo.compare  LT, %ia, %ib,  SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
+      %7 = stablehlo.and %5, %6 : tensor<i1>
+      %8 = stablehlo.or %4, %7 : tensor<i1>
+      %9 = stablehlo.select %4, %a, %b : tensor<i1>, tensor<)" + t + R"(>
+      %10 = stablehlo.select %8, %ia, %ib : tensor<i1>, tensor<i32>
+      stablehlo.return %9, %10 : tensor<)" + t + R"(>, tensor<i32>
+    }
+    return %r#1 : tensor<i32>
+  })";
+}
+
+TEST(StablehloOps, ArgmaxFormBecomesArgMax) {
+  auto first = import_text(arg_text("GT", "f32", "[1.0, 3.0, 3.0, 2.0]", "0xFF800000"));
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(folded<int32_t>(*first), (std::vector<int32_t>{1}));  // the first of equal maxima
+  auto nan = import_text(arg_text("GT", "f32", "[1.0, 0x7FC00000, 3.0, 0x7FC00000]", "0xFF800000"));
+  ASSERT_TRUE(nan.ok()) << nan.status().message();
+  EXPECT_EQ(folded<int32_t>(*nan), (std::vector<int32_t>{1}));  // a NaN wins, the first one
+  auto amin = import_text(arg_text("LT", "i8", "[4, -2, 7, -2]", "127"));
+  ASSERT_TRUE(amin.ok()) << amin.status().message();
+  EXPECT_EQ(folded<int32_t>(*amin), (std::vector<int32_t>{1}));
+  // Any other init is not the argmax form.
+  auto bad = import_text(arg_text("GT", "f32", "[1.0, 3.0, 3.0, 2.0]", "0.0"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("stablehlo.reduce"), std::string::npos);
+}
+
+TEST(StablehloOps, ReduceOfIndependentValues) {
+  auto m = import_text(R"(func.func @main() -> (tensor<2xi1>, tensor<2xi32>) {
+    %b = stablehlo.constant dense<[[false, true], [false, false]]> : tensor<2x2xi1>
+    %n = stablehlo.constant dense<[[5, -3], [2, 9]]> : tensor<2x2xi32>
+    %f = stablehlo.constant dense<false> : tensor<i1>
+    %big = stablehlo.constant dense<2147483647> : tensor<i32>
+    %r:2 = stablehlo.reduce(%b init: %f), (%n init: %big) across dimensions = [0] : (tensor<2x2xi1>, tensor<2x2xi32>, tensor<i1>, tensor<i32>) -> (tensor<2xi1>, tensor<2xi32>)
+     reducer(%a0: tensor<i1>, %a1: tensor<i1>) (%c0: tensor<i32>, %c1: tensor<i32>)  {
+      %3 = stablehlo.maximum %a0, %a1 : tensor<i1>
+      %4 = stablehlo.minimum %c0, %c1 : tensor<i32>
+      stablehlo.return %3, %4 : tensor<i1>, tensor<i32>
+    }
+    return %r#0, %r#1 : tensor<2xi1>, tensor<2xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<uint8_t>(*m, 0), (std::vector<uint8_t>{0, 1}));
+  EXPECT_EQ(folded<int32_t>(*m, 1), (std::vector<int32_t>{2, -3}));
+}
+
+TEST(StablehloOps, ReduceWindowWithoutAPoolBuiltin) {
+  // A cumulative max (JAX's cummax): window 4, padding 3 before.
+  auto m = import_text(R"(func.func @main() -> tensor<4xi32> {
+    %x = stablehlo.constant dense<[1, 3, 2, 5]> : tensor<4xi32>
+    %init = stablehlo.constant dense<-2147483648> : tensor<i32>
+    %r = "stablehlo.reduce_window"(%x, %init) <{padding = dense<[[3, 0]]> : tensor<1x2xi64>, window_dimensions = array<i64: 4>}> ({
+    ^bb0(%a: tensor<i32>, %b: tensor<i32>):
+      %m = stablehlo.maximum %a, %b : tensor<i32>
+      stablehlo.return %m : tensor<i32>
+    }) : (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>
+    return %r : tensor<4xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{1, 3, 3, 5}));
+  // A strided float min: windows [0, 1], [2, 3].
+  auto f = import_text(R"(func.func @main(%x: tensor<5xf32>) -> tensor<2xf32> {
+    %init = stablehlo.constant dense<0x7F800000> : tensor<f32>
+    %r = "stablehlo.reduce_window"(%x, %init) <{window_dimensions = array<i64: 2>, window_strides = array<i64: 2>}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %m = stablehlo.minimum %a, %b : tensor<f32>
+      stablehlo.return %m : tensor<f32>
+    }) : (tensor<5xf32>, tensor<f32>) -> tensor<2xf32>
+    return %r : tensor<2xf32>
+  })");
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_EQ(count_ops(*f, OpCode::STRIDED_SLICE), 2);
+  EXPECT_EQ(count_ops(*f, OpCode::MINIMUM), 1);
+}
+
+TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
+  auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
+    %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>
+    %b = stablehlo.constant dense<[[5, 6], [7, 8]]> : tensor<2x2xi32>
+    %r = stablehlo.dot_general %a, %b, contracting_dims = [1] x [0] : (tensor<2x2xi32>, tensor<2x2xi32>) -> tensor<2x2xi32>
+    return %r : tensor<2x2xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{19, 22, 43, 50}));
+  // A result type other than the operands' is refused, by name.
+  auto f64 = import_text(R"(func.func @main(%a: tensor<2x2xf32>) -> tensor<2x2xf64> {
+    %r = stablehlo.dot_general %a, %a, contracting_dims = [1] x [0] : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf64>
+    return %r : tensor<2x2xf64>
+  })");
+  ASSERT_FALSE(f64.ok());
+  EXPECT_EQ(f64.status().kind(), ErrorKind::kUnsupported);
+  EXPECT_NE(f64.status().message().find("stablehlo.dot_general"), std::string::npos);
+}
+
+TEST(StablehloOps, BooleanArithmeticAndSelectTypes) {
+  auto m = import_text(R"(func.func @main(%a: tensor<2xi1>, %b: tensor<2xi1>, %x: tensor<2xi16>) -> (tensor<2xi1>, tensor<2xi16>) {
+    %s = stablehlo.add %a, %b : tensor<2xi1>
+    %p = stablehlo.multiply %a, %b : tensor<2xi1>
+    %t = stablehlo.select %p, %x, %x : tensor<2xi1>, tensor<2xi16>
+    return %s, %t : tensor<2xi1>, tensor<2xi16>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(count_ops(*m, OpCode::LOGICAL_OR), 1);
+  EXPECT_EQ(count_ops(*m, OpCode::LOGICAL_AND), 1);
+  EXPECT_EQ(m->subgraphs[0].t(m->subgraphs[0].outputs[1]).dtype, DType::kInt16);
+}
+
+TEST(StablehloOps, InterpreterTestsCheckedValuesBecomeOutputs) {
+  const std::string text = R"(func.func @shift_test() {
+    %x = stablehlo.constant dense<[1, 2]> : tensor<2xi32>
+    %y = stablehlo.constant dense<[3, 40]> : tensor<2xi32>
+    %r = stablehlo.shift_left %x, %y : tensor<2xi32>
+    check.expect_eq_const %r, dense<[8, 0]> : tensor<2xi32>
+    func.return
+  })";
+  StablehloImportOptions o;
+  o.content = text;
+  o.entry_function = "shift_test";
+  o.check_outputs = true;
+  o.constants_as_inputs = true;
+  auto m = import_stablehlo(o);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  const Graph& g = m->subgraphs[0];
+  ASSERT_EQ(g.inputs.size(), 2u);
+  EXPECT_EQ(g.t(g.inputs[0]).name, "x");
+  EXPECT_EQ(g.t(g.inputs[1]).name, "y");
+  ASSERT_EQ(g.outputs.size(), 1u);
+  EXPECT_FALSE(g.t(g.outputs[0]).is_const());  // computed at run time
+  EXPECT_EQ(count_ops(*m, OpCode::GATHER), 1);
+  auto tests = read_stablehlo_interpret_tests(text, "t.mlir");
+  ASSERT_TRUE(tests.ok()) << tests.status().message();
+  ASSERT_EQ(tests->size(), 1u);
+  const HloInterpretTest& t = (*tests)[0];
+  EXPECT_EQ(t.func, "shift_test");
+  EXPECT_EQ(t.constant_names, (std::vector<std::string>{"%x", "%y"}));
+  ASSERT_EQ(t.checks.size(), 1u);
+  EXPECT_EQ(t.checks[0].kind, "expect_eq");
+  EXPECT_EQ(t.checks[0].value, "%r");
+  std::vector<int32_t> want(2);
+  std::memcpy(want.data(), t.checks[0].expected.bytes.data(), 8);
+  EXPECT_EQ(want, (std::vector<int32_t>{8, 0}));
+  // Without check_outputs the checks are dropped.
+  StablehloImportOptions plain;
+  plain.content = text;
+  plain.entry_function = "shift_test";
+  auto p = import_stablehlo(plain);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_TRUE(p->subgraphs[0].outputs.empty());
+}
+
+}  // namespace
+}  // namespace tflc
