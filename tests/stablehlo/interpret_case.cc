@@ -8,7 +8,8 @@
 // ops; when a lowering needs some of them constant, the test is converted
 // again with its constants folded ("mode": "folded": then the values come
 // from our folding kernels, not LiteRT's). OUTDIR/index.json lists every
-// test with its status. check_interpret.mjs runs the cases.
+// test with its status. check_interpret.mjs runs the cases. Unsigned
+// 16-64 bit inputs and outputs are fed and read as signed (signed_io.h).
 //   stablehlo_interpret_case FILE.mlir OUTDIR
 // Exit 0 with the index written (refused tests included), 1 with one line
 // when the file cannot be read.
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "case_json.h"
+#include "signed_io.h"
 #include "frontends/stablehlo/stablehlo.h"
 #include "passes/passes.h"
 #include "support/file.h"
@@ -27,6 +29,7 @@
 
 namespace {
 
+using tflc::hlo_case::as_signed;
 using tflc::hlo_case::json_string;
 using tflc::hlo_case::json_tensor;
 
@@ -56,6 +59,7 @@ tflc::Expected<std::vector<std::string>> convert(const std::string& text, const 
   o.check_outputs = true;
   o.constants_as_inputs = constants_as_inputs;
   ASSIGN_OR_RETURN(tflc::Model model, tflc::import_stablehlo(o));
+  RETURN_IF_ERROR(tflc::hlo_case::signed_io(model));
   tflc::PipelineOptions popt;
   RETURN_IF_ERROR(tflc::run_pipeline(model, popt));
   ASSIGN_OR_RETURN(std::string bytes, tflc::write_tflite(model));
@@ -137,14 +141,14 @@ int main(int argc, char** argv) {
         for (size_t q = 0; q < t.constant_names.size(); ++q)
           if (t.constant_names[q] == "%" + (*names)[k]) which = q;
         if (which == t.constant_names.size()) return fail(tflc::internal_error(file + ": @" + t.func + ": the model input '" + (*names)[k] + "' is no constant of the test"));
-        j << (k ? ",\n  " : "") << json_tensor(t.constants[which], ", \"name\": " + json_string((*names)[k]));
+        j << (k ? ",\n  " : "") << json_tensor(as_signed(t.constants[which]), ", \"name\": " + json_string((*names)[k]));
       }
       j << "],\n \"expected\": [";
       for (size_t k = 0; k < t.checks.size(); ++k) {
         const auto& ch = t.checks[k];
         std::ostringstream extra;
         extra << ", \"check\": \"" << ch.kind << "\", \"tolerance\": " << ch.tolerance << ", \"value\": " << json_string(ch.value);
-        j << (k ? ",\n  " : "") << json_tensor(ch.expected, extra.str());
+        j << (k ? ",\n  " : "") << json_tensor(as_signed(ch.expected), extra.str());
       }
       j << "]}\n";
       if (tflc::Status s = tflc::write_file_atomic(dir + "/case.json", j.str()); !s.ok()) return fail(s);

@@ -44,15 +44,19 @@ bool narrow_int(DType t) { return t == DType::kInt8 || t == DType::kUInt8 || t =
 // Integer arithmetic wraps in StableHLO; on a narrow type TFLite's kernels
 // lack (or, for reductions, read as quantized), compute in int32 and CAST
 // back, which wraps the same way. `force` widens without trying first.
+// uint32 goes through int64 the same way (its values fit; the low 32 bits
+// of the result are the same).
 Expected<TensorId> modular(HloContext& ctx, OpCode code, std::vector<TensorId> ins, OpOptions o = {}, bool force = false) {
   const DType dt = ctx.graph().t(ins.back()).dtype;
-  if (!force || !narrow_int(dt)) {
+  const bool widens = narrow_int(dt) || dt == DType::kUInt32;
+  if (!force || !widens) {
     auto r = ctx.emit1(code, ins, o);
-    if (r.ok() || !narrow_int(dt) || r.status().kind() != ErrorKind::kUnsupported) return r;
+    if (r.ok() || !widens || r.status().kind() != ErrorKind::kUnsupported) return r;
   }
+  const DType wide = dt == DType::kUInt32 ? DType::kInt64 : DType::kInt32;
   for (TensorId& i : ins) {
     if (i < 0 || ctx.graph().t(i).dtype != dt) continue;
-    ASSIGN_OR_RETURN(i, ctx.cast(i, DType::kInt32));
+    ASSIGN_OR_RETURN(i, ctx.cast(i, wide));
   }
   ASSIGN_OR_RETURN(TensorId y, ctx.emit1(code, ins, o));
   return ctx.cast(y, dt);
@@ -825,9 +829,12 @@ Expected<TensorId> reduce_one(HloContext& ctx, TensorId x, TensorId init, const 
     o.keep_dims = false;
     std::vector<int32_t> axes = i32(dims);
     if (!find_op(r->reduce)) return ctx.refuse(op_name(r->reduce) + " has no record yet");
-    // Narrow integer reductions read their operand as quantized: widen.
+    // Narrow integer reductions read their operand as quantized: widen
+    // (uint32, which no reduction kernel takes, to int64).
     if (narrow_int(dt)) {
       ASSIGN_OR_RETURN(y, ctx.cast(y, DType::kInt32));
+    } else if (dt == DType::kUInt32) {
+      ASSIGN_OR_RETURN(y, ctx.cast(y, DType::kInt64));
     }
     ASSIGN_OR_RETURN(y, ctx.emit1(r->reduce, {y, ctx.const_i32(axes, "axes")}, o));
     ASSIGN_OR_RETURN(y, ctx.cast(y, dt));
@@ -889,10 +896,26 @@ Outs reduce_window_unrolled(HloContext& ctx, const Reducer& red, const Ints& win
   int64_t taps = 1;
   for (int64_t w : win) taps *= w;
   if (taps > 64) return ctx.refuse("reduce_window with a window of " + std::to_string(taps) + " elements outside a pool builtin");
-  TensorId x = ctx.in(0);
+  TensorId x = ctx.in(0), init = ctx.in(1);
+  // uint16/uint32 (which PADV2, SLICE and the arithmetic kernels lack) as
+  // int64, cut back to the type after every add or multiply.
+  const DType dt = ctx.in_t(0).dtype;
+  const bool via_int64 = dt == DType::kUInt16 || dt == DType::kUInt32;
+  if (via_int64) {
+    ASSIGN_OR_RETURN(x, ctx.cast(x, DType::kInt64));
+    ASSIGN_OR_RETURN(init, ctx.cast(init, DType::kInt64));
+  }
+  auto combine = [&](TensorId a, TensorId b) -> Expected<TensorId> {
+    ASSIGN_OR_RETURN(TensorId c, modular(ctx, red.combine, {a, b}));
+    if (via_int64 && (red.combine == OpCode::ADD || red.combine == OpCode::MUL)) {
+      ASSIGN_OR_RETURN(c, ctx.cast(c, dt));
+      ASSIGN_OR_RETURN(c, ctx.cast(c, DType::kInt64));
+    }
+    return c;
+  };
   if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
     std::vector<int32_t> p(pad.begin(), pad.end());
-    ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::PADV2, {x, ctx.constant(DType::kInt32, {r, 2}, to_bytes(p), "paddings"), ctx.in(1)}));
+    ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::PADV2, {x, ctx.constant(DType::kInt32, {r, 2}, to_bytes(p), "paddings"), init}));
   }
   const Shape out = ctx.result_shape(0);
   const bool strided = std::any_of(strides.begin(), strides.end(), [](int64_t v) { return v != 1; });
@@ -917,13 +940,13 @@ Outs reduce_window_unrolled(HloContext& ctx, const Reducer& red, const Ints& win
     if (acc == kNoTensor) {
       acc = slice;
     } else {
-      ASSIGN_OR_RETURN(acc, modular(ctx, red.combine, {acc, slice}));
+      ASSIGN_OR_RETURN(acc, combine(acc, slice));
     }
   }
   if (!is_identity(ctx.graph(), ctx.in(1), red)) {
-    ASSIGN_OR_RETURN(acc, modular(ctx, red.combine, {acc, ctx.in(1)}));
+    ASSIGN_OR_RETURN(acc, combine(acc, init));
   }
-  return std::vector<TensorId>{acc};
+  return one(ctx.cast(acc, dt));
 }
 
 Outs lower_reduce_window(HloContext& ctx) {
