@@ -211,6 +211,42 @@ TEST(StablehloOps, ReduceWindowWithoutAPoolBuiltin) {
   EXPECT_EQ(count_ops(*f, OpCode::MINIMUM), 1);
 }
 
+TEST(StablehloOps, ScatterWithConstantIndices) {
+  // x.at[[1, 1, 5]].add([10, 20, 30]) on 4 elements: index 1 twice, 5 out of
+  // bounds (skipped).
+  auto body = [](const std::string& op) {
+    return R"(func.func @main() -> tensor<4xi32> {
+    %x = stablehlo.constant dense<[1, 2, 3, 4]> : tensor<4xi32>
+    %i = stablehlo.constant dense<[[1], [1], [5]]> : tensor<3x1xi32>
+    %u = stablehlo.constant dense<[10, 20, 30]> : tensor<3xi32>
+    %r = "stablehlo.scatter"(%x, %i, %u) <{scatter_dimension_numbers = #stablehlo.scatter<inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], index_vector_dim = 1>}> ({
+    ^bb0(%a: tensor<i32>, %b: tensor<i32>):
+      )" + op + R"(
+    }) : (tensor<4xi32>, tensor<3x1xi32>, tensor<3xi32>) -> tensor<4xi32>
+    return %r : tensor<4xi32>
+  })";
+  };
+  auto add = import_text(body("%s = stablehlo.add %a, %b : tensor<i32>\n      stablehlo.return %s : tensor<i32>"));
+  ASSERT_TRUE(add.ok()) << add.status().message();
+  EXPECT_EQ(folded<int32_t>(*add), (std::vector<int32_t>{1, 32, 3, 4}));
+  // set: the later update wins, as the updates are applied in order.
+  auto set = import_text(body("stablehlo.return %b : tensor<i32>"));
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(folded<int32_t>(*set), (std::vector<int32_t>{1, 20, 3, 4}));
+  // Indices known only at run time are refused by name.
+  auto dyn = import_text(R"(func.func @main(%i: tensor<1x1xi32>) -> tensor<4xi32> {
+    %x = stablehlo.constant dense<[1, 2, 3, 4]> : tensor<4xi32>
+    %u = stablehlo.constant dense<[10]> : tensor<1xi32>
+    %r = "stablehlo.scatter"(%x, %i, %u) <{scatter_dimension_numbers = #stablehlo.scatter<inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], index_vector_dim = 1>}> ({
+    ^bb0(%a: tensor<i32>, %b: tensor<i32>):
+      stablehlo.return %b : tensor<i32>
+    }) : (tensor<4xi32>, tensor<1x1xi32>, tensor<1xi32>) -> tensor<4xi32>
+    return %r : tensor<4xi32>
+  })");
+  ASSERT_FALSE(dyn.ok());
+  EXPECT_NE(dyn.status().message().find("stablehlo.scatter"), std::string::npos);
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

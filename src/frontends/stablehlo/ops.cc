@@ -1137,6 +1137,135 @@ Outs lower_gather(HloContext& ctx) {
   return one(ctx.transpose(y, perm));
 }
 
+// ---------------------------------------------------------------- scatter
+
+// scatter with constant indices: where each update element lands is worked
+// out here, as StableHLO defines it (an update window out of bounds is
+// skipped), so the result is, per round of at most one update per operand
+// element (in update order), select(landed, body(result, GATHER(updates)),
+// result) on flat views. Exact for every body; TFLite's SCATTER_ND would
+// sum duplicate indices and knows no other body.
+Outs lower_scatter(HloContext& ctx) {
+  if (ctx.num_in() != 3) return ctx.refuse("a scatter of " + std::to_string((ctx.num_in() - 1) / 2) + " operands");
+  RETURN_IF_ERROR(need_static(ctx));
+  const mlir::Attr* dn = ctx.op().attr("scatter_dimension_numbers");
+  if (!dn) return ctx.bad("has no scatter_dimension_numbers");
+  auto get = [&](const char* key) {
+    Ints out;
+    if (const mlir::Attr* a = dn->get(key))
+      for (const auto& i : a->items) out.push_back(i.i);
+    return out;
+  };
+  const Ints window_dims = get("update_window_dims"), inserted = get("inserted_window_dims"),
+             to_operand = get("scatter_dims_to_operand_dims");
+  if (!get("input_batching_dims").empty() || !get("scatter_indices_batching_dims").empty())
+    return ctx.refuse("scatter with batching dimensions");
+  const Shape xs = ctx.in_t(0).shape, is = ctx.in_t(1).shape, us = ctx.in_t(2).shape;
+  int64_t ivd = 0;  // printed only when not 0
+  if (const mlir::Attr* a = dn->get("index_vector_dim")) ivd = a->i;
+  if (ivd < 0 || ivd > static_cast<int64_t>(is.size())) return ctx.bad("has an index_vector_dim out of range");
+  const int r = static_cast<int>(xs.size());
+  // The body: return the update (set), or one op combining the two.
+  const mlir::Block* body = ctx.op().regions.empty() ? nullptr : &ctx.op().regions[0];
+  if (!body || body->args.size() != 2) return ctx.bad("needs an update_computation of two arguments");
+  const DType dt = ctx.in_t(0).dtype;
+  std::optional<Reducer> red;
+  if (body->ops.size() == 1 && body->ops[0].operands.size() == 1 && body->ops[0].operands[0] == body->args[1].first) {
+    // set: the update replaces the element
+  } else {
+    red = reducer_for(reducer_op(ctx.op()), dt);
+    if (!red) return ctx.refuse("scatter whose update_computation is not a set or one add/multiply/maximum/minimum/and/or");
+  }
+  auto idx = const_doubles(ctx.graph(), ctx.in(1));
+  if (!idx.ok()) return ctx.refuse("scatter with indices computed at run time");
+  // Where each update element lands (-1: skipped).
+  const int64_t n_upd = num_elements(us), n_x = num_elements(xs);
+  if (n_x > (int64_t{1} << 22) || n_upd > (int64_t{1} << 22)) return ctx.refuse("a scatter of more than 2^22 elements");
+  Ints scatter_dims;
+  for (int d = 0; d < static_cast<int>(us.size()); ++d)
+    if (std::find(window_dims.begin(), window_dims.end(), d) == window_dims.end()) scatter_dims.push_back(d);
+  Ints window_to_operand;  // operand dim of each update window dim
+  for (int d = 0; d < r; ++d)
+    if (std::find(inserted.begin(), inserted.end(), d) == inserted.end()) window_to_operand.push_back(d);
+  if (window_to_operand.size() != window_dims.size()) return ctx.bad("update_window_dims does not match the operand's rank");
+  const Shape ustr = strides_of(us), istr = strides_of(is), xstr = strides_of(xs);
+  const int64_t nk = ivd < static_cast<int64_t>(is.size()) ? is[ivd] : 1;
+  if (static_cast<int64_t>(to_operand.size()) != nk) return ctx.bad("scatter_dims_to_operand_dims does not match the index vector");
+  if (scatter_dims.size() != is.size() - (ivd < static_cast<int64_t>(is.size()) ? 1 : 0))
+    return ctx.bad("the updates' scatter dimensions do not match the indices");
+  for (int64_t d : window_dims)
+    if (d < 0 || d >= static_cast<int64_t>(us.size())) return ctx.bad("has an update_window_dim out of range");
+  for (int64_t d : to_operand)
+    if (d < 0 || d >= r) return ctx.bad("has a scatter_dims_to_operand_dim out of range");
+  std::vector<int64_t> lands(static_cast<size_t>(n_upd), -1);
+  for (int64_t u = 0; u < n_upd; ++u) {
+    Ints ui(us.size());
+    for (size_t d = 0; d < us.size(); ++d) ui[d] = (u / ustr[d]) % us[d];
+    // The index vector: the scatter dims of ui, with index_vector_dim inserted.
+    Ints ipos;
+    size_t sd = 0;
+    for (int64_t d = 0; d < static_cast<int64_t>(is.size()); ++d) ipos.push_back(d == ivd ? 0 : ui[scatter_dims[sd++]]);
+    Ints full(r, 0);
+    for (int64_t k = 0; k < nk; ++k) {
+      int64_t flat = 0;
+      for (size_t d = 0; d < is.size(); ++d) flat += (static_cast<int64_t>(d) == ivd ? k : ipos[d]) * istr[d];
+      full[to_operand[k]] += static_cast<int64_t>((*idx)[flat]);
+    }
+    for (size_t w = 0; w < window_dims.size(); ++w) full[window_to_operand[w]] += ui[window_dims[w]];
+    bool in = true;
+    int64_t p = 0;
+    for (int d = 0; d < r; ++d) {
+      in = in && full[d] >= 0 && full[d] < xs[d];
+      p += full[d] * xstr[d];
+    }
+    if (in) lands[u] = p;
+  }
+  // Rounds: the j-th update landing on each element.
+  std::vector<std::vector<int32_t>> src;
+  std::vector<int> count(static_cast<size_t>(n_x), 0);
+  for (int64_t u = 0; u < n_upd; ++u) {
+    if (lands[u] < 0) continue;
+    const int j = count[lands[u]]++;
+    if (j >= 16) return ctx.refuse("a scatter with more than 16 updates to one element");
+    if (j >= static_cast<int>(src.size())) src.emplace_back(static_cast<size_t>(n_x), -1);
+    src[j][lands[u]] = static_cast<int32_t>(u);
+  }
+  // Compute in a type GATHER and SELECT_V2 take.
+  DType ct = dt;
+  if (narrow_int(dt)) ct = DType::kInt32;
+  if (dt == DType::kUInt32) ct = DType::kInt64;
+  if (dt == DType::kUInt64 || dt == DType::kFloat16 || dt == DType::kBFloat16 || dt == DType::kFloat64)
+    return ctx.refuse("scatter on " + dtype_name(dt) + " tensors");
+  ASSIGN_OR_RETURN(TensorId result, ctx.cast(ctx.in(0), ct));
+  ASSIGN_OR_RETURN(result, ctx.reshape(result, {n_x}));
+  ASSIGN_OR_RETURN(TensorId upd, ctx.cast(ctx.in(2), ct));
+  ASSIGN_OR_RETURN(upd, ctx.reshape(upd, {n_upd}));
+  for (const auto& round : src) {
+    std::vector<int32_t> gather_idx(round.size());
+    std::string mask(round.size(), '\0');
+    bool all = true;
+    for (size_t p = 0; p < round.size(); ++p) {
+      gather_idx[p] = std::max(round[p], 0);
+      mask[p] = round[p] >= 0;
+      all = all && round[p] >= 0;
+    }
+    tflite::GatherOptionsT go;
+    ASSIGN_OR_RETURN(TensorId g, ctx.emit1(OpCode::GATHER, {upd, ctx.const_i32(gather_idx, "landing")}, go));
+    TensorId v = g;
+    if (red) {
+      ASSIGN_OR_RETURN(v, ctx.emit1(red->combine, {result, g}));
+    }
+    if (all) {
+      result = v;
+    } else {
+      TensorId m = ctx.constant(DType::kBool, {n_x}, std::move(mask), "landed");
+      ASSIGN_OR_RETURN(result, ctx.emit1(OpCode::SELECT_V2, {m, v, result}));
+    }
+  }
+  ASSIGN_OR_RETURN(result, ctx.reshape(result, xs));
+  return one(ctx.cast(result, dt));
+}
+
 // ---------------------------------------------------------------- convolution
 
 struct ConvLayout {
@@ -1576,6 +1705,7 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.dynamic_slice", lower_dynamic_slice},
       {"stablehlo.dynamic_update_slice", lower_dynamic_update_slice},
       {"stablehlo.gather", lower_gather},
+      {"stablehlo.scatter", lower_scatter},
       // compute
       {"stablehlo.dot_general", lower_dot_general},
       {"stablehlo.reduce", lower_reduce},
