@@ -247,6 +247,28 @@ TEST(StablehloOps, ScatterWithConstantIndices) {
   EXPECT_NE(dyn.status().message().find("stablehlo.scatter"), std::string::npos);
 }
 
+TEST(StablehloOps, DynamicUpdateSliceClampsTheStart) {
+  // Start 3 of a 2-element update into 4 elements is clamped to 2.
+  auto m = import_text(R"(func.func @main() -> tensor<4xi32> {
+    %x = stablehlo.constant dense<[1, 2, 3, 4]> : tensor<4xi32>
+    %u = stablehlo.constant dense<[8, 9]> : tensor<2xi32>
+    %i = stablehlo.constant dense<3> : tensor<i64>
+    %r = stablehlo.dynamic_update_slice %x, %u, %i : (tensor<4xi32>, tensor<2xi32>, tensor<i64>) -> tensor<4xi32>
+    return %r : tensor<4xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{1, 2, 8, 9}));
+  // uint32, which LiteRT's kernel lacks, goes through int64.
+  auto u = import_text(R"(func.func @main(%x: tensor<4xui32>, %u: tensor<1xui32>, %i: tensor<i32>) -> tensor<4xui32> {
+    %r = stablehlo.dynamic_update_slice %x, %u, %i : (tensor<4xui32>, tensor<1xui32>, tensor<i32>) -> tensor<4xui32>
+    return %r : tensor<4xui32>
+  })");
+  ASSERT_TRUE(u.ok()) << u.status().message();
+  EXPECT_EQ(count_ops(*u, OpCode::DYNAMIC_UPDATE_SLICE), 1);
+  for (const auto& op : u->subgraphs[0].ops)
+    if (!op->dead && op->code == OpCode::DYNAMIC_UPDATE_SLICE) EXPECT_EQ(u->subgraphs[0].t(op->inputs[0]).dtype, DType::kInt64);
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>
