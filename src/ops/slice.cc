@@ -163,7 +163,7 @@ TFLC_REGISTER_OP(strided_slice, {.code = OpCode::STRIDED_SLICE,
 // dynamic_update_slice.cc: operand, update (same type and rank, no larger),
 // rank-1 int32/int64 start indices, each clamped to [0, dim - update dim].
 // The kernel copies bytes; LiteRT.js's build takes 1/8/32/64-bit integers
-// and float (it refuses uint32), so other types are widened and cast back. op_version.cc: int64 indices -> 2;
+// and float (it refuses uint32). op_version.cc: int64 indices -> 2;
 // runtime_version.cc has version 1 at 2.9.0 and no version 2 ("").
 Status infer_dynamic_update_slice(Graph& g, Op& op) {
   RETURN_IF_ERROR(expect_inputs(op, 3, 3));
@@ -210,10 +210,9 @@ Status eval_dynamic_update_slice(Graph& g, Op& op) {
 TFLC_REGISTER_OP(dynamic_update_slice, {.code = OpCode::DYNAMIC_UPDATE_SLICE,
                                         .infer = infer_dynamic_update_slice,
                                         .eval = eval_dynamic_update_slice,
-                                        // LiteRT's kernel (before int4/uint types): these element types.
-                                        .types = {{DType::kFloat32}, {DType::kBool}, {DType::kInt8},
-                                                  {DType::kInt32}, {DType::kInt64}},
-                                        .other_types = TypeLegalization::kWidenAndBack,
+                                        // Which element sizes a runtime's build takes varies (LiteRT.js's:
+                                        // bool, 8/32/64-bit; not uint32): frontends pick the type.
+                                        .types_unchecked = "the kernel copies bytes; its builds differ in the types they take",
                                         .version = [](const Graph& g, const Op& op) {
                                           return input(g, op, 2).dtype == DType::kInt64 ? 2 : 1;
                                         },

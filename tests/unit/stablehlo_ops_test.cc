@@ -269,6 +269,31 @@ TEST(StablehloOps, DynamicUpdateSliceClampsTheStart) {
     if (!op->dead && op->code == OpCode::DYNAMIC_UPDATE_SLICE) EXPECT_EQ(u->subgraphs[0].t(op->inputs[0]).dtype, DType::kInt64);
 }
 
+TEST(StablehloOps, Uint64AsInt64Bits) {
+  // Unsigned order: 2^63 + 1 is larger than 1.
+  auto m = import_text(R"(func.func @main() -> (tensor<2xi1>, tensor<2xui64>, tensor<2xui64>) {
+    %a = stablehlo.constant dense<[1, 9223372036854775809]> : tensor<2xui64>
+    %b = stablehlo.constant dense<[9223372036854775808, 1]> : tensor<2xui64>
+    %lt = stablehlo.compare LT, %a, %b : (tensor<2xui64>, tensor<2xui64>) -> tensor<2xi1>
+    %mx = stablehlo.maximum %a, %b : tensor<2xui64>
+    %s = stablehlo.add %a, %b : tensor<2xui64>
+    return %lt, %mx, %s : tensor<2xi1>, tensor<2xui64>, tensor<2xui64>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<uint8_t>(*m, 0), (std::vector<uint8_t>{1, 0}));
+  EXPECT_EQ(folded<uint64_t>(*m, 1), (std::vector<uint64_t>{9223372036854775808ull, 9223372036854775809ull}));
+  EXPECT_EQ(folded<uint64_t>(*m, 2), (std::vector<uint64_t>{9223372036854775809ull, 9223372036854775810ull}));
+  // A reduce_max over uint64 flips the top bit around REDUCE_MAX.
+  auto r = import_text(R"(func.func @main() -> tensor<ui64> {
+    %a = stablehlo.constant dense<[5, 18446744073709551615, 7]> : tensor<3xui64>
+    %z = stablehlo.constant dense<0> : tensor<ui64>
+    %r = stablehlo.reduce(%a init: %z) applies stablehlo.maximum across dimensions = [0] : (tensor<3xui64>, tensor<ui64>) -> tensor<ui64>
+    return %r : tensor<ui64>
+  })");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(folded<uint64_t>(*r), (std::vector<uint64_t>{18446744073709551615ull}));
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

@@ -41,6 +41,39 @@ Status need_static(HloContext& ctx) {
 
 bool narrow_int(DType t) { return t == DType::kInt8 || t == DType::kUInt8 || t == DType::kInt16 || t == DType::kUInt16; }
 
+// uint64, which no TFLite kernel takes, as the int64 of the same bits
+// (BITCAST): add, subtract and multiply give the same bits, and unsigned
+// order is signed order flipped where the two signs differ.
+Expected<TensorId> bits64(HloContext& ctx, TensorId x) {
+  if (ctx.graph().t(x).dtype != DType::kUInt64) return x;
+  return ctx.bitcast(x, DType::kInt64);
+}
+
+Expected<TensorId> unsigned_less64(HloContext& ctx, TensorId a, TensorId b) {
+  TensorId zero = ctx.scalar(DType::kInt64, 0, "zero");
+  ASSIGN_OR_RETURN(TensorId lt, ctx.emit1(OpCode::LESS, {a, b}));
+  ASSIGN_OR_RETURN(TensorId na, ctx.emit1(OpCode::LESS, {a, zero}));
+  ASSIGN_OR_RETURN(TensorId nb, ctx.emit1(OpCode::LESS, {b, zero}));
+  ASSIGN_OR_RETURN(TensorId differ, ctx.emit1(OpCode::NOT_EQUAL, {na, nb}));
+  return ctx.emit1(OpCode::NOT_EQUAL, {lt, differ});
+}
+
+// `code` with unsigned 64-bit meaning on int64 bit views.
+Expected<TensorId> bits64_op(HloContext& ctx, OpCode code, std::vector<TensorId> ins) {
+  switch (code) {
+    case OpCode::ADD: case OpCode::SUB: case OpCode::MUL: case OpCode::SELECT_V2:
+      return ctx.emit1(code, ins);
+    case OpCode::MAXIMUM: case OpCode::MINIMUM: {
+      if (ins.size() != 2) break;
+      ASSIGN_OR_RETURN(TensorId lt, unsigned_less64(ctx, ins[0], ins[1]));
+      return code == OpCode::MAXIMUM ? ctx.emit1(OpCode::SELECT_V2, {lt, ins[1], ins[0]})
+                                     : ctx.emit1(OpCode::SELECT_V2, {lt, ins[0], ins[1]});
+    }
+    default: break;
+  }
+  return ctx.refuse(op_name(code) + " on uint64 tensors");
+}
+
 // Integer arithmetic wraps in StableHLO; on a narrow type TFLite's kernels
 // lack (or, for reductions, read as quantized), compute in int32 and CAST
 // back, which wraps the same way. `force` widens without trying first.
@@ -48,6 +81,14 @@ bool narrow_int(DType t) { return t == DType::kInt8 || t == DType::kUInt8 || t =
 // of the result are the same).
 Expected<TensorId> modular(HloContext& ctx, OpCode code, std::vector<TensorId> ins, OpOptions o = {}, bool force = false) {
   const DType dt = ctx.graph().t(ins.back()).dtype;
+  if (dt == DType::kUInt64) {
+    for (TensorId& i : ins) {
+      if (i < 0) continue;
+      ASSIGN_OR_RETURN(i, bits64(ctx, i));
+    }
+    ASSIGN_OR_RETURN(TensorId r, bits64_op(ctx, code, ins));
+    return ctx.bitcast(r, DType::kUInt64);
+  }
   const bool widens = narrow_int(dt) || dt == DType::kUInt32;
   if (!force || !widens) {
     auto r = ctx.emit1(code, ins, o);
@@ -243,6 +284,16 @@ Outs lower_compare(HloContext& ctx) {
   auto it = kDir.find(dir);
   if (it == kDir.end()) return ctx.bad("has no comparison direction (EQ, NE, LT, LE, GT, GE)");
   TensorId a = ctx.in(0), b = ctx.in(1);
+  if (ctx.in_t(0).dtype == DType::kUInt64) {
+    ASSIGN_OR_RETURN(a, bits64(ctx, a));
+    ASSIGN_OR_RETURN(b, bits64(ctx, b));
+    const OpCode c = it->second;
+    if (c == OpCode::EQUAL || c == OpCode::NOT_EQUAL) return one(ctx.emit1(c, {a, b}));
+    const bool swap = c == OpCode::GREATER || c == OpCode::LESS_EQUAL;
+    ASSIGN_OR_RETURN(TensorId lt, unsigned_less64(ctx, swap ? b : a, swap ? a : b));
+    if (c == OpCode::LESS || c == OpCode::GREATER) return std::vector<TensorId>{lt};
+    return one(ctx.emit1(OpCode::LOGICAL_NOT, {lt}));  // LE: !(b < a), GE: !(a < b)
+  }
   if (ctx.in_t(0).dtype == DType::kBool && it->second != OpCode::EQUAL && it->second != OpCode::NOT_EQUAL) {
     // false < true: compare as int32.
     ASSIGN_OR_RETURN(a, ctx.cast(a, DType::kInt32));
@@ -256,11 +307,25 @@ Outs lower_convert(HloContext& ctx) {
   DType to = ctx.result_dtype(0);
   const Tensor& x = ctx.in_t(0);
   if (x.dtype == to) return std::vector<TensorId>{ctx.in(0)};
+  TensorId in = ctx.in(0);
+  if (x.dtype == DType::kUInt64) {
+    // Integer targets keep the low bits of the same bits read as int64.
+    if (dtype_is_float(to)) return ctx.refuse("a convert from uint64 to " + dtype_name(to));
+    ASSIGN_OR_RETURN(in, bits64(ctx, in));
+    if (to == DType::kInt64) return std::vector<TensorId>{in};
+  }
   if (to == DType::kBool) {
     // Nonzero is true (CAST agrees, but says so here).
-    return one(ctx.emit1(OpCode::NOT_EQUAL, {ctx.in(0), ctx.scalar(x.dtype, 0, "zero")}));
+    const DType t = ctx.graph().t(in).dtype;
+    return one(ctx.emit1(OpCode::NOT_EQUAL, {in, ctx.scalar(t, 0, "zero")}));
   }
-  return one(ctx.cast(ctx.in(0), to));
+  if (to == DType::kUInt64) {
+    // Integers extend to int64 (sign or zero, as the modular conversion does).
+    if (dtype_is_float(x.dtype)) return ctx.refuse("a convert from " + dtype_name(x.dtype) + " to uint64");
+    ASSIGN_OR_RETURN(in, ctx.cast(in, DType::kInt64));
+    return one(ctx.bitcast(in, DType::kUInt64));
+  }
+  return one(ctx.cast(in, to));
 }
 
 // ---------------------------------------------------------------- structure
@@ -318,7 +383,10 @@ Outs lower_broadcast_in_dim(HloContext& ctx) {
   }
   ASSIGN_OR_RETURN(y, ctx.reshape(y, shape1));
   if (shape1 == out) return std::vector<TensorId>{y};
-  return one(ctx.emit1(OpCode::BROADCAST_TO, {y, ctx.const_i32(i32(out), "shape")}));
+  const DType dt = ctx.graph().t(y).dtype;
+  ASSIGN_OR_RETURN(y, bits64(ctx, y));
+  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::BROADCAST_TO, {y, ctx.const_i32(i32(out), "shape")}));
+  return one(ctx.bitcast(y, dt));
 }
 
 Outs lower_reshape(HloContext& ctx) {
@@ -484,7 +552,26 @@ Outs lower_dynamic_update_slice(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2 + r));
   if (!find_op(OpCode::DYNAMIC_UPDATE_SLICE)) return ctx.refuse("DYNAMIC_UPDATE_SLICE has no record yet");
   ASSIGN_OR_RETURN(TensorId begin, clamped_starts(ctx, 2, ctx.in_t(1).shape));
-  return one(ctx.emit1(OpCode::DYNAMIC_UPDATE_SLICE, {ctx.in(0), ctx.in(1), begin}));
+  // The kernel builds take float32, bool and 8/32/64-bit integers (LiteRT.js
+  // refuses uint32): others as int32/int64 values or uint64 bits, and back.
+  const DType dt = ctx.in_t(0).dtype;
+  TensorId x = ctx.in(0), u = ctx.in(1);
+  DType ct = dt;
+  if (dt == DType::kUInt8 || dt == DType::kInt16 || dt == DType::kUInt16) ct = DType::kInt32;
+  if (dt == DType::kUInt32) ct = DType::kInt64;
+  if (dt == DType::kUInt64) {
+    ASSIGN_OR_RETURN(x, bits64(ctx, x));
+    ASSIGN_OR_RETURN(u, bits64(ctx, u));
+    ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DYNAMIC_UPDATE_SLICE, {x, u, begin}));
+    return one(ctx.bitcast(y, dt));
+  }
+  if (ct != dt && !dtype_is_float(dt)) {
+    ASSIGN_OR_RETURN(x, ctx.cast(x, ct));
+    ASSIGN_OR_RETURN(u, ctx.cast(u, ct));
+  }
+  if (dt != DType::kFloat32 && dtype_is_float(dt)) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::DYNAMIC_UPDATE_SLICE, {x, u, begin}));
+  return one(ctx.cast(y, dt));
 }
 
 // ---------------------------------------------------------------- dot_general
@@ -572,14 +659,25 @@ Outs lower_dot_general(HloContext& ctx) {
     ASSIGN_OR_RETURN(x, ctx.reshape(x, {B, M, K, 1}));
     ASSIGN_OR_RETURN(TensorId y, ctx.transpose(ctx.in(1), concat({d.rb, d.rc, rf})));
     ASSIGN_OR_RETURN(y, ctx.reshape(y, {B, 1, K, N}));
-    const DType wide = narrow_int(dt) ? DType::kInt32 : dt;
-    ASSIGN_OR_RETURN(x, ctx.cast(x, wide));
-    ASSIGN_OR_RETURN(y, ctx.cast(y, wide));
+    // uint32 and uint64 in int64 (values, or the same bits), the rest as
+    // int32 or themselves.
+    const DType wide = narrow_int(dt) ? DType::kInt32 : dt == DType::kUInt32 ? DType::kInt64 : dt;
+    if (dt == DType::kUInt64) {
+      ASSIGN_OR_RETURN(x, bits64(ctx, x));
+      ASSIGN_OR_RETURN(y, bits64(ctx, y));
+    } else {
+      ASSIGN_OR_RETURN(x, ctx.cast(x, wide));
+      ASSIGN_OR_RETURN(y, ctx.cast(y, wide));
+    }
     ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::MUL, {x, y}));
     tflite::ReducerOptionsT ro;
     ro.keep_dims = false;
     ASSIGN_OR_RETURN(TensorId z, ctx.emit1(OpCode::SUM, {p, ctx.const_i32({2}, "axis")}, ro));
-    ASSIGN_OR_RETURN(z, ctx.cast(z, dt));
+    if (dt == DType::kUInt64) {
+      ASSIGN_OR_RETURN(z, ctx.bitcast(z, dt));
+    } else {
+      ASSIGN_OR_RETURN(z, ctx.cast(z, dt));
+    }
     return one(ctx.reshape(z, out));
   }
   if (d.lb.empty()) {
@@ -836,8 +934,24 @@ Expected<TensorId> reduce_one(HloContext& ctx, TensorId x, TensorId init, const 
     } else if (dt == DType::kUInt32) {
       ASSIGN_OR_RETURN(y, ctx.cast(y, DType::kInt64));
     }
-    ASSIGN_OR_RETURN(y, ctx.emit1(r->reduce, {y, ctx.const_i32(axes, "axes")}, o));
-    ASSIGN_OR_RETURN(y, ctx.cast(y, dt));
+    if (dt == DType::kUInt64) {
+      // int64 bits; for max/min in the order-keeping form with the top bit
+      // flipped (adding INT64_MIN wraps).
+      ASSIGN_OR_RETURN(y, bits64(ctx, y));
+      const bool order = r->reduce == OpCode::REDUCE_MAX || r->reduce == OpCode::REDUCE_MIN;
+      TensorId flip = ctx.constant(DType::kInt64, {}, to_bytes(std::vector<int64_t>{std::numeric_limits<int64_t>::min()}), "top_bit");
+      if (order) {
+        ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::ADD, {y, flip}));
+      }
+      ASSIGN_OR_RETURN(y, ctx.emit1(r->reduce, {y, ctx.const_i32(axes, "axes")}, o));
+      if (order) {
+        ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::ADD, {y, flip}));
+      }
+      ASSIGN_OR_RETURN(y, ctx.bitcast(y, dt));
+    } else {
+      ASSIGN_OR_RETURN(y, ctx.emit1(r->reduce, {y, ctx.const_i32(axes, "axes")}, o));
+      ASSIGN_OR_RETURN(y, ctx.cast(y, dt));
+    }
   }
   if (!is_identity(ctx.graph(), init, *r) || dims.empty()) {
     ASSIGN_OR_RETURN(y, modular(ctx, r->combine, {y, init}));
@@ -901,11 +1015,16 @@ Outs reduce_window_unrolled(HloContext& ctx, const Reducer& red, const Ints& win
   // int64, cut back to the type after every add or multiply.
   const DType dt = ctx.in_t(0).dtype;
   const bool via_int64 = dt == DType::kUInt16 || dt == DType::kUInt32;
+  const bool u64 = dt == DType::kUInt64;  // as int64 bits
   if (via_int64) {
     ASSIGN_OR_RETURN(x, ctx.cast(x, DType::kInt64));
     ASSIGN_OR_RETURN(init, ctx.cast(init, DType::kInt64));
+  } else if (u64) {
+    ASSIGN_OR_RETURN(x, bits64(ctx, x));
+    ASSIGN_OR_RETURN(init, bits64(ctx, init));
   }
   auto combine = [&](TensorId a, TensorId b) -> Expected<TensorId> {
+    if (u64) return bits64_op(ctx, red.combine, {a, b});
     ASSIGN_OR_RETURN(TensorId c, modular(ctx, red.combine, {a, b}));
     if (via_int64 && (red.combine == OpCode::ADD || red.combine == OpCode::MUL)) {
       ASSIGN_OR_RETURN(c, ctx.cast(c, dt));
@@ -946,6 +1065,7 @@ Outs reduce_window_unrolled(HloContext& ctx, const Reducer& red, const Ints& win
   if (!is_identity(ctx.graph(), ctx.in(1), red)) {
     ASSIGN_OR_RETURN(acc, combine(acc, init));
   }
+  if (u64) return one(ctx.bitcast(acc, dt));
   return one(ctx.cast(acc, dt));
 }
 
@@ -1234,11 +1354,13 @@ Outs lower_scatter(HloContext& ctx) {
   DType ct = dt;
   if (narrow_int(dt)) ct = DType::kInt32;
   if (dt == DType::kUInt32) ct = DType::kInt64;
-  if (dt == DType::kUInt64 || dt == DType::kFloat16 || dt == DType::kBFloat16 || dt == DType::kFloat64)
+  if (dt == DType::kFloat16 || dt == DType::kBFloat16 || dt == DType::kFloat64)
     return ctx.refuse("scatter on " + dtype_name(dt) + " tensors");
-  ASSIGN_OR_RETURN(TensorId result, ctx.cast(ctx.in(0), ct));
+  const bool u64 = dt == DType::kUInt64;  // as int64 bits
+  if (u64) ct = DType::kInt64;
+  ASSIGN_OR_RETURN(TensorId result, u64 ? bits64(ctx, ctx.in(0)) : ctx.cast(ctx.in(0), ct));
   ASSIGN_OR_RETURN(result, ctx.reshape(result, {n_x}));
-  ASSIGN_OR_RETURN(TensorId upd, ctx.cast(ctx.in(2), ct));
+  ASSIGN_OR_RETURN(TensorId upd, u64 ? bits64(ctx, ctx.in(2)) : ctx.cast(ctx.in(2), ct));
   ASSIGN_OR_RETURN(upd, ctx.reshape(upd, {n_upd}));
   for (const auto& round : src) {
     std::vector<int32_t> gather_idx(round.size());
@@ -1253,7 +1375,7 @@ Outs lower_scatter(HloContext& ctx) {
     ASSIGN_OR_RETURN(TensorId g, ctx.emit1(OpCode::GATHER, {upd, ctx.const_i32(gather_idx, "landing")}, go));
     TensorId v = g;
     if (red) {
-      ASSIGN_OR_RETURN(v, ctx.emit1(red->combine, {result, g}));
+      ASSIGN_OR_RETURN(v, u64 ? bits64_op(ctx, red->combine, {result, g}) : ctx.emit1(red->combine, {result, g}));
     }
     if (all) {
       result = v;
@@ -1263,6 +1385,7 @@ Outs lower_scatter(HloContext& ctx) {
     }
   }
   ASSIGN_OR_RETURN(result, ctx.reshape(result, xs));
+  if (u64) return one(ctx.bitcast(result, dt));
   return one(ctx.cast(result, dt));
 }
 
@@ -1611,6 +1734,7 @@ Outs lower_popcnt(HloContext& ctx) {
   tflite::ReducerOptionsT ro;
   ro.keep_dims = false;
   ASSIGN_OR_RETURN(TensorId count, ctx.emit1(OpCode::SUM, {bit, ctx.const_i32({static_cast<int32_t>(shape.size())}, "axis")}, ro));
+  if (dt == DType::kUInt64) return one(ctx.bitcast(count, dt));  // 0..64: the same bits
   return one(ctx.cast(count, dt));
 }
 
