@@ -294,6 +294,30 @@ TEST(StablehloOps, Uint64AsInt64Bits) {
   EXPECT_EQ(folded<uint64_t>(*r), (std::vector<uint64_t>{18446744073709551615ull}));
 }
 
+TEST(StablehloOps, BitwiseAndOrNotOnIntegers) {
+  auto m = import_text(R"(func.func @main() -> (tensor<3xi8>, tensor<3xi8>, tensor<3xi8>) {
+    %a = stablehlo.constant dense<[12, -1, -128]> : tensor<3xi8>
+    %b = stablehlo.constant dense<[10, 85, 1]> : tensor<3xi8>
+    %x = stablehlo.and %a, %b : tensor<3xi8>
+    %y = stablehlo.or %a, %b : tensor<3xi8>
+    %z = stablehlo.not %a : tensor<3xi8>
+    return %x, %y, %z : tensor<3xi8>, tensor<3xi8>, tensor<3xi8>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int8_t>(*m, 0), (std::vector<int8_t>{8, 85, 0}));
+  EXPECT_EQ(folded<int8_t>(*m, 1), (std::vector<int8_t>{14, -1, -127}));
+  EXPECT_EQ(folded<int8_t>(*m, 2), (std::vector<int8_t>{-13, 0, 127}));
+  // 64-bit: two uint32 halves (which do not fold); not as -1 - x.
+  auto w = import_text(R"(func.func @main(%a: tensor<2xi64>, %b: tensor<2xi64>) -> (tensor<2xi64>, tensor<2xi64>) {
+    %x = stablehlo.and %a, %b : tensor<2xi64>
+    %z = stablehlo.not %a : tensor<2xi64>
+    return %x, %z : tensor<2xi64>, tensor<2xi64>
+  })");
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  EXPECT_EQ(count_ops(*w, OpCode::BITCAST), 3);
+  EXPECT_EQ(count_ops(*w, OpCode::SUB), 1);
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

@@ -212,6 +212,9 @@ Outs lower_divide(HloContext& ctx) {
 
 // and/or/xor/not: logical on i1; xor on 8-32 bit integers is BITWISE_XOR.
 // TFLite has no bitwise AND/OR.
+Outs lower_bitwise(HloContext& ctx, bool is_or);
+Outs lower_bitwise_not(HloContext& ctx);
+
 HloLowering logical(OpCode bool_code, const char* name) {
   return [bool_code, name](HloContext& ctx) -> Outs {
     const DType dt = ctx.in_t(0).dtype;
@@ -219,7 +222,12 @@ HloLowering logical(OpCode bool_code, const char* name) {
       RETURN_IF_ERROR(ctx.expect_operands(2));
       return one(ctx.emit1(OpCode::BITWISE_XOR, {ctx.in(0), ctx.in(1)}));
     }
-    if (dt != DType::kBool) return ctx.refuse(std::string("bitwise ") + name + " on " + dtype_name(dt) + " (TFLite has no such builtin)");
+    if (dt != DType::kBool) {
+      if (bool_code == OpCode::LOGICAL_AND || bool_code == OpCode::LOGICAL_OR)
+        return lower_bitwise(ctx, bool_code == OpCode::LOGICAL_OR);
+      if (bool_code == OpCode::LOGICAL_NOT) return lower_bitwise_not(ctx);
+      return ctx.refuse(std::string("bitwise ") + name + " on " + dtype_name(dt) + " (TFLite has no such builtin)");
+    }
     if (bool_code == OpCode::LOGICAL_NOT) {
       RETURN_IF_ERROR(ctx.expect_operands(1));
       return one(ctx.emit1(bool_code, {ctx.in(0)}));
@@ -1639,6 +1647,80 @@ Expected<TensorId> shift_out_of_range(HloContext& ctx, TensorId y, int bits, Ten
   ASSIGN_OR_RETURN(TensorId neg, ctx.emit1(OpCode::LESS, {*y32, ctx.const_i32_scalar(0, "zero")}));
   ASSIGN_OR_RETURN(TensorId big, ctx.emit1(OpCode::GREATER_EQUAL, {*y32, ctx.const_i32_scalar(bits, "bits")}));
   return ctx.emit1(OpCode::LOGICAL_OR, {neg, big});
+}
+
+// and/or on integers (TFLite has no bitwise AND/OR builtin): the bits of
+// the unsigned views (RIGHT_SHIFT against [0, bits) on a new axis, FLOOR_MOD
+// 2, in int64), a AND b as the sum of 2^k over bits set in both, a OR b as
+// a + b - (a AND b); then CAST back, which keeps the bits. 64-bit values
+// go as two uint32 halves (BITCAST).
+Outs lower_bitwise(HloContext& ctx, bool is_or) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  const DType dt = ctx.in_t(0).dtype;
+  const int bits = int_bits(dt);
+  if (bits == 0) return ctx.refuse(std::string("bitwise ") + (is_or ? "or" : "and") + " on " + dtype_name(dt));
+  const Shape shape = ctx.result_shape(0);
+  if (ctx.in_t(0).shape != shape || ctx.in_t(1).shape != shape) return ctx.bad("needs operands of the result's shape");
+  const int lane_bits = bits == 64 ? 32 : bits;
+  const DType ut = bits == 64 ? DType::kUInt32 : unsigned_of(dt);
+  Shape lanes = shape;
+  lanes.push_back(bits == 64 ? 2 : 1);
+  auto unsigned_lanes = [&](TensorId x) -> Expected<TensorId> {
+    if (bits == 64) return ctx.bitcast(x, DType::kUInt32);  // [..., 2]
+    ASSIGN_OR_RETURN(x, ctx.cast(x, ut));
+    return ctx.reshape(x, lanes);
+  };
+  const int es = static_cast<int>(dtype_size(ut));
+  std::string kbytes(static_cast<size_t>(lane_bits * es), '\0');
+  for (int k = 0; k < lane_bits; ++k) kbytes[static_cast<size_t>(k * es)] = static_cast<char>(k);
+  TensorId k = ctx.constant(ut, {lane_bits}, std::move(kbytes), "bit_index");
+  std::vector<int64_t> weights(lane_bits);
+  for (int b = 0; b < lane_bits; ++b) weights[b] = int64_t{1} << b;
+  TensorId w = ctx.const_i64(weights, "bit_weight");
+  Shape with_bits = lanes;
+  with_bits.push_back(1);
+  auto bits_of = [&](TensorId u) -> Expected<TensorId> {
+    ASSIGN_OR_RETURN(TensorId x, ctx.reshape(u, with_bits));
+    ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::RIGHT_SHIFT, {x, k}));
+    ASSIGN_OR_RETURN(x, ctx.cast(x, DType::kInt64));
+    return ctx.emit1(OpCode::FLOOR_MOD, {x, ctx.scalar(DType::kInt64, 2, "two")});
+  };
+  ASSIGN_OR_RETURN(TensorId ua, unsigned_lanes(ctx.in(0)));
+  ASSIGN_OR_RETURN(TensorId ub, unsigned_lanes(ctx.in(1)));
+  ASSIGN_OR_RETURN(TensorId pa, bits_of(ua));
+  ASSIGN_OR_RETURN(TensorId pb, bits_of(ub));
+  ASSIGN_OR_RETURN(TensorId both, ctx.emit1(OpCode::MUL, {pa, pb}));
+  ASSIGN_OR_RETURN(both, ctx.emit1(OpCode::MUL, {both, w}));
+  tflite::ReducerOptionsT ro;
+  ro.keep_dims = false;
+  ASSIGN_OR_RETURN(TensorId v, ctx.emit1(OpCode::SUM, {both, ctx.const_i32({static_cast<int32_t>(lanes.size())}, "axis")}, ro));
+  if (is_or) {
+    ASSIGN_OR_RETURN(TensorId a64, ctx.cast(ua, DType::kInt64));
+    ASSIGN_OR_RETURN(TensorId b64, ctx.cast(ub, DType::kInt64));
+    ASSIGN_OR_RETURN(TensorId sum, ctx.emit1(OpCode::ADD, {a64, b64}));
+    ASSIGN_OR_RETURN(v, ctx.emit1(OpCode::SUB, {sum, v}));
+  }
+  ASSIGN_OR_RETURN(v, ctx.cast(v, ut));  // [..., lanes], in range
+  if (bits == 64) return one(ctx.bitcast(v, dt));
+  ASSIGN_OR_RETURN(v, ctx.reshape(v, shape));
+  return one(ctx.cast(v, dt));
+}
+
+// not on integers: x XOR all-ones (BITWISE_XOR, 8-32 bit); 64-bit as
+// -1 - x on the int64 bits.
+Outs lower_bitwise_not(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  const DType dt = ctx.in_t(0).dtype;
+  const int bits = int_bits(dt);
+  if (bits == 0) return ctx.refuse("bitwise not on " + dtype_name(dt));
+  if (bits == 64) {
+    ASSIGN_OR_RETURN(TensorId x, bits64(ctx, ctx.in(0)));
+    ASSIGN_OR_RETURN(TensorId r, ctx.emit1(OpCode::SUB, {ctx.scalar(DType::kInt64, -1, "ones"), x}));
+    return one(ctx.bitcast(r, dt));
+  }
+  TensorId ones = ctx.constant(dt, {}, std::string(static_cast<size_t>(bits / 8), '\xff'), "ones");
+  return one(ctx.emit1(OpCode::BITWISE_XOR, {ctx.in(0), ones}));
 }
 
 // shift_left: x * 2^y, with 2^y looked up (GATHER) in a table whose last
