@@ -318,6 +318,18 @@ TEST(StablehloOps, BitwiseAndOrNotOnIntegers) {
   EXPECT_EQ(count_ops(*w, OpCode::SUB), 1);
 }
 
+TEST(StablehloOps, PadWithInteriorPadding) {
+  // Interior first, then the edges (a negative one cuts).
+  auto m = import_text(R"(func.func @main() -> tensor<2x5xi32> {
+    %x = stablehlo.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32>
+    %v = stablehlo.constant dense<0> : tensor<i32>
+    %r = stablehlo.pad %x, %v, low = [0, 1], high = [0, -1], interior = [0, 1] : (tensor<2x3xi32>, tensor<i32>) -> tensor<2x5xi32>
+    return %r : tensor<2x5xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{0, 1, 0, 2, 0, 0, 4, 0, 5, 0}));
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

@@ -461,7 +461,30 @@ Outs lower_pad(HloContext& ctx) {
   const Tensor& x = ctx.in_t(0);
   const int r = x.rank();
   if (static_cast<int>(low.size()) != r || static_cast<int>(high.size()) != r) return ctx.bad("needs low and high padding per dimension");
-  if (std::any_of(interior.begin(), interior.end(), [](int64_t v) { return v != 0; })) return ctx.refuse("interior padding");
+  if (static_cast<int>(interior.size()) != r && !interior.empty()) return ctx.bad("needs interior padding per dimension");
+  TensorId y = ctx.in(0);
+  Shape cur = x.shape;
+  // Interior padding of dim d by i: [.., n, ..] -> [.., n, 1, ..] padded to
+  // [.., n, 1 + i, ..] with the pad value, flattened to n * (1 + i) and the
+  // last i cut: n + (n - 1) i, the elements i apart.
+  for (int d = 0; d < static_cast<int>(interior.size()); ++d) {
+    const int64_t i = interior[d];
+    if (i < 0) return ctx.bad("has negative interior padding");
+    if (i == 0 || cur[d] == 0) continue;
+    Shape split = cur;
+    split.insert(split.begin() + d + 1, 1);
+    ASSIGN_OR_RETURN(y, ctx.reshape(y, split));
+    std::vector<int32_t> p(2 * split.size(), 0);
+    p[2 * (d + 1) + 1] = static_cast<int32_t>(i);
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, ctx.constant(DType::kInt32, {static_cast<int64_t>(split.size()), 2}, to_bytes(p), "interior"), ctx.in(1)}));
+    Shape flat = cur;
+    flat[d] = cur[d] * (1 + i);
+    ASSIGN_OR_RETURN(y, ctx.reshape(y, flat));
+    Shape size = cur;
+    size[d] = cur[d] + (cur[d] - 1) * i;
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SLICE, {y, ctx.const_i32(std::vector<int32_t>(r, 0), "begin"), ctx.const_i32(i32(size), "size")}));
+    cur = size;
+  }
   std::vector<int32_t> pads;
   bool any_pad = false, any_cut = false;
   for (int d = 0; d < r; ++d) {
@@ -470,8 +493,7 @@ Outs lower_pad(HloContext& ctx) {
     any_pad = any_pad || low[d] > 0 || high[d] > 0;
     any_cut = any_cut || low[d] < 0 || high[d] < 0;
   }
-  TensorId y = ctx.in(0);
-  Shape padded = x.shape;
+  Shape padded = cur;
   if (any_pad) {
     TensorId p = ctx.constant(DType::kInt32, {r, 2}, to_bytes(pads), "paddings");
     ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, p, ctx.in(1)}));
