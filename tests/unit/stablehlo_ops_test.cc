@@ -330,6 +330,30 @@ TEST(StablehloOps, PadWithInteriorPadding) {
   EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{0, 1, 0, 2, 0, 0, 4, 0, 5, 0}));
 }
 
+TEST(StablehloOps, SortOfIntegersIsTopK) {
+  auto text = [](const std::string& dir) {
+    return R"(func.func @main() -> tensor<2x3xi32> {
+    %x = stablehlo.constant dense<[[3, -1, 2], [0, 7, 7]]> : tensor<2x3xi32>
+    %r = "stablehlo.sort"(%x) <{dimension = 1 : i64}> ({
+    ^bb0(%a: tensor<i32>, %b: tensor<i32>):
+      %c = stablehlo.compare  )" + dir + R"(, %a, %b,  SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
+      stablehlo.return %c : tensor<i1>
+    }) : (tensor<2x3xi32>) -> tensor<2x3xi32>
+    return %r : tensor<2x3xi32>
+  })";
+  };
+  auto up = import_text(text("LT"));
+  ASSERT_TRUE(up.ok()) << up.status().message();
+  EXPECT_EQ(folded<int32_t>(*up), (std::vector<int32_t>{-1, 2, 3, 0, 7, 7}));
+  auto down = import_text(text("GT"));
+  ASSERT_TRUE(down.ok()) << down.status().message();
+  EXPECT_EQ(folded<int32_t>(*down), (std::vector<int32_t>{3, 2, -1, 7, 7, 0}));
+  // Any other comparator is refused by name.
+  auto eq = import_text(text("EQ"));
+  ASSERT_FALSE(eq.ok());
+  EXPECT_NE(eq.status().message().find("stablehlo.sort"), std::string::npos);
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

@@ -1419,6 +1419,61 @@ Outs lower_scatter(HloContext& ctx) {
   return one(ctx.cast(result, dt));
 }
 
+// ---------------------------------------------------------------- sort
+
+// sort of one integer operand whose comparator is one compare LT/GT of its
+// two arguments (a total order, so stability does not show): TOPK_V2 with
+// k = n along the dimension (moved last) gives it descending; ascending is
+// that reversed. TF's legalization uses TOPK_V2 the same way.
+Outs lower_sort(HloContext& ctx) {
+  if (ctx.num_in() != 1) return ctx.refuse("a sort of " + std::to_string(ctx.num_in()) + " operands");
+  RETURN_IF_ERROR(need_static(ctx));
+  const mlir::Block* body = ctx.op().regions.empty() ? nullptr : &ctx.op().regions[0];
+  if (!body || body->args.size() != 2 || body->ops.size() != 2) return ctx.refuse("a sort whose comparator is not one compare");
+  const mlir::Op& cmp = body->ops[0];
+  const mlir::Op& ret = body->ops[1];
+  if (cmp.name != "stablehlo.compare" || cmp.operands.size() != 2 || ret.operands.size() != 1 || ret.operands[0] != cmp.results.at(0))
+    return ctx.refuse("a sort whose comparator is not one compare");
+  const std::string a = body->args[0].first, b = body->args[1].first;
+  std::string dir = compare_direction(cmp);
+  if (cmp.operands[0] == b && cmp.operands[1] == a) dir = dir == "LT" ? "GT" : dir == "GT" ? "LT" : "";
+  else if (cmp.operands[0] != a || cmp.operands[1] != b) dir = "";
+  if (dir != "LT" && dir != "GT") return ctx.refuse("a sort whose comparator is not a < b or a > b");
+  const DType dt = ctx.in_t(0).dtype;
+  if (!dtype_is_integer(dt) || dt == DType::kBool) return ctx.refuse("a sort of " + dtype_name(dt) + " with a plain comparator");
+  const Shape xs = ctx.in_t(0).shape;
+  const int r = static_cast<int>(xs.size());
+  int64_t dim = ctx.op().attr("dimension") ? *ctx.int_attr("dimension") : r - 1;
+  if (dim < 0) dim += r;
+  if (dim < 0 || dim >= r) return ctx.bad("sorts a dimension out of range");
+  Ints perm(r);
+  std::iota(perm.begin(), perm.end(), 0);
+  std::swap(perm[dim], perm[r - 1]);
+  ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), perm));
+  // TOPK_V2's kernels: float32, uint8, int8, int32, int64; others as int64
+  // (uint64 as its bits, order flipped by the top bit).
+  TensorId v = x;
+  if (dt == DType::kInt16 || dt == DType::kUInt16 || dt == DType::kUInt32) {
+    ASSIGN_OR_RETURN(v, ctx.cast(v, DType::kInt64));
+  } else if (dt == DType::kUInt64) {
+    ASSIGN_OR_RETURN(v, bits64(ctx, v));
+    ASSIGN_OR_RETURN(v, ctx.emit1(OpCode::ADD, {v, ctx.constant(DType::kInt64, {}, to_bytes(std::vector<int64_t>{std::numeric_limits<int64_t>::min()}), "top_bit")}));
+  }
+  const int64_t n = xs[dim];
+  ASSIGN_OR_RETURN(auto top, ctx.emit(OpCode::TOPK_V2, {v, ctx.const_i32_scalar(static_cast<int32_t>(n), "k")}, {}, 2));
+  TensorId y = top[0];
+  if (dir == "LT" && n > 1) {
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::REVERSE_V2, {y, ctx.const_i32({static_cast<int32_t>(r - 1)}, "axis")}));
+  }
+  if (dt == DType::kUInt64) {
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::ADD, {y, ctx.constant(DType::kInt64, {}, to_bytes(std::vector<int64_t>{std::numeric_limits<int64_t>::min()}), "top_bit")}));
+    ASSIGN_OR_RETURN(y, ctx.bitcast(y, dt));
+  } else {
+    ASSIGN_OR_RETURN(y, ctx.cast(y, dt));
+  }
+  return one(ctx.transpose(y, perm));
+}
+
 // ---------------------------------------------------------------- convolution
 
 struct ConvLayout {
@@ -1934,6 +1989,7 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.dynamic_update_slice", lower_dynamic_update_slice},
       {"stablehlo.gather", lower_gather},
       {"stablehlo.scatter", lower_scatter},
+      {"stablehlo.sort", lower_sort},
       // compute
       {"stablehlo.dot_general", lower_dot_general},
       {"stablehlo.reduce", lower_reduce},
