@@ -354,6 +354,48 @@ TEST(StablehloOps, SortOfIntegersIsTopK) {
   EXPECT_NE(eq.status().message().find("stablehlo.sort"), std::string::npos);
 }
 
+TEST(StablehloOps, SortOfFloatsAsJnpSortEmitsIt) {
+  // NaN sorts last, -0 and 0 are equal.
+  auto m = import_text(R"(func.func @main() -> tensor<5xf32> {
+    %x = stablehlo.constant dense<[3.0, 0x7FC00000, -1.0, 0xFF800000, 2.0]> : tensor<5xf32>
+    %zero = stablehlo.constant dense<0.0> : tensor<f32>
+    %nan = stablehlo.constant dense<0x7FC00000> : tensor<f32>
+    %r = "stablehlo.sort"(%x) <{dimension = 0 : i64}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %3 = stablehlo.compare  EQ, %a, %zero,  FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      %4 = stablehlo.select %3, %zero, %a : tensor<i1>, tensor<f32>
+      %5 = stablehlo.compare  NE, %a, %a,  FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      %6 = stablehlo.select %5, %nan, %4 : tensor<i1>, tensor<f32>
+      %7 = stablehlo.compare  EQ, %b, %zero,  FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      %8 = stablehlo.select %7, %zero, %b : tensor<i1>, tensor<f32>
+      %9 = stablehlo.compare  NE, %b, %b,  FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      %10 = stablehlo.select %9, %nan, %8 : tensor<i1>, tensor<f32>
+      %11 = stablehlo.compare  LT, %6, %10,  TOTALORDER : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      stablehlo.return %11 : tensor<i1>
+    }) : (tensor<5xf32>) -> tensor<5xf32>
+    return %r : tensor<5xf32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  std::vector<float> v = folded<float>(*m);
+  ASSERT_EQ(v.size(), 5u);
+  EXPECT_EQ(v[0], -std::numeric_limits<float>::infinity());
+  EXPECT_EQ(v[1], -1.0f);
+  EXPECT_EQ(v[2], 2.0f);
+  EXPECT_EQ(v[3], 3.0f);
+  EXPECT_TRUE(std::isnan(v[4]));
+  // A plain float comparator (no NaN order) is refused.
+  auto plain = import_text(R"(func.func @main(%x: tensor<3xf32>) -> tensor<3xf32> {
+    %r = "stablehlo.sort"(%x) <{dimension = 0 : i64}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %c = stablehlo.compare  LT, %a, %b,  FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      stablehlo.return %c : tensor<i1>
+    }) : (tensor<3xf32>) -> tensor<3xf32>
+    return %r : tensor<3xf32>
+  })");
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.status().message().find("stablehlo.sort"), std::string::npos);
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

@@ -584,6 +584,10 @@ class Importer {
           for (const auto& n : captured) ids.push_back(env.at(n));
           return ids;
         });
+    ctx.set_lookup([&](const std::string& n) {
+      auto it = env.find(n);
+      return it == env.end() ? kNoTensor : it->second;
+    });
     auto outs = (*rec)(ctx);
     if (!outs.ok()) {
       if (outs.status().kind() == ErrorKind::kUnsupported) return refuse(outs.status().message(), op, g, env);

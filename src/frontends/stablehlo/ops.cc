@@ -1421,6 +1421,110 @@ Outs lower_scatter(HloContext& ctx) {
 
 // ---------------------------------------------------------------- sort
 
+// Whether `name` is a float constant of the enclosing scope whose one value
+// satisfies `test`.
+template <typename F>
+bool outer_scalar(HloContext& ctx, const std::string& name, F test) {
+  const TensorId t = ctx.outer_value(name);
+  if (t == kNoTensor) return false;
+  auto v = const_doubles(ctx.graph(), t);
+  return v.ok() && v->size() == 1 && test((*v)[0]);
+}
+
+// sort of float32 with the comparator jnp.sort emits: each argument
+// canonicalized (-0 -> 0, NaN -> NaN) and compared LT (or GT) in
+// TOTALORDER, so NaNs sort last (first) and zeros are equal. TOPK_V2 with
+// NaN as +inf (-inf), then as many NaNs as there were put back at the end
+// (the start).
+Outs lower_float_sort(HloContext& ctx, const mlir::Block& body) {
+  std::map<std::string, const mlir::Op*> def;
+  for (const auto& op : body.ops)
+    if (op.results.size() == 1) def[op.results[0]] = &op;
+  auto op_of = [&](const std::string& v, const char* name) -> const mlir::Op* {
+    auto it = def.find(v);
+    return it != def.end() && it->second->name == name ? it->second : nullptr;
+  };
+  // A scalar f32 constant of the body, or of the enclosing scope.
+  auto scalar_is = [&](const std::string& v, auto test) {
+    if (const mlir::Op* c = op_of(v, "stablehlo.constant")) {
+      const mlir::Attr* value = c->attr("value");
+      if (!value || c->result_types.size() != 1 || c->result_types[0].element != "f32" || !c->result_types[0].dims.empty())
+        return false;
+      auto bytes = dense_bytes(*value, c->result_types[0], ctx.source());
+      if (!bytes.ok() || bytes->size() != 4) return false;
+      float f;
+      std::memcpy(&f, bytes->data(), 4);
+      return static_cast<bool>(test(static_cast<double>(f)));
+    }
+    return def.count(v) == 0 && outer_scalar(ctx, v, test);
+  };
+  // v = select(x NE x, NaN, select(x EQ 0, 0, x))
+  auto canonical = [&](const std::string& v, const std::string& x) {
+    const mlir::Op* outer = op_of(v, "stablehlo.select");
+    if (!outer || outer->operands.size() != 3) return false;
+    const mlir::Op* isnan = op_of(outer->operands[0], "stablehlo.compare");
+    if (!isnan || compare_direction(*isnan) != "NE" || isnan->operands.size() != 2 || isnan->operands[0] != x ||
+        isnan->operands[1] != x)
+      return false;
+    if (!scalar_is(outer->operands[1], [](double d) { return std::isnan(d); })) return false;
+    const mlir::Op* inner = op_of(outer->operands[2], "stablehlo.select");
+    if (!inner || inner->operands.size() != 3 || inner->operands[2] != x) return false;
+    const mlir::Op* iszero = op_of(inner->operands[0], "stablehlo.compare");
+    auto zero = [](double d) { return d == 0; };
+    return iszero && compare_direction(*iszero) == "EQ" && iszero->operands.size() == 2 && iszero->operands[0] == x &&
+           scalar_is(iszero->operands[1], zero) && scalar_is(inner->operands[1], zero);
+  };
+  const mlir::Op& ret = body.ops.back();
+  const mlir::Op* cmp = ret.operands.size() == 1 ? op_of(ret.operands[0], "stablehlo.compare") : nullptr;
+  const std::string a = body.args[0].first, b = body.args[1].first;
+  std::string dir = cmp ? compare_direction(*cmp) : "";
+  std::vector<std::string> kw = cmp ? cmp->keywords() : std::vector<std::string>{};
+  const bool total = cmp && (std::find(kw.begin(), kw.end(), "TOTALORDER") != kw.end() ||
+                             (cmp->attr("compare_type") && !cmp->attr("compare_type")->items.empty() &&
+                              cmp->attr("compare_type")->items.back().s == "TOTALORDER"));
+  // Ops the returned value does not use change nothing (a comparator has no
+  // side effects).
+  if (!cmp || cmp->operands.size() != 2 || !total || (dir != "LT" && dir != "GT") ||
+      !canonical(cmp->operands[0], a) || !canonical(cmp->operands[1], b))
+    return ctx.refuse("a sort of float32 whose comparator is not jnp.sort's (canonical values compared in TOTALORDER)");
+  RETURN_IF_ERROR(need_static(ctx));
+  const Shape xs = ctx.in_t(0).shape;
+  const int r = static_cast<int>(xs.size());
+  int64_t dim = ctx.op().attr("dimension") ? *ctx.int_attr("dimension") : r - 1;
+  if (dim < 0) dim += r;
+  if (dim < 0 || dim >= r) return ctx.bad("sorts a dimension out of range");
+  Ints perm(r);
+  std::iota(perm.begin(), perm.end(), 0);
+  std::swap(perm[dim], perm[r - 1]);
+  const bool ascending = dir == "LT";
+  const int64_t n = xs[dim];
+  ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), perm));
+  ASSIGN_OR_RETURN(TensorId nan, ctx.emit1(OpCode::NOT_EQUAL, {x, x}));
+  const double inf = std::numeric_limits<double>::infinity();
+  ASSIGN_OR_RETURN(TensorId v, ctx.emit1(OpCode::SELECT_V2, {nan, ctx.scalar(DType::kFloat32, ascending ? inf : -inf, "nan_as"), x}));
+  ASSIGN_OR_RETURN(auto top, ctx.emit(OpCode::TOPK_V2, {v, ctx.const_i32_scalar(static_cast<int32_t>(n), "k")}, {}, 2));
+  TensorId y = top[0];
+  if (ascending && n > 1) {
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::REVERSE_V2, {y, ctx.const_i32({static_cast<int32_t>(r - 1)}, "axis")}));
+  }
+  ASSIGN_OR_RETURN(TensorId count, ctx.cast(nan, DType::kInt32));
+  tflite::ReducerOptionsT ro;
+  ro.keep_dims = true;
+  ASSIGN_OR_RETURN(count, ctx.emit1(OpCode::SUM, {count, ctx.const_i32({static_cast<int32_t>(r - 1)}, "axis")}, ro));
+  std::vector<int32_t> pos(static_cast<size_t>(n));
+  std::iota(pos.begin(), pos.end(), 0);
+  TensorId where;
+  if (ascending) {
+    // positions n - count .. n - 1
+    ASSIGN_OR_RETURN(TensorId first, ctx.emit1(OpCode::SUB, {ctx.const_i32_scalar(static_cast<int32_t>(n), "n"), count}));
+    ASSIGN_OR_RETURN(where, ctx.emit1(OpCode::GREATER_EQUAL, {ctx.const_i32(pos, "position"), first}));
+  } else {
+    ASSIGN_OR_RETURN(where, ctx.emit1(OpCode::LESS, {ctx.const_i32(pos, "position"), count}));
+  }
+  ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SELECT_V2, {where, ctx.scalar(DType::kFloat32, std::numeric_limits<double>::quiet_NaN(), "nan"), y}));
+  return one(ctx.transpose(y, perm));
+}
+
 // sort of one integer operand whose comparator is one compare LT/GT of its
 // two arguments (a total order, so stability does not show): TOPK_V2 with
 // k = n along the dimension (moved last) gives it descending; ascending is
@@ -1429,6 +1533,7 @@ Outs lower_sort(HloContext& ctx) {
   if (ctx.num_in() != 1) return ctx.refuse("a sort of " + std::to_string(ctx.num_in()) + " operands");
   RETURN_IF_ERROR(need_static(ctx));
   const mlir::Block* body = ctx.op().regions.empty() ? nullptr : &ctx.op().regions[0];
+  if (body && body->args.size() == 2 && ctx.in_t(0).dtype == DType::kFloat32) return lower_float_sort(ctx, *body);
   if (!body || body->args.size() != 2 || body->ops.size() != 2) return ctx.refuse("a sort whose comparator is not one compare");
   const mlir::Op& cmp = body->ops[0];
   const mlir::Op& ret = body->ops[1];
