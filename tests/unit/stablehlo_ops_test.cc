@@ -396,6 +396,42 @@ TEST(StablehloOps, SortOfFloatsAsJnpSortEmitsIt) {
   EXPECT_NE(plain.status().message().find("stablehlo.sort"), std::string::npos);
 }
 
+TEST(StablehloOps, CountLeadingZerosMulhiAndWideShifts) {
+  auto m = import_text(R"(func.func @main() -> (tensor<4xi8>, tensor<3xi16>, tensor<3xi64>) {
+    %x = stablehlo.constant dense<[0, 1, 16, -1]> : tensor<4xi8>
+    %c = stablehlo.count_leading_zeros %x : tensor<4xi8>
+    %a = stablehlo.constant dense<[16384, -16384, 300]> : tensor<3xi16>
+    %b = stablehlo.constant dense<[4, 4, 300]> : tensor<3xi16>
+    %h = "chlo.mulhi"(%a, %b) : (tensor<3xi16>, tensor<3xi16>) -> tensor<3xi16>
+    %w = stablehlo.constant dense<[1, 3, 1]> : tensor<3xi64>
+    %s = stablehlo.constant dense<[63, 62, 64]> : tensor<3xi64>
+    %l = stablehlo.shift_left %w, %s : tensor<3xi64>
+    return %c, %h, %l : tensor<4xi8>, tensor<3xi16>, tensor<3xi64>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int8_t>(*m, 0), (std::vector<int8_t>{8, 7, 3, 0}));
+  EXPECT_EQ(folded<int16_t>(*m, 1), (std::vector<int16_t>{1, -1, 1}));  // 90000 >> 16 = 1
+  EXPECT_EQ(folded<int64_t>(*m, 2),
+            (std::vector<int64_t>{std::numeric_limits<int64_t>::min(), -4611686018427387904LL, 0}));  // 3 << 62 wraps
+}
+
+TEST(StablehloOps, ReduceWindowWithBaseDilation) {
+  // Base dilation 2 puts the init between elements: [1, 0, 2, 0, 3], then
+  // windows of 2, stride 2 (add): [1, 2].
+  auto m = import_text(R"(func.func @main() -> tensor<2xi32> {
+    %x = stablehlo.constant dense<[1, 2, 3]> : tensor<3xi32>
+    %init = stablehlo.constant dense<0> : tensor<i32>
+    %r = "stablehlo.reduce_window"(%x, %init) <{base_dilations = array<i64: 2>, window_dimensions = array<i64: 2>, window_strides = array<i64: 2>}> ({
+    ^bb0(%a: tensor<i32>, %b: tensor<i32>):
+      %s = stablehlo.add %a, %b : tensor<i32>
+      stablehlo.return %s : tensor<i32>
+    }) : (tensor<3xi32>, tensor<i32>) -> tensor<2xi32>
+    return %r : tensor<2xi32>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{1, 2}));
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

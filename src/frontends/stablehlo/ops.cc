@@ -452,18 +452,16 @@ Outs lower_concatenate(HloContext& ctx) {
   return one(ctx.emit1(OpCode::CONCATENATION, ctx.ins(), o));
 }
 
-Outs lower_pad(HloContext& ctx) {
-  RETURN_IF_ERROR(ctx.expect_operands(2));
-  RETURN_IF_ERROR(need_static(ctx));
-  Ints low = ctx.op().attr("low") ? *ctx.ints("low") : ctx.ints_or("edge_padding_low", {});
-  Ints high = ctx.op().attr("high") ? *ctx.ints("high") : ctx.ints_or("edge_padding_high", {});
-  Ints interior = ctx.op().attr("interior") ? *ctx.ints("interior") : ctx.ints_or("interior_padding", {});
-  const Tensor& x = ctx.in_t(0);
-  const int r = x.rank();
+// StableHLO's pad of x (static shape) with `value`: interior padding, then
+// the edges (a negative edge cuts).
+Expected<TensorId> pad_with(HloContext& ctx, TensorId x_id, TensorId value, const Ints& low, const Ints& high,
+                            const Ints& interior) {
+  const Shape xshape = ctx.graph().t(x_id).shape;
+  const int r = static_cast<int>(xshape.size());
   if (static_cast<int>(low.size()) != r || static_cast<int>(high.size()) != r) return ctx.bad("needs low and high padding per dimension");
   if (static_cast<int>(interior.size()) != r && !interior.empty()) return ctx.bad("needs interior padding per dimension");
-  TensorId y = ctx.in(0);
-  Shape cur = x.shape;
+  TensorId y = x_id;
+  Shape cur = xshape;
   // Interior padding of dim d by i: [.., n, ..] -> [.., n, 1, ..] padded to
   // [.., n, 1 + i, ..] with the pad value, flattened to n * (1 + i) and the
   // last i cut: n + (n - 1) i, the elements i apart.
@@ -476,7 +474,7 @@ Outs lower_pad(HloContext& ctx) {
     ASSIGN_OR_RETURN(y, ctx.reshape(y, split));
     std::vector<int32_t> p(2 * split.size(), 0);
     p[2 * (d + 1) + 1] = static_cast<int32_t>(i);
-    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, ctx.constant(DType::kInt32, {static_cast<int64_t>(split.size()), 2}, to_bytes(p), "interior"), ctx.in(1)}));
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, ctx.constant(DType::kInt32, {static_cast<int64_t>(split.size()), 2}, to_bytes(p), "interior"), value}));
     Shape flat = cur;
     flat[d] = cur[d] * (1 + i);
     ASSIGN_OR_RETURN(y, ctx.reshape(y, flat));
@@ -496,7 +494,7 @@ Outs lower_pad(HloContext& ctx) {
   Shape padded = cur;
   if (any_pad) {
     TensorId p = ctx.constant(DType::kInt32, {r, 2}, to_bytes(pads), "paddings");
-    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, p, ctx.in(1)}));
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PADV2, {y, p, value}));
     for (int d = 0; d < r; ++d) padded[d] += pads[2 * d] + pads[2 * d + 1];
   }
   if (any_cut) {
@@ -508,7 +506,16 @@ Outs lower_pad(HloContext& ctx) {
     }
     ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SLICE, {y, ctx.const_i32(i32(begin), "begin"), ctx.const_i32(i32(size), "size")}));
   }
-  return std::vector<TensorId>{y};
+  return y;
+}
+
+Outs lower_pad(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  Ints low = ctx.op().attr("low") ? *ctx.ints("low") : ctx.ints_or("edge_padding_low", {});
+  Ints high = ctx.op().attr("high") ? *ctx.ints("high") : ctx.ints_or("edge_padding_high", {});
+  Ints interior = ctx.op().attr("interior") ? *ctx.ints("interior") : ctx.ints_or("interior_padding", {});
+  return one(pad_with(ctx, ctx.in(0), ctx.in(1), low, high, interior));
 }
 
 Outs lower_reverse(HloContext& ctx) {
@@ -1035,7 +1042,7 @@ Outs lower_reduce(HloContext& ctx) {
 // (any order gives the same value), and float add/mul in the order of the
 // interpreter's fold. Used where no pool builtin fits.
 Outs reduce_window_unrolled(HloContext& ctx, const Reducer& red, const Ints& win, const Ints& strides, const Ints& pad,
-                            const Ints& win_d) {
+                            const Ints& win_d, const Ints& base_d) {
   const int r = ctx.in_t(0).rank();
   int64_t taps = 1;
   for (int64_t w : win) taps *= w;
@@ -1062,9 +1069,16 @@ Outs reduce_window_unrolled(HloContext& ctx, const Reducer& red, const Ints& win
     }
     return c;
   };
-  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; })) {
-    std::vector<int32_t> p(pad.begin(), pad.end());
-    ASSIGN_OR_RETURN(x, ctx.emit1(OpCode::PADV2, {x, ctx.constant(DType::kInt32, {r, 2}, to_bytes(p), "paddings"), init}));
+  // Base dilation is interior padding with the init value (then the edges).
+  Ints lo(r), hi(r), interior(r);
+  for (int d = 0; d < r; ++d) {
+    lo[d] = pad[2 * d];
+    hi[d] = pad[2 * d + 1];
+    interior[d] = base_d[d] - 1;
+  }
+  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v != 0; }) ||
+      std::any_of(interior.begin(), interior.end(), [](int64_t v) { return v != 0; })) {
+    ASSIGN_OR_RETURN(x, pad_with(ctx, x, init, lo, hi, interior));
   }
   const Shape out = ctx.result_shape(0);
   const bool strided = std::any_of(strides.begin(), strides.end(), [](int64_t v) { return v != 1; });
@@ -1114,15 +1128,16 @@ Outs lower_reduce_window(HloContext& ctx) {
   if (static_cast<int>(win.size()) != r || static_cast<int>(strides.size()) != r || static_cast<int>(pad.size()) != 2 * r ||
       static_cast<int>(base_d.size()) != r || static_cast<int>(win_d.size()) != r)
     return ctx.bad("needs window, stride, padding and dilations per dimension");
-  if (std::any_of(base_d.begin(), base_d.end(), [](int64_t v) { return v != 1; })) return ctx.refuse("reduce_window with base dilations");
-  if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v < 0; })) return ctx.refuse("negative reduce_window padding");
   for (int d = 0; d < r; ++d)
-    if (win[d] < 1 || strides[d] < 1 || win_d[d] < 1) return ctx.bad("has a window, stride or dilation below 1");
-  auto unrolled = [&]() { return reduce_window_unrolled(ctx, *red, win, strides, pad, win_d); };
-  // Pool builtins: float max or add with an identity init and no dilation.
+    if (win[d] < 1 || strides[d] < 1 || win_d[d] < 1 || base_d[d] < 1) return ctx.bad("has a window, stride or dilation below 1");
+  auto unrolled = [&]() { return reduce_window_unrolled(ctx, *red, win, strides, pad, win_d, base_d); };
+  // Pool builtins: float max or add with an identity init, no dilation and
+  // no negative padding.
+  auto not_one = [](int64_t v) { return v != 1; };
   if (x.dtype != DType::kFloat32 || (red->reduce != OpCode::REDUCE_MAX && red->reduce != OpCode::SUM) ||
-      !is_identity(ctx.graph(), ctx.in(1), *red) ||
-      std::any_of(win_d.begin(), win_d.end(), [](int64_t v) { return v != 1; }))
+      !is_identity(ctx.graph(), ctx.in(1), *red) || std::any_of(win_d.begin(), win_d.end(), not_one) ||
+      std::any_of(base_d.begin(), base_d.end(), not_one) ||
+      std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v < 0; }))
     return unrolled();
   // The pooled dims: those whose window or stride is not 1.
   Ints pooled;
@@ -1905,6 +1920,73 @@ Outs lower_bitwise_not(HloContext& ctx) {
   return one(ctx.emit1(OpCode::BITWISE_XOR, {ctx.in(0), ones}));
 }
 
+// count_leading_zeros: the number of k in [0, bits) with u < 2^k (u the
+// unsigned value): all of them for 0, none when the top bit is set.
+Outs lower_count_leading_zeros(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  RETURN_IF_ERROR(need_static(ctx));
+  const DType dt = ctx.in_t(0).dtype;
+  const int bits = int_bits(dt);
+  if (bits == 0) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  Shape with_bits = ctx.in_t(0).shape;
+  with_bits.push_back(1);
+  std::vector<int64_t> pow2(bits);
+  for (int k = 0; k < bits; ++k) pow2[k] = static_cast<int64_t>(uint64_t{1} << k);
+  TensorId p = ctx.const_i64(pow2, "pow2");
+  TensorId below;
+  if (bits == 64) {
+    ASSIGN_OR_RETURN(TensorId u, bits64(ctx, ctx.in(0)));
+    ASSIGN_OR_RETURN(u, ctx.reshape(u, with_bits));
+    ASSIGN_OR_RETURN(below, unsigned_less64(ctx, u, p));
+  } else {
+    ASSIGN_OR_RETURN(TensorId u, ctx.cast(ctx.in(0), unsigned_of(dt)));
+    ASSIGN_OR_RETURN(u, ctx.cast(u, DType::kInt64));
+    ASSIGN_OR_RETURN(u, ctx.reshape(u, with_bits));
+    ASSIGN_OR_RETURN(below, ctx.emit1(OpCode::LESS, {u, p}));
+  }
+  ASSIGN_OR_RETURN(TensorId n, ctx.cast(below, DType::kInt32));
+  tflite::ReducerOptionsT ro;
+  ro.keep_dims = false;
+  ASSIGN_OR_RETURN(n, ctx.emit1(OpCode::SUM, {n, ctx.const_i32({static_cast<int32_t>(with_bits.size() - 1)}, "axis")}, ro));
+  if (dt == DType::kUInt64) {
+    ASSIGN_OR_RETURN(n, ctx.cast(n, DType::kInt64));
+    return one(ctx.bitcast(n, dt));
+  }
+  return one(ctx.cast(n, dt));
+}
+
+// chlo.mulhi: the high half of the double-width product. 8/16-bit: the
+// int32 product shifted right by the width (arithmetic: the floor, as the
+// high half of a signed product is); 32-bit: the int64 product (which wraps
+// for two large unsigned values, keeping the bits) BITCAST to two 32-bit
+// halves, the second one the high half.
+Outs lower_mulhi(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(2));
+  RETURN_IF_ERROR(need_static(ctx));
+  const DType dt = ctx.in_t(0).dtype;
+  const int bits = int_bits(dt);
+  if (bits == 0 || bits == 64) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  const Shape shape = ctx.result_shape(0);
+  if (ctx.in_t(0).shape != shape || ctx.in_t(1).shape != shape) return ctx.bad("needs operands of the result's shape");
+  if (bits < 32) {
+    ASSIGN_OR_RETURN(TensorId a, ctx.cast(ctx.in(0), DType::kInt32));
+    ASSIGN_OR_RETURN(TensorId b, ctx.cast(ctx.in(1), DType::kInt32));
+    ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::MUL, {a, b}));
+    ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::RIGHT_SHIFT, {p, ctx.const_i32_scalar(bits, "width")}));
+    return one(ctx.cast(p, dt));
+  }
+  ASSIGN_OR_RETURN(TensorId a, ctx.cast(ctx.in(0), DType::kInt64));
+  ASSIGN_OR_RETURN(TensorId b, ctx.cast(ctx.in(1), DType::kInt64));
+  ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::MUL, {a, b}));
+  ASSIGN_OR_RETURN(TensorId halves, ctx.bitcast(p, dt));  // [..., 2], little-endian
+  const int r = static_cast<int>(shape.size());
+  std::vector<int32_t> begin(r + 1, 0), size(shape.begin(), shape.end());
+  begin[r] = 1;
+  size.push_back(1);
+  ASSIGN_OR_RETURN(TensorId hi, ctx.emit1(OpCode::SLICE, {halves, ctx.const_i32(begin, "begin"), ctx.const_i32(size, "size")}));
+  return one(ctx.reshape(hi, shape));
+}
+
 // shift_left: x * 2^y, with 2^y looked up (GATHER) in a table whose last
 // entry, 0, is taken for an amount outside [0, bits), which StableHLO
 // shifts to 0. The product is formed in a type wide enough to hold it
@@ -1914,13 +1996,21 @@ Outs lower_shift_left(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2));
   const DType dt = ctx.in_t(0).dtype;
   const int bits = int_bits(dt);
-  if (bits == 0 || bits == 64) return ctx.refuse("on " + dtype_name(dt) + " tensors");
-  const DType wide = bits == 32 ? DType::kInt64 : DType::kInt32;
-  TensorId y32;
-  ASSIGN_OR_RETURN(TensorId oob, shift_out_of_range(ctx, ctx.in(1), bits, &y32));
+  if (bits == 0) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  // 64-bit: the int64 product wraps, keeping the low 64 bits (uint64 as its
+  // int64 bits; an amount of 2^31 or more is out of range either way).
+  const DType wide = bits >= 32 ? DType::kInt64 : DType::kInt32;
+  TensorId y32, amount = ctx.in(1);
+  if (bits == 64) {
+    ASSIGN_OR_RETURN(amount, bits64(ctx, amount));
+    // Amounts outside int32 are out of range: clamp into [-1, 64] first.
+    ASSIGN_OR_RETURN(amount, ctx.emit1(OpCode::MINIMUM, {amount, ctx.scalar(DType::kInt64, 64, "bits")}));
+    ASSIGN_OR_RETURN(amount, ctx.emit1(OpCode::MAXIMUM, {amount, ctx.scalar(DType::kInt64, -1, "minus_one")}));
+  }
+  ASSIGN_OR_RETURN(TensorId oob, shift_out_of_range(ctx, amount, bits, &y32));
   ASSIGN_OR_RETURN(TensorId idx, ctx.emit1(OpCode::SELECT_V2, {oob, ctx.const_i32_scalar(bits, "bits"), y32}));
   std::vector<int64_t> pow2(bits + 1, 0);
-  for (int k = 0; k < bits; ++k) pow2[k] = int64_t{1} << k;
+  for (int k = 0; k < bits; ++k) pow2[k] = static_cast<int64_t>(uint64_t{1} << k);
   TensorId table;
   if (wide == DType::kInt64) {
     table = ctx.const_i64(pow2, "pow2");
@@ -1930,6 +2020,11 @@ Outs lower_shift_left(HloContext& ctx) {
   }
   tflite::GatherOptionsT go;
   ASSIGN_OR_RETURN(TensorId scale, ctx.emit1(OpCode::GATHER, {table, idx}, go));
+  if (bits == 64) {
+    ASSIGN_OR_RETURN(TensorId x, bits64(ctx, ctx.in(0)));
+    ASSIGN_OR_RETURN(TensorId r, ctx.emit1(OpCode::MUL, {x, scale}));
+    return one(ctx.bitcast(r, dt));
+  }
   ASSIGN_OR_RETURN(TensorId x, ctx.cast(ctx.in(0), wide));
   ASSIGN_OR_RETURN(TensorId r, ctx.emit1(OpCode::MUL, {x, scale}));
   return one(ctx.cast(r, dt));
@@ -2060,6 +2155,8 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.shift_left", lower_shift_left},
       {"stablehlo.shift_right_logical", lower_shift_right_logical},
       {"stablehlo.popcnt", lower_popcnt},
+      {"stablehlo.count_leading_zeros", lower_count_leading_zeros},
+      {"chlo.mulhi", lower_mulhi},
       {"stablehlo.bitcast_convert", lower_bitcast_convert},
       {"stablehlo.negate", unary(OpCode::NEG, false)},
       {"stablehlo.exponential", unary(OpCode::EXP)},
