@@ -8,6 +8,9 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "frontends/stablehlo/hlo_context.h"
 #include "ops/op_util.h"
