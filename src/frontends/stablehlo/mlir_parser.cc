@@ -867,7 +867,17 @@ class Parser {
         continue;
       }
       if (c == '{') {
-        RETURN_IF_ERROR(merge_dict(op, depth));
+        // A region before the types (chlo.scan's "{ ^bb0(...): ... }"), or attributes.
+        size_t save = p_;
+        ++p_;
+        ws();
+        const bool is_region = peek() == '^';
+        p_ = save;
+        if (is_region) {
+          RETURN_IF_ERROR(region(op, depth));
+        } else {
+          RETURN_IF_ERROR(merge_dict(op, depth));
+        }
         continue;
       }
       if (c == '"') {
