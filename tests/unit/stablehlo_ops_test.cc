@@ -432,6 +432,18 @@ TEST(StablehloOps, ReduceWindowWithBaseDilation) {
   EXPECT_EQ(folded<int32_t>(*m), (std::vector<int32_t>{1, 2}));
 }
 
+TEST(StablehloOps, ShiftRightArithmeticOnUnsignedBits) {
+  // 0x80 >> 1 fills with its top bit: 0xC0; amounts of 8 or more fill all.
+  auto m = import_text(R"(func.func @main() -> tensor<3xui8> {
+    %x = stablehlo.constant dense<[128, 128, 64]> : tensor<3xui8>
+    %y = stablehlo.constant dense<[1, 200, 1]> : tensor<3xui8>
+    %r = stablehlo.shift_right_arithmetic %x, %y : tensor<3xui8>
+    return %r : tensor<3xui8>
+  })");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(folded<uint8_t>(*m), (std::vector<uint8_t>{192, 255, 32}));
+}
+
 TEST(StablehloOps, IntegerDotGeneralIsMulAndSum) {
   auto m = import_text(R"(func.func @main() -> tensor<2x2xi32> {
     %a = stablehlo.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>

@@ -1801,11 +1801,17 @@ Outs lower_sign(HloContext& ctx) {
 Outs lower_shift_right_arithmetic(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2));
   const DType dt = ctx.in_t(0).dtype;
-  if (dt != DType::kInt8 && dt != DType::kInt16 && dt != DType::kInt32)
+  // Unsigned values shift their bit pattern with its top bit as the sign:
+  // the signed type of the same width (CAST keeps the bits), then back.
+  const DType st = dt == DType::kUInt8 ? DType::kInt8 : dt == DType::kUInt16 ? DType::kInt16
+                 : dt == DType::kUInt32 ? DType::kInt32 : dt;
+  if (st != DType::kInt8 && st != DType::kInt16 && st != DType::kInt32)
     return ctx.refuse("on " + dtype_name(dt) + " tensors (RIGHT_SHIFT's signed kernels are 8/16/32-bit)");
   // SELECT_V2 has no int8/int16 kernel: shift sign-extended int32 values
-  // (by up to 31, the same sign fill) and cast back.
+  // (by up to 31, the same sign fill) and cast back. An unsigned amount of
+  // 2^31 or more reads as negative, which fills with the sign too.
   TensorId x = ctx.in(0), y = ctx.in(1);
+  ASSIGN_OR_RETURN(x, ctx.cast(x, st));
   if (dt != DType::kInt32) {
     ASSIGN_OR_RETURN(x, ctx.cast(x, DType::kInt32));
     ASSIGN_OR_RETURN(y, ctx.cast(y, DType::kInt32));
