@@ -162,8 +162,12 @@ py::tuple convert(const std::string& graph_def_file, py::bytes graph_def_content
                   const std::string& inference_input_type, const std::string& inference_output_type,
                   const std::string& dataset_file, py::object dataset, bool exclude_conversion_metadata,
                   bool allow_custom_ops, const std::vector<std::string>& custom_opdefs,
-                  const std::vector<std::string>& select_user_tf_ops) {
+                  const std::vector<std::string>& select_user_tf_ops, const std::string& stablehlo_file,
+                  const std::string& stablehlo_content, const std::string& entry_function) {
   tflc::ConvertOptions o;
+  o.stablehlo_file = stablehlo_file;
+  o.stablehlo_content = stablehlo_content;
+  if (!entry_function.empty()) o.entry_function = entry_function;
   o.graph_def_file = graph_def_file;
   o.graph_def_content = graph_def_content;
   o.saved_model_dir = saved_model_dir;
@@ -282,7 +286,8 @@ PYBIND11_MODULE(_native, m) {
         py::arg("optimize"), py::arg("supported_types"), py::arg("supported_ops"), py::arg("inference_input_type"),
         py::arg("inference_output_type"), py::arg("dataset_file"), py::arg("dataset"),
         py::arg("exclude_conversion_metadata"), py::arg("allow_custom_ops"), py::arg("custom_opdefs"),
-        py::arg("select_user_tf_ops"));
+        py::arg("select_user_tf_ops"), py::arg("stablehlo_file") = "", py::arg("stablehlo_content") = "",
+        py::arg("entry_function") = "");
   m.def("analyze", &analyze, py::arg("content"), py::arg("name"));
   m.def("signature_keys", &signature_keys, py::arg("saved_model_dir"), py::arg("tags"));
   m.def("_input_specs", &input_specs, py::arg("content"));

@@ -103,8 +103,9 @@ def _attribute_names(message):
 class TFLiteConverter:
     """Converts a TensorFlow model into TensorFlow Lite, as tf.lite.TFLiteConverter does.
 
-    Make one with from_saved_model, from_keras_model, from_frozen_graph or
-    from_concrete_functions, set the attributes, then call convert().
+    Make one with from_saved_model, from_keras_model, from_frozen_graph,
+    from_concrete_functions or experimental_from_stablehlo (experimental_from_jax
+    when JAX is installed), set the attributes, then call convert().
     """
 
     def __init__(self, _source):
@@ -232,6 +233,56 @@ class TFLiteConverter:
         c._tmpdir = converter_dir
         return c
 
+    @classmethod
+    def experimental_from_stablehlo(cls, text_or_path, entry_function="main"):
+        """A StableHLO module as MLIR text (jax.export(...).mlir_module(), or a
+        module's str()): the text itself (str or bytes), the path of a file
+        holding it, or an object with .mlir_module() (a jax.export.Exported).
+        `entry_function` names the function that becomes the signature."""
+        if callable(getattr(text_or_path, "mlir_module", None)):
+            text_or_path = text_or_path.mlir_module()
+        if not isinstance(entry_function, str) or not entry_function:
+            raise TypeError("entry_function must be a function name (str), such as 'main'")
+        source = {"entry_function": entry_function}
+        if isinstance(text_or_path, (bytes, bytearray)):
+            try:
+                source["stablehlo_content"] = bytes(text_or_path).decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError("experimental_from_stablehlo: the bytes are not UTF-8 MLIR text (a serialized "
+                                 "jax.export artifact is not read yet; pass exported.mlir_module())") from None
+        elif isinstance(text_or_path, os.PathLike):
+            source["stablehlo_file"] = os.fspath(text_or_path)
+        elif isinstance(text_or_path, str):
+            # MLIR text holds "func.func"; anything else is a path.
+            if "func.func" in text_or_path or "\n" in text_or_path:
+                source["stablehlo_content"] = text_or_path
+            else:
+                source["stablehlo_file"] = text_or_path
+        else:
+            raise TypeError("experimental_from_stablehlo takes StableHLO MLIR text (str or bytes), a file path or a "
+                            "jax.export.Exported, got %s" % type(text_or_path).__name__)
+        if "stablehlo_content" in source and not source["stablehlo_content"].strip():
+            raise ValueError("experimental_from_stablehlo: the StableHLO text is empty")
+        return cls(source)
+
+    @classmethod
+    def experimental_from_jax(cls, fn, example_args):
+        """Exports `fn` with jax.export at the shapes and dtypes of `example_args`
+        (a list of arrays or jax.ShapeDtypeStruct) and converts its StableHLO."""
+        try:
+            import jax
+            from jax import export as jax_export
+        except ImportError:
+            raise ImportError(
+                "experimental_from_jax needs JAX to export the function to StableHLO, and JAX is not installed "
+                "(pip install jax). Or export it where JAX is installed, with "
+                "jax.export.export(jax.jit(fn))(*example_args).mlir_module(), and pass that text to "
+                "TFLiteConverter.experimental_from_stablehlo.") from None
+        if not isinstance(example_args, (list, tuple)):
+            raise TypeError("example_args must be a list of example inputs (arrays or jax.ShapeDtypeStruct)")
+        exported = jax_export.export(jax.jit(fn))(*example_args)
+        return cls.experimental_from_stablehlo(exported.mlir_module())
+
     def __del__(self):
         d = getattr(self, "_tmpdir", None)
         if d:
@@ -302,7 +353,9 @@ class TFLiteConverter:
             tags=s.get("tags", ["serve"]), signature_keys=signature_keys, optimize=bool(opts),
             supported_types=types, supported_ops=ops, inference_input_type=in_type, inference_output_type=out_type,
             dataset_file="", dataset=dataset, exclude_conversion_metadata=exclude,
-            allow_custom_ops=allow_custom_ops, custom_opdefs=list(opdefs), select_user_tf_ops=list(user_ops))
+            allow_custom_ops=allow_custom_ops, custom_opdefs=list(opdefs), select_user_tf_ops=list(user_ops),
+            stablehlo_file=s.get("stablehlo_file", ""), stablehlo_content=s.get("stablehlo_content", ""),
+            entry_function=s.get("entry_function", ""))
 
     def convert(self):
         """Returns the .tflite model as bytes; raises ConverterError when the model

@@ -257,5 +257,46 @@ TFLC_REGISTER_OP(cast, {.code = OpCode::CAST,
                         .version = version_cast,
                         .runtime_versions = {"1.5.0", "2.7.0", "2.8.0", "2.9.0", "2.12.0", "2.15.0", "2.17.0"}});
 
+// -------------------------------------------------------------------- BITCAST
+
+// bitcast.cc: the bytes as they are, read as the output tensor's type
+// (BitcastOptions is empty: TFLite keeps the target type on the tensor, so
+// whoever makes the op types its output first, and infer keeps that type).
+// A larger input element adds a last dim of the size ratio; a smaller one
+// needs a last dim of the ratio and drops it. Every type (memcpy); op
+// version 1, and not in runtime_version.cc's table ("").
+Status infer_bitcast(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 1, 1));
+  const Tensor& x = input(g, op, 0);
+  const DType to = output(g, op, 0).dtype;
+  const int64_t in_size = dtype_size(x.dtype), out_size = dtype_size(to);
+  if (in_size <= 0 || out_size <= 0) return invalid_input("BITCAST between " + dtype_name(x.dtype) + " and " + dtype_name(to));
+  if (x.unknown_rank) return unsupported("not supported yet: BITCAST of a tensor of unknown rank");
+  Shape out = x.shape;
+  if (in_size > out_size) {
+    out.push_back(in_size / out_size);
+  } else if (in_size < out_size) {
+    if (out.empty() || out.back() != out_size / in_size)
+      return invalid_input("BITCAST from " + dtype_name(x.dtype) + " to " + dtype_name(to) + " needs a last dimension of " +
+                           std::to_string(out_size / in_size) + ", not " + shape_str(x.shape));
+    out.pop_back();
+  }
+  set_output(g, op, 0, to, out);
+  return ok_status();
+}
+
+Status eval_bitcast(Graph& g, Op& op) {
+  Tensor& out = output(g, op, 0);
+  out.data = input(g, op, 0).data;  // the same bytes
+  return ok_status();
+}
+
+TFLC_REGISTER_OP(bitcast, {.code = OpCode::BITCAST,
+                           .infer = infer_bitcast,
+                           .eval = eval_bitcast,
+                           .options = tflite::BitcastOptionsT{},
+                           .types_unchecked = "bitcast.cc copies bytes of any type",
+                           .runtime_versions = {""}});
+
 }  // namespace
 }  // namespace tflc

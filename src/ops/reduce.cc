@@ -1,5 +1,5 @@
 // Reductions over constant axes: MEAN, SUM, REDUCE_MAX, REDUCE_MIN,
-// REDUCE_PROD (input, int32 axes; keep_dims) and ARG_MAX / ARG_MIN (input,
+// REDUCE_PROD, REDUCE_ANY, REDUCE_ALL (input, int32 axes; keep_dims) and ARG_MAX / ARG_MIN (input,
 // scalar axis; int32 or int64 output).
 #include <algorithm>
 #include <limits>
@@ -166,6 +166,40 @@ TFLC_REGISTER_OP(reduce_prod, {.code = OpCode::REDUCE_PROD,
                                // op_version.cc: REDUCE_PROD: int8 or int16 -> 2.
                                .version_by_type = {{DType::kInt8, 2}, {DType::kInt16, 2}},
                                .runtime_versions = {"1.11.0", "2.6.0"}});
+
+// ------------------------------------------------- REDUCE_ANY / REDUCE_ALL
+
+// reduce.cc's logical reductions: bool only; op version 1 (op_version.cc
+// has no rule); runtime_version.cc: REDUCE_ANY 1.11.0, REDUCE_ALL 2.6.0.
+template <bool kAny>
+Status eval_reduce_logical(Graph& g, Op& op) {
+  const Tensor& xt = input(g, op, 0);
+  Tensor& ot = output(g, op, 0);
+  if (xt.dtype != DType::kBool) return invalid_input(op_name(op.code) + " takes bool tensors, not " + dtype_name(xt.dtype));
+  ASSIGN_OR_RETURN(std::vector<int64_t> axes, const_ints(g, op.inputs[1]));
+  ASSIGN_OR_RETURN(std::vector<bool> reduced, reduced_dims(axes, xt.rank()));
+  std::vector<uint8_t> acc(static_cast<size_t>(num_elements(ot.shape)), kAny ? 0 : 1);
+  const uint8_t* x = xt.as<uint8_t>();
+  for_each_reduced(xt.shape, reduced, [&](int64_t i, int64_t o) {
+    if (kAny) acc[o] = acc[o] || x[i];
+    else acc[o] = acc[o] && x[i];
+  });
+  ot.data = make_buffer(to_bytes(acc));
+  return ok_status();
+}
+
+TFLC_REGISTER_OP(reduce_any, {.code = OpCode::REDUCE_ANY,
+                              .infer = infer_reduce,
+                              .eval = eval_reduce_logical<true>,
+                              .options = ReducerOptions{},
+                              .types = {{DType::kBool}},
+                              .runtime_versions = {"1.11.0"}});
+TFLC_REGISTER_OP(reduce_all, {.code = OpCode::REDUCE_ALL,
+                              .infer = infer_reduce,
+                              .eval = eval_reduce_logical<false>,
+                              .options = ReducerOptions{},
+                              .types = {{DType::kBool}},
+                              .runtime_versions = {"2.6.0"}});
 
 // ------------------------------------------------------- ARG_MAX / ARG_MIN
 

@@ -1,4 +1,4 @@
-// SLICE (begin, size with -1 = to the end) and STRIDED_SLICE (TF's full mask
+// SLICE (begin, size with -1 = to the end), DYNAMIC_UPDATE_SLICE and STRIDED_SLICE (TF's full mask
 // semantics: begin/end/ellipsis/new_axis/shrink_axis, negative strides, plus
 // TFLite's `offset` mode where end is a size).
 #include "ops/shape_ops_util.h"
@@ -157,6 +157,66 @@ TFLC_REGISTER_OP(strided_slice, {.code = OpCode::STRIDED_SLICE,
                                  .runtime_versions = {"1.6.0", "1.14.0", "2.1.0", "2.2.0", "2.5.0", "2.6.0",
                                                       "2.14.0", "2.14.0"},
                                  .quant = {.output = QuantSpec::Output::kSameAsInput, .int16 = true}});
+
+// ------------------------------------------------------- DYNAMIC_UPDATE_SLICE
+
+// dynamic_update_slice.cc: operand, update (same type and rank, no larger),
+// rank-1 int32/int64 start indices, each clamped to [0, dim - update dim].
+// The kernel copies bytes; LiteRT.js's build takes 1/8/32/64-bit integers
+// and float (it refuses uint32). op_version.cc: int64 indices -> 2;
+// runtime_version.cc has version 1 at 2.9.0 and no version 2 ("").
+Status infer_dynamic_update_slice(Graph& g, Op& op) {
+  RETURN_IF_ERROR(expect_inputs(op, 3, 3));
+  const Tensor& x = input(g, op, 0);
+  const Tensor& u = input(g, op, 1);
+  const Tensor& i = input(g, op, 2);
+  if (x.dtype != u.dtype) return invalid_input("DYNAMIC_UPDATE_SLICE update type differs from the operand's");
+  if (i.dtype != DType::kInt32 && i.dtype != DType::kInt64)
+    return invalid_input("DYNAMIC_UPDATE_SLICE start indices must be int32 or int64");
+  if (!x.unknown_rank && !u.unknown_rank) {
+    if (x.rank() != u.rank()) return invalid_input("DYNAMIC_UPDATE_SLICE update rank differs from the operand's");
+    for (int d = 0; d < x.rank(); ++d)
+      if (x.shape[d] >= 0 && u.shape[d] > x.shape[d]) return invalid_input("DYNAMIC_UPDATE_SLICE update is larger than the operand");
+  }
+  Tensor& o = output(g, op, 0);
+  o.dtype = x.dtype;
+  o.shape = x.shape;
+  o.unknown_rank = x.unknown_rank;
+  return ok_status();
+}
+
+Status eval_dynamic_update_slice(Graph& g, Op& op) {
+  const Tensor& x = input(g, op, 0);
+  const Tensor& u = input(g, op, 1);
+  if (!x.has_static_shape() || !u.has_static_shape()) return unsupported("not supported yet: folding a dynamic DYNAMIC_UPDATE_SLICE");
+  ASSIGN_OR_RETURN(std::vector<int64_t> start, const_ints(g, op.inputs[2]));
+  const int r = x.rank();
+  if (static_cast<int>(start.size()) != r) return invalid_input("DYNAMIC_UPDATE_SLICE needs one start index per dimension");
+  for (int d = 0; d < r; ++d) start[d] = std::min(std::max<int64_t>(0, start[d]), x.shape[d] - u.shape[d]);
+  const int64_t es = dtype_size(x.dtype);
+  if (es <= 0) return unsupported("not supported yet: folding DYNAMIC_UPDATE_SLICE on " + dtype_name(x.dtype));
+  std::string out = *x.data;
+  const Shape xs = strides_of(x.shape), us = strides_of(u.shape);
+  const int64_t n = u.num_elements();
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t dst = 0;
+    for (int d = 0; d < r; ++d) dst += ((k / us[d]) % u.shape[d] + start[d]) * xs[d];
+    out.replace(static_cast<size_t>(dst * es), static_cast<size_t>(es), *u.data, static_cast<size_t>(k * es), static_cast<size_t>(es));
+  }
+  output(g, op, 0).data = make_buffer(std::move(out));
+  return ok_status();
+}
+
+TFLC_REGISTER_OP(dynamic_update_slice, {.code = OpCode::DYNAMIC_UPDATE_SLICE,
+                                        .infer = infer_dynamic_update_slice,
+                                        .eval = eval_dynamic_update_slice,
+                                        // Which element sizes a runtime's build takes varies (LiteRT.js's:
+                                        // bool, 8/32/64-bit; not uint32): frontends pick the type.
+                                        .types_unchecked = "the kernel copies bytes; its builds differ in the types they take",
+                                        .version = [](const Graph& g, const Op& op) {
+                                          return input(g, op, 2).dtype == DType::kInt64 ? 2 : 1;
+                                        },
+                                        .runtime_versions = {"2.9.0", ""}});
 
 }  // namespace
 }  // namespace tflc

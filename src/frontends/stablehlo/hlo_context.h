@@ -68,12 +68,20 @@ class HloContext : public IrBuilder {
   // Lowers region `r.region`; `captured()` then lists the operands to add.
   Expected<std::shared_ptr<Graph>> region(const RegionRequest& r) { return region_fn_(r); }
   std::vector<TensorId> captured() { return captures_fn_(); }
+  // The tensor a value of the enclosing scope names (a constant a region
+  // reads, say), or kNoTensor.
+  using LookupFn = std::function<TensorId(const std::string&)>;
+  void set_lookup(LookupFn f) { lookup_fn_ = std::move(f); }
+  TensorId outer_value(const std::string& name) const { return lookup_fn_ ? lookup_fn_(name) : kNoTensor; }
 
   TensorId const_i64(const std::vector<int64_t>& v, const std::string& suffix);
   // A scalar constant of `dt` holding `v` (converted).
   TensorId scalar(DType dt, double v, const std::string& suffix);
   Expected<TensorId> reshape(TensorId x, const std::vector<int64_t>& shape);
   Expected<TensorId> transpose(TensorId x, const std::vector<int64_t>& perm);
+  // BITCAST of `x` to `to`: its output is typed before inference, as
+  // TFLite keeps the target type on the tensor (BitcastOptions is empty).
+  Expected<TensorId> bitcast(TensorId x, DType to);
 
  private:
   const mlir::Op& op_;
@@ -81,6 +89,7 @@ class HloContext : public IrBuilder {
   std::string file_;
   RegionFn region_fn_;
   CapturesFn captures_fn_;
+  LookupFn lookup_fn_;
 };
 
 }  // namespace tflc

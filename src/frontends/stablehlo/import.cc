@@ -16,6 +16,7 @@
 #include "frontends/stablehlo/hlo_context.h"
 #include "frontends/stablehlo/stablehlo.h"
 #include "ops/op_util.h"
+#include "ops/registry.h"
 #include "support/file.h"
 #include "support/half.h"
 
@@ -294,6 +295,19 @@ Expected<TensorId> HloContext::transpose(TensorId x, const std::vector<int64_t>&
   return emit1(OpCode::TRANSPOSE, {x, const_i32(p, "perm")});
 }
 
+Expected<TensorId> HloContext::bitcast(TensorId x, DType to) {
+  if (graph().t(x).dtype == to) return x;
+  Tensor t;
+  t.name = scope() + "/BITCAST_" + std::to_string(graph().ops.size());
+  t.dtype = to;
+  TensorId out = graph().add_tensor(std::move(t));
+  Op& op = graph().add_op(OpCode::BITCAST, {x}, {out}, tflite::BitcastOptionsT{}, scope());
+  RETURN_IF_ERROR(infer_op(graph(), op).with_context(source()));
+  RETURN_IF_ERROR(try_fold(graph(), op, fold_budget()));
+  if (graph().t(out).is_const()) op.dead = true;
+  return out;
+}
+
 // --- the importer ------------------------------------------------------------
 
 namespace {
@@ -350,6 +364,10 @@ class Importer {
     }
     std::vector<TensorId> returned;
     RETURN_IF_ERROR(lower_block(entry->body, g, env, &returned, 0, /*entry=*/true));
+    if (o_.check_outputs) {
+      if (checked_.empty() && refusals_.empty()) return invalid_input(file_ + ": @" + entry->name + " has no check.expect_*_const");
+      returned = checked_;
+    }
     if (!refusals_.empty()) {
       std::string list;
       for (const auto& r : refusals_) list += (list.empty() ? "" : "; ") + r;
@@ -436,6 +454,29 @@ class Importer {
           returned->push_back(id);
         }
         return ok_status();
+      }
+      if (op.name.rfind("check.", 0) == 0) {
+        // Interpreter-test assertions: their value is an output, or dropped.
+        if (entry && o_.check_outputs) {
+          if (op.operands.empty()) return invalid_input(where + ": " + op.name + " checks no value");
+          ASSIGN_OR_RETURN(TensorId id, lookup(env, op.operands[0], where));
+          checked_.push_back(id);
+        }
+        continue;
+      }
+      if (entry && o_.check_outputs && o_.constants_as_inputs &&
+          (op.name == "stablehlo.constant" || op.name == "arith.constant") && op.results.size() == 1 &&
+          op.result_types.size() == 1) {
+        auto t = tensor_of(op.result_types[0], "the value of " + op.name + " at " + where);
+        if (!t.ok()) {
+          RETURN_IF_ERROR(refuse(t.status().message(), op, g, env));
+          continue;
+        }
+        t->name = op.results[0].substr(1);
+        TensorId id = g.add_tensor(std::move(*t));
+        g.inputs.push_back(id);
+        env[op.results[0]] = id;
+        continue;
       }
       if (op.name == "stablehlo.custom_call") {
         const mlir::Attr* target = op.attr("callee");
@@ -543,6 +584,10 @@ class Importer {
           for (const auto& n : captured) ids.push_back(env.at(n));
           return ids;
         });
+    ctx.set_lookup([&](const std::string& n) {
+      auto it = env.find(n);
+      return it == env.end() ? kNoTensor : it->second;
+    });
     auto outs = (*rec)(ctx);
     if (!outs.ok()) {
       if (outs.status().kind() == ErrorKind::kUnsupported) return refuse(outs.status().message(), op, g, env);
@@ -624,6 +669,7 @@ class Importer {
   const StablehloImportOptions& o_;
   std::string file_;
   std::vector<std::string> refusals_;
+  std::vector<TensorId> checked_;  // check_outputs: the checked values
 };
 
 }  // namespace
@@ -689,6 +735,58 @@ Expected<HloTestdata> read_stablehlo_testdata(const std::string& text, const std
   }
   if (t.check.empty()) return invalid_input(what + ": @main has no check.* call");
   return t;
+}
+
+static Status decode_constant(const mlir::Attr& value, const mlir::Type& type, const std::string& where, HloConstant& c) {
+  c.dtype = hlo_dtype(type.element);
+  if (c.dtype == DType::kInvalid) return unsupported("not supported yet: " + where + ": element type " + type.element);
+  c.shape = type.dims;
+  ASSIGN_OR_RETURN(c.bytes, dense_bytes(value, type, where));
+  return ok_status();
+}
+
+Expected<std::vector<HloInterpretTest>> read_stablehlo_interpret_tests(const std::string& text, const std::string& what) {
+  ASSIGN_OR_RETURN(mlir::Module m, mlir::parse_module(text, what));
+  std::vector<HloInterpretTest> tests;
+  for (const auto& f : m.funcs) {
+    if (!f.body.args.empty()) continue;  // a helper the tests call
+    HloInterpretTest t;
+    t.func = f.name;
+    auto note = [&](const Status& s) {
+      if (!s.ok() && t.unreadable.empty()) t.unreadable = s.message();
+    };
+    for (const auto& op : f.body.ops) {
+      const std::string where = what + ":" + std::to_string(op.line) + ":" + std::to_string(op.col);
+      if ((op.name == "stablehlo.constant" || op.name == "arith.constant") && op.results.size() == 1 &&
+          op.result_types.size() == 1) {
+        const mlir::Attr* v = op.attr("value");
+        if (!v) return invalid_input(where + ": a constant without a value");
+        HloConstant c;
+        note(decode_constant(*v, op.result_types[0], op.name + " at " + where, c));
+        t.constant_names.push_back(op.results[0]);
+        t.constants.push_back(std::move(c));
+        continue;
+      }
+      if (op.name.rfind("check.", 0) != 0) continue;
+      HloCheck c;
+      c.kind = op.name.substr(6);
+      if (c.kind != "expect_eq_const" && c.kind != "expect_almost_eq_const") {
+        note(unsupported("not supported yet: " + where + ": " + op.name + " (only expect_eq_const and expect_almost_eq_const)"));
+        continue;
+      }
+      c.kind.resize(c.kind.size() - 6);  // drop "_const"
+      const mlir::Attr* v = op.attr("value");
+      if (op.operands.size() != 1 || !v || op.operand_types.size() != 1)
+        return invalid_input(where + ": " + op.name + " needs one value and a dense<...> : type");
+      c.value = op.operands[0];
+      if (const mlir::Attr* tol = op.attr("tolerance"))
+        c.tolerance = tol->kind == mlir::Attr::kFloat ? tol->f : static_cast<double>(tol->i);
+      note(decode_constant(*v, op.operand_types[0], op.name + " at " + where, c.expected));
+      t.checks.push_back(std::move(c));
+    }
+    if (!t.checks.empty()) tests.push_back(std::move(t));
+  }
+  return tests;
 }
 
 }  // namespace tflc

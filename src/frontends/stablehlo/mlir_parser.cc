@@ -381,6 +381,9 @@ class Parser {
     // The short form: every operand and the result share these types; the
     // legalizer reads what it needs from the results.
     op.operand_types = lhs;
+    // select's "%p, %a, %b : tensor<..xi1>, tensor<..>": a one-result op
+    // listing several types has its result's type last.
+    if (op.results.size() == 1 && lhs.size() > 1) lhs.erase(lhs.begin(), lhs.end() - 1);
     op.result_types = std::move(lhs);
     op.attrs.push_back({"short_types", Attr{}});
     return ok_status();
@@ -864,7 +867,17 @@ class Parser {
         continue;
       }
       if (c == '{') {
-        RETURN_IF_ERROR(merge_dict(op, depth));
+        // A region before the types (chlo.scan's "{ ^bb0(...): ... }"), or attributes.
+        size_t save = p_;
+        ++p_;
+        ws();
+        const bool is_region = peek() == '^';
+        p_ = save;
+        if (is_region) {
+          RETURN_IF_ERROR(region(op, depth));
+        } else {
+          RETURN_IF_ERROR(merge_dict(op, depth));
+        }
         continue;
       }
       if (c == '"') {

@@ -24,6 +24,14 @@ struct StablehloImportOptions {
   // arguments and gets them from `call @inputs()`; those values become the
   // graph's inputs, and `call @expected()` is dropped with the check.* calls.
   bool testdata_inputs = false;
+  // StableHLO's interpreter-test form (stablehlo/tests/interpret/*.mlir): the
+  // entry takes no arguments and checks values with check.expect_*_const;
+  // the checked values become the graph's outputs, in check order.
+  bool check_outputs = false;
+  // With check_outputs: the entry's top-level constants become the graph's
+  // inputs, named after their values without the '%', so the runtime
+  // computes what the converter would otherwise fold.
+  bool constants_as_inputs = false;
 };
 
 Expected<Model> import_stablehlo(const StablehloImportOptions& options);
@@ -42,5 +50,26 @@ struct HloTestdata {
 };
 // Reads the @inputs and @expected functions and the check of a testdata file.
 Expected<HloTestdata> read_stablehlo_testdata(const std::string& text, const std::string& what);
+
+// One check.expect_*_const of an interpreter test.
+struct HloCheck {
+  std::string value;        // the checked value ("%2")
+  std::string kind;         // "expect_eq", "expect_almost_eq"
+  double tolerance = 1e-4;  // expect_almost_eq's (the check dialect's default)
+  HloConstant expected;
+};
+struct HloInterpretTest {
+  std::string func;
+  std::vector<HloCheck> checks;
+  // The function's top-level constants, in order, by value name; what
+  // constants_as_inputs makes inputs.
+  std::vector<std::string> constant_names;
+  std::vector<HloConstant> constants;
+  // Why a constant or an expected value could not be decoded, or empty.
+  std::string unreadable;
+};
+// The tests of one interpreter-test module (the text between two
+// "// -----" lines): functions without arguments that hold check ops.
+Expected<std::vector<HloInterpretTest>> read_stablehlo_interpret_tests(const std::string& text, const std::string& what);
 
 }  // namespace tflc
