@@ -221,10 +221,11 @@ py::tuple convert(const std::string& graph_def_file, py::bytes graph_def_content
 }
 
 // Returns (report or None, error message).
-py::tuple analyze(py::bytes content, const std::string& name) {
+py::tuple analyze(py::bytes content, const std::string& name, bool gpu_compatibility) {
   std::string bytes = content;
   tflc::AnalyzeOptions opt;
   opt.name = name;
+  opt.gpu_compatibility = gpu_compatibility;
   tflc::Expected<std::string> r = tflc::invalid_input("not analyzed");
   {
     py::gil_scoped_release release;
@@ -288,7 +289,7 @@ PYBIND11_MODULE(_native, m) {
         py::arg("exclude_conversion_metadata"), py::arg("allow_custom_ops"), py::arg("custom_opdefs"),
         py::arg("select_user_tf_ops"), py::arg("stablehlo_file") = "", py::arg("stablehlo_content") = "",
         py::arg("entry_function") = "");
-  m.def("analyze", &analyze, py::arg("content"), py::arg("name"));
+  m.def("analyze", &analyze, py::arg("content"), py::arg("name"), py::arg("gpu_compatibility") = false);
   m.def("signature_keys", &signature_keys, py::arg("saved_model_dir"), py::arg("tags"));
   m.def("_input_specs", &input_specs, py::arg("content"));
 }

@@ -26,9 +26,7 @@ class Analyzer:
             if not isinstance(model_content, (bytes, bytearray, memoryview)):
                 raise TypeError("model_content must be bytes, got %s" % type(model_content).__name__)
             name, content = "", bytes(model_content)
-        report, error = _native.analyze(content, name)
+        report, error = _native.analyze(content, name, gpu_compatibility)
         if report is None:
             raise ValueError(error)
         print(report, end="")
-        if gpu_compatibility:
-            print("\nGPU compatibility: not checked (not supported yet by tflite_converter)")

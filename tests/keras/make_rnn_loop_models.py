@@ -2,7 +2,7 @@
 # Keras 2-style .h5 recurrent models over a sequence of unknown length
 # (batch_input_shape [None, None, features]): SimpleRNN, GRU (both
 # reset_after forms), LSTMs the fused sequence op cannot express
-# (hard_sigmoid, return_state), go_backwards, and a Bidirectional GRU. They
+# (hard_sigmoid, return_state), go_backwards, and Bidirectional. They
 # convert to a WHILE loop. Each case feeds a sequence of some length and has
 # a reference computed here with NumPy, step by step as Keras defines the
 # cells. Debian's python3 + h5py + numpy only.
@@ -87,10 +87,30 @@ def cases():
         yield name, cell, cfg, x, [('kernel', w), ('recurrent_kernel', u), ('bias', b)], y
 
 
+def bidirectional_cases():
+    """Bidirectional(GRU/SimpleRNN), merge_mode concat: the backward copy runs
+    go_backwards and its sequence is flipped back to input order."""
+    for name, cell, inner, T in [('bidirectional_gru_seq', 'GRU', dict(units=3, reset_after=True,
+                                                                         return_sequences=True), 4),
+                                 ('bidirectional_simple_last', 'SimpleRNN', dict(units=2), 6)]:
+        inner = dict(dict(name='rnn', activation='tanh', recurrent_activation='sigmoid', use_bias=True,
+                          return_sequences=False, return_state=False, go_backwards=False, stateful=False,
+                          unroll=False), **inner)
+        x = r(1, T, F)
+        fw, bw = rnn_weights(cell, inner), rnn_weights(cell, inner)
+        fseq, fh, _ = run(cell, inner, x, *fw)
+        bseq, bh, _ = run(cell, inner, x, *bw, go_backwards=True)
+        y = np.concatenate([fseq, bseq[:, ::-1]], -1) if inner['return_sequences'] else np.concatenate([fh, bh], -1)
+        weights = [('forward_rnn/' + k, v) for k, v in zip(('kernel', 'recurrent_kernel', 'bias'), fw)] + \
+                  [('backward_rnn/' + k, v) for k, v in zip(('kernel', 'recurrent_kernel', 'bias'), bw)]
+        cfg = dict(name='bidir', layer={'class_name': cell, 'config': inner}, merge_mode='concat')
+        yield name, 'Bidirectional', cfg, x, weights, y
+
+
 def main():
     out = sys.argv[1]
     n = 0
-    for name, cell, cfg, x, weights, y in cases():
+    for name, cell, cfg, x, weights, y in list(cases()) + list(bidirectional_cases()):
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)
         write_h5(os.path.join(d, 'model.h5'), cell, cfg, [None, F], weights)

@@ -259,6 +259,13 @@ def test_analyzer_prints_what_tflite_analyze_prints(tmp_path, capsys):
     tflc.experimental.Analyzer.analyze(model_content=model)
     out = capsys.readouterr().out
     assert "Subgraph#0" in out or "subgraph" in out.lower()
+    # gpu_compatibility=True: TF's GPU delegate check, as tflite_analyze --gpu_compatibility.
+    want = subprocess.run([os.path.join(BUILD, "tflite_analyze"), "--gpu_compatibility", str(p)],
+                          capture_output=True, text=True).stdout
+    tflc.experimental.Analyzer.analyze(model_path=str(p), gpu_compatibility=True)
+    got = capsys.readouterr().out
+    assert got == want
+    assert "GPU" in got
     with pytest.raises(ValueError, match="exactly one"):
         tflc.experimental.Analyzer.analyze()
     with pytest.raises(ValueError):

@@ -326,7 +326,7 @@ Status cell_step(IrBuilder& ctx, const RnnSpec& s, const RnnWeights& rw, const C
 // body did the same). A sequence of length 0 fails in the runtime, at the
 // first step's GATHER.
 Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId xp, TensorId h,
-                               TensorId c) {
+                               TensorId c, const std::string& tag) {
   auto step_input = [](IrBuilder& b, TensorId seq, TensorId i) {
     return b.emit1(OpCode::GATHER, {seq, i}, tflite::GatherOptionsT{.axis = 1});
   };
@@ -368,7 +368,7 @@ Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const R
   if (seq) names.insert(names.end(), {"seq", "ramp"});
   auto new_body = [&](const std::string& name) {
     auto g = std::make_shared<Graph>();
-    g->name = ctx.scope() + "/" + name;
+    g->name = ctx.scope() + "/" + tag + name;
     g->role = SubgraphRole::kBody;
     for (size_t v = 0; v < init.size(); ++v) {
       const Tensor& from = ctx.graph().t(init[v]);
@@ -414,9 +414,10 @@ Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const R
 }
 
 // One RNN over x [B, T, in] from states h0/c0 (kNoTensor: zeros): unrolled
-// over a known T, else a loop.
+// over a known T, else a loop whose bodies are named with `tag` (the two
+// directions of a Bidirectional need distinct names).
 Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId x, TensorId h0,
-                           TensorId c0) {
+                           TensorId c0, const std::string& tag = "") {
   const Tensor& xt = ctx.graph().t(x);
   if (xt.unknown_rank || xt.rank() != 3)
     return invalid_input("recurrent layer '" + ctx.scope() + "' needs a [batch, time, features] input, got " +
@@ -437,7 +438,7 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
     if (s.go_backwards) {
       ASSIGN_OR_RETURN(xp, ctx.emit1(OpCode::REVERSE_V2, {xp, ctx.const_i32({1}, "time_axis")}));
     }
-    return loop_steps(ctx, s, rw, xp, h0, c0);
+    return loop_steps(ctx, s, rw, xp, h0, c0, tag);
   }
   tflite::UnpackOptionsT un{.num = static_cast<int>(T), .axis = 1};
   ASSIGN_OR_RETURN(std::vector<TensorId> xs, ctx.emit(OpCode::UNPACK, {xp}, un, static_cast<int>(T)));
@@ -630,8 +631,8 @@ Outs lower_bidirectional(KerasLayerContext& ctx) {
     yf = fs.return_sequences ? lf.seq : lf.h;
     yb = bs.return_sequences ? lb.seq : lb.h;
   } else {
-    ASSIGN_OR_RETURN(f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0));
-    ASSIGN_OR_RETURN(b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0));
+    ASSIGN_OR_RETURN(f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0, "fw/"));
+    ASSIGN_OR_RETURN(b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0, "bw/"));
     yf = f.h, yb = b.h;
     if (fs.return_sequences) {
       ASSIGN_OR_RETURN(yf, pack_steps(ctx, f, fs.go_backwards));
