@@ -10,27 +10,14 @@
 
 #include "frontends/graphdef/custom_ops.h"
 #include "frontends/graphdef/import.h"
+#include "graphdef_builder.h"
 
 namespace tflc {
 namespace {
 
 using tensorflow::NodeDef;
 
-NodeDef& add(tensorflow::GraphDef& gd, const std::string& name, const std::string& op,
-             const std::vector<std::string>& inputs = {}) {
-  NodeDef* n = gd.add_node();
-  n->set_name(name);
-  n->set_op(op);
-  for (const auto& in : inputs) n->add_input(in);
-  return *n;
-}
-
-void add_input(tensorflow::GraphDef& gd, const std::string& name, const std::vector<int64_t>& shape) {
-  NodeDef& x = add(gd, name, "Placeholder");
-  (*x.mutable_attr())["dtype"].set_type(tensorflow::DT_FLOAT);
-  auto* s = (*x.mutable_attr())["shape"].mutable_shape();
-  for (int64_t d : shape) s->add_dim()->set_size(d);
-}
+using test::add;
 
 const Op* only_custom(const Model& m) {
   const Op* found = nullptr;
@@ -47,7 +34,7 @@ const Op* only_custom(const Model& m) {
 // and its T attr removed.
 tensorflow::GraphDef custom_add_graph(const std::string& op = "CustomAdd") {
   tensorflow::GraphDef gd;
-  add_input(gd, "input", {1, 16, 16, 3});
+  test::add_placeholder(gd, "input", tensorflow::DT_FLOAT, {1, 16, 16, 3});
   add(gd, "add", op, {"input", "input"});
   return gd;
 }
@@ -181,7 +168,7 @@ TEST(CustomOps, SinhMatchesTheOfficialCustomOpBytes) {
   // these custom_options, the map {T: 0 (FLOAT32)}.
   const std::vector<uint8_t> official = {0x54, 0x00, 0x01, 0x03, 0x01, 0x01, 0x01, 0x00, 0x04, 0x02, 0x24, 0x01};
   tensorflow::GraphDef gd;
-  add_input(gd, "input", {1});
+  test::add_placeholder(gd, "input", tensorflow::DT_FLOAT, {1});
   NodeDef& s = add(gd, "add", "Sinh", {"input"});
   (*s.mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
   auto m = import_graphdef(gd, custom_options({}));
@@ -195,7 +182,7 @@ TEST(CustomOps, SinhMatchesTheOfficialCustomOpBytes) {
 TEST(CustomOps, FlexIsPreferredAndUserOpsGoThroughFlex) {
   // Sinh is in the Flex allowlist: with SELECT_TF_OPS too it is FlexSinh.
   tensorflow::GraphDef gd;
-  add_input(gd, "input", {1});
+  test::add_placeholder(gd, "input", tensorflow::DT_FLOAT, {1});
   NodeDef& s = add(gd, "add", "Sinh", {"input"});
   (*s.mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
   GraphDefImportOptions opt = custom_options({});
@@ -221,9 +208,9 @@ TEST(CustomOps, FlexIsPreferredAndUserOpsGoThroughFlex) {
 // The SSD post-processing op as export_tflite_ssd_graph.py writes it.
 tensorflow::GraphDef detection_graph(bool with_scale = true) {
   tensorflow::GraphDef gd;
-  add_input(gd, "boxes", {1, 10, 4});
-  add_input(gd, "scores", {1, 10, 3});
-  add_input(gd, "anchors", {10, 4});
+  test::add_placeholder(gd, "boxes", tensorflow::DT_FLOAT, {1, 10, 4});
+  test::add_placeholder(gd, "scores", tensorflow::DT_FLOAT, {1, 10, 3});
+  test::add_placeholder(gd, "anchors", tensorflow::DT_FLOAT, {10, 4});
   NodeDef& d = add(gd, "TFLite_Detection_PostProcess", "TFLite_Detection_PostProcess", {"boxes", "scores", "anchors"});
   auto& a = *d.mutable_attr();
   a["max_detections"].set_i(5);

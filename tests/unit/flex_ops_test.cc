@@ -13,6 +13,7 @@
 
 #include "frontends/graphdef/import.h"
 #include "frontends/graphdef/unsupported_ops.h"
+#include "graphdef_builder.h"
 #include "tflite_schema_generated.h"
 
 namespace tflc {
@@ -20,22 +21,7 @@ namespace {
 
 using tensorflow::NodeDef;
 
-NodeDef& add(tensorflow::GraphDef& gd, const std::string& name, const std::string& op,
-             const std::vector<std::string>& inputs = {}) {
-  NodeDef* n = gd.add_node();
-  n->set_name(name);
-  n->set_op(op);
-  for (const auto& in : inputs) n->add_input(in);
-  return *n;
-}
-
-void add_input(tensorflow::GraphDef& gd, const std::string& name, tensorflow::DataType dt,
-               const std::vector<int64_t>& shape) {
-  NodeDef& x = add(gd, name, "Placeholder");
-  (*x.mutable_attr())["dtype"].set_type(dt);
-  auto* s = (*x.mutable_attr())["shape"].mutable_shape();
-  for (int64_t d : shape) s->add_dim()->set_size(d);
-}
+using test::add;
 
 // Decodes custom_options as [op, NodeDef]; fails the test if it is not that.
 void decode_flex(const std::vector<uint8_t>& opts, std::string* op, NodeDef* nd) {
@@ -64,7 +50,7 @@ const Op* only_custom(const Model& m) {
 // Unique(x) -> (y, idx): no builtin lowering, in the allowlist.
 tensorflow::GraphDef unique_graph() {
   tensorflow::GraphDef gd;
-  add_input(gd, "x", tensorflow::DT_FLOAT, {4});
+  test::add_placeholder(gd, "x", tensorflow::DT_FLOAT, {4});
   NodeDef& u = add(gd, "u", "Unique", {"x", "^x"});
   (*u.mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
   u.set_device("/device:CPU:0");
@@ -117,7 +103,7 @@ TEST(FlexOps, UnloweredAllowlistOpBecomesFlexCustomOp) {
 
 TEST(FlexOps, BuiltinIsPreferredOverFlex) {
   tensorflow::GraphDef gd;
-  add_input(gd, "x", tensorflow::DT_FLOAT, {4});
+  test::add_placeholder(gd, "x", tensorflow::DT_FLOAT, {4});
   (*add(gd, "r", "Relu", {"x"}).mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
   GraphDefImportOptions opt;
   opt.output_arrays = {"r"};
@@ -129,7 +115,7 @@ TEST(FlexOps, BuiltinIsPreferredOverFlex) {
 
 TEST(FlexOps, NeitherBuiltinNorFlexIsStillListed) {
   tensorflow::GraphDef gd;
-  add_input(gd, "x", tensorflow::DT_FLOAT, {4});
+  test::add_placeholder(gd, "x", tensorflow::DT_FLOAT, {4});
   (*add(gd, "u", "Unique", {"x"}).mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
   add(gd, "z", "NoSuchOpAnywhere", {"u"});
   GraphDefImportOptions opt;

@@ -8,20 +8,14 @@
 #include <vector>
 
 #include "frontends/graphdef/import.h"
+#include "graphdef_builder.h"
 
 namespace tflc {
 namespace {
 
 using tensorflow::NodeDef;
 
-NodeDef& add(tensorflow::GraphDef& gd, const std::string& name, const std::string& op,
-             const std::vector<std::string>& inputs = {}) {
-  NodeDef* n = gd.add_node();
-  n->set_name(name);
-  n->set_op(op);
-  for (const auto& in : inputs) n->add_input(in);
-  return *n;
-}
+using test::add;
 
 // Placeholder "x" of float[shape], its shape given only by _output_shapes as
 // older GraphDefs do.

@@ -1,0 +1,30 @@
+// GraphDef nodes for importer tests, written as a TF graph would hold them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensorflow/core/framework/graph.pb.h"
+
+namespace tflc::test {
+
+inline tensorflow::NodeDef& add(tensorflow::GraphDef& gd, const std::string& name, const std::string& op,
+                                const std::vector<std::string>& inputs = {}) {
+  tensorflow::NodeDef* n = gd.add_node();
+  n->set_name(name);
+  n->set_op(op);
+  for (const auto& in : inputs) n->add_input(in);
+  return *n;
+}
+
+// A Placeholder with its dtype and shape attrs.
+inline void add_placeholder(tensorflow::GraphDef& gd, const std::string& name, tensorflow::DataType dt,
+                            const std::vector<int64_t>& shape) {
+  tensorflow::NodeDef& x = add(gd, name, "Placeholder");
+  (*x.mutable_attr())["dtype"].set_type(dt);
+  auto* s = (*x.mutable_attr())["shape"].mutable_shape();
+  for (int64_t d : shape) s->add_dim()->set_size(d);
+}
+
+}  // namespace tflc::test
