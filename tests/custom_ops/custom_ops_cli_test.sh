@@ -67,6 +67,28 @@ if [ $rc -eq 0 ] && grep -qF "FlexCustomAdd(T#0, T#0)" "$T/an" && grep -qF "need
   ok "user op through Flex"
 else bad "user op through Flex: rc=$rc $(head -c 300 "$T/err")"; fi
 
+# The same graph as a TF1 SavedModel, as TF's own tests convert it.
+if command -v protoc >/dev/null; then
+  mkdir -p "$T/sm"
+  if protoc --encode=tensorflow.SavedModel -I "$REPO/proto" "$REPO/proto/tensorflow/core/protobuf/saved_model.proto" \
+       < "$D/custom_add_saved_model.pbtxt" > "$T/sm/saved_model.pb"; then
+    SM=("$B/tflite_convert" --saved_model_dir="$T/sm")
+    "${SM[@]}" --allow_custom_ops --custom_opdefs="$DEF" --output_file="$T/sm.tflite" 2>"$T/err"
+    rc=$?
+    "$B/tflite_analyze" "$T/sm.tflite" >"$T/an" 2>&1
+    if [ $rc -eq 0 ] && grep -qF "CustomAdd(T#0, T#0) -> [T#1]" "$T/an"; then ok "SavedModel: CustomAdd (TF's testSavedModelWithCustomOpdefsFlag)"
+    else bad "SavedModel CustomAdd: rc=$rc $(head -c 300 "$T/err")"; fi
+    expect_report "SavedModel without --custom_opdefs (TF's testEnsureCustomOpdefsFlag)" 1 \
+      "is not a TensorFlow op: declare it with --custom_opdefs" "${SM[@]}" --allow_custom_ops
+    "${SM[@]}" --allow_custom_ops --custom_opdefs="$DEF" --experimental_select_user_tf_ops=CustomAdd \
+      --target_ops=TFLITE_BUILTINS,SELECT_TF_OPS --output_file="$T/smf.tflite" 2>"$T/err"
+    rc=$?
+    "$B/tflite_analyze" "$T/smf.tflite" >"$T/an" 2>&1
+    if [ $rc -eq 0 ] && grep -qF "FlexCustomAdd(T#0, T#0)" "$T/an"; then ok "SavedModel: user op through Flex (TF's testSavedModelWithFlex)"
+    else bad "SavedModel user op through Flex: rc=$rc $(head -c 300 "$T/err")"; fi
+  else bad "protoc could not encode custom_add_saved_model.pbtxt"; fi
+else echo "SKIP SavedModel cases: protoc is not installed"; fi
+
 # Sinh: allow_custom_ops alone gives the custom op TF wrote in custom_sinh.bin.
 S=("$B/tflite_convert" --enable_v1_converter --graph_def_file="$D/sinh.pbtxt" --output_arrays=sinh)
 "${S[@]}" --allow_custom_ops --output_file="$T/s.tflite" 2>"$T/err"
