@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "frontends/graphdef/import.h"
+#include "frontends/graphdef/op_defs.h"
 #include "frontends/graphdef/unsupported_ops.h"
 #include "graphdef_builder.h"
 #include "tflite_schema_generated.h"
@@ -124,6 +125,82 @@ TEST(FlexOps, NeitherBuiltinNorFlexIsStillListed) {
   auto m = import_graphdef(gd, opt);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("NoSuchOpAnywhere"), std::string::npos) << m.status().message();
+}
+
+// Allowlist ops with no builtin, across dtypes (strings, complex, int and
+// float images): each becomes Flex<Op> whose NodeDef decodes to the source
+// node's op and attrs, plus every OpDef default the node left out; outputs
+// take the OpDef's types.
+TEST(FlexOps, AllowlistOpsAcrossTypesDecodeToTheirNodeDef) {
+  using tensorflow::DataType;
+  struct Input {
+    std::string name;
+    DataType dt;
+    std::vector<int64_t> shape;
+  };
+  struct Case {
+    std::string op;
+    std::vector<Input> inputs;
+    std::vector<std::pair<std::string, DataType>> type_attrs;
+    std::vector<std::pair<std::string, std::string>> string_attrs;
+    std::vector<DType> outputs;
+  };
+  const std::vector<Case> cases = {
+      {"RFFT", {{"x", tensorflow::DT_FLOAT, {8}}, {"n", tensorflow::DT_INT32, {1}}},
+       {{"Treal", tensorflow::DT_FLOAT}, {"Tcomplex", tensorflow::DT_COMPLEX64}}, {}, {DType::kComplex64}},
+      {"Bincount", {{"arr", tensorflow::DT_INT32, {5}}, {"size", tensorflow::DT_INT32, {}}, {"w", tensorflow::DT_FLOAT, {0}}},
+       {{"T", tensorflow::DT_FLOAT}}, {}, {DType::kFloat32}},
+      {"ImageProjectiveTransformV3",
+       {{"images", tensorflow::DT_FLOAT, {1, 4, 4, 1}}, {"transforms", tensorflow::DT_FLOAT, {1, 8}},
+        {"output_shape", tensorflow::DT_INT32, {2}}, {"fill_value", tensorflow::DT_FLOAT, {}}},
+       {{"dtype", tensorflow::DT_FLOAT}}, {{"interpolation", "BILINEAR"}}, {DType::kFloat32}},
+      {"StringLength", {{"s", tensorflow::DT_STRING, {2}}}, {}, {}, {DType::kInt32}},
+      {"StringToNumber", {{"s", tensorflow::DT_STRING, {2}}}, {}, {}, {DType::kFloat32}},
+      {"AsString", {{"v", tensorflow::DT_INT32, {3}}}, {{"T", tensorflow::DT_INT32}}, {}, {DType::kString}},
+      {"MatrixInverse", {{"m", tensorflow::DT_FLOAT, {2, 2}}}, {{"T", tensorflow::DT_FLOAT}}, {}, {DType::kFloat32}},
+      {"Cumprod", {{"v", tensorflow::DT_FLOAT, {4}}, {"axis", tensorflow::DT_INT32, {}}},
+       {{"T", tensorflow::DT_FLOAT}, {"Tidx", tensorflow::DT_INT32}}, {}, {DType::kFloat32}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.op);
+    tensorflow::GraphDef gd;
+    std::vector<std::string> names;
+    for (const Input& in : c.inputs) {
+      test::add_placeholder(gd, in.name, in.dt, in.shape);
+      names.push_back(in.name);
+    }
+    NodeDef& n = add(gd, "op", c.op, names);
+    for (const auto& [k, t] : c.type_attrs) (*n.mutable_attr())[k].set_type(t);
+    for (const auto& [k, v] : c.string_attrs) (*n.mutable_attr())[k].set_s(v);
+    const NodeDef source = n;
+    GraphDefImportOptions opt;
+    opt.output_arrays = {"op"};
+    opt.fallbacks.select_tf_ops = true;
+    auto m = import_graphdef(gd, opt);
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    const Op* op = only_custom(*m);
+    ASSERT_NE(op, nullptr);
+    EXPECT_EQ(op->custom_code, "Flex" + c.op);
+    ASSERT_EQ(op->outputs.size(), c.outputs.size());
+    for (size_t k = 0; k < c.outputs.size(); ++k) EXPECT_EQ(m->subgraphs[0].t(op->outputs[k]).dtype, c.outputs[k]);
+    std::string name;
+    NodeDef nd;
+    decode_flex(op->custom_options, &name, &nd);
+    EXPECT_EQ(name, c.op);
+    EXPECT_EQ(nd.op(), c.op);
+    EXPECT_EQ(nd.input_size(), static_cast<int>(c.inputs.size()));
+    for (const auto& [k, v] : source.attr()) {
+      ASSERT_EQ(nd.attr().count(k), 1u) << k;
+      EXPECT_EQ(nd.attr().at(k).SerializeAsString(), v.SerializeAsString()) << k;
+    }
+    const tensorflow::OpDef* def = find_op_def(c.op);
+    ASSERT_NE(def, nullptr);
+    for (const auto& a : def->attr()) {
+      if (!a.has_default_value() || source.attr().count(a.name())) continue;
+      ASSERT_EQ(nd.attr().count(a.name()), 1u) << "default of " << a.name() << " not filled";
+      EXPECT_EQ(nd.attr().at(a.name()).SerializeAsString(), a.default_value().SerializeAsString()) << a.name();
+    }
+  }
 }
 
 // Reads the CUSTOM op's custom_options out of an official .tflite file.
