@@ -1,5 +1,5 @@
 // Keras corpus against TensorFlow.js: every H5 in ../shared/corpus/
-// dl4j_keras_layers and dl4j_tfkeras_h5 that our converter converts is also
+// dl4j_keras_layers, dl4j_tfkeras_h5 and dl4j_keras_examples/masking that our converter converts is also
 // loaded into tfjs-layers 4.22.0 (via lib/h5_to_tfjs.py) and both predict on
 // the same deterministic input; our .tflite runs in LiteRT.js.
 // Tolerance: max|ours - tfjs| <= 1e-4 * max(1, max|tfjs|) over every output.
@@ -24,7 +24,7 @@ if (!converter) {
 }
 const analyzer = arg('--analyzer') || path.join(path.dirname(converter), 'tflite_analyze');
 const corpus = path.resolve(here, '../../../shared/corpus');
-const dirs = ['dl4j_keras_layers', 'dl4j_tfkeras_h5'].map((d) => path.join(corpus, d));
+const dirs = ['dl4j_keras_layers', 'dl4j_tfkeras_h5', 'dl4j_keras_examples/masking'].map((d) => path.join(corpus, d));
 if (!dirs.some((d) => fs.existsSync(d))) {
   console.log(`SKIP: ${dirs.join(' and ')} not found (/work/shared is absent)`);
   process.exit(0);

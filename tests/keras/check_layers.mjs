@@ -24,6 +24,20 @@ for (const name of fs.readdirSync(dir).sort()) {
     const source = c.format === 'stablehlo' ? [`--stablehlo_file=${path.join(d, c.model)}`]
         : c.convert_args ? [`--graph_def_file=${path.join(d, c.model)}`, ...c.convert_args]
                          : [`--keras_model_file=${path.join(d, 'model.h5')}`];
+    // case.expect_error: the conversion must fail, naming this.
+    if (c.expect_error) {
+      let err = null;
+      try {
+        execFileSync(converter, [...source, `--output_file=${out}`], {stdio: ['ignore', 'ignore', 'pipe']});
+      } catch (e) {
+        err = e.stderr.toString();
+      }
+      if (err === null || !err.includes(c.expect_error) || fs.existsSync(out))
+        throw new Error(`expected a refusal naming "${c.expect_error}", got ${err === null ? 'a model' : err.trim()}`);
+      console.log(`PASS ${name} (refused: ${c.expect_error})`);
+      passed++;
+      continue;
+    }
     execFileSync(converter, [...source, `--output_file=${out}`], {stdio: ['ignore', 'ignore', 'pipe']});
     // case.inputs for several inputs (make_attention_models.py), else case.input
     const ins = (c.inputs || [c.input]).map((i) => ({dtype: i.dtype || 'float32', shape: i.shape, data: i.data}));

@@ -107,6 +107,109 @@ def bidirectional_cases():
         yield name, 'Bidirectional', cfg, x, weights, y
 
 
+def write_sequential(path, in_shape, in_dtype, layers):
+    """Sequential [InputLayer, layers...] as Keras 2 save_model(h5) writes it;
+    layers are (class, config, [(weight name, array)])."""
+    import h5py
+    cfg = {'class_name': 'Sequential', 'config': {'name': 'seq', 'layers': [
+        {'class_name': 'InputLayer', 'config': {'batch_input_shape': [None] + list(in_shape), 'dtype': in_dtype,
+                                                'sparse': False, 'name': 'input_1'}}] +
+        [{'class_name': c, 'config': dict(cfg, trainable=True, dtype='float32')} for c, cfg, _ in layers]}}
+    with h5py.File(path, 'w') as f:
+        f.attrs['keras_version'] = '2.13.1'
+        f.attrs['backend'] = 'tensorflow'
+        f.attrs['model_config'] = json.dumps(cfg)
+        mw = f.create_group('model_weights')
+        mw.attrs['layer_names'] = np.array([b'input_1'] + [cfg['name'].encode() for _, cfg, _ in layers])
+        mw.attrs['backend'] = 'tensorflow'
+        mw.attrs['keras_version'] = '2.13.1'
+        mw.create_group('input_1').attrs['weight_names'] = np.array([], dtype='S1')
+        for _, lc, weights in layers:
+            name = lc['name']
+            g = mw.create_group(name)
+            g.attrs['weight_names'] = np.array([('%s/%s:0' % (name, wn)).encode() for wn, _ in weights], dtype='S')
+            for wn, w in weights:
+                g.create_dataset('%s/%s:0' % (name, wn), data=np.asarray(w, np.float32))
+
+
+def masked_run(cell, cfg, x, mask, w, u, b, go_backwards=False):
+    """Keras's masked loop: a masked step keeps h and c. Returns the last h."""
+    n = cfg['units']
+    steps = range(x.shape[1] - 1, -1, -1) if go_backwards else range(x.shape[1])
+    h = np.zeros((x.shape[0], n))
+    c = np.zeros((x.shape[0], n))
+    for t in steps:
+        _, h1, c1 = run_from(cell, cfg, x[:, t:t + 1], w, u, b, h, c)
+        m = mask[:, t:t + 1]
+        h = np.where(m, h1, h)
+        c = np.where(m, c1, c)
+    return h
+
+
+def run_from(cell, cfg, x, w, u, b, h, c):
+    """run() from given states (one or more steps)."""
+    act, ract = ACT[cfg.get('activation', 'tanh')], ACT[cfg.get('recurrent_activation', 'sigmoid')]
+    n = cfg['units']
+    for t in range(x.shape[1]):
+        xt = x[:, t].astype(np.float64)
+        if cell == 'SimpleRNN':
+            h = act(xt @ w + h @ u + b)
+        elif cell == 'LSTM':
+            z = xt @ w + h @ u + b
+            i, f, g, o = (z[:, k * n:(k + 1) * n] for k in range(4))
+            c = ract(f) * c + ract(i) * act(g)
+            h = ract(o) * act(c)
+        else:
+            xz = xt @ w + b[0]
+            hz = h @ u + b[1]
+            z = ract(xz[:, :n] + hz[:, :n])
+            rr = ract(xz[:, n:2 * n] + hz[:, n:2 * n])
+            hh = act(xz[:, 2 * n:] + rr * hz[:, 2 * n:])
+            h = z * h + (1 - z) * hh
+    return None, h, c
+
+
+def masked_cases():
+    """Embedding(mask_zero=True) and Masking feeding recurrent layers (last
+    output): masked steps keep the state, as Keras's RNN loop does."""
+    base = dict(activation='tanh', recurrent_activation='sigmoid', use_bias=True, return_sequences=False,
+                return_state=False, go_backwards=False, stateful=False, unroll=False)
+    V, E = 6, F
+    for name, front, cell, cfg, T, known in [
+            ('mask_embedding_lstm_fixed', 'Embedding', 'LSTM', dict(units=4), 6, True),
+            ('mask_embedding_gru_unknown', 'Embedding', 'GRU', dict(units=3, reset_after=True), 5, False),
+            ('mask_masking_simple_unknown', 'Masking', 'SimpleRNN', dict(units=3), 6, False),
+            ('mask_masking_bidir_gru_fixed', 'Masking', 'Bidirectional', dict(units=2, reset_after=True), 5, True)]:
+        inner_cell = 'GRU' if cell == 'Bidirectional' else cell
+        rcfg = dict(base, name='rnn', **cfg)
+        if front == 'Embedding':
+            ids = np.array([[3, 1, 0, 2, 0, 5][:T]])
+            table = r(V, E)
+            x = table[ids]
+            mask = ids != 0
+            front_layer = ('Embedding', dict(name='emb', input_dim=V, output_dim=E, mask_zero=True), [('embeddings', table)])
+            feed, in_shape, in_dtype = ids.astype(np.float64), [T if known else None], 'int32'
+        else:
+            x = r(1, T, F)
+            x[:, [1, T - 1]] = 0.0  # masked steps, one at the end
+            mask = np.any(x != 0.0, -1)
+            front_layer = ('Masking', dict(name='masking', mask_value=0.0), [])
+            feed, in_shape, in_dtype = x, [T if known else None, F], 'float32'
+        if cell == 'Bidirectional':
+            fw, bw = rnn_weights(inner_cell, rcfg), rnn_weights(inner_cell, rcfg)
+            y = np.concatenate([masked_run(inner_cell, rcfg, x, mask, *fw),
+                                masked_run(inner_cell, rcfg, x, mask, *bw, go_backwards=True)], -1)
+            weights = [('forward_rnn/' + k, v) for k, v in zip(('kernel', 'recurrent_kernel', 'bias'), fw)] + \
+                      [('backward_rnn/' + k, v) for k, v in zip(('kernel', 'recurrent_kernel', 'bias'), bw)]
+            rnn_layer = ('Bidirectional', dict(name='bidir', layer={'class_name': 'GRU', 'config': rcfg},
+                                               merge_mode='concat'), weights)
+        else:
+            w, u, b = rnn_weights(cell, rcfg)
+            y = masked_run(cell, rcfg, x, mask, w, u, b)
+            rnn_layer = (cell, rcfg, [('kernel', w), ('recurrent_kernel', u), ('bias', b)])
+        yield name, in_shape, in_dtype, [front_layer, rnn_layer], feed, y, not known
+
+
 def main():
     out = sys.argv[1]
     n = 0
@@ -118,6 +221,32 @@ def main():
             json.dump({'input': {'shape': list(x.shape), 'data': [float(v) for v in x.ravel()]},
                        'output': {'shape': list(y.shape), 'data': [float(v) for v in np.ravel(y)]},
                        'tol': 1e-5, 'resize': True}, f)
+        n += 1
+    for name, in_shape, in_dtype, layers, x, y, resize in masked_cases():
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        write_sequential(os.path.join(d, 'model.h5'), in_shape, in_dtype, layers)
+        with open(os.path.join(d, 'case.json'), 'w') as f:
+            json.dump({'input': {'shape': list(x.shape), 'dtype': in_dtype, 'data': [float(v) for v in x.ravel()]},
+                       'output': {'shape': list(y.shape), 'data': [float(v) for v in np.ravel(y)]},
+                       'tol': 1e-5, 'resize': resize}, f)
+        n += 1
+    # Refused, not approximated: a masked sequence into a layer that ignores
+    # masks here, and a masked return_sequences.
+    base = dict(name='rnn', activation='tanh', recurrent_activation='sigmoid', use_bias=True, return_state=False,
+                go_backwards=False, stateful=False, unroll=False, units=2)
+    emb = ('Embedding', dict(name='emb', input_dim=4, output_dim=F, mask_zero=True), [('embeddings', r(4, F))])
+    w, u, b = rnn_weights('SimpleRNN', base)
+    for name, layer, want in [
+            ('refuse_masked_sequences', ('SimpleRNN', dict(base, return_sequences=True),
+                                         [('kernel', w), ('recurrent_kernel', u), ('bias', b)]),
+             'return_sequences=True on a masked sequence'),
+            ('refuse_masked_flatten', ('Flatten', dict(name='flat'), []), 'a Flatten layer on a masked sequence')]:
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        write_sequential(os.path.join(d, 'model.h5'), [3], 'int32', [emb, layer])
+        with open(os.path.join(d, 'case.json'), 'w') as f:
+            json.dump({'expect_error': want}, f)
         n += 1
     print('make_rnn_loop_models.py: %d cases' % n)
 

@@ -379,12 +379,21 @@ TEST(KerasEmbedding, GathersFloatIds) {
   expect_near(values(g, outs[0]), want, 0);
 }
 
-TEST(KerasEmbedding, MaskZeroIsRefused) {
+TEST(KerasEmbedding, MaskZeroMasksZeroIds) {
+  // The mask goes to the layers that read it (tests/keras/make_rnn_loop_models.py
+  // runs Embedding(mask_zero) -> LSTM/GRU in LiteRT.js); here: ids != 0.
   Graph g;
-  TensorId ids = g.add_const("ids", DType::kInt32, {1, 2}, to_bytes(std::vector<int32_t>{0, 1}));
-  Status st;
-  lower(g, "Embedding", json{{"mask_zero", true}}, {arr({4, 3}, random_floats(12, 1))}, {ids}, &st);
-  EXPECT_EQ(st.kind(), ErrorKind::kUnsupported) << st.message();
+  TensorId ids = g.add_const("ids", DType::kInt32, {1, 3}, to_bytes(std::vector<int32_t>{0, 1, 2}));
+  json cfg{{"mask_zero", true}};
+  std::vector<KerasArray> w = {arr({4, 3}, random_floats(12, 1))};
+  KerasLayerContext ctx(g, "emb", "Embedding", cfg, w, {ids}, 1 << 24);
+  auto r = find_keras_layer("Embedding")(ctx);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_NE(ctx.output_mask(), kNoTensor);
+  const Tensor& m = g.t(ctx.output_mask());
+  ASSERT_TRUE(m.is_const());
+  EXPECT_EQ(m.dtype, DType::kBool);
+  EXPECT_EQ(std::vector<uint8_t>(m.as<uint8_t>(), m.as<uint8_t>() + 3), (std::vector<uint8_t>{0, 1, 1}));
 }
 
 TEST(KerasTimeDistributed, DenseOnLastAxis) {

@@ -536,6 +536,26 @@ class KerasImporter {
         return poison(join(scope, name));
       }
     const std::string full = join(scope, name);
+    // Masks reach only the layers that read them (recurrent layers) or pass
+    // them on unchanged; any other layer would compute what Keras does not.
+    std::vector<TensorId> in_masks;
+    bool masked = false;
+    for (TensorId i : ins) {
+      auto it = masks_.find(i);
+      in_masks.push_back(it == masks_.end() ? kNoTensor : it->second);
+      masked = masked || it != masks_.end();
+    }
+    static const std::set<std::string> kReadsMask = {"SimpleRNN", "GRU", "LSTM", "Bidirectional"};
+    static const std::set<std::string> kPassesMask = {"Dropout", "SpatialDropout1D", "GaussianNoise",
+                                                      "GaussianDropout", "AlphaDropout", "Activation"};
+    if (masked && !kReadsMask.count(cls) && !kPassesMask.count(cls)) {
+      std::string why = "not supported yet: a " + cls + " layer on a masked sequence (Embedding mask_zero=True or "
+                        "Masking upstream); masks reach recurrent layers and Dropout/Activation only";
+      unknown_.insert(cls + " ('" + full + "': " + why + ")");
+      trace_mapping_ = NodeMapping::kUnsupported;
+      trace_detail_ = why;
+      return poison(full);
+    }
     if (is_model_class(cls)) {
       if (!config.is_object() && !config.is_array()) return invalid_input("nested model '" + full + "' has no config");
       TensorId first_new = static_cast<TensorId>(g_.tensors.size());
@@ -558,6 +578,7 @@ class KerasImporter {
     }
     KerasLayerContext ctx(g_, full, cls, config, weights_for(scope, name), std::move(ins), opt_.fold_budget);
     ctx.set_keras_version(file_.keras_version);
+    ctx.set_input_masks(in_masks);
     if (call) ctx.set_call_args(call->input_names, call->kwargs);
     TensorId first_new = static_cast<TensorId>(g_.tensors.size());
     auto r = [&]() -> Expected<std::vector<TensorId>> {
@@ -578,6 +599,10 @@ class KerasImporter {
     }
     for (size_t i = 0; i < r->size(); ++i)
       if ((*r)[i] >= first_new) g_.t((*r)[i]).name = i == 0 ? full : full + ":" + std::to_string(i);
+    if (!r->empty()) {
+      if (ctx.output_mask() != kNoTensor) masks_[(*r)[0]] = ctx.output_mask();
+      else if (kPassesMask.count(cls) && in_masks[0] != kNoTensor) masks_[(*r)[0]] = in_masks[0];
+    }
     return r;
   }
 
@@ -608,6 +633,7 @@ class KerasImporter {
   SignatureDef sig_;
   std::map<std::string, std::vector<KerasArray>> scoped_weights_;  // H5 inner layers' weights
   std::set<TensorId> poisoned_;
+  std::map<TensorId, TensorId> masks_;  // a layer output -> its Keras mask (bool [batch, time])
   std::set<std::string> unknown_;
   NodeMapping trace_mapping_ = NodeMapping::kBuiltin;  // the layer call being lowered
   std::string trace_detail_;

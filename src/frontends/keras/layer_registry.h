@@ -79,6 +79,16 @@ class KerasLayerContext : public IrBuilder {
   // tensor operand's dtype.
   Expected<std::pair<TensorId, TensorId>> binary_operands();
 
+  // Keras masks (Embedding mask_zero=True, Masking): the bool [batch, time]
+  // mask of input i, or kNoTensor. A layer that makes one sets it for its
+  // first output; the importer passes masks on only to layers that read them.
+  TensorId input_mask(int i) const {
+    return i >= 0 && i < static_cast<int>(input_masks_.size()) ? input_masks_[i] : kNoTensor;
+  }
+  void set_input_masks(std::vector<TensorId> masks) { input_masks_ = std::move(masks); }
+  void set_output_mask(TensorId mask) { output_mask_ = mask; }
+  TensorId output_mask() const { return output_mask_; }
+
   // Applies a Keras activation by name ("linear", "relu", "softmax"...).
   Expected<TensorId> activation(TensorId x, const std::string& name);
 
@@ -90,6 +100,8 @@ class KerasLayerContext : public IrBuilder {
   std::string keras_version_;
   std::vector<std::string> input_names_;
   nlohmann::json call_kwargs_ = nlohmann::json::object();
+  std::vector<TensorId> input_masks_;
+  TensorId output_mask_ = kNoTensor;
 };
 
 using KerasLowerFn = Expected<std::vector<TensorId>> (*)(KerasLayerContext& ctx);

@@ -317,6 +317,29 @@ Status cell_step(IrBuilder& ctx, const RnnSpec& s, const RnnWeights& rw, const C
   return internal_error("unknown recurrent cell");
 }
 
+// Keras's masked step: where the step's mask m [B, 1] is false, h and c keep
+// their old values (zero before the first step).
+Status keep_masked(IrBuilder& b, TensorId m, TensorId& h, TensorId old_h, TensorId& c, TensorId old_c) {
+  if (m == kNoTensor) return ok_status();
+  TensorId zero = kNoTensor;
+  auto old_or_zero = [&](TensorId old) {
+    if (old != kNoTensor) return old;
+    if (zero == kNoTensor) zero = b.const_f32_scalar(0.f, "masked_zero");
+    return zero;
+  };
+  ASSIGN_OR_RETURN(h, b.emit1(OpCode::SELECT_V2, {m, h, old_or_zero(old_h)}));
+  if (c != kNoTensor) {
+    ASSIGN_OR_RETURN(c, b.emit1(OpCode::SELECT_V2, {m, c, old_or_zero(old_c)}));
+  }
+  return ok_status();
+}
+
+// Step t's mask as [B, 1], from a [B, T] mask.
+Expected<TensorId> step_mask(IrBuilder& b, TensorId mask, TensorId t) {
+  ASSIGN_OR_RETURN(TensorId m, b.emit1(OpCode::GATHER, {mask, t}, tflite::GatherOptionsT{.axis = 1}));
+  return b.emit1(OpCode::EXPAND_DIMS, {m, b.const_i32_scalar(-1, "mask_axis")});
+}
+
 // Over a sequence of unknown length: the first step here, then a WHILE over
 // the rest, as TF's converter emits for GRU/SimpleRNN. The loop carries
 // (i, steps, xp, h[, c][, seq, ramp]). seq is [B, T, u] from the start and
@@ -326,13 +349,21 @@ Status cell_step(IrBuilder& ctx, const RnnSpec& s, const RnnWeights& rw, const C
 // body did the same). A sequence of length 0 fails in the runtime, at the
 // first step's GATHER.
 Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId xp, TensorId h,
-                               TensorId c, const std::string& tag) {
+                               TensorId c, const std::string& tag, TensorId mask) {
   auto step_input = [](IrBuilder& b, TensorId seq, TensorId i) {
     return b.emit1(OpCode::GATHER, {seq, i}, tflite::GatherOptionsT{.axis = 1});
   };
   CellConsts k = cell_consts(ctx, s, rw);
-  ASSIGN_OR_RETURN(TensorId x0, step_input(ctx, xp, ctx.const_i32_scalar(0, "first_step")));
-  RETURN_IF_ERROR(cell_step(ctx, s, rw, k, x0, h, c));
+  TensorId first = ctx.const_i32_scalar(0, "first_step");
+  ASSIGN_OR_RETURN(TensorId x0, step_input(ctx, xp, first));
+  {
+    TensorId old_h = h, old_c = c, m0 = kNoTensor;
+    RETURN_IF_ERROR(cell_step(ctx, s, rw, k, x0, h, c));
+    if (mask != kNoTensor) {
+      ASSIGN_OR_RETURN(m0, step_mask(ctx, mask, first));
+    }
+    RETURN_IF_ERROR(keep_masked(ctx, m0, h, old_h, c, old_c));
+  }
   const bool lstm = s.cell == Cell::kLstm, seq = s.return_sequences;
   ASSIGN_OR_RETURN(TensorId shape,
                    ctx.emit1(OpCode::SHAPE, {xp}, tflite::ShapeOptionsT{.out_type = tflite::TensorType::INT32}));
@@ -347,6 +378,8 @@ Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const R
   };
   std::vector<TensorId> init = {ctx.const_i32_scalar(1, "second_step"), steps, xp, h};
   if (lstm) init.push_back(c);
+  const size_t mask_at = init.size();
+  if (mask != kNoTensor) init.push_back(mask);
   if (seq) {
     ASSIGN_OR_RETURN(TensorId col, ctx.emit1(OpCode::SLICE, {xp, ctx.const_i32({0, 0, 0}, "col_begin"),
                                                             ctx.const_i32({1, -1, 1}, "col_size")}));
@@ -365,6 +398,7 @@ Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const R
   }
   std::vector<std::string> names = {"step", "steps", "xp", "h"};
   if (lstm) names.push_back("c");
+  if (mask != kNoTensor) names.push_back("mask");
   if (seq) names.insert(names.end(), {"seq", "ramp"});
   auto new_body = [&](const std::string& name) {
     auto g = std::make_shared<Graph>();
@@ -394,9 +428,14 @@ Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const R
     ASSIGN_OR_RETURN(TensorId xg, step_input(b, in[2], in[0]));
     TensorId bh = in[3], bc = lstm ? in[4] : kNoTensor;
     RETURN_IF_ERROR(cell_step(b, s, rw, bk, xg, bh, bc));
+    if (mask != kNoTensor) {
+      ASSIGN_OR_RETURN(TensorId m, step_mask(b, in[mask_at], in[0]));
+      RETURN_IF_ERROR(keep_masked(b, m, bh, in[3], bc, lstm ? in[4] : kNoTensor));
+    }
     ASSIGN_OR_RETURN(TensorId next, b.emit1(OpCode::ADD, {in[0], b.const_i32_scalar(1, "one")}));
     body->outputs = {next, in[1], in[2], bh};
     if (lstm) body->outputs.push_back(bc);
+    if (mask != kNoTensor) body->outputs.push_back(in[mask_at]);
     if (seq) {
       TensorId sq = in[in.size() - 2], ramp = in.back();
       ASSIGN_OR_RETURN(TensorId t, b.cast(in[0], DType::kFloat32));
@@ -417,7 +456,7 @@ Expected<RnnResult> loop_steps(KerasLayerContext& ctx, const RnnSpec& s, const R
 // over a known T, else a loop whose bodies are named with `tag` (the two
 // directions of a Bidirectional need distinct names).
 Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWeights& rw, TensorId x, TensorId h0,
-                           TensorId c0, const std::string& tag = "") {
+                           TensorId c0, const std::string& tag = "", TensorId mask = kNoTensor) {
   const Tensor& xt = ctx.graph().t(x);
   if (xt.unknown_rank || xt.rank() != 3)
     return invalid_input("recurrent layer '" + ctx.scope() + "' needs a [batch, time, features] input, got " +
@@ -437,17 +476,30 @@ Expected<RnnResult> unroll(KerasLayerContext& ctx, const RnnSpec& s, const RnnWe
   if (T < 0) {
     if (s.go_backwards) {
       ASSIGN_OR_RETURN(xp, ctx.emit1(OpCode::REVERSE_V2, {xp, ctx.const_i32({1}, "time_axis")}));
+      if (mask != kNoTensor) {
+        ASSIGN_OR_RETURN(mask, ctx.emit1(OpCode::REVERSE_V2, {mask, ctx.const_i32({1}, "time_axis")}));
+      }
     }
-    return loop_steps(ctx, s, rw, xp, h0, c0, tag);
+    return loop_steps(ctx, s, rw, xp, h0, c0, tag, mask);
   }
   tflite::UnpackOptionsT un{.num = static_cast<int>(T), .axis = 1};
   ASSIGN_OR_RETURN(std::vector<TensorId> xs, ctx.emit(OpCode::UNPACK, {xp}, un, static_cast<int>(T)));
   if (s.go_backwards) std::reverse(xs.begin(), xs.end());
+  std::vector<TensorId> ms(static_cast<size_t>(T), kNoTensor);
+  if (mask != kNoTensor) {
+    ASSIGN_OR_RETURN(ms, ctx.emit(OpCode::UNPACK, {mask}, un, static_cast<int>(T)));
+    for (TensorId& m : ms) {
+      ASSIGN_OR_RETURN(m, ctx.emit1(OpCode::EXPAND_DIMS, {m, ctx.const_i32_scalar(-1, "mask_axis")}));
+    }
+    if (s.go_backwards) std::reverse(ms.begin(), ms.end());
+  }
   CellConsts k = cell_consts(ctx, s, rw);
   RnnResult res;
   TensorId h = h0, c = c0;
   for (int64_t t = 0; t < T; ++t) {
+    TensorId old_h = h, old_c = c;
     RETURN_IF_ERROR(cell_step(ctx, s, rw, k, xs[t], h, c));
+    RETURN_IF_ERROR(keep_masked(ctx, ms[t], h, old_h, c, old_c));
     res.steps.push_back(h);
   }
   res.h = h;
@@ -471,7 +523,7 @@ Expected<TensorId> pack_steps(KerasLayerContext& ctx, const RnnResult& r, bool r
 // A constant input sequence takes the unroll: it folds to a constant through
 // the elementwise kernels, while the sequence op's state inputs never fold.
 bool fusable_lstm(KerasLayerContext& ctx, const RnnSpec& s, bool has_initial_state) {
-  return s.cell == Cell::kLstm && s.activation == "tanh" && s.recurrent_activation == "sigmoid" && !s.return_state &&
+  return ctx.input_mask(0) == kNoTensor && s.cell == Cell::kLstm && s.activation == "tanh" && s.recurrent_activation == "sigmoid" && !s.return_state &&
          !has_initial_state && !ctx.graph().t(ctx.in(0)).is_const();
 }
 
@@ -568,7 +620,11 @@ Outs lower_rnn(KerasLayerContext& ctx) {
     ASSIGN_OR_RETURN(LayerOut f, fused_lstm(ctx, s, rw, ctx.in(0), false, ""));
     return std::vector<TensorId>{s.return_sequences ? f.seq : f.h};
   }
-  ASSIGN_OR_RETURN(RnnResult r, unroll(ctx, s, rw, ctx.in(0), h0, c0));
+  TensorId mask = ctx.input_mask(0);
+  if (mask != kNoTensor && s.return_sequences)
+    return unsupported("not supported yet: return_sequences=True on a masked sequence (Embedding mask_zero=True "
+                       "or Masking upstream)");
+  ASSIGN_OR_RETURN(RnnResult r, unroll(ctx, s, rw, ctx.in(0), h0, c0, "", mask));
   std::vector<TensorId> out;
   if (s.return_sequences) {
     ASSIGN_OR_RETURN(TensorId y, pack_steps(ctx, r, false));
@@ -631,8 +687,12 @@ Outs lower_bidirectional(KerasLayerContext& ctx) {
     yf = fs.return_sequences ? lf.seq : lf.h;
     yb = bs.return_sequences ? lb.seq : lb.h;
   } else {
-    ASSIGN_OR_RETURN(f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0, "fw/"));
-    ASSIGN_OR_RETURN(b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0, "bw/"));
+    TensorId mask = ctx.input_mask(0);
+    if (mask != kNoTensor && fs.return_sequences)
+      return unsupported("not supported yet: return_sequences=True on a masked sequence (Embedding mask_zero=True "
+                         "or Masking upstream)");
+    ASSIGN_OR_RETURN(f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0, "fw/", mask));
+    ASSIGN_OR_RETURN(b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0, "bw/", mask));
     yf = f.h, yb = b.h;
     if (fs.return_sequences) {
       ASSIGN_OR_RETURN(yf, pack_steps(ctx, f, fs.go_backwards));
