@@ -1,6 +1,7 @@
 #include "ops/registry.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 namespace tflc {
@@ -10,6 +11,21 @@ std::map<int, OpSchema>& table() {
   return t;
 }
 }  // namespace
+
+bool runtime_version_less(const std::string& a, const std::string& b) {
+  auto parts = [](const std::string& s) {
+    std::vector<int> p;
+    for (size_t i = 0; i < s.size();) {
+      size_t j = s.find('.', i);
+      if (j == std::string::npos) j = s.size();
+      p.push_back(std::atoi(s.substr(i, j - i).c_str()));
+      i = j + 1;
+    }
+    while (p.size() < 3) p.push_back(0);
+    return p;
+  };
+  return parts(a) < parts(b);
+}
 
 bool register_op(OpSchema schema) {
   int key = static_cast<int>(schema.code);

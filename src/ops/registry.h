@@ -135,6 +135,10 @@ struct OpSchema {
   QuantSpec quant;
 };
 
+// a < b for runtime_versions entries ("1.14.0" style), by numeric parts;
+// a missing part is 0 ("2.3" == "2.3.0").
+bool runtime_version_less(const std::string& a, const std::string& b);
+
 // Registers at static-initialization time; returns true for use in a static.
 bool register_op(OpSchema schema);
 const OpSchema* find_op(OpCode code);

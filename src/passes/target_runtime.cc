@@ -29,19 +29,6 @@ namespace tflc {
 
 namespace {
 
-std::vector<int> version_parts(const std::string& s) {
-  std::vector<int> p;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = s.find('.', i);
-    if (j == std::string::npos) j = s.size();
-    p.push_back(std::atoi(s.substr(i, j - i).c_str()));
-    i = j + 1;
-  }
-  while (p.size() < 3) p.push_back(0);
-  return p;
-}
-
 // The runtime the op's version needs; "" when its table has none.
 std::string needed_runtime(const Graph& g, const Op& op, int* version) {
   const OpSchema* s = find_op(op.code);
@@ -316,7 +303,6 @@ void try_relower(Graph& g, Op& op, const std::string& runtime) {
 
 }  // namespace
 
-bool runtime_version_less(const std::string& a, const std::string& b) { return version_parts(a) < version_parts(b); }
 
 Expected<std::string> parse_target_runtime(const std::string& value) {
   auto bad = [&] {

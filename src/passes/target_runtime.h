@@ -16,9 +16,6 @@ namespace tflc {
 // error for anything else.
 Expected<std::string> parse_target_runtime(const std::string& value);
 
-// a < b, comparing "1.14.0"-style versions by their numeric parts.
-bool runtime_version_less(const std::string& a, const std::string& b);
-
 // The highest version of the op that `runtime` has; 0 when the op came
 // later (or its table names no runtime).
 int max_version_in_runtime(const OpSchema& s, const std::string& runtime);

@@ -18,22 +18,6 @@ constexpr int kMaxDeprecatedCode = 127;  // PLACEHOLDER_FOR_GREATER_OP_CODES
 constexpr size_t kBufferAlign = 16;
 constexpr uint64_t kFlatBufferLimit = (uint64_t{1} << 31) - (uint64_t{64} << 20);
 
-// "1.14.0" < "2.3.0" by numeric parts.
-bool version_less(const std::string& a, const std::string& b) {
-  auto parts = [](const std::string& s) {
-    std::vector<int> p;
-    size_t i = 0;
-    while (i < s.size()) {
-      size_t j = s.find('.', i);
-      if (j == std::string::npos) j = s.size();
-      p.push_back(std::atoi(s.substr(i, j - i).c_str()));
-      i = j + 1;
-    }
-    return p;
-  };
-  return parts(a) < parts(b);
-}
-
 struct OpCodeKey {
   int code;
   int version;
@@ -304,7 +288,7 @@ std::string min_runtime_version(const Model& model) {
       size_t v = static_cast<size_t>(op_version(*g, *op));
       if (v >= 1 && v <= s->runtime_versions.size()) {
         std::string r = s->runtime_versions[v - 1];
-        if (version_less(best, r)) best = r;
+        if (runtime_version_less(best, r)) best = r;
       }
     }
   return best;

@@ -26,34 +26,42 @@ ACT = {'tanh': np.tanh, 'sigmoid': lambda v: 1 / (1 + np.exp(-v)), 'relu': lambd
        'hard_sigmoid': lambda v: np.clip(0.2 * v + 0.5, 0, 1), 'linear': lambda v: v}
 
 
-def run(cell, cfg, x, w, u, b, go_backwards=False):
-    """Keras's step loop; returns (sequence of h in processing order, h, c)."""
+def step(cell, cfg, xt, w, u, b, h, c):
+    """One step of a Keras cell: the new (h, c)."""
     act, ract = ACT[cfg.get('activation', 'tanh')], ACT[cfg.get('recurrent_activation', 'sigmoid')]
+    n = cfg['units']
+    xt = xt.astype(np.float64)
+    if cell == 'SimpleRNN':
+        return act(xt @ w + h @ u + b), c
+    if cell == 'LSTM':
+        z = xt @ w + h @ u + b
+        i, f, g, o = (z[:, k * n:(k + 1) * n] for k in range(4))
+        c = ract(f) * c + ract(i) * act(g)
+        return ract(o) * act(c), c
+    if cfg.get('reset_after'):  # GRU
+        xz = xt @ w + b[0]
+        hz = h @ u + b[1]
+        z = ract(xz[:, :n] + hz[:, :n])
+        rr = ract(xz[:, n:2 * n] + hz[:, n:2 * n])
+        hh = act(xz[:, 2 * n:] + rr * hz[:, 2 * n:])
+    else:
+        xz = xt @ w + b
+        z = ract(xz[:, :n] + h @ u[:, :n])
+        rr = ract(xz[:, n:2 * n] + h @ u[:, n:2 * n])
+        hh = act(xz[:, 2 * n:] + (rr * h) @ u[:, 2 * n:])
+    return z * h + (1 - z) * hh, c
+
+
+def run(cell, cfg, x, w, u, b, go_backwards=False, mask=None):
+    """Keras's step loop; returns (sequence of h in processing order, h, c).
+    A masked step (mask [B, T] false) keeps h and c."""
     n = cfg['units']
     steps = range(x.shape[1] - 1, -1, -1) if go_backwards else range(x.shape[1])
     h = np.zeros((x.shape[0], n)); c = np.zeros((x.shape[0], n)); seq = []
     for t in steps:
-        xt = x[:, t].astype(np.float64)
-        if cell == 'SimpleRNN':
-            h = act(xt @ w + h @ u + b)
-        elif cell == 'LSTM':
-            z = xt @ w + h @ u + b
-            i, f, g, o = (z[:, k * n:(k + 1) * n] for k in range(4))
-            c = ract(f) * c + ract(i) * act(g)
-            h = ract(o) * act(c)
-        else:  # GRU
-            if cfg.get('reset_after'):
-                xz = xt @ w + b[0]
-                hz = h @ u + b[1]
-                z = ract(xz[:, :n] + hz[:, :n])
-                rr = ract(xz[:, n:2 * n] + hz[:, n:2 * n])
-                hh = act(xz[:, 2 * n:] + rr * hz[:, 2 * n:])
-            else:
-                xz = xt @ w + b
-                z = ract(xz[:, :n] + h @ u[:, :n])
-                rr = ract(xz[:, n:2 * n] + h @ u[:, n:2 * n])
-                hh = act(xz[:, 2 * n:] + (rr * h) @ u[:, 2 * n:])
-            h = z * h + (1 - z) * hh
+        h1, c1 = step(cell, cfg, x[:, t], w, u, b, h, c)
+        keep = np.ones((x.shape[0], 1), bool) if mask is None else mask[:, t:t + 1]
+        h, c = np.where(keep, h1, h), np.where(keep, c1, c)
         seq.append(h)
     return np.stack(seq, 1), h, c
 
@@ -132,43 +140,6 @@ def write_sequential(path, in_shape, in_dtype, layers):
                 g.create_dataset('%s/%s:0' % (name, wn), data=np.asarray(w, np.float32))
 
 
-def masked_run(cell, cfg, x, mask, w, u, b, go_backwards=False):
-    """Keras's masked loop: a masked step keeps h and c. Returns the last h."""
-    n = cfg['units']
-    steps = range(x.shape[1] - 1, -1, -1) if go_backwards else range(x.shape[1])
-    h = np.zeros((x.shape[0], n))
-    c = np.zeros((x.shape[0], n))
-    for t in steps:
-        _, h1, c1 = run_from(cell, cfg, x[:, t:t + 1], w, u, b, h, c)
-        m = mask[:, t:t + 1]
-        h = np.where(m, h1, h)
-        c = np.where(m, c1, c)
-    return h
-
-
-def run_from(cell, cfg, x, w, u, b, h, c):
-    """run() from given states (one or more steps)."""
-    act, ract = ACT[cfg.get('activation', 'tanh')], ACT[cfg.get('recurrent_activation', 'sigmoid')]
-    n = cfg['units']
-    for t in range(x.shape[1]):
-        xt = x[:, t].astype(np.float64)
-        if cell == 'SimpleRNN':
-            h = act(xt @ w + h @ u + b)
-        elif cell == 'LSTM':
-            z = xt @ w + h @ u + b
-            i, f, g, o = (z[:, k * n:(k + 1) * n] for k in range(4))
-            c = ract(f) * c + ract(i) * act(g)
-            h = ract(o) * act(c)
-        else:
-            xz = xt @ w + b[0]
-            hz = h @ u + b[1]
-            z = ract(xz[:, :n] + hz[:, :n])
-            rr = ract(xz[:, n:2 * n] + hz[:, n:2 * n])
-            hh = act(xz[:, 2 * n:] + rr * hz[:, 2 * n:])
-            h = z * h + (1 - z) * hh
-    return None, h, c
-
-
 def masked_cases():
     """Embedding(mask_zero=True) and Masking feeding recurrent layers (last
     output): masked steps keep the state, as Keras's RNN loop does."""
@@ -197,15 +168,15 @@ def masked_cases():
             feed, in_shape, in_dtype = x, [T if known else None, F], 'float32'
         if cell == 'Bidirectional':
             fw, bw = rnn_weights(inner_cell, rcfg), rnn_weights(inner_cell, rcfg)
-            y = np.concatenate([masked_run(inner_cell, rcfg, x, mask, *fw),
-                                masked_run(inner_cell, rcfg, x, mask, *bw, go_backwards=True)], -1)
+            y = np.concatenate([run(inner_cell, rcfg, x, *fw, mask=mask)[1],
+                                run(inner_cell, rcfg, x, *bw, go_backwards=True, mask=mask)[1]], -1)
             weights = [('forward_rnn/' + k, v) for k, v in zip(('kernel', 'recurrent_kernel', 'bias'), fw)] + \
                       [('backward_rnn/' + k, v) for k, v in zip(('kernel', 'recurrent_kernel', 'bias'), bw)]
             rnn_layer = ('Bidirectional', dict(name='bidir', layer={'class_name': 'GRU', 'config': rcfg},
                                                merge_mode='concat'), weights)
         else:
             w, u, b = rnn_weights(cell, rcfg)
-            y = masked_run(cell, rcfg, x, mask, w, u, b)
+            y = run(cell, rcfg, x, w, u, b, mask=mask)[1]
             rnn_layer = (cell, rcfg, [('kernel', w), ('recurrent_kernel', u), ('bias', b)])
         yield name, in_shape, in_dtype, [front_layer, rnn_layer], feed, y, not known
 

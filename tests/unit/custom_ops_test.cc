@@ -19,15 +19,7 @@ using tensorflow::NodeDef;
 
 using test::add;
 
-const Op* only_custom(const Model& m) {
-  const Op* found = nullptr;
-  for (const auto& op : m.subgraphs[0].ops)
-    if (!op->dead && op->code == OpCode::CUSTOM) {
-      if (found) return nullptr;
-      found = op.get();
-    }
-  return found;
-}
+using test::only_custom;
 
 // TF's own end-to-end test of custom OpDefs (tflite_convert_test.py,
 // _createSavedModelWithCustomOp): x + x with the Add renamed to CustomAdd

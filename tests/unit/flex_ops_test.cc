@@ -38,15 +38,7 @@ void decode_flex(const std::vector<uint8_t>& opts, std::string* op, NodeDef* nd)
   ASSERT_TRUE(nd->ParseFromArray(s.c_str(), static_cast<int>(s.length())));
 }
 
-const Op* only_custom(const Model& m) {
-  const Op* found = nullptr;
-  for (const auto& op : m.subgraphs[0].ops)
-    if (!op->dead && op->code == OpCode::CUSTOM) {
-      if (found) return nullptr;
-      found = op.get();
-    }
-  return found;
-}
+using test::only_custom;
 
 // Unique(x) -> (y, idx): no builtin lowering, in the allowlist.
 tensorflow::GraphDef unique_graph() {

@@ -1,10 +1,12 @@
-// GraphDef nodes for importer tests, written as a TF graph would hold them.
+// GraphDef nodes for importer tests, written as a TF graph would hold them,
+// and a look at what the import made.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "ir/graph.h"
 #include "tensorflow/core/framework/graph.pb.h"
 
 namespace tflc::test {
@@ -25,6 +27,17 @@ inline void add_placeholder(tensorflow::GraphDef& gd, const std::string& name, t
   (*x.mutable_attr())["dtype"].set_type(dt);
   auto* s = (*x.mutable_attr())["shape"].mutable_shape();
   for (int64_t d : shape) s->add_dim()->set_size(d);
+}
+
+// The main subgraph's one live CUSTOM op; nullptr if it has none or several.
+inline const Op* only_custom(const Model& m) {
+  const Op* found = nullptr;
+  for (const auto& op : m.subgraphs[0].ops)
+    if (!op->dead && op->code == OpCode::CUSTOM) {
+      if (found) return nullptr;
+      found = op.get();
+    }
+  return found;
 }
 
 }  // namespace tflc::test

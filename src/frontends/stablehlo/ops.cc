@@ -1454,6 +1454,25 @@ bool outer_scalar(HloContext& ctx, const std::string& name, F test) {
 // TOTALORDER, so NaNs sort last (first) and zeros are equal. TOPK_V2 with
 // NaN as +inf (-inf), then as many NaNs as there were put back at the end
 // (the start).
+// The dimension a sort orders, and the permutation that moves it last
+// (TOPK_V2 works on the last axis).
+struct SortAxis {
+  int64_t dim = 0;
+  Ints perm;
+};
+
+Expected<SortAxis> sort_axis(HloContext& ctx) {
+  const int r = static_cast<int>(ctx.in_t(0).shape.size());
+  SortAxis sa;
+  sa.dim = ctx.op().attr("dimension") ? *ctx.int_attr("dimension") : r - 1;
+  if (sa.dim < 0) sa.dim += r;
+  if (sa.dim < 0 || sa.dim >= r) return ctx.bad("sorts a dimension out of range");
+  sa.perm.resize(r);
+  std::iota(sa.perm.begin(), sa.perm.end(), 0);
+  std::swap(sa.perm[sa.dim], sa.perm[r - 1]);
+  return sa;
+}
+
 Outs lower_float_sort(HloContext& ctx, const mlir::Block& body) {
   std::map<std::string, const mlir::Op*> def;
   for (const auto& op : body.ops)
@@ -1508,12 +1527,9 @@ Outs lower_float_sort(HloContext& ctx, const mlir::Block& body) {
   RETURN_IF_ERROR(need_static(ctx));
   const Shape xs = ctx.in_t(0).shape;
   const int r = static_cast<int>(xs.size());
-  int64_t dim = ctx.op().attr("dimension") ? *ctx.int_attr("dimension") : r - 1;
-  if (dim < 0) dim += r;
-  if (dim < 0 || dim >= r) return ctx.bad("sorts a dimension out of range");
-  Ints perm(r);
-  std::iota(perm.begin(), perm.end(), 0);
-  std::swap(perm[dim], perm[r - 1]);
+  ASSIGN_OR_RETURN(SortAxis sa, sort_axis(ctx));
+  const int64_t dim = sa.dim;
+  const Ints& perm = sa.perm;
   const bool ascending = dir == "LT";
   const int64_t n = xs[dim];
   ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), perm));
@@ -1566,12 +1582,9 @@ Outs lower_sort(HloContext& ctx) {
   if (!dtype_is_integer(dt) || dt == DType::kBool) return ctx.refuse("a sort of " + dtype_name(dt) + " with a plain comparator");
   const Shape xs = ctx.in_t(0).shape;
   const int r = static_cast<int>(xs.size());
-  int64_t dim = ctx.op().attr("dimension") ? *ctx.int_attr("dimension") : r - 1;
-  if (dim < 0) dim += r;
-  if (dim < 0 || dim >= r) return ctx.bad("sorts a dimension out of range");
-  Ints perm(r);
-  std::iota(perm.begin(), perm.end(), 0);
-  std::swap(perm[dim], perm[r - 1]);
+  ASSIGN_OR_RETURN(SortAxis sa, sort_axis(ctx));
+  const int64_t dim = sa.dim;
+  const Ints& perm = sa.perm;
   ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), perm));
   // TOPK_V2's kernels: float32, uint8, int8, int32, int64; others as int64
   // (uint64 as its bits, order flipped by the top bit).
