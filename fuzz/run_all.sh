@@ -11,6 +11,7 @@ SECONDS_EACH=${1:?usage: fuzz/run_all.sh SECONDS [TARGET...]}; shift
 BUILD=${BUILD:-build-asan}
 WORK=${WORK:-$BUILD/fuzz-work}
 JOBS=${JOBS:-2}
+NICE=${NICE:-19}  # the lowest priority by default: other work comes first
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_graphdef_binary fuzz_graphdef_text fuzz_saved_model fuzz_tensor_bundle
   fuzz_keras_h5 fuzz_keras_zip fuzz_h5_image fuzz_keras_config fuzz_dataset fuzz_tflite_analyze fuzz_metadata fuzz_stablehlo)
@@ -26,7 +27,7 @@ run_one() {
   local extra=() t0=$SECONDS
   case $t in fuzz_keras_h5|fuzz_h5_image) extra=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1) ;; esac
   # -timeout: an input over 10 s is a hang; -rss_limit_mb: an OOM.
-  nice -n 19 "$BUILD/fuzz/$t" "$dir/corpus" "$WORK/seeds/$t" -max_total_time="$SECONDS_EACH" \
+  nice -n "$NICE" "$BUILD/fuzz/$t" "$dir/corpus" "$WORK/seeds/$t" -max_total_time="$SECONDS_EACH" \
     -timeout=10 -rss_limit_mb=2560 -max_len=262144 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     "${extra[@]}" >"$dir/log" 2>&1
   echo $? >"$dir/rc"

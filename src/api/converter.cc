@@ -26,6 +26,7 @@
 #include "passes/passes.h"
 #include "passes/target_runtime.h"
 #include "quant/quantize.h"
+#include "support/budget.h"
 #include "support/file.h"
 #include "support/printable.h"
 #include "tflite/writer.h"
@@ -212,6 +213,7 @@ bool wants_snapshots(const ConvertOptions& o) {
 // gets the graph at import and at the end (and after each stage with
 // --dump_graphviz_video).
 Expected<Model> convert_to_model(const ConvertOptions& o, std::vector<GraphSnapshot>* snaps = nullptr) {
+  ScopedMemoryBudget budget(o.memory_budget_mb);
   std::string runtime;
   if (!o.target_runtime.empty()) {
     ASSIGN_OR_RETURN(runtime, parse_target_runtime(o.target_runtime));
@@ -394,6 +396,7 @@ void add_model_ops(Evaluation& e, const Model& m) {
 }  // namespace
 
 Expected<Evaluation> evaluate(const ConvertOptions& o) {
+  ScopedMemoryBudget budget(o.memory_budget_mb);
   Evaluation e;
   e.source_format = !o.saved_model_dir.empty()                                  ? "saved_model"
                     : !o.keras_model_file.empty() || !o.keras_model_content.empty() ? "keras"

@@ -39,6 +39,9 @@ struct ConvertOptions {
   bool allow_custom_ops = false;
   std::vector<std::string> custom_opdefs;
   int64_t fold_budget = 1 << 20;
+  // The most memory one object that the input declares may take (a constant,
+  // a variable, a weights file, a dataset), in MB; --memory_budget_mb.
+  uint64_t memory_budget_mb = 4096;
   bool exclude_conversion_metadata = false;  // TF's attribute of that name
   // TFLite Metadata attached as the last step: JSON in `tflite_metadata show`'s
   // form, and the associated files it names (packed after the model).

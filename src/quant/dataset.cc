@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "frontends/keras/keras_archive.h"
+#include "support/budget.h"
 #include "support/file.h"
 #include "support/zip.h"
 
@@ -141,6 +142,7 @@ Status read_npz(const std::string& path, Dataset& d) {
     if (name.size() < 5 || name.compare(name.size() - 4, 4, ".npy") != 0)
       return invalid_input(what + ": an .npz holds only .npy entries; this is not a file written by numpy.savez");
     total += st.size;
+    RETURN_IF_ERROR(check_memory_budget("representative dataset '" + path + "' (its arrays together)", total));
     if (avail && total > *avail)
       return invalid_input(what + ": the arrays need " + std::to_string(total >> 20) + " MB, more than the " +
                            std::to_string(*avail >> 20) + " MB of memory available");
@@ -154,6 +156,7 @@ Status read_npz(const std::string& path, Dataset& d) {
 Status read_npy_file(const std::string& path, const std::string& key, Dataset& d) {
   auto file = MappedFile::open(path);
   if (!file.ok()) return file.status().with_context("representative dataset");
+  RETURN_IF_ERROR(check_memory_budget("representative dataset file '" + path + "'", (*file)->bytes().size()));
   ASSIGN_OR_RETURN(NdArray a, parse_npy((*file)->bytes(), "representative dataset file '" + path + "'"));
   return add_array(d, key, std::move(a));
 }
@@ -261,6 +264,7 @@ Expected<Dataset> read_representative_dataset(const std::string& path) {
   } else {
     auto file = MappedFile::open(path);
     if (!file.ok()) return file.status().with_context("representative dataset");
+    RETURN_IF_ERROR(check_memory_budget("representative dataset file '" + path + "'", (*file)->bytes().size()));
     std::string_view head = (*file)->bytes().substr(0, 6);
     if (head == std::string_view(kNpyMagic, 6)) {
       RETURN_IF_ERROR(read_npy_file(path, fs::path(path).stem().string(), d));

@@ -347,6 +347,12 @@ int run(int argc, char** argv) {
                "Convert nothing: report each source op type and what it maps to (builtin, Flex, custom, "
                "unsupported), the flags that would make the model convert, and whether it is integer-quantizable.");
   app.add_flag("--json", analyze_json, "With --analyze: print the report as JSON.");
+  uint64_t memory_budget_mb = tflc::ConvertOptions{}.memory_budget_mb;
+  app.add_option("--memory_budget_mb", memory_budget_mb,
+                 "The most memory (MB) one object the input declares may take: a constant, a variable, a weights "
+                 "file, a representative dataset (default 4096). Files are untrusted; sizes past it are refused "
+                 "before anything is allocated.")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   // CLI11 would take the next argument as the value of "--flag=": an empty
   // value is a usage error (--input_shapes= alone means a scalar input).
   for (int i = 1; i < argc; ++i) {
@@ -406,6 +412,7 @@ int run(int argc, char** argv) {
     return 2;
   }
   tflc::ConvertOptions opt;
+  opt.memory_budget_mb = memory_budget_mb;
   opt.graph_def_file = graph_def_file;
   opt.saved_model_dir = saved_model_dir;
   opt.keras_model_file = keras_model_file;

@@ -141,6 +141,25 @@ case_ sm_const_no_data     1 "Const node 'c'" --saved_model_dir=sm_const_no_data
 case_ sm_bad_text          1 "saved_model.pbtxt' is not a valid text SavedModel \(line 1:22: .*no field named \"garbage\"" --saved_model_dir=sm_bad_text
 case_ sm_splat             1 "Const node 'big'.*float32 constant of shape \[8589934592\].*2 GB" --saved_model_dir=sm_splat
 
+# The memory budget (--memory_budget_mb, default 4096): each input converts
+# by default and is refused, naming the object and the flag, under 1 MB.
+B="over the 1 MB memory budget.*raise the budget with --memory_budget_mb"
+ok_ budget_splat_default   $G=budget_splat.pbtxt
+case_ budget_splat         1 "Const node 'big'.*float32 constant of shape \[250000, 4\] declares 4\.0 MB, $B" \
+  $G=budget_splat.pbtxt --memory_budget_mb=1
+ok_ budget_keras_default   --keras_model_file=budget_dense.keras
+case_ budget_keras         1 "budget_dense.keras': entry 'model.weights.h5' declares 2\.[0-9] MB, $B" \
+  --keras_model_file=budget_dense.keras --memory_budget_mb=1
+ok_ budget_calib_default   $G=good.pbtxt --optimizations=DEFAULT --representative_dataset=budget_calib.npz
+case_ budget_calib         1 "representative dataset file 'budget_calib.npz' declares 1\.3 MB, $B" \
+  $G=good.pbtxt --optimizations=DEFAULT --representative_dataset=budget_calib.npz --memory_budget_mb=1
+ok_ budget_stablehlo_default --stablehlo_file=budget_splat.mlir
+case_ budget_stablehlo     1 "budget_splat.mlir:2.*constant of type tensor<250000x4xf32> declares 4\.0 MB, $B" \
+  --stablehlo_file=budget_splat.mlir --memory_budget_mb=1
+# A bigger budget does not lift the 2 GB a .tflite can hold.
+case_ budget_no_bypass     1 "Const node 'big'.*float32 constant of shape \[8589934592\].*2 GB" \
+  --saved_model_dir=sm_splat --memory_budget_mb=1000000
+
 # Calibration samples must be finite.
 case_ calib_nan 1 "representative dataset.*sample 2 of array 'x' holds NaN" \
   $G=good.pbtxt --optimizations=DEFAULT --representative_dataset=calib_nan.npz
@@ -162,6 +181,8 @@ usage_() {  # usage_ NAME PATTERN ARGS...
 usage_ empty_output_file   "--output_file= has an empty value" $G=good.pbtxt --output_file= --post_training_quantize
 usage_ empty_optimizations "--optimizations= has an empty value" $G=good.pbtxt --optimizations= --output_file=x.tflite
 usage_ empty_output_quoted "--output_file has an empty value" $G=good.pbtxt --output_file ""
+usage_ budget_zero         "--memory_budget_mb: Value 0 not in range" $G=good.pbtxt --memory_budget_mb=0 --output_file=x.tflite
+usage_ budget_text         "--memory_budget_mb: Value lots" $G=good.pbtxt --memory_budget_mb=lots --output_file=x.tflite
 rm -f "$T/x.tflite"
 
 # A FIFO (like /dev/stdout or a device) is written in place, never renamed over.

@@ -259,6 +259,22 @@ def damaged_cases(p):
         z.writestr("x.npy", b"\x93NUMPY\x01\x00" + len(hdr).to_bytes(2, "little") + hdr + b"\0" * 16)
 
 
+def budget_cases(p):
+    """Inputs that are fine but bigger than a 1 MB --memory_budget_mb."""
+    add = 'node { name: "y" op: "AddV2" input: "x" input: "big" attr { key: "T" value { type: DT_FLOAT } } }\n'
+    open(p("budget_splat.pbtxt"), "w").write(PLACEHOLDER + const_node("big", "DT_FLOAT", [250000, 4], "float_val", [1]) + add)
+    rng = np.random.default_rng(0)
+    dense = layer("Dense", "dense", {"units": 100000, "activation": "linear", "use_bias": True}, call(ktensor("x")))
+    write_keras(p("budget_dense.keras"), model([input_layer(), dense], ["x"], ["dense"]),
+                {"dense": [rng.standard_normal((4, 100000)).astype(np.float32), np.zeros(100000, np.float32)]})
+    np.savez(p("budget_calib.npz"), x=rng.standard_normal((80000, 1, 4)).astype(np.float32))
+    open(p("budget_splat.mlir"), "w").write(
+        "func.func @main(%arg0: tensor<250000x4xf32>) -> tensor<250000x4xf32> {\n"
+        "  %0 = stablehlo.constant dense<1.0> : tensor<250000x4xf32>\n"
+        "  %1 = stablehlo.add %arg0, %0 : tensor<250000x4xf32>\n"
+        "  return %1 : tensor<250000x4xf32>\n}\n")
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -268,6 +284,7 @@ def main():
     saved_model_cases(p)
     dataset_cases(p)
     damaged_cases(p)
+    budget_cases(p)
 
 
 if __name__ == "__main__":

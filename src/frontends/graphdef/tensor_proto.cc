@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "frontends/graphdef/tf_op_registry.h"
+#include "support/budget.h"
 #include "tensorflow/core/framework/types.pb.h"
 
 namespace tflc {
@@ -87,6 +88,8 @@ Expected<ConstValue> const_from_tensor_proto(tensorflow::TensorProto& proto) {
     // n <= 2^29 and a proto holds < 2^31 bytes: no overflow below.
     if (4 * n + static_cast<int64_t>(count == 1 ? text * n : text) > kMaxConstantBytes)
       return too_big(v.dtype, v.shape, 4 * n + static_cast<int64_t>(count == 1 ? text * n : text), static_cast<int>(count));
+    RETURN_IF_ERROR(check_memory_budget("string constant of shape " + shape_text(v.shape),
+                                        static_cast<uint64_t>(4 * n) + (count == 1 ? text * n : text)));
     std::vector<std::string> strs;
     for (int64_t i = 0; i < n; ++i) strs.push_back(proto.string_val(std::min<int64_t>(i, count - 1)));
     int64_t header = 4 * (n + 2);
@@ -117,6 +120,9 @@ Expected<ConstValue> const_from_tensor_proto(tensorflow::TensorProto& proto) {
     v.bytes = std::move(*proto.mutable_tensor_content());
     return v;
   }
+  // Values repeated over the declared shape (a splat) are expanded here.
+  RETURN_IF_ERROR(check_memory_budget(dtype_name(v.dtype) + " constant of shape " + shape_text(v.shape),
+                                      static_cast<uint64_t>(n * esize)));
   Status st;
   switch (v.dtype) {
     case DType::kFloat32: st = fill_from<float>(proto.float_val(), n, &v.bytes, "float_val"); break;

@@ -445,11 +445,6 @@ Expected<KerasArray> h5_read_array(int64_t loc, const std::string& path, const s
   const uint64_t nbytes = count * elem_size;
   if (elem_size != static_cast<uint64_t>(dtype_size(array.dtype)))
     return internal_error("dataset '" + path + "': element size does not match its dtype");
-  if (nbytes > budget.remaining) {
-    return invalid_input("dataset '" + path + "' needs " + std::to_string(nbytes) + " bytes, more than the " +
-                         std::to_string(budget.remaining) + " bytes left for weights" +
-                         (budget.what_to_do.empty() ? "" : "; " + budget.what_to_do));
-  }
   if (nbytes > std::numeric_limits<size_t>::max()) return invalid_input("dataset '" + path + "' is too large");
   // Deflate packs at most ~1032:1, so a declared size far past what the file
   // stores (unwritten chunks read as fill values) is a forged header.
@@ -457,6 +452,11 @@ Expected<KerasArray> h5_read_array(int64_t loc, const std::string& path, const s
   if (nbytes > (uint64_t{1} << 20) && nbytes / 1100 > stored)
     return invalid_input("dataset '" + path + "' declares " + std::to_string(nbytes) + " bytes but the file stores " +
                          std::to_string(stored) + " for it; the file is damaged: save the model again");
+  if (nbytes > budget.remaining) {
+    return invalid_input("dataset '" + path + "' needs " + std::to_string(nbytes) + " bytes, more than the " +
+                         std::to_string(budget.remaining) + " bytes left for weights" +
+                         (budget.what_to_do.empty() ? "" : "; " + budget.what_to_do));
+  }
   budget.remaining -= nbytes;
 
   if (nbytes > 0) {

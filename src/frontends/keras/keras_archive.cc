@@ -4,6 +4,7 @@
 #include <memory>
 #include <sstream>
 
+#include "support/budget.h"
 #include "support/zip.h"
 
 namespace tflc {
@@ -161,7 +162,8 @@ Expected<KerasArchive> read_keras_archive(const std::string& path, const KerasAr
   RETURN_IF_ERROR(check_entry_size(path, kConfigName, *config, limits.max_json_bytes, limits));
   if (metadata) RETURN_IF_ERROR(check_entry_size(path, kMetadataName, *metadata, limits.max_json_bytes, limits));
   if (weights) {
-    RETURN_IF_ERROR(check_entry_size(path, kWeightsName, *weights, limits.max_weights_bytes, limits));
+    RETURN_IF_ERROR(check_entry_size(path, kWeightsName, *weights, UINT64_MAX, limits));
+    RETURN_IF_ERROR(check_memory_budget("'" + path + "': entry '" + std::string(kWeightsName) + "'", weights->size));
     std::optional<uint64_t> free_bytes =
         limits.available_memory ? std::optional<uint64_t>(limits.available_memory) : available_memory_bytes();
     if (free_bytes && weights->size > *free_bytes) {

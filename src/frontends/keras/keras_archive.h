@@ -15,7 +15,7 @@ namespace tflc {
 
 struct KerasArchiveLimits {
   uint64_t max_json_bytes = uint64_t{64} << 20;      // config.json, metadata.json
-  uint64_t max_weights_bytes = uint64_t{8} << 30;    // model.weights.h5
+  // model.weights.h5 is held to the memory budget (support/budget.h).
   uint64_t max_ratio = 1000;                         // uncompressed : compressed
   uint64_t max_entries = 100000;
   // Refuse a weights file bigger than the memory the machine has free now

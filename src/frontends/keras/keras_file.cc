@@ -21,14 +21,13 @@
 #include <stdexcept>
 
 #include "frontends/keras/keras_archive.h"
+#include "support/budget.h"
 
 namespace tflc {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Weights above this are far past what a .tflite flatbuffer can hold anyway.
-constexpr uint64_t kMaxWeightBytes = uint64_t{8} << 30;
 constexpr uint64_t kMaxJsonBytes = uint64_t{64} << 20;
 // Real configs nest a handful of levels; deeper means a hostile file, and
 // recursive walks over it later could overflow the stack.
@@ -67,10 +66,16 @@ Status check_model_config(const nlohmann::json& config, const std::string& what)
 
 H5ReadBudget weight_budget() {
   H5ReadBudget budget;
-  budget.remaining = kMaxWeightBytes;
+  // All weights together count against --memory_budget_mb and the free memory.
+  budget.remaining = memory_budget_bytes();
+  budget.what_to_do = "the weights together are over the " + std::to_string(budget.remaining / 1000000) +
+                      " MB memory budget; the file may be damaged, or if it is right, raise the budget with "
+                      "--memory_budget_mb";
   std::optional<uint64_t> free_bytes = available_memory_bytes();
-  if (free_bytes) budget.remaining = std::min(budget.remaining, *free_bytes);
-  budget.what_to_do = "free some memory or use a bigger machine";
+  if (free_bytes && *free_bytes < budget.remaining) {
+    budget.remaining = *free_bytes;
+    budget.what_to_do = "free some memory or use a bigger machine";
+  }
   return budget;
 }
 

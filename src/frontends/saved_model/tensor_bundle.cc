@@ -10,6 +10,7 @@
 
 #include "frontends/graphdef/tf_op_registry.h"
 #include "frontends/saved_model/sstable.h"
+#include "support/budget.h"
 #include "support/crc32c.h"
 #include "tensorflow/core/framework/types.pb.h"
 #include "tensorflow/core/protobuf/tensor_bundle.pb.h"
@@ -220,6 +221,7 @@ Expected<ConstTensorData> TensorBundle::read(const std::string& key) const {
                          std::to_string(entry.size()) + " bytes at offset " + std::to_string(entry.offset()) +
                          ", in a " + std::to_string(file.size()) +
                          "-byte file); the checkpoint data is truncated — re-copy the SavedModel");
+  RETURN_IF_ERROR(check_memory_budget("variable '" + key + "' in " + shard.path(), static_cast<uint64_t>(entry.size())));
   const std::string_view bytes = file.substr(entry.offset(), entry.size());
   auto corrupt_data = [&](const std::string& what) {
     return invalid_input("checkpoint data '" + shard.path() + "' is corrupt: variable '" + key + "' " + what +

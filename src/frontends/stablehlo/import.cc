@@ -17,6 +17,7 @@
 #include "frontends/stablehlo/stablehlo.h"
 #include "ops/op_util.h"
 #include "ops/registry.h"
+#include "support/budget.h"
 #include "support/file.h"
 #include "support/half.h"
 
@@ -148,6 +149,7 @@ Expected<std::string> dense_bytes(const mlir::Attr& a, const mlir::Type& t, cons
     n *= d;
   }
   const int64_t esize = dtype_size(dt);
+  RETURN_IF_ERROR(check_memory_budget(where + ": a constant of type " + t.text, static_cast<uint64_t>(n * esize)));
   const std::string& s = a.s;
   std::string out;
   size_t q = s.find_first_not_of(" \n\t");
