@@ -4,6 +4,13 @@
 
 namespace tflc {
 
+namespace {
+thread_local SubgraphValueObserver* t_observer = nullptr;
+}  // namespace
+
+ScopedSubgraphObserver::ScopedSubgraphObserver(SubgraphValueObserver* o) : previous_(t_observer) { t_observer = o; }
+ScopedSubgraphObserver::~ScopedSubgraphObserver() { t_observer = previous_; }
+
 Graph scratch_copy(const Graph& g) {
   Graph s;
   s.name = g.name;
@@ -68,8 +75,13 @@ Expected<std::vector<Tensor>> run_subgraph(const Graph& g, const std::vector<con
     t.data = v.data;
     t.shape = v.shape;
     t.unknown_rank = false;
+    if (t_observer) t_observer->seen(g, s.inputs[i], t);
   }
-  for (auto& op : s.ops) RETURN_IF_ERROR(run_op(s, *op, true, what).with_context("in subgraph '" + g.name + "'"));
+  for (auto& op : s.ops) {
+    RETURN_IF_ERROR(run_op(s, *op, true, what).with_context("in subgraph '" + g.name + "'"));
+    if (t_observer)
+      for (TensorId o : op->outputs) t_observer->seen(g, o, s.t(o));
+  }
   std::vector<Tensor> out;
   for (TensorId o : s.outputs) {
     if (!s.t(o).data) return internal_error("subgraph '" + g.name + "' output '" + s.t(o).name + "' has no value");
