@@ -7,10 +7,12 @@
 //   int8:    named ops inside a body subgraph run on int8 tensors (the body
 //            keeps float inputs and outputs, QUANTIZE/DEQUANTIZE inside);
 //   dynamic: a body FULLY_CONNECTED reads an int8 constant kernel.
+//   float16: (the RNNs) body weights are stored as float16.
 // Each quantized model then runs in LiteRT.js against the float model run
 // there: max|q - float| <= tol * max(1, max|float|), with tol 5e-2 for int8
 // and dynamic range (the tolerance of quant/generated.mjs; 1e-1 for the int8
-// RNNs, which requantize their state every step), integer outputs exact. The float Keras models also match their NumPy reference (1e-5).
+// RNNs, which requantize their state every step; 1e-2 for float16), integer
+// outputs exact. int8 inference types are run too, on quantized inputs. The float Keras models also match their NumPy reference (1e-5).
 // Integer-only mode (TFLITE_BUILTINS_INT8) must refuse a model whose WHILE
 // carries float values with one line naming the op, and write no file.
 //   node quant/control_flow.mjs --converter PATH --analyzer PATH KERAS_CASES_DIR
@@ -34,7 +36,7 @@ const results = new Results();
 const TOL = {int8: 5e-2, dynamic: 5e-2};
 // The RNNs requantize their state every step (5 steps of 32-wide products):
 // int8 error grows with the steps, so 1e-1 there (outputs lie in [-1, 1]).
-const RNN_TOL = {int8: 1e-1, dynamic: 5e-2};
+const RNN_TOL = {int8: 1e-1, dynamic: 5e-2, float16: 1e-2};
 
 // .npy (format 1.0) of `n` samples along axis 0.
 const NPY = {float32: ['<f4', Float32Array], int32: ['<i4', Int32Array], bool: ['|b1', Uint8Array]};
@@ -67,7 +69,9 @@ function analyze(file) {
       const ids = (s) => s.match(/T#[\d_]+/g) || [];
       cur.ops.push({name: m[1], inputs: ids(m[2]), outputs: ids(m[3])});
     } else if (cur && (m = /^\s+(T#[\d_]+)\(.*\) shape:.*?\btype:(\w+)(.*)$/.exec(line))) {
-      cur.tensors.set(m[1], {type: m[2], constant: /\bRO\b/.test(m[3])});
+      const q = /scale=([-\d.e+]+) zero_point=(-?\d+)/.exec(m[3]);
+      cur.tensors.set(m[1], {type: m[2], constant: /\bRO\b/.test(m[3]),
+                             scale: q ? Number(q[1]) : null, zeroPoint: q ? Number(q[2]) : null});
     }
   }
   return subgraphs;
@@ -184,6 +188,50 @@ for (const c of cases) {
               good ? lines[0] : `exit ${conv.status}: ${conv.output.trim()}`);
 }
 
+// int8 inference types with float fallback: the model's float input and
+// output become int8 at the main subgraph; the bodies stay quantized inside.
+// Fed the quantized sample, its dequantized output must match the float model.
+{
+  const data = path.join(tmp, 'functional_while_data');
+  const outFile = path.join(tmp, 'int8_io.tflite');
+  const conv = convert(opts.converter, {graphDef: path.join(cfDir, 'functional_while.pbtxt'), outFile,
+                                        inputArrays: ['x', 'n'], outputArrays: ['acc'],
+                                        extraArgs: ['--optimizations=DEFAULT', `--representative_dataset=${data}`,
+                                                    '--inference_input_type=INT8', '--inference_output_type=INT8']});
+  if (!conv.ok) {
+    results.add('functional_while.pbtxt [int8 io] converts', 'FAIL', errorLine(conv.output));
+  } else {
+    const sg = analyze(outFile);
+    const tensor = (k) => sg[0].tensors.get(`T#${k}`);
+    const main = sg[0].ops, inQ = tensor(0), outId = main.find((o) => o.name === 'QUANTIZE')?.outputs[0];
+    const outQ = outId && sg[0].tensors.get(outId);
+    const bodyOps = int8BodyOps(sg);
+    const shaped = inQ?.type === 'INT8' && outQ?.type === 'INT8' && bodyOps.has('MUL');
+    results.add('functional_while.pbtxt [int8 io] has int8 x and acc, int8 body MUL', shaped ? 'PASS' : 'FAIL',
+                `x ${inQ?.type}, acc ${outQ?.type}, int8 body ops: ${[...bodyOps]}`);
+    if (shaped) {
+      const floatFile = path.join(tmp, 'int8_io_float.tflite');
+      convert(opts.converter, {graphDef: path.join(cfDir, 'functional_while.pbtxt'), outFile: floatFile,
+                               inputArrays: ['x', 'n'], outputArrays: ['acc']});
+      for (const [x, n] of [[[1.5, -0.75], 2], [[-1.2, 0.4], 3]]) {
+        const q = x.map((v) => Math.max(-128, Math.min(127, Math.round(v / inQ.scale) + inQ.zeroPoint)));
+        const xq = q.map((v) => (v - inQ.zeroPoint) * inQ.scale);  // what the int8 model sees
+        const nFeed = {name: 'n', dtype: 'int32', shape: [], data: [n]};
+        try {
+          const want = (await runModel(floatFile, [{name: 'x', dtype: 'float32', shape: [2], data: xq}, nFeed])).outputs[0];
+          const got = (await runModel(outFile, [{name: 'x', dtype: 'int8', shape: [2], data: q}, nFeed])).outputs[0];
+          const deq = {dtype: 'float32', shape: got.shape, data: got.data.map((v) => (v - outQ.zeroPoint) * outQ.scale)};
+          const r = compareTensor(deq, {dtype: 'float32', shape: want.shape, data: want.data}, TOL.int8);
+          results.add(`functional_while.pbtxt [int8 io] x=${JSON.stringify(x)} n=${n}`, r.ok ? 'PASS' : 'FAIL',
+                      r.ok ? `max|diff| ${r.maxDiff.toExponential(2)} (tol ${TOL.int8} x max(1, max|float|))` : r.reason);
+        } catch (e) {
+          results.add(`functional_while.pbtxt [int8 io] x=${JSON.stringify(x)} n=${n}`, 'FAIL', e.message.split('\n')[0]);
+        }
+      }
+    }
+  }
+}
+
 // Keras RNNs over an unknown length: WHILE with FULLY_CONNECTED in its body.
 for (const name of fs.readdirSync(kerasDir).sort()) {
   const d = path.join(kerasDir, name);
@@ -192,7 +240,8 @@ for (const name of fs.readdirSync(kerasDir).sort()) {
   const feed = [{dtype: 'float32', shape: c.input.shape, data: c.input.data}];
   const files = {};
   for (const [mode, extra] of [['float', []], ['int8', ['--optimizations=DEFAULT', `--representative_dataset=${path.join(d, 'calib.npy')}`]],
-                               ['dynamic', ['--optimizations=DEFAULT']]]) {
+                               ['dynamic', ['--optimizations=DEFAULT']],
+                               ['float16', ['--optimizations=DEFAULT', '--supported_types=float16']]]) {
     const out = path.join(tmp, `${name}_${mode}.tflite`);
     const r = spawnSync(opts.converter, [`--keras_model_file=${path.join(d, 'model.h5')}`, `--output_file=${out}`, ...extra],
                         {encoding: 'utf8'});
@@ -211,6 +260,10 @@ for (const name of fs.readdirSync(kerasDir).sort()) {
     } else if (mode === 'dynamic') {
       const n = hybridBodyFullyConnected(sg);
       results.add(`${name} [dynamic] body FULLY_CONNECTED has int8 weights`, n > 0 ? 'PASS' : 'FAIL', `${n} hybrid`);
+    } else if (mode === 'float16') {
+      const n = sg.filter((g) => g.index > 0).reduce((k, g) => k + [...g.tensors.values()]
+          .filter((t) => t.type === 'FLOAT16' && t.constant).length, 0);
+      results.add(`${name} [float16] body weights are float16`, n > 0 ? 'PASS' : 'FAIL', `${n} float16 constants in bodies`);
     }
   }
   if (!files.float) continue;
@@ -221,7 +274,7 @@ for (const name of fs.readdirSync(kerasDir).sort()) {
   } catch (e) {
     results.add(`${name} [float] vs NumPy`, 'FAIL', e.message.split('\n')[0]);
   }
-  for (const mode of ['int8', 'dynamic'])
+  for (const mode of ['int8', 'dynamic', 'float16'])
     if (files[mode]) await compareRuns(`${name} [${mode}]`, files.float, files[mode], [feed], RNN_TOL[mode]);
 }
 
