@@ -43,9 +43,10 @@ Status run_op(Graph& s, Op& op, bool reinfer, const std::string& what) {
   if (reinfer) RETURN_IF_ERROR(infer_op(s, op).with_context(what + " " + op_name(op.code) + where));
   // Ops that call bodies take their output shapes from the bodies' results
   // (a loop value may change shape between iterations).
-  for (TensorId o : op.callees.empty() ? op.outputs : std::vector<TensorId>{}) {
+  const bool shapes_from_bodies = !op.callees.empty();
+  for (TensorId o : op.outputs) {
     const Tensor& t = s.t(o);
-    if (!t.has_static_shape())
+    if (!shapes_from_bodies && !t.has_static_shape())
       return unsupported("not supported yet: " + what + " " + op_name(op.code) + " (output shape " +
                          shape_str(t.shape) + " is not known" + where + ")");
   }
