@@ -4,6 +4,13 @@
 
 namespace tflc {
 
+namespace {
+thread_local SubgraphValueObserver* t_observer = nullptr;
+}  // namespace
+
+ScopedSubgraphObserver::ScopedSubgraphObserver(SubgraphValueObserver* o) : previous_(t_observer) { t_observer = o; }
+ScopedSubgraphObserver::~ScopedSubgraphObserver() { t_observer = previous_; }
+
 Graph scratch_copy(const Graph& g) {
   Graph s;
   s.name = g.name;
@@ -34,9 +41,12 @@ Status run_op(Graph& s, Op& op, bool reinfer, const std::string& what) {
                          " has no value" + where + ")");
   }
   if (reinfer) RETURN_IF_ERROR(infer_op(s, op).with_context(what + " " + op_name(op.code) + where));
+  // Ops that call bodies take their output shapes from the bodies' results
+  // (a loop value may change shape between iterations).
+  const bool shapes_from_bodies = !op.callees.empty();
   for (TensorId o : op.outputs) {
     const Tensor& t = s.t(o);
-    if (!t.has_static_shape())
+    if (!shapes_from_bodies && !t.has_static_shape())
       return unsupported("not supported yet: " + what + " " + op_name(op.code) + " (output shape " +
                          shape_str(t.shape) + " is not known" + where + ")");
   }
@@ -68,8 +78,13 @@ Expected<std::vector<Tensor>> run_subgraph(const Graph& g, const std::vector<con
     t.data = v.data;
     t.shape = v.shape;
     t.unknown_rank = false;
+    if (t_observer) t_observer->seen(g, s.inputs[i], t);
   }
-  for (auto& op : s.ops) RETURN_IF_ERROR(run_op(s, *op, true, what).with_context("in subgraph '" + g.name + "'"));
+  for (auto& op : s.ops) {
+    RETURN_IF_ERROR(run_op(s, *op, true, what).with_context("in subgraph '" + g.name + "'"));
+    if (t_observer)
+      for (TensorId o : op->outputs) t_observer->seen(g, o, s.t(o));
+  }
   std::vector<Tensor> out;
   for (TensorId o : s.outputs) {
     if (!s.t(o).data) return internal_error("subgraph '" + g.name + "' output '" + s.t(o).name + "' has no value");

@@ -19,6 +19,28 @@ Graph scratch_copy(const Graph& g);
 // `what` names the caller in messages ("calibrating", "folding").
 Status run_op(Graph& s, Op& op, bool reinfer, const std::string& what);
 
+// Sees every value run_subgraph computes (IF/WHILE bodies, each iteration
+// and each taken branch): calibration records the bodies' ranges with it.
+class SubgraphValueObserver {
+ public:
+  virtual ~SubgraphValueObserver() = default;
+  // `g` is the subgraph as its caller holds it (not the scratch copy), so
+  // tensor ids are g's.
+  virtual void seen(const Graph& g, TensorId id, const Tensor& value) = 0;
+};
+
+// Installs an observer for the current thread while in scope.
+class ScopedSubgraphObserver {
+ public:
+  explicit ScopedSubgraphObserver(SubgraphValueObserver* o);
+  ~ScopedSubgraphObserver();
+  ScopedSubgraphObserver(const ScopedSubgraphObserver&) = delete;
+  ScopedSubgraphObserver& operator=(const ScopedSubgraphObserver&) = delete;
+
+ private:
+  SubgraphValueObserver* previous_;
+};
+
 // Runs `g` on input values (shapes and types as the inputs have them) and
 // returns its outputs, each with data.
 Expected<std::vector<Tensor>> run_subgraph(const Graph& g, const std::vector<const Tensor*>& inputs,

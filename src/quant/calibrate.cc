@@ -1,11 +1,13 @@
 // Calibration: runs the float model over the representative dataset on the
 // ops' reference kernels (OpSchema::eval, the ones constant folding uses) and
-// records each float tensor's min/max.
+// records each float tensor's min/max, inside IF/WHILE bodies too.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <unordered_map>
 
 #include "ops/interpreter.h"
 #include "ops/op_util.h"
@@ -111,6 +113,39 @@ void record(const Tensor& t, Range& r) {
   r.lo = lo;
   r.hi = hi;
   r.seen |= seen;
+}
+
+// Ranges of the tensors inside called subgraphs, by subgraph: a body shared
+// by several IF/WHILE ops accumulates every call, iteration and branch.
+class BodyRanges : public SubgraphValueObserver {
+ public:
+  void seen(const Graph& g, TensorId id, const Tensor& value) override {
+    std::vector<Range>& r = ranges_[&g];
+    if (r.size() < g.tensors.size()) r.resize(g.tensors.size());
+    if (id >= 0 && static_cast<size_t>(id) < r.size()) record(value, r[static_cast<size_t>(id)]);
+  }
+  const std::vector<Range>* of(const Graph& g) const {
+    auto it = ranges_.find(&g);
+    return it == ranges_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::unordered_map<const Graph*, std::vector<Range>> ranges_;
+};
+
+// Stores the recorded ranges as tensor.quant->min/max.
+void apply_ranges(Graph& g, const std::vector<Range>& ranges) {
+  for (size_t i = 0; i < g.tensors.size() && i < ranges.size(); ++i) {
+    Tensor& t = g.tensors[i];
+    const Range& r = ranges[i];
+    if (!r.seen || t.is_const() || t.dtype != DType::kFloat32) continue;
+    // A range recorded by FakeQuant (QAT) or given by --mean_values wins.
+    if (t.quant && (!t.quant->min.empty() || !t.quant->scale.empty())) continue;
+    auto q = std::make_shared<QuantParams>();
+    q->min = {r.lo};
+    q->max = {r.hi};
+    t.quant = std::move(q);
+  }
 }
 
 class Progress {
@@ -270,25 +305,17 @@ Status calibrate(Model& m, SampleSource& src, const CalibrateOptions& o) {
   for (size_t i = 0; i < m.subgraphs.size(); ++i) ranges[i].resize(m.subgraphs[i].tensors.size());
   Progress progress(o.show_progress && src.size().has_value(), src.size().value_or(0) * static_cast<int64_t>(runs.size()));
   int64_t done = 0;
+  BodyRanges bodies;  // IF/WHILE bodies run through run_subgraph, which reports here
+  ScopedSubgraphObserver observe(&bodies);
   for (size_t r = 0; r < runs.size(); ++r) {
     size_t sg = static_cast<size_t>(runs[r].subgraph);
     RETURN_IF_ERROR(run_samples(m.subgraphs[sg], runs[r].inputs, src, ranges[sg], progress, done));
   }
 
-  for (size_t sg = 0; sg < m.subgraphs.size(); ++sg) {
-    Graph& g = m.subgraphs[sg];
-    for (size_t i = 0; i < g.tensors.size(); ++i) {
-      Tensor& t = g.tensors[i];
-      const Range& r = ranges[sg][i];
-      if (!r.seen || t.is_const() || t.dtype != DType::kFloat32) continue;
-      // A range recorded by FakeQuant (QAT) or given by --mean_values wins.
-      if (t.quant && (!t.quant->min.empty() || !t.quant->scale.empty())) continue;
-      auto q = std::make_shared<QuantParams>();
-      q->min = {r.lo};
-      q->max = {r.hi};
-      t.quant = std::move(q);
-    }
-  }
+  for (size_t sg = 0; sg < m.subgraphs.size(); ++sg) apply_ranges(m.subgraphs[sg], ranges[sg]);
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
+  for (Graph* g : graphs)
+    if (const std::vector<Range>* r = bodies.of(*g)) apply_ranges(*g, *r);
   return ok_status();
 }
 

@@ -21,7 +21,9 @@ void record_range(Tensor& t, const FakeQuantRange& r, bool overwrite) {
 }  // namespace
 
 Status absorb_fake_quant(Model& m) {
-  for (Graph& g : m.subgraphs) {
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
+  for (Graph* gp : graphs) {
+    Graph& g = *gp;
     UseDef ud(g);
     std::vector<bool> is_input(g.tensors.size(), false);
     for (TensorId i : g.inputs) is_input[i] = true;

@@ -24,10 +24,12 @@ Status check_names(const std::vector<std::string>& given, const std::vector<cons
 
 // Ranges only matter to integer quantization; other modes drop them so the
 // writer does not emit min/max on float tensors.
-void clear_recorded_ranges(Model& m) {
-  for (Graph& g : m.subgraphs)
-    for (Tensor& t : g.tensors)
+Status clear_recorded_ranges(Model& m) {
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
+  for (Graph* g : graphs)
+    for (Tensor& t : g->tensors)
       if (t.quant && t.quant->scale.empty()) t.quant.reset();
+  return ok_status();
 }
 
 // Input ranges from quantized_input_stats: the type's integer range mapped
@@ -159,10 +161,12 @@ Expected<QuantMode> choose_quant_mode(const QuantizeOptions& o, bool has_qat_ran
 }
 
 bool has_recorded_ranges(const Model& m) {
-  for (const Graph& g : m.subgraphs) {
-    for (const auto& op : g.ops)
+  auto graphs = m.all_subgraphs();
+  if (!graphs.ok()) return false;  // a cyclic body: the writer reports it
+  for (const Graph* g : *graphs) {
+    for (const auto& op : g->ops)
       if (!op->dead && op->code == OpCode::FAKE_QUANT) return true;
-    for (const Tensor& t : g.tensors)
+    for (const Tensor& t : g->tensors)
       if (t.quant && t.quant->scale.empty() && !t.quant->min.empty()) return true;
   }
   return false;
@@ -179,13 +183,12 @@ Status quantize(Model& m, const QuantizeOptions& o) {
     case QuantMode::kNone:
       if (!o.input_stats.empty())
         return usage_error("--mean_values and --std_dev_values go with an integer --inference_type");
-      clear_recorded_ranges(m);
-      return ok_status();
+      return clear_recorded_ranges(m);
     case QuantMode::kFloat16:
-      clear_recorded_ranges(m);
+      RETURN_IF_ERROR(clear_recorded_ranges(m));
       return quantize_weights_float16(m).with_context("float16 quantization");
     case QuantMode::kDynamicRange:
-      clear_recorded_ranges(m);
+      RETURN_IF_ERROR(clear_recorded_ranges(m));
       return quantize_weights_dynamic_range(m).with_context("dynamic range quantization");
     default: break;
   }

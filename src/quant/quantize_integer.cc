@@ -1,9 +1,11 @@
 // Full integer quantization: every float32 tensor with a recorded range
 // becomes int8 (int16 in 16x8 mode) following each op's QuantSpec; ops with
 // no integer kernel stay float behind DEQUANTIZE/QUANTIZE (or fail in
-// integer-only mode). Model inputs/outputs get the requested types.
+// integer-only mode). Model inputs/outputs get the requested types; IF/WHILE
+// bodies are quantized inside and keep float inputs and outputs.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -50,46 +52,42 @@ class IntegerQuantizer {
   IntegerQuantizer(Model& m, Graph& g, const IntegerQuantOptions& o)
       : m_(m), g_(g), o_(o), act_(o.int16_activations ? DType::kInt16 : DType::kInt8) {}
 
-  Status run() {
+  // Pass 1: decides which ops run quantized, before touching the graph, so
+  // that integer-only mode fails with one complete list over all subgraphs.
+  // Adds the ops that stay float to `failed`.
+  void plan(std::set<std::string>& failed) {
     const size_t n_orig = g_.tensors.size();
     was_float_.assign(n_orig, false);
     for (size_t i = 0; i < n_orig; ++i) was_float_[i] = g_.tensors[i].dtype == DType::kFloat32;
-    std::vector<Op*> ops;
+    ops_.clear();
     for (auto& op : g_.ops)
-      if (!op->dead) ops.push_back(op.get());
-
-    // Pass 1: decide which ops run quantized, before touching the graph, so
-    // that integer-only mode fails with one complete list.
+      if (!op->dead) ops_.push_back(op.get());
     std::vector<bool> quantized_native(n_orig, false);
     for (TensorId id : g_.inputs)
       if (g_.t(id).dtype == DType::kFloat32 && o_.input_type != DType::kFloat32) quantized_native[id] = true;
-    std::vector<bool> quantize_op(ops.size(), false), touches(ops.size(), false);
-    std::set<std::string> failed;
-    for (size_t i = 0; i < ops.size(); ++i) {
-      const Op& op = *ops[i];
-      touches[i] = touches_float(op);
-      if (!touches[i]) continue;
-      quantize_op[i] = can_quantize(op, quantized_native);
-      if (quantize_op[i]) {
+    quantize_op_.assign(ops_.size(), false);
+    touches_.assign(ops_.size(), false);
+    for (size_t i = 0; i < ops_.size(); ++i) {
+      const Op& op = *ops_[i];
+      touches_[i] = touches_float(op);
+      if (!touches_[i]) continue;
+      quantize_op_[i] = can_quantize(op, quantized_native);
+      if (quantize_op_[i]) {
         for (TensorId t : op.outputs)
           if (t >= 0 && g_.t(t).dtype == DType::kFloat32) quantized_native[t] = true;
       } else {
         failed.insert(op.code == OpCode::CUSTOM ? op.custom_code : op_name(op.code));  // FlexX by name
       }
     }
-    if (!failed.empty() && !o_.allow_float) {
-      std::string list;
-      for (const auto& f : failed) list += (list.empty() ? "'" : ", '") + f + "'";
-      return unsupported("Quantization not yet supported for op: " + list +
-                         " (an op has no integer kernel or a tensor has no recorded range; allow float fallback "
-                         "with --supported_ops=TFLITE_BUILTINS)");
-    }
+  }
 
+  // Pass 2: rewrites the graph as planned.
+  Status apply() {
     RETURN_IF_ERROR(convert_inputs());
-    for (size_t i = 0; i < ops.size(); ++i) {
-      Op& op = *ops[i];
-      if (!touches[i]) continue;
-      if (quantize_op[i]) {
+    for (size_t i = 0; i < ops_.size(); ++i) {
+      Op& op = *ops_[i];
+      if (!touches_[i]) continue;
+      if (quantize_op_[i]) {
         RETURN_IF_ERROR(quantize(op).with_context(op_name(op.code) + " '" + op.origin + "'"));
       } else {
         for (TensorId& t : op.inputs)
@@ -113,6 +111,8 @@ class IntegerQuantizer {
   DType act_;
   std::unordered_map<TensorId, TensorId> quant_form_, float_form_;
   std::vector<bool> was_float_;  // per original tensor: float32 before we started
+  std::vector<Op*> ops_;         // the live ops when planned, with the plan's verdicts
+  std::vector<bool> quantize_op_, touches_;
 
   // A float tensor this pass turned into an integer one (not an integer
   // tensor the model already had).
@@ -406,33 +406,46 @@ class IntegerQuantizer {
   }
 };
 
-// Subgraphs the signatures run (calibration records ranges only there);
-// control-flow bodies keep their float interface.
-std::vector<int> entry_subgraphs(const Model& m) {
-  std::vector<int> out;
-  for (const SignatureDef& s : m.signatures)
-    if (std::find(out.begin(), out.end(), s.subgraph) == out.end()) out.push_back(s.subgraph);
-  if (out.empty() && !m.subgraphs.empty()) out.push_back(0);
-  return out;
-}
-
 }  // namespace
 
 std::vector<std::string> ops_without_integer_kernel(const Model& m, bool int16_activations) {
   std::set<std::string> names;
-  for (const Graph& g : m.subgraphs)
-    for (const auto& op : g.ops)
-      if (!op->dead && touches_float32(g, *op) && !has_integer_rule(*op, int16_activations))
+  auto graphs = m.all_subgraphs();
+  if (!graphs.ok()) return {};
+  for (const Graph* gp : *graphs)
+    for (const auto& op : gp->ops)
+      if (!op->dead && touches_float32(*gp, *op) && !has_integer_rule(*op, int16_activations))
         names.insert(op->code == OpCode::CUSTOM ? op->custom_code : op_name(op->code));
   return {names.begin(), names.end()};
 }
 
+// Every subgraph, bodies included, as TF's quantizer runs its passes on every
+// function: a body's ops are quantized inside it, with QUANTIZE after its
+// float inputs and DEQUANTIZE before its float outputs, while the IF/WHILE
+// that calls it (no integer kernel of its own) keeps float operands.
 Status quantize_integer(Model& m, const IntegerQuantOptions& o) {
-  for (int sg : entry_subgraphs(m)) {
-    if (sg < 0 || sg >= static_cast<int>(m.subgraphs.size())) return internal_error("signature names a missing subgraph");
-    IntegerQuantizer q(m, m.subgraphs[sg], o);
-    RETURN_IF_ERROR(q.run());
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
+  IntegerQuantOptions body_options = o;  // bodies keep their float interface
+  body_options.input_type = body_options.output_type = DType::kFloat32;
+  auto is_entry = [&](const Graph* g) {
+    for (const Graph& e : m.subgraphs)
+      if (&e == g) return true;
+    return false;
+  };
+  std::vector<std::unique_ptr<IntegerQuantizer>> quantizers;
+  std::set<std::string> failed;
+  for (Graph* g : graphs) {
+    quantizers.push_back(std::make_unique<IntegerQuantizer>(m, *g, is_entry(g) ? o : body_options));
+    quantizers.back()->plan(failed);
   }
+  if (!failed.empty() && !o.allow_float) {
+    std::string list;
+    for (const auto& f : failed) list += (list.empty() ? "'" : ", '") + f + "'";
+    return unsupported("Quantization not yet supported for op: " + list +
+                       " (an op has no integer kernel or a tensor has no recorded range; allow float fallback "
+                       "with --supported_ops=TFLITE_BUILTINS)");
+  }
+  for (auto& q : quantizers) RETURN_IF_ERROR(q->apply());
   return ok_status();
 }
 

@@ -238,13 +238,16 @@ Status dynamic_range_graph(Graph& g, BufferCache<Int8Weights>& cache) {
 
 Status quantize_weights_dynamic_range(Model& m) {
   BufferCache<Int8Weights> cache;
-  for (Graph& g : m.subgraphs) RETURN_IF_ERROR(dynamic_range_graph(g, cache));
+  // Bodies too: a Keras RNN's WHILE body holds its kernels.
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
+  for (Graph* g : graphs) RETURN_IF_ERROR(dynamic_range_graph(*g, cache));
   return ok_status();
 }
 
 Status quantize_weights_float16(Model& m) {
   BufferCache<Buffer> cache;
-  for (Graph& g : m.subgraphs) RETURN_IF_ERROR(float16_graph(g, cache));
+  ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
+  for (Graph* g : graphs) RETURN_IF_ERROR(float16_graph(*g, cache));
   return ok_status();
 }
 

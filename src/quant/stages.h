@@ -29,7 +29,8 @@ struct CalibrateOptions {
   bool show_progress = false;
 };
 // Runs every signature subgraph over the samples on the reference kernels
-// and records each float tensor's min/max in tensor.quant->min/max.
+// and records each float tensor's min/max in tensor.quant->min/max, also
+// inside the IF/WHILE bodies they run (every iteration, every taken branch).
 Status calibrate(Model& m, const Dataset& data, const CalibrateOptions& o);
 // The same over samples pulled one at a time (one pass per signature).
 Status calibrate(Model& m, SampleSource& samples, const CalibrateOptions& o);
