@@ -16,6 +16,7 @@
 #include "frontends/keras/h5_file.h"
 #include "frontends/keras/keras_archive.h"
 #include "frontends/keras/keras_file.h"
+#include "support/budget.h"
 
 namespace tflc {
 namespace {
@@ -432,7 +433,26 @@ TEST(KerasH5, AbsurdDatasetSizeIsRefusedBeforeAllocating) {
     H5Pclose(dcpl);
     H5Sclose(space);
   }
-  expect_error(read_keras_model_file(tmp.file("big.h5")), "needs 4398046511104 bytes");
+  expect_error(read_keras_model_file(tmp.file("big.h5")), "declares 4398046511104 bytes but the file stores 0");
+}
+
+// Stored weights past --memory_budget_mb are refused, naming the flag; the
+// budget reaches the reader's child process.
+TEST(KerasH5, WeightsOverTheMemoryBudgetAreRefused) {
+  TempDir tmp;
+  {
+    H5Writer w(tmp.file("wide.h5"));
+    H5Writer::vlen_attr(w.root(), "model_config", kDenseConfig);
+    H5Writer::fixed_list_attr(w.group("model_weights"), "layer_names", {"dense"});
+    hid_t d = w.group("model_weights/dense");
+    H5Writer::fixed_list_attr(d, "weight_names", {"k"});
+    H5Writer::f32(d, "k", {500000}, std::vector<float>(500000, 1.0f));  // 2 MB
+  }
+  ScopedMemoryBudget budget(1);
+  expect_error(read_keras_model_file(tmp.file("wide.h5")),
+               "needs 2000000 bytes, more than the 1000000 bytes left for weights; the weights together are over "
+               "the 1 MB memory budget; the file may be damaged, or if it is right, raise the budget with "
+               "--memory_budget_mb");
 }
 
 TEST(KerasH5, TruncatedAndRandomFiles) {
