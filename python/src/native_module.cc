@@ -98,13 +98,17 @@ class GeneratorSource : public tflc::SampleSource {
   tflc::Status value_error(const std::string& m) { return raise(PyExc_ValueError, m); }
 
   // Views a C-contiguous, aligned, native-order array in place; other
-  // layouts are copied once by numpy.ascontiguousarray.
+  // layouts are copied once by numpy.ascontiguousarray, into native byte
+  // order (the converter reads the bytes as native values).
   tflc::Status add(std::vector<tflc::SampleArray>& sample, const std::string& who, std::string key, py::object v) {
     py::array a = py::array::ensure(v);
     if (!a) return type_error(who + " is a " + type_name(v) + ", not an array");
-    constexpr int kInPlace = py::array::c_style | py::detail::npy_api::NPY_ARRAY_ALIGNED_;
-    if ((a.flags() & kInPlace) != kInPlace || a.dtype().attr("isnative").cast<bool>() == false)
-      a = py::module_::import("numpy").attr("ascontiguousarray")(a);
+    constexpr int kInPlace =
+        static_cast<int>(py::array::c_style) | static_cast<int>(py::detail::npy_api::NPY_ARRAY_ALIGNED_);
+    bool native = a.dtype().attr("isnative").cast<bool>();
+    if ((a.flags() & kInPlace) != kInPlace || !native)
+      a = py::module_::import("numpy").attr("ascontiguousarray")(
+          a, py::arg("dtype") = native ? py::object(a.dtype()) : a.dtype().attr("newbyteorder")("="));
     char kind = a.dtype().kind();
     ssize_t size = a.dtype().itemsize();
     tflc::DType t = tflc::DType::kInvalid;
