@@ -30,11 +30,19 @@ class GeneratorSource : public tflc::SampleSource {
     py::gil_scoped_acquire gil;
     held_.clear();
     n_ = 0;
+    py::object samples;
     try {
-      iter_ = py::iter(dataset_());
+      samples = dataset_();
     } catch (py::error_already_set& e) {
-      return keep(e, "calling representative_dataset() failed");
+      return keep(e, "calling representative_dataset() failed");  // the user's own exception
     }
+    PyObject* it = PyObject_GetIter(samples.ptr());
+    if (!it) {
+      PyErr_Clear();
+      return type_error("representative_dataset() returned a " + type_name(samples) +
+                        ", not an iterable; return a generator of samples");
+    }
+    iter_ = py::reinterpret_steal<py::object>(it);
     return tflc::ok_status();
   }
 
