@@ -113,7 +113,17 @@ def check_identical(name, kind, path, arrays, mode, tmp_path):
             specs = _native._input_specs(float_conv.convert())
         except (tflc.ConverterError, ValueError):
             specs = [("x", "FLOAT32", [1])]  # import fails first, on both sides
-        samples = random_samples(specs, 2) if specs else None
+        if not specs:
+            # Nothing to calibrate: both sides refuse a dataset, each in its words.
+            np.savez(str(tmp_path / "empty.npz"))
+            _, cli_error = run_cli(args + ["--representative_dataset=" + str(tmp_path / "empty.npz")])
+            conv.representative_dataset = lambda: iter([[]])
+            with pytest.raises(ValueError, match="representative_dataset sample 0 is empty"):
+                conv.convert()
+            assert cli_error and "holds no arrays" in cli_error, cli_error
+            RESULTS.append((name, mode, "n/a: no inputs, both refuse a dataset"))
+            return
+        samples = random_samples(specs, 2)
         if samples is None:
             types = ", ".join(sorted({s[1] for s in specs})) or "no"
             RESULTS.append((name, mode, "skipped: %s input" % types))
