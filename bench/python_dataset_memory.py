@@ -38,24 +38,32 @@ print(before, after)
 '''
 
 
+def peak_rss_mb(n, mode, model_path):
+    """Peak RSS (MB) of a fresh process converting model_path in int8 with n
+    samples from a generator (mode "generator") or from a list ("list")."""
+    tests = os.path.join(HERE, "..", "tests", "python")
+    out = subprocess.run([sys.executable, "-c", CHILD, str(n), mode, model_path, tests], check=True,
+                         capture_output=True, text=True).stdout.split()
+    return int(out[1]) / 1024
+
+
+def write_model(path):
+    sys.path.insert(0, os.path.join(HERE, "..", "tests", "python"))
+    import model_gen
+    model_gen.write(model_gen.mlp(n_in=4096, hidden=64, n_out=10), path)
+
+
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    tests = os.path.join(HERE, "..", "tests", "python")
-    sys.path.insert(0, tests)
-    import model_gen
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "mlp.keras")
-        model_gen.write(model_gen.mlp(n_in=4096, hidden=64, n_out=10), path)
+        write_model(path)
         print("| samples (1x4096 float32, 16 KB each) | generator: peak RSS MB | held in a list: peak RSS MB |")
         print("|---:|---:|---:|")
         for n in (100, 1000, 10000):
             row = []
             for mode in ("generator", "list"):
-                peaks = []
-                for _ in range(runs):
-                    out = subprocess.run([sys.executable, "-c", CHILD, str(n), mode, path, tests], check=True,
-                                         capture_output=True, text=True).stdout.split()
-                    peaks.append(int(out[1]) / 1024)
+                peaks = [peak_rss_mb(n, mode, path) for _ in range(runs)]
                 row.append("%.1f" % statistics.median(peaks))
             print("| %d | %s | %s |" % (n, row[0], row[1]))
 
