@@ -5,7 +5,7 @@ samples held in one list first are shown for contrast.
 
   PYTHONPATH=build/python /usr/bin/python3 bench/python_dataset_memory.py [RUNS]
 
-Each measurement runs in a fresh process (ru_maxrss is a high-water mark);
+Each measurement runs in a fresh process (VmHWM is a high-water mark);
 the table gives the median of RUNS runs (default 3)."""
 
 import os
@@ -15,8 +15,13 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The peak is the process's VmHWM: ru_maxrss would keep the parent's peak
+# across fork + exec (Linux keeps it through execve), VmHWM starts afresh.
 CHILD = r'''
-import resource, sys
+import sys
+def vm_hwm_kb():
+    with open("/proc/self/status") as f:
+        return int([l for l in f if l.startswith("VmHWM:")][0].split()[1])
 import numpy as np
 sys.path.insert(0, sys.argv[4])
 import model_gen
@@ -26,14 +31,14 @@ def sample(i):
     return [np.random.default_rng(i).uniform(-1, 1, (1, 4096)).astype(np.float32)]
 c = tflc.TFLiteConverter.from_keras_model(path)
 c.optimizations = [tflc.Optimize.DEFAULT]
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = vm_hwm_kb()
 if mode == "generator":
     c.representative_dataset = lambda: (sample(i) for i in range(n))
 else:
     held = [sample(i) for i in range(n)]
     c.representative_dataset = lambda: iter(held)
 c.convert()
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = vm_hwm_kb()
 print(before, after)
 '''
 
