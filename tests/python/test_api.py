@@ -445,7 +445,7 @@ def test_inference_types_like_the_cli(gen_dir, tmp_path, in_type, out_type, ops)
     assert _native._input_specs(got)[0][1] == in_type.upper()
 
 
-def _fake_tensorflow(saved):
+def _fake_tensorflow(saved, source_dir):
     """A stand-in `tensorflow` module whose saved_model.save records the
     signatures and writes a SavedModel the project generates (two signatures
     add_one and scale), as tf.saved_model.save would write the traced functions."""
@@ -454,12 +454,9 @@ def _fake_tensorflow(saved):
 
     def save(obj, export_dir, signatures=None):
         saved.append((obj, dict(signatures)))
-        shutil.copytree(SAVED_MODELS_SRC[0], export_dir, dirs_exist_ok=True)
+        shutil.copytree(source_dir, export_dir, dirs_exist_ok=True)
 
     return types.SimpleNamespace(Module=lambda: "module", saved_model=types.SimpleNamespace(save=save))
-
-
-SAVED_MODELS_SRC = []
 
 
 class _ConcreteFunction:
@@ -470,9 +467,8 @@ class _ConcreteFunction:
 def test_from_concrete_functions_with_tensorflow(gen_dir, monkeypatch):
     sm = gen_dir / "saved_models" / "two_signatures"
     assert sm.is_dir(), "the SavedModel fixtures were not generated"
-    SAVED_MODELS_SRC[:] = [str(sm)]
     saved = []
-    monkeypatch.setitem(sys.modules, "tensorflow", _fake_tensorflow(saved))
+    monkeypatch.setitem(sys.modules, "tensorflow", _fake_tensorflow(saved, str(sm)))
     funcs = [_ConcreteFunction("add_one"), _ConcreteFunction("scale")]
     c = tflc.TFLiteConverter.from_concrete_functions(funcs, trackable_obj="my_module")
     assert saved == [("my_module", {"add_one": funcs[0], "scale": funcs[1]})]  # TF's keys: func.graph.name
