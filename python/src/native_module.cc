@@ -30,11 +30,19 @@ class GeneratorSource : public tflc::SampleSource {
     py::gil_scoped_acquire gil;
     held_.clear();
     n_ = 0;
+    py::object samples;
     try {
-      iter_ = py::iter(dataset_());
+      samples = dataset_();
     } catch (py::error_already_set& e) {
-      return keep(e, "calling representative_dataset() failed");
+      return keep(e, "calling representative_dataset() failed");  // the user's own exception
     }
+    PyObject* it = PyObject_GetIter(samples.ptr());
+    if (!it) {
+      PyErr_Clear();
+      return type_error("representative_dataset() returned a " + type_name(samples) +
+                        ", not an iterable; return a generator of samples");
+    }
+    iter_ = py::reinterpret_steal<py::object>(it);
     return tflc::ok_status();
   }
 
@@ -98,13 +106,17 @@ class GeneratorSource : public tflc::SampleSource {
   tflc::Status value_error(const std::string& m) { return raise(PyExc_ValueError, m); }
 
   // Views a C-contiguous, aligned, native-order array in place; other
-  // layouts are copied once by numpy.ascontiguousarray.
+  // layouts are copied once by numpy.ascontiguousarray, into native byte
+  // order (the converter reads the bytes as native values).
   tflc::Status add(std::vector<tflc::SampleArray>& sample, const std::string& who, std::string key, py::object v) {
     py::array a = py::array::ensure(v);
     if (!a) return type_error(who + " is a " + type_name(v) + ", not an array");
-    constexpr int kInPlace = py::array::c_style | py::detail::npy_api::NPY_ARRAY_ALIGNED_;
-    if ((a.flags() & kInPlace) != kInPlace || a.dtype().attr("isnative").cast<bool>() == false)
-      a = py::module_::import("numpy").attr("ascontiguousarray")(a);
+    constexpr int kInPlace =
+        static_cast<int>(py::array::c_style) | static_cast<int>(py::detail::npy_api::NPY_ARRAY_ALIGNED_);
+    bool native = a.dtype().attr("isnative").cast<bool>();
+    if ((a.flags() & kInPlace) != kInPlace || !native)
+      a = py::module_::import("numpy").attr("ascontiguousarray")(
+          a, py::arg("dtype") = native ? py::object(a.dtype()) : a.dtype().attr("newbyteorder")("="));
     char kind = a.dtype().kind();
     ssize_t size = a.dtype().itemsize();
     tflc::DType t = tflc::DType::kInvalid;

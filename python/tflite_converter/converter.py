@@ -3,6 +3,7 @@
 import enum
 import os
 import re
+import shutil
 import tempfile
 import warnings
 
@@ -212,7 +213,8 @@ class TFLiteConverter:
     @classmethod
     def from_concrete_functions(cls, funcs, trackable_obj=None):
         """Needs TensorFlow to trace the functions: they are saved as a SavedModel
-        with their signatures and converted from there."""
+        with their signatures and converted from there, as TF's converter does
+        (one function: 'serving_default'; several: each keyed by func.graph.name)."""
         try:
             import tensorflow as tf  # noqa: F401 (only this constructor needs it)
         except ImportError:
@@ -222,13 +224,28 @@ class TFLiteConverter:
                 "use TFLiteConverter.from_saved_model(path), or pass a Keras model to from_keras_model.") from None
         if not isinstance(funcs, (list, tuple)) or not funcs:
             raise TypeError("funcs must be a non-empty list of concrete functions")
+        for f in funcs:
+            if getattr(getattr(f, "graph", None), "name", None) is None:
+                message = "funcs: This function takes in a list of ConcreteFunction."
+                if callable(getattr(f, "get_concrete_function", None)):
+                    message += " To get the ConcreteFunction from a Function, call get_concrete_function."
+                raise ValueError(message)
+        if len(funcs) == 1:
+            signatures = {"serving_default": funcs[0]}
+        else:
+            signatures = {}
+            for f in funcs:
+                if f.graph.name in signatures:
+                    raise ValueError("funcs: two functions are named '%s'; each becomes the signature of that name"
+                                     % f.graph.name)
+                signatures[f.graph.name] = f
         module = trackable_obj if trackable_obj is not None else tf.Module()
-        signatures = {}
-        for i, f in enumerate(funcs):
-            key = "serving_default" if len(funcs) == 1 else (getattr(f, "name", "") or "f%d" % i).split("__")[0]
-            signatures[key] = f
         converter_dir = tempfile.mkdtemp(prefix="tflite_converter_sm_")
-        tf.saved_model.save(module, converter_dir, signatures=signatures)
+        try:
+            tf.saved_model.save(module, converter_dir, signatures=signatures)
+        except BaseException:
+            shutil.rmtree(converter_dir, ignore_errors=True)
+            raise
         c = cls.from_saved_model(converter_dir, signature_keys=list(signatures))
         c._tmpdir = converter_dir
         return c
@@ -286,7 +303,6 @@ class TFLiteConverter:
     def __del__(self):
         d = getattr(self, "_tmpdir", None)
         if d:
-            import shutil
             shutil.rmtree(d, ignore_errors=True)
 
     # --- conversion -----------------------------------------------------

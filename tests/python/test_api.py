@@ -258,6 +258,8 @@ def test_analyzer_prints_what_tflite_analyze_prints(tmp_path, capsys):
     assert capsys.readouterr().out == want
     tflc.experimental.Analyzer.analyze(model_content=model)
     out = capsys.readouterr().out
+    # TF's heading for a buffer; the rest is tflite_analyze's report.
+    assert out == want.replace("=== %s ===" % p, "=== TFLite ModelAnalyzer ===", 1)
     assert "Subgraph#0" in out or "subgraph" in out.lower()
     # gpu_compatibility=True: TF's GPU delegate check, as tflite_analyze --gpu_compatibility.
     want = subprocess.run([os.path.join(BUILD, "tflite_analyze"), "--gpu_compatibility", str(p)],
@@ -350,3 +352,179 @@ def test_gil_released_while_converting(tmp_path):
     assert took and took[0] > 0.05, "the conversion was too quick to tell (%r)" % took
     assert last - first > 0.5 * took[0], "the main thread ran for %.3f s of a %.3f s conversion" % (
         last - first, took[0])
+
+
+def test_convert_returns_bytes():
+    model = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"]).convert()
+    assert type(model) is bytes and model[4:8] == b"TFL3"
+
+
+def test_tf_namespace_is_the_package():
+    """`from tflite_converter import tf`: tf.lite.* are the package's own classes."""
+    from tflite_converter import tf
+    assert tf.lite.TFLiteConverter is tflc.TFLiteConverter
+    assert tf.lite.Optimize is tflc.Optimize and tf.lite.OpsSet is tflc.OpsSet
+    assert tf.lite.TargetSpec is tflc.TargetSpec
+    for name in ("float16", "int8", "uint8", "int16", "float32"):
+        assert getattr(tf, name) is getattr(tflc, name) and getattr(tf, name) == np.dtype(name)
+
+
+def test_tags_reach_the_loader(tmp_path):
+    c = tflc.TFLiteConverter.from_saved_model(_passthrough_saved_model(tmp_path), tags={"serve"})
+    assert c.convert() == tflc.TFLiteConverter.from_saved_model(_passthrough_saved_model(tmp_path)).convert()
+    c = tflc.TFLiteConverter.from_saved_model(_passthrough_saved_model(tmp_path), tags={"train"},
+                                              signature_keys=["serving_default"])
+    with pytest.raises(tflc.ConverterError) as e:
+        c.convert()
+    _, want = run_cli(["--saved_model_dir=" + _passthrough_saved_model(tmp_path), "--saved_model_tag_set=train"])
+    assert want and str(e.value) == want
+    # Without signature_keys the tags are read first, for the key list: same message.
+    with pytest.raises(tflc.ConverterError) as e:
+        tflc.TFLiteConverter.from_saved_model(_passthrough_saved_model(tmp_path), tags={"train"}).convert()
+    assert str(e.value) == want
+
+
+def _passthrough_saved_model(tmp_path):
+    """A TF2 SavedModel the project writes itself (tests/saved_model/make_saved_models)."""
+    d = tmp_path / "sm"
+    if not d.is_dir():
+        tool = os.path.join(BUILD, "tests", "saved_model", "make_saved_models")
+        if not os.access(tool, os.X_OK):
+            pytest.fail("make_saved_models not built at %s" % tool)
+        subprocess.run([tool, str(d)], check=True, capture_output=True)
+    return str(d / "passthrough_output")
+
+
+def test_supported_types_int8_asks_for_integer_quantization(gen_dir, tmp_path):
+    """TF: supported_types == [tf.int8] requires integer quantization (a dataset),
+    as TFLITE_BUILTINS_INT8 does; float ops stay allowed with TFLITE_BUILTINS."""
+    path = str(gen_dir / "mlp.keras")
+    rng = np.random.default_rng(4)
+    xs = [rng.uniform(-1, 1, (1, 16)).astype(np.float32) for _ in range(8)]
+    np.savez(str(tmp_path / "d.npz"), np.concatenate(xs))
+    c = tflc.TFLiteConverter.from_keras_model(path)
+    c.optimizations = [tflc.Optimize.DEFAULT]
+    dynamic = c.convert()  # no dataset, no int8 target: dynamic range
+    c.target_spec.supported_types = [tflc.int8]
+    with pytest.raises(ValueError, match="a `representative_dataset` must be specified"):
+        c.convert()
+    c.representative_dataset = lambda: ([x] for x in xs)
+    got = c.convert()
+    want, err = run_cli(["--keras_model_file=" + path, "--optimizations=DEFAULT", "--supported_types=int8",
+                         "--representative_dataset=" + str(tmp_path / "d.npz")])
+    assert err is None, err
+    assert got == want and got != dynamic
+    c.target_spec.supported_types = [np.int8]  # numpy's type is a dtype too
+    assert c.convert() == want
+
+
+@pytest.mark.parametrize("in_type,out_type,ops", [
+    ("int8", "int8", "TFLITE_BUILTINS_INT8"),
+    ("uint8", "uint8", "TFLITE_BUILTINS_INT8"),
+    ("int8", "float32", "TFLITE_BUILTINS_INT8"),
+    ("int16", "int16", "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8"),
+])
+def test_inference_types_like_the_cli(gen_dir, tmp_path, in_type, out_type, ops):
+    path = str(gen_dir / "mlp.keras")
+    rng = np.random.default_rng(6)
+    xs = [rng.uniform(-1, 1, (1, 16)).astype(np.float32) for _ in range(8)]
+    np.savez(str(tmp_path / "d.npz"), np.concatenate(xs))
+    c = tflc.TFLiteConverter.from_keras_model(path)
+    c.optimizations = [tflc.Optimize.DEFAULT]
+    c.target_spec.supported_ops = [getattr(tflc.OpsSet, ops)]
+    c.representative_dataset = lambda: ([x] for x in xs)
+    c.inference_input_type = getattr(tflc, in_type)
+    c.inference_output_type = getattr(tflc, out_type)
+    got = c.convert()
+    want, err = run_cli(["--keras_model_file=" + path, "--optimizations=DEFAULT", "--supported_ops=" + ops,
+                         "--representative_dataset=" + str(tmp_path / "d.npz"),
+                         "--inference_input_type=" + in_type, "--inference_output_type=" + out_type])
+    assert err is None, err
+    assert got == want
+    from tflite_converter import _native
+    assert _native._input_specs(got)[0][1] == in_type.upper()
+
+
+def _fake_tensorflow(saved, source_dir):
+    """A stand-in `tensorflow` module whose saved_model.save records the
+    signatures and writes a SavedModel the project generates (two signatures
+    add_one and scale), as tf.saved_model.save would write the traced functions."""
+    import shutil
+    import types
+
+    def save(obj, export_dir, signatures=None):
+        saved.append((obj, dict(signatures)))
+        shutil.copytree(source_dir, export_dir, dirs_exist_ok=True)
+
+    return types.SimpleNamespace(Module=lambda: "module", saved_model=types.SimpleNamespace(save=save))
+
+
+class _ConcreteFunction:
+    def __init__(self, name):
+        self.graph = type("FuncGraph", (), {"name": name})()
+
+
+def test_from_concrete_functions_with_tensorflow(gen_dir, monkeypatch):
+    sm = gen_dir / "saved_models" / "two_signatures"
+    assert sm.is_dir(), "the SavedModel fixtures were not generated"
+    saved = []
+    monkeypatch.setitem(sys.modules, "tensorflow", _fake_tensorflow(saved, str(sm)))
+    funcs = [_ConcreteFunction("add_one"), _ConcreteFunction("scale")]
+    c = tflc.TFLiteConverter.from_concrete_functions(funcs, trackable_obj="my_module")
+    assert saved == [("my_module", {"add_one": funcs[0], "scale": funcs[1]})]  # TF's keys: func.graph.name
+    tmp = c._tmpdir
+    assert c.convert() == tflc.TFLiteConverter.from_saved_model(str(sm), signature_keys=["add_one", "scale"]).convert()
+    del c
+    import gc
+    gc.collect()
+    assert not os.path.exists(tmp), "the temporary SavedModel is left behind"
+    # One function: serving_default, saved on a fresh tf.Module when no trackable_obj is given.
+    saved.clear()
+    c = tflc.TFLiteConverter.from_concrete_functions([_ConcreteFunction("f")])
+    assert saved[0][0] == "module" and list(saved[0][1]) == ["serving_default"]
+    assert c._source["signature_keys"] == ["serving_default"]
+
+    class TfFunction:  # a tf.function, not its concrete function
+        def get_concrete_function(self):
+            pass
+
+    with pytest.raises(ValueError, match="call get_concrete_function"):
+        tflc.TFLiteConverter.from_concrete_functions([TfFunction()])
+    with pytest.raises(TypeError, match="non-empty list"):
+        tflc.TFLiteConverter.from_concrete_functions([])
+
+
+@pytest.mark.parametrize("make", [
+    lambda b: tflc.TFLiteConverter.from_frozen_graph(b, [], []),
+    lambda b: tflc.TFLiteConverter.from_keras_model(_Saves(b)),
+    lambda b: tflc.TFLiteConverter.experimental_from_stablehlo(b.hex() + "\nfunc.func"),
+])
+@pytest.mark.parametrize("seed", range(4))
+def test_garbage_never_crashes(make, seed):
+    """Random bytes as a GraphDef, a .keras file or StableHLO text: an exception
+    with one line, never a crash or a C++ exception's text."""
+    data = np.random.default_rng(seed).integers(0, 256, 2000, dtype=np.uint8).tobytes()
+    with pytest.raises((tflc.ConverterError, ValueError)) as e:
+        make(data).convert()
+    assert "\n" not in str(e.value) and "std::" not in str(e.value)
+
+
+class _Saves:
+    def __init__(self, data):
+        self.data = data
+
+    def save(self, path):
+        with open(path, "wb") as f:
+            f.write(self.data)
+
+
+def test_garbage_saved_model_never_crashes(tmp_path):
+    for seed in range(4):
+        d = tmp_path / str(seed)
+        (d / "variables").mkdir(parents=True)
+        rng = np.random.default_rng(seed)
+        (d / "saved_model.pb").write_bytes(rng.integers(0, 256, 3000, dtype=np.uint8).tobytes())
+        for keys in (None, ["serving_default"]):
+            with pytest.raises((tflc.ConverterError, ValueError)) as e:
+                tflc.TFLiteConverter.from_saved_model(str(d), signature_keys=keys).convert()
+            assert "\n" not in str(e.value)

@@ -5,6 +5,7 @@ Python API raises with the same message. int8: the Python side streams the
 samples from a generator, the CLI reads the same samples from an .npz."""
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -26,6 +27,37 @@ def _csv_names(d, suffix):
     return sorted(out)
 
 
+def _const_inputs(pbtxt):
+    """{name: shape} of the Const nodes named in_N in a dl4j frozen_graph.pbtxt:
+    the layer tests keep their inputs as constants, and the end-to-end suite
+    (tests/e2e/corpus.mjs) converts them as inputs, which --input_arrays does."""
+    with open(pbtxt) as f:
+        text = f.read()
+    out = {}
+    for m in re.finditer(r'^node \{\n  name: "(in_\d+)"\n  op: "Const"\n', text, re.M):
+        block = text[m.end():text.find("\n}\n", m.end())]
+        i = block.find("tensor_shape {")
+        depth, j = 0, i
+        while j < len(block):
+            depth += {"{": 1, "}": -1}.get(block[j], 0)
+            if depth == 0 and block[j] == "}":
+                break
+            j += 1
+        out[m.group(1)] = [int(d) for d in re.findall(r"size: (\d+)", block[i:j])] if i >= 0 else []
+    return out
+
+
+def _read_shape(base):
+    """dl4j's <name>.shape; a scalar is written as "0" (one value in the .csv)."""
+    with open(base + ".shape") as s:
+        shape = [int(x) for x in s.read().split()]
+    with open(base + ".csv") as c:
+        values = [v for v in re.split(r"[\s,]+", c.read()) if v]
+    if int(np.prod(shape)) != len(values) and len(values) == 1:
+        shape = []
+    return shape
+
+
 def corpus_models():
     """(id, kind, path, frozen-graph arrays) for every model file in the corpus."""
     if not os.path.isdir(CORPUS):
@@ -39,6 +71,12 @@ def corpus_models():
             # CLI's converts serving_default: both forms are compared.
             models.append((rel, "saved_model", root, None))
             models.append((rel + "[serving_default]", "saved_model", root, ["serving_default"]))
+            keys = _native.signature_keys(root, ["serve"])[0] or []
+            if len(keys) > 1:
+                # The SavedModel suite (tests/e2e/saved_model.mjs) converts the
+                # signatures that convert, together; each one alone too.
+                models += [(rel + "[%s]" % k, "saved_model", root, [k]) for k in keys if k != "serving_default"]
+                models.append((rel + "[every signature that converts]", "saved_model", root, CONVERTIBLE))
             dirs[:] = []  # its variables/ and assets/ are part of it
             continue
         for f in sorted(files):
@@ -49,14 +87,37 @@ def corpus_models():
             elif f == "frozen_model.pb" and "dl4j_tf_graphs" in rel:
                 ins = _csv_names(root, ".placeholder")
                 outs = _csv_names(root, ".prediction")
-                shapes = {}
-                for n in ins:
-                    with open(os.path.join(root, n + ".placeholder.shape")) as s:
-                        shapes[n] = [int(x) for x in s.read().split()]
+                shapes = {n: _read_shape(os.path.join(root, n + ".placeholder")) for n in ins}
                 models.append((rid, "graph", p, (ins, outs, shapes or None)))
+                consts = {} if ins else _const_inputs(os.path.join(root, "frozen_graph.pbtxt"))
+                if consts:
+                    models.append((rid + "[in_N as inputs]", "graph", p, (sorted(consts), outs, consts)))
             elif f.endswith((".pb", ".pbtxt")) and f not in ("fingerprint.pb", "saved_model.pbtxt"):
                 models.append((rid, "graph", p, ([], [], None)))
+    for rel, arrays in CORPUS_SUITE_GRAPHS:
+        if os.path.isfile(os.path.join(CORPUS, rel)):
+            models.append((rel + "[arrays as tests/e2e/corpus.mjs]", "graph", os.path.join(CORPUS, rel), arrays))
     return models
+
+
+# The input/output arrays and shapes tests/e2e/corpus.mjs converts these
+# GraphDefs with (the rows without brackets let the converter find them).
+CORPUS_SUITE_GRAPHS = [
+    ("litert_tflite_testdata/multi_add.pb", (["a", "b", "c", "d"], ["x", "y"], None)),
+    ("tfrust_addition_graphdef/model.pb", (["x", "y"], ["z"], None)),
+    ("tf2onnx_regression/graphdef/frozen.pb", (["X"], ["pred"], {"X": [1]})),
+    ("tf2onnx_fc-layers/frozen.pb", (["X"], ["output"], {"X": [1, 784]})),
+    ("tf2onnx_ae0/frozen.pb", (["X"], ["output"], {"X": [1, 784]})),
+    ("tf2onnx_lstm/frozen.pb", (["X", "keep_prob"], ["output"], {"X": [1, 784], "keep_prob": []})),
+    ("tf2onnx_gru/frozen.pb", (["X", "keep_prob"], ["output"], {"X": [1, 784], "keep_prob": []})),
+    ("litert_python_testdata/permute.pbtxt", (["input"], ["output"], None)),
+    ("litert_python_testdata/gather.pbtxt", (["input", "indices"], ["output"], None)),
+    ("litert_python_testdata/gather_0d.pbtxt", (["indices"], ["output"], None)),
+    ("litert_python_testdata/control_flow_v1.pbtxt",
+     (["a", "b", "c", "d"], ["Merge"], {"a": [1], "b": [1], "c": [1], "d": [1]})),
+] + [("litert_debuginfo_mobilenet_part/v1_1.0_224_frozen.wrong_attr.%s.part.pbtxt" % v,
+      (["input"], ["MobilenetV1/MobilenetV1/Conv2d_0/BatchNorm/FusedBatchNorm"], {"input": [1, 224, 224, 3]}))
+     for v in ("line", "stack")]
 
 
 def generated_models(gen_dir):
@@ -76,7 +137,22 @@ def generated_models(gen_dir):
     return models
 
 
+CONVERTIBLE = "every signature that converts"
+_convertible = {}
+
+
+def convertible_keys(path):
+    """The signatures tflite_convert converts alone, in float."""
+    if path not in _convertible:
+        keys = _native.signature_keys(path, ["serve"])[0]
+        _convertible[path] = [k for k in keys if run_cli(["--saved_model_dir=" + path,
+                                                          "--saved_model_signature_key=" + k])[0] is not None]
+    return _convertible[path]
+
+
 def make_converter(kind, path, arrays):
+    if kind == "saved_model" and arrays == CONVERTIBLE:
+        arrays = convertible_keys(path)
     if kind == "keras":
         return tflc.TFLiteConverter.from_keras_model(path), ["--keras_model_file=" + path]
     if kind == "saved_model":
@@ -100,6 +176,9 @@ def make_converter(kind, path, arrays):
 
 
 def check_identical(name, kind, path, arrays, mode, tmp_path):
+    if arrays == CONVERTIBLE and not convertible_keys(path):
+        RESULTS.append((name, mode, "n/a: no signature converts alone (rows above)"))
+        return
     conv, args = make_converter(kind, path, arrays)
     if mode != "float":
         conv.optimizations = [tflc.Optimize.DEFAULT]
@@ -113,7 +192,17 @@ def check_identical(name, kind, path, arrays, mode, tmp_path):
             specs = _native._input_specs(float_conv.convert())
         except (tflc.ConverterError, ValueError):
             specs = [("x", "FLOAT32", [1])]  # import fails first, on both sides
-        samples = random_samples(specs, 2) if specs else None
+        if not specs:
+            # Nothing to calibrate: both sides refuse a dataset, each in its words.
+            np.savez(str(tmp_path / "empty.npz"))
+            _, cli_error = run_cli(args + ["--representative_dataset=" + str(tmp_path / "empty.npz")])
+            conv.representative_dataset = lambda: iter([[]])
+            with pytest.raises(ValueError, match="representative_dataset sample 0 is empty"):
+                conv.convert()
+            assert cli_error and "holds no arrays" in cli_error, cli_error
+            RESULTS.append((name, mode, "n/a: no inputs, both refuse a dataset"))
+            return
+        samples = random_samples(specs, 2)
         if samples is None:
             types = ", ".join(sorted({s[1] for s in specs})) or "no"
             RESULTS.append((name, mode, "skipped: %s input" % types))
