@@ -175,8 +175,10 @@ py::tuple convert(const std::string& graph_def_file, py::bytes graph_def_content
                   const std::string& dataset_file, py::object dataset, bool exclude_conversion_metadata,
                   bool allow_custom_ops, const std::vector<std::string>& custom_opdefs,
                   const std::vector<std::string>& select_user_tf_ops, const std::string& stablehlo_file,
-                  const std::string& stablehlo_content, const std::string& entry_function) {
+                  const std::string& stablehlo_content, const std::string& entry_function,
+                  uint64_t memory_budget_mb) {
   tflc::ConvertOptions o;
+  o.memory_budget_mb = memory_budget_mb;
   o.stablehlo_file = stablehlo_file;
   o.stablehlo_content = stablehlo_content;
   if (!entry_function.empty()) o.entry_function = entry_function;
@@ -300,7 +302,7 @@ PYBIND11_MODULE(_native, m) {
         py::arg("inference_output_type"), py::arg("dataset_file"), py::arg("dataset"),
         py::arg("exclude_conversion_metadata"), py::arg("allow_custom_ops"), py::arg("custom_opdefs"),
         py::arg("select_user_tf_ops"), py::arg("stablehlo_file") = "", py::arg("stablehlo_content") = "",
-        py::arg("entry_function") = "");
+        py::arg("entry_function") = "", py::arg("memory_budget_mb") = tflc::ConvertOptions{}.memory_budget_mb);
   m.def("analyze", &analyze, py::arg("content"), py::arg("name"), py::arg("gpu_compatibility") = false);
   m.def("signature_keys", &signature_keys, py::arg("saved_model_dir"), py::arg("tags"));
   m.def("_input_specs", &input_specs, py::arg("content"));

@@ -122,6 +122,9 @@ class TFLiteConverter:
         self.exclude_conversion_metadata = False
         self.experimental_new_converter = True
         self.experimental_new_quantizer = True
+        # Ours (tflite_convert --memory_budget_mb): the most memory, in MB, one
+        # object the input declares may take (a constant, weights, a dataset).
+        self.experimental_memory_budget_mb = 4096
 
     # --- constructors ---------------------------------------------------
     @classmethod
@@ -353,6 +356,11 @@ class TFLiteConverter:
             raise ValueError("_custom_opdefs needs allow_custom_ops = True")
         self._check_bool("experimental_new_converter")
         exclude = self._check_bool("exclude_conversion_metadata")
+        budget = self.experimental_memory_budget_mb
+        if isinstance(budget, bool) or not isinstance(budget, int):
+            raise TypeError("experimental_memory_budget_mb must be an int (MB), got %s" % type(budget).__name__)
+        if not 1 <= budget <= 1 << 40:
+            raise ValueError("experimental_memory_budget_mb must be between 1 and 2**40 MB, got %d" % budget)
         s = self._source
         signature_keys = s.get("signature_keys") or []
         if "saved_model_dir" in s and s.get("signature_keys") is None:
@@ -371,7 +379,7 @@ class TFLiteConverter:
             dataset_file="", dataset=dataset, exclude_conversion_metadata=exclude,
             allow_custom_ops=allow_custom_ops, custom_opdefs=list(opdefs), select_user_tf_ops=list(user_ops),
             stablehlo_file=s.get("stablehlo_file", ""), stablehlo_content=s.get("stablehlo_content", ""),
-            entry_function=s.get("entry_function", ""))
+            entry_function=s.get("entry_function", ""), memory_budget_mb=budget)
 
     def convert(self):
         """Returns the .tflite model as bytes; raises ConverterError when the model

@@ -29,7 +29,7 @@ Status check_memory_budget(const std::string& what, uint64_t bytes) {
   return invalid_input(what + " declares " + megabytes_text(bytes) + ", over the " +
                        std::to_string(budget_bytes / kMb) +
                        " MB memory budget; the file may be damaged, or if it is right, raise the budget with "
-                       "--memory_budget_mb");
+                       "--memory_budget_mb (Python: experimental_memory_budget_mb)");
 }
 
 }  // namespace tflc

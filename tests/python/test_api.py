@@ -163,6 +163,8 @@ def test_converter_error_other_failures(tmp_path):
     ("target_spec.supported_types", [object()], TypeError, "target_spec.supported_types must be a dtype"),
     ("target_spec.experimental_select_user_tf_ops", ["MyOp"], ValueError, "needs tf.lite.OpsSet.SELECT_TF_OPS"),
     ("target_spec", None, TypeError, "target_spec must be a tf.lite.TargetSpec"),
+    ("experimental_memory_budget_mb", "4G", TypeError, "experimental_memory_budget_mb must be an int"),
+    ("experimental_memory_budget_mb", 0, ValueError, "experimental_memory_budget_mb must be between"),
 ])
 def test_bad_attributes(attr, value, exc, text):
     c = tflc.TFLiteConverter.from_frozen_graph(MNIST, ["input"], ["probs"])
@@ -174,6 +176,18 @@ def test_bad_attributes(attr, value, exc, text):
     with pytest.raises(exc) as e:
         c.convert()
     assert text in str(e.value)
+
+
+def test_memory_budget_names_the_attribute(tmp_path):
+    path = str(tmp_path / "wide.h5")
+    model_gen.write(model_gen.mlp(n_in=1024, hidden=1024, n_out=8), path)  # a 4 MB kernel
+    c = tflc.TFLiteConverter.from_keras_model(path)
+    assert len(c.convert()) > 4_000_000
+    c.experimental_memory_budget_mb = 1
+    with pytest.raises(tflc.ConverterError) as e:
+        c.convert()
+    assert "over the 1 MB memory budget" in str(e.value)
+    assert "experimental_memory_budget_mb" in str(e.value)
 
 
 def test_mode_errors_are_value_errors():

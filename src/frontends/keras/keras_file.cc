@@ -70,7 +70,7 @@ H5ReadBudget weight_budget() {
   budget.remaining = memory_budget_bytes();
   budget.what_to_do = "the weights together are over the " + std::to_string(budget.remaining / 1000000) +
                       " MB memory budget; the file may be damaged, or if it is right, raise the budget with "
-                      "--memory_budget_mb";
+                      "--memory_budget_mb (Python: experimental_memory_budget_mb)";
   std::optional<uint64_t> free_bytes = available_memory_bytes();
   if (free_bytes && *free_bytes < budget.remaining) {
     budget.remaining = *free_bytes;
