@@ -61,5 +61,9 @@ check no_entry "there is no function @main" 'func.func @f(%a: tensor<2xf32>) -> 
 check empty "holds no func.func" ''
 check deep_nesting "nested too deeply" "func.func @main() -> tensor<f32> { %0 = stablehlo.constant {a = $(printf '[%.0s' $(seq 300))} dense<1.0> : tensor<f32> return %0 : tensor<f32> }"
 rm -f "$T/missing_file.mlir"; "$BIN" --stablehlo_file="$T/nope.mlir" --output_file="$T/x.tflite" 2>"$T/err"; grep -q "nope.mlir" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] && { echo "PASS absent file: $(cat "$T/err")"; pass=$((pass + 1)); } || { echo "FAIL absent file"; fail=$((fail + 1)); }
+# Found by fuzz_stablehlo: it once read past the index constant.
+check scatter_updates_past_indices "the updates' scatter dimensions do not match the indices' shape" \
+  "$(cat "$(dirname "$0")/../fuzz_regressions/fuzz_stablehlo/scatter_updates_past_indices.mlir")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1361,6 +1361,10 @@ Outs lower_scatter(HloContext& ctx) {
   if (static_cast<int64_t>(to_operand.size()) != nk) return ctx.bad("scatter_dims_to_operand_dims does not match the index vector");
   if (scatter_dims.size() != is.size() - (ivd < static_cast<int64_t>(is.size()) ? 1 : 0))
     return ctx.bad("the updates' scatter dimensions do not match the indices");
+  // Each scatter dim of the updates walks one (non-index-vector) dim of the indices.
+  for (int64_t d = 0, j = 0; d < static_cast<int64_t>(is.size()); ++d)
+    if (d != ivd && us[scatter_dims[j++]] != is[d])
+      return ctx.bad("the updates' scatter dimensions do not match the indices' shape");
   for (int64_t d : window_dims)
     if (d < 0 || d >= static_cast<int64_t>(us.size())) return ctx.bad("has an update_window_dim out of range");
   for (int64_t d : to_operand)
