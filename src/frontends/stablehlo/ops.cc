@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "frontends/stablehlo/hlo_context.h"
+#include "ops/erf.h"
 #include "ops/op_util.h"
 
 namespace tflc {
@@ -2141,6 +2142,13 @@ Outs lower_custom_call(HloContext& ctx) {
   return ctx.refuse("custom_call @" + (t ? t->s : std::string("?")));
 }
 
+// chlo.erf (jax.lax.erf, the exact GELU): TF's float32 rational function.
+Outs lower_erf(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  if (ctx.in_t(0).dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors (float32 only)");
+  return one(emit_erf(ctx, ctx.in(0)));
+}
+
 Outs lower_top_k(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(1));
   ASSIGN_OR_RETURN(int64_t k, ctx.int_attr("k"));
@@ -2187,6 +2195,7 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.rsqrt", unary(OpCode::RSQRT)},
       {"stablehlo.tanh", unary(OpCode::TANH)},
       {"stablehlo.logistic", unary(OpCode::LOGISTIC)},
+      {"chlo.erf", lower_erf},
       {"stablehlo.sine", unary(OpCode::SIN)},
       {"stablehlo.cosine", unary(OpCode::COS)},
       {"stablehlo.floor", unary(OpCode::FLOOR)},
