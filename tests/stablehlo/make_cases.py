@@ -307,12 +307,49 @@ def layer_norm_jax():
     return unary_case(s, lines, '%16', ref,
                       ['MEAN', 'SUB', 'MUL', 'MEAN', 'ADD', 'RSQRT', 'MUL', 'MUL', 'ADD'], 1e-5)
 
+
+# Near misses that must stay expanded (and still compute the right values):
+# GELU's tanh form with sqrt(2/pi) rounded to 0.79, and a softmax over axis 0
+# (TFLite's SOFTMAX works on the last axis only).
+def near_gelu():
+    s = (4, 16)
+    lines = (bcast('c', 0.044715, s) + bcast('k', 0.79, s) + bcast('one', 1.0, s) + bcast('half', 0.5, s) +
+             ['%0 = stablehlo.multiply %arg0, %arg0 : ' + t(s),
+              '%1 = stablehlo.multiply %0, %arg0 : ' + t(s),
+              '%2 = stablehlo.multiply %c, %1 : ' + t(s),
+              '%3 = stablehlo.add %arg0, %2 : ' + t(s),
+              '%4 = stablehlo.multiply %k, %3 : ' + t(s),
+              '%5 = stablehlo.tanh %4 : ' + t(s),
+              '%6 = stablehlo.add %one, %5 : ' + t(s),
+              '%7 = stablehlo.multiply %half, %6 : ' + t(s),
+              '%8 = stablehlo.multiply %arg0, %7 : ' + t(s)])
+    ref = lambda x: 0.5 * x * (1 + np.tanh(np.float32(0.79) * (x + 0.044715 * x ** 3)))
+    return unary_case(s, lines, '%8', ref, ['MUL', 'MUL', 'MUL', 'ADD', 'MUL', 'TANH', 'ADD', 'MUL', 'MUL'], 1e-5)
+
+
+def softmax_axis0():
+    s, r = (3, 8), (1, 8)
+    lines = ['%ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>',
+             '%zero = stablehlo.constant dense<0.000000e+00> : tensor<f32>',
+             '%0 = stablehlo.reduce(%arg0 init: %ninf) applies stablehlo.maximum across dimensions = [0] : (' + t(s) + ', tensor<f32>) -> tensor<8xf32>',
+             '%1 = stablehlo.broadcast_in_dim %0, dims = [1] : (tensor<8xf32>) -> ' + t(s),
+             '%2 = stablehlo.subtract %arg0, %1 : ' + t(s),
+             '%3 = stablehlo.exponential %2 : ' + t(s),
+             '%4 = stablehlo.reduce(%3 init: %zero) applies stablehlo.add across dimensions = [0] : (' + t(s) + ', tensor<f32>) -> tensor<8xf32>',
+             '%5 = stablehlo.broadcast_in_dim %4, dims = [1] : (tensor<8xf32>) -> ' + t(s),
+             '%6 = stablehlo.divide %3, %5 : ' + t(s)]
+    def ref(x):
+        e = np.exp(x - x.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
+    return unary_case(s, lines, '%6', ref, ['REDUCE_MAX', 'SUB', 'EXP', 'SUM', 'DIV'], 1e-5)
+
 def main():
     out = sys.argv[1]
     cases = [('mlp', mlp), ('cnn', cnn), ('while_loop', while_loop), ('avg_pool', avg_pool),
              ('gather_slice', gather_slice), ('softmax_jax', softmax_jax), ('log_softmax_jax', log_softmax_jax),
              ('gelu_tanh_jax', gelu_tanh_jax), ('gelu_erf_jax', gelu_erf_jax), ('logistic_expanded', logistic_expanded),
              ('hard_swish_jax', hard_swish_jax), ('layer_norm_jax', layer_norm_jax),
+             ('near_gelu', near_gelu), ('softmax_axis0', softmax_axis0),
              # for tests/stablehlo/check_quant.mjs: weights of >= 1024 elements,
              # which the quantizer quantizes (as TF's, smaller ones stay float)
              ('quant_mlp', lambda: mlp(B=4, I=64, H=128, O=10)), ('quant_cnn', lambda: cnn(C=8, F=16, O=10))]
