@@ -2,10 +2,13 @@
 //   e = EXP(x - max(x)),  DIV(e, sum(e))          -> SOFTMAX(x), beta 1
 //   e = EXP(x),           DIV(e, sum(e))          -> SOFTMAX(x)
 //   s = x - max(x),       SUB(s, LOG(sum(EXP(s)))) -> LOG_SOFTMAX(x)
-// where max and sum reduce the last axis only, keeping it (keep_dims, or a
+// where max and sum reduce the last axis only (the max maybe clamped from
+// below at -inf or the lowest float, as jnp.max(initial=-inf) writes it), keeping it (keep_dims, or a
 // RESHAPE that puts the 1 back; LOG may sit on either side of it), and every
 // intermediate result feeds only the pattern. Both kernels work on the last
 // axis, so other axes are left as they are. Float32 only.
+#include <limits>
+
 #include "ops/op_util.h"
 #include "passes/passes.h"
 #include "passes/pattern.h"
@@ -40,6 +43,17 @@ bool is_last_axis_reduce(Graph& g, const UseDef& ud, TensorId t, OpCode code, Te
     peel_log(t);
   }
   if (log_inside && !logged) return false;
+  // jnp.max(..., initial=-inf), as jax.nn.softmax writes it: max(m, -inf) is m.
+  if (Op* mx = code == OpCode::REDUCE_MAX ? sole(g, ud, t, OpCode::MAXIMUM) : nullptr) {
+    for (int side = 0; side < 2; ++side) {
+      const Tensor& c = g.t(mx->inputs[1 - side]);
+      if (c.is_const() && c.dtype == DType::kFloat32 && c.num_elements() == 1 &&
+          c.as<float>()[0] <= std::numeric_limits<float>::lowest()) {
+        t = mx->inputs[side];
+        break;
+      }
+    }
+  }
   Op* red = sole(g, ud, t, code);
   if (!red || red->inputs[0] != of) return false;
   auto axes = const_ints(g, red->inputs[1]);
@@ -123,8 +137,7 @@ Status fuse_softmax(Graph& g) {
       op.options = tflite::LogSoftmaxOptionsT{};
       changed = true;
     }
-    // The matched ops now feed nothing the next match reads: the use
-    // counts are recomputed only after the sweep, so skip overlapping ones.
+    // A rewrite changes the use counts the next match reads.
     if (changed) ud = UseDef(g), changed = false;
   }
   return eliminate_dead_ops(g);

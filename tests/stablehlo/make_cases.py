@@ -177,12 +177,14 @@ def bcast(name, value, shape):
 
 
 def softmax_jax():
-    # jax.nn.softmax(x, axis=-1): exp(x - stop_gradient(max)) / sum, keepdims
+    # jax.nn.softmax(x, axis=-1): exp(x - stop_gradient(max(x, initial=-inf))) / sum, keepdims
     s, r = (3, 8), (3, 1)
     lines = ['%ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>',
              '%zero = stablehlo.constant dense<0.000000e+00> : tensor<f32>',
              '%%0 = stablehlo.reduce(%%arg0 init: %%ninf) applies stablehlo.maximum across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
-             '%1 = stablehlo.broadcast_in_dim %0, dims = [0] : (tensor<3xf32>) -> ' + t(r),
+             '%ninf3 = stablehlo.broadcast_in_dim %ninf, dims = [] : (tensor<f32>) -> tensor<3xf32>',
+             '%m = stablehlo.maximum %0, %ninf3 : tensor<3xf32>',
+             '%1 = stablehlo.broadcast_in_dim %m, dims = [0] : (tensor<3xf32>) -> ' + t(r),
              '%%2 = stablehlo.broadcast_in_dim %%1, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
              '%3 = stablehlo.subtract %arg0, %2 : ' + t(s),
              '%4 = stablehlo.exponential %3 : ' + t(s),
@@ -197,12 +199,14 @@ def softmax_jax():
 
 
 def log_softmax_jax():
-    # jax.nn.log_softmax: shifted - log(sum(exp(shifted), keepdims))
+    # jax.nn.log_softmax: shifted - log(sum(exp(shifted), keepdims)), max with initial=-inf
     s, r = (3, 8), (3, 1)
     lines = ['%ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>',
              '%zero = stablehlo.constant dense<0.000000e+00> : tensor<f32>',
              '%%0 = stablehlo.reduce(%%arg0 init: %%ninf) applies stablehlo.maximum across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
-             '%1 = stablehlo.broadcast_in_dim %0, dims = [0] : (tensor<3xf32>) -> ' + t(r),
+             '%ninf3 = stablehlo.broadcast_in_dim %ninf, dims = [] : (tensor<f32>) -> tensor<3xf32>',
+             '%m = stablehlo.maximum %0, %ninf3 : tensor<3xf32>',
+             '%1 = stablehlo.broadcast_in_dim %m, dims = [0] : (tensor<3xf32>) -> ' + t(r),
              '%%2 = stablehlo.broadcast_in_dim %%1, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
              '%3 = stablehlo.subtract %arg0, %2 : ' + t(s),
              '%4 = stablehlo.exponential %3 : ' + t(s),
