@@ -10,7 +10,8 @@
 // (dense on [-8, 8], out to +-40) and must agree with the function to 1e-5
 // relative there. The candidate ops exclude comparisons and SELECT, so
 // the result is piecewise smooth in x with few pieces; agreement on the
-// dense probes then means the same function. Every intermediate result
+// dense probes (0.01 apart, plus off-grid points) is taken as the same
+// function: a near miss would need a kink between probes. Every intermediate result
 // must feed only the candidate. Float32 only; at most 40 ops, and only
 // candidates with the ops a target needs (TANH for the tanh GELU, EXP for
 // LOGISTIC, ...) are evaluated, on a coarse subset of the probes first.
