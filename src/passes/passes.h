@@ -28,6 +28,7 @@ Status fuse_dilated_conv(Graph& g);
 Status fuse_softmax(Graph& g);
 Status fuse_mean(Graph& g);
 Status fuse_elementwise_activations(Graph& g);
+Status fuse_pool(Graph& g);
 
 // The default sequence used by every frontend.
 Status run_pipeline(Model& m, const PipelineOptions& options);

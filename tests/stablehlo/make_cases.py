@@ -140,7 +140,7 @@ def avg_pool():
     %2 = stablehlo.divide %0, %1 : {t((1, 3, 3, 2))}
     return %2 : {t((1, 3, 3, 2))}
 """
-    return module([t((1, 6, 6, 2))], t((1, 3, 3, 2)), body), [x], y, 1e-6
+    return module([t((1, 6, 6, 2))], t((1, 3, 3, 2)), body), [x], y, 1e-6, ['AVERAGE_POOL_2D']
 
 
 def gather_slice():
@@ -347,6 +347,45 @@ def softmax_axis0():
         return e / e.sum(axis=0, keepdims=True)
     return unary_case(s, lines, '%6', ref, ['REDUCE_MAX', 'SUB', 'EXP', 'SUM', 'DIV'], 1e-5)
 
+
+# 3x3 stride-2 pools on 1x9x9x2, as jax's reduce_window pools write them:
+# max with SAME padding (-inf), the mean over the window (VALID), and the
+# mean over the in-bounds part of a SAME window (count_include_pad=False,
+# counts as a reduce_window of ones). Each must become one pool builtin.
+def pool_case(kind):
+    x = rng.standard_normal((1, 9, 9, 2)).astype(np.float32)
+    same = kind != 'avg_valid'
+    pad = np.array([[0, 0], [1, 1], [1, 1], [0, 0]]) if same else np.zeros((4, 2), int)
+    o = 5 if same else 4
+    init = '0xFF800000' if kind == 'max_same' else '0.000000e+00'
+    op = 'maximum' if kind == 'max_same' else 'add'
+    attrs = ('padding = dense<%s> : tensor<4x2xi64>, ' % pad.tolist() if same else '') + \
+        'window_dimensions = array<i64: 1, 3, 3, 1>, window_strides = array<i64: 1, 2, 2, 1>'
+    def rw(v, name):
+        return (f'    %{name} = "stablehlo.reduce_window"({v}, %init) <{{{attrs}}}> ({{\n'
+                f'    ^bb0(%a: tensor<f32>, %c: tensor<f32>):\n'
+                f'      %m = stablehlo.{op} %a, %c : tensor<f32>\n'
+                f'      stablehlo.return %m : tensor<f32>\n'
+                f'    }}) : ({t((1, 9, 9, 2))}, tensor<f32>) -> {t((1, o, o, 2))}\n')
+    body = f'    %init = stablehlo.constant dense<{init}> : tensor<f32>\n' + rw('%arg0', 's')
+    fill = -np.inf if kind == 'max_same' else 0.0
+    xp = np.pad(x.astype(np.float64), pad, constant_values=fill)
+    win = np.stack([xp[:, i:i + 2 * o - 1:2, j:j + 2 * o - 1:2, :] for i in range(3) for j in range(3)])
+    if kind == 'max_same':
+        return module([t((1, 9, 9, 2))], t((1, o, o, 2)), body + f'    return %s : {t((1, o, o, 2))}\n'), [x], \
+            win.max(axis=0), 1e-6, ['MAX_POOL_2D']
+    if kind == 'avg_valid':
+        body += f'    %nine = stablehlo.constant dense<9.000000e+00> : {t((1, o, o, 2))}\n'
+        body += f'    %y = stablehlo.divide %s, %nine : {t((1, o, o, 2))}\n'
+        return module([t((1, 9, 9, 2))], t((1, o, o, 2)), body + f'    return %y : {t((1, o, o, 2))}\n'), [x], \
+            win.sum(axis=0) / 9, 1e-5, ['AVERAGE_POOL_2D']
+    ones = np.pad(np.ones((1, 9, 9, 2)), pad)
+    cnt = np.stack([ones[:, i:i + 2 * o - 1:2, j:j + 2 * o - 1:2, :] for i in range(3) for j in range(3)]).sum(axis=0)
+    body += f'    %one = stablehlo.constant dense<1.000000e+00> : {t((1, 9, 9, 2))}\n' + rw('%one', 'n')
+    body += f'    %y = stablehlo.divide %s, %n : {t((1, o, o, 2))}\n'
+    return module([t((1, 9, 9, 2))], t((1, o, o, 2)), body + f'    return %y : {t((1, o, o, 2))}\n'), [x], \
+        win.sum(axis=0) / cnt, 1e-5, ['AVERAGE_POOL_2D']
+
 def main():
     out = sys.argv[1]
     cases = [('mlp', mlp), ('cnn', cnn), ('while_loop', while_loop), ('avg_pool', avg_pool),
@@ -354,6 +393,8 @@ def main():
              ('gelu_tanh_jax', gelu_tanh_jax), ('gelu_erf_jax', gelu_erf_jax), ('logistic_expanded', logistic_expanded),
              ('hard_swish_jax', hard_swish_jax), ('layer_norm_jax', layer_norm_jax),
              ('near_gelu', near_gelu), ('softmax_axis0', softmax_axis0),
+             ('pool_max_same', lambda: pool_case('max_same')), ('pool_avg_valid', lambda: pool_case('avg_valid')),
+             ('pool_avg_same', lambda: pool_case('avg_same')),
              # for tests/stablehlo/check_quant.mjs: weights of >= 1024 elements,
              # which the quantizer quantizes (as TF's, smaller ones stay float)
              ('quant_mlp', lambda: mlp(B=4, I=64, H=128, O=10)), ('quant_cnn', lambda: cnn(C=8, F=16, O=10))]

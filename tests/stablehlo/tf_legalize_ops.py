@@ -120,6 +120,58 @@ CASES = [
 ]
 
 
+
+def rw(x, init, body_op, shape_in, shape_out, pad=None):
+    attrs = 'window_dimensions = array<i64: 1, 3, 3, 1>, window_strides = array<i64: 1, 2, 2, 1>'
+    if pad:
+        attrs = 'padding = dense<%s> : tensor<4x2xi64>, ' % pad + attrs
+    return ('"stablehlo.reduce_window"(%s, %s) <{%s}> ({\n'
+            '    ^bb0(%%a: tensor<f32>, %%b: tensor<f32>):\n'
+            '      %%r = stablehlo.%s %%a, %%b : tensor<f32>\n'
+            '      stablehlo.return %%r : tensor<f32>\n'
+            '    }) : (%s, tensor<f32>) -> %s' % (x, init, attrs, body_op, shape_in, shape_out))
+
+
+POOLS = [
+    ('avgpool_valid', fn(['tensor<4x16x16x8xf32>'], ['tensor<4x7x7x8xf32>'],
+                         '    %0 = stablehlo.constant dense<0.0> : tensor<f32>\n'
+                         '    %1 = stablehlo.constant dense<9.0> : tensor<4x7x7x8xf32>\n'
+                         '    %2 = ' + rw('%arg0', '%0', 'add', 'tensor<4x16x16x8xf32>', 'tensor<4x7x7x8xf32>') + '\n'
+                         '    %3 = stablehlo.divide %2, %1 : tensor<4x7x7x8xf32>\n'
+                         '    return %3 : tensor<4x7x7x8xf32>\n'), ['AVERAGE_POOL_2D']),
+    ('avgpool_valid_rw', fn(['tensor<4x16x16x8xf32>'], ['tensor<4x7x7x8xf32>'],
+                            '    %0 = stablehlo.constant dense<1.0> : tensor<4x16x16x8xf32>\n'
+                            '    %1 = stablehlo.constant dense<0.0> : tensor<f32>\n'
+                            '    %2 = ' + rw('%arg0', '%1', 'add', 'tensor<4x16x16x8xf32>', 'tensor<4x7x7x8xf32>') + '\n'
+                            '    %3 = ' + rw('%0', '%1', 'add', 'tensor<4x16x16x8xf32>', 'tensor<4x7x7x8xf32>') + '\n'
+                            '    %4 = stablehlo.divide %2, %3 : tensor<4x7x7x8xf32>\n'
+                            '    return %4 : tensor<4x7x7x8xf32>\n'), ['AVERAGE_POOL_2D']),
+    ('avgpool_same', fn(['tensor<4x16x16x8xf32>'], ['tensor<4x8x8x8xf32>'],
+                        '    %0 = stablehlo.constant dense<1.0> : tensor<4x16x16x8xf32>\n'
+                        '    %1 = stablehlo.constant dense<0.0> : tensor<f32>\n'
+                        '    %2 = ' + rw('%arg0', '%1', 'add', 'tensor<4x16x16x8xf32>', 'tensor<4x8x8x8xf32>',
+                                         '[[0, 0], [0, 1], [0, 1], [0, 0]]') + '\n'
+                        '    %3 = ' + rw('%0', '%1', 'add', 'tensor<4x16x16x8xf32>', 'tensor<4x8x8x8xf32>',
+                                         '[[0, 0], [0, 1], [0, 1], [0, 0]]') + '\n'
+                        '    %4 = stablehlo.divide %2, %3 : tensor<4x8x8x8xf32>\n'
+                        '    return %4 : tensor<4x8x8x8xf32>\n'), ['AVERAGE_POOL_2D']),
+    ('maxpool_same', fn(['tensor<4x16x16x8xf32>'], ['tensor<4x8x8x8xf32>'],
+                        '    %0 = stablehlo.constant dense<0xFF800000> : tensor<f32>\n'
+                        '    %1 = ' + rw('%arg0', '%0', 'maximum', 'tensor<4x16x16x8xf32>', 'tensor<4x8x8x8xf32>',
+                                         '[[0, 0], [0, 1], [0, 1], [0, 0]]') + '\n'
+                        '    return %1 : tensor<4x8x8x8xf32>\n'), ['MAX_POOL_2D']),
+    ('maxpool_explicit', fn(['tensor<1x112x112x64xf32>'], ['tensor<1x56x56x64xf32>'],
+                            '    %0 = stablehlo.constant dense<0xFF800000> : tensor<f32>\n'
+                            '    %1 = ' + rw('%arg0', '%0', 'maximum', 'tensor<1x112x112x64xf32>', 'tensor<1x56x56x64xf32>',
+                                             '[[0, 0], [1, 1], [1, 1], [0, 0]]') + '\n'
+                            '    return %1 : tensor<1x56x56x64xf32>\n'), ['PADV2', 'MAX_POOL_2D']),
+    ('maxpool_valid', fn(['tensor<4x16x16x8xf32>'], ['tensor<4x7x7x8xf32>'],
+                         '    %0 = stablehlo.constant dense<0xFF800000> : tensor<f32>\n'
+                         '    %1 = ' + rw('%arg0', '%0', 'maximum', 'tensor<4x16x16x8xf32>', 'tensor<4x7x7x8xf32>') + '\n'
+                         '    return %1 : tensor<4x7x7x8xf32>\n'), ['MAX_POOL_2D']),
+]
+CASES += POOLS
+
 def ops_of(tflite):
     text = subprocess.run([os.path.join(build, 'tflite_analyze'), tflite], capture_output=True, text=True).stdout
     main = text.split('\nSubgraph#')[1].split('\nTensors of')[0]
