@@ -17,6 +17,7 @@
 // LOGISTIC, ...) are evaluated, on a coarse subset of the probes first.
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <set>
 #include <vector>

@@ -10,8 +10,11 @@
 // number of window elements inside x, which is what TFLite's SAME average
 // divides by (as jax's avg_pool(count_include_pad=False) does). NHWC float32
 // only; every intermediate result feeds only the pattern.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "ops/op_util.h"
 #include "passes/passes.h"
