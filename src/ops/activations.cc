@@ -1,5 +1,5 @@
-// Activation builtins: RELU family, LEAKY_RELU, ELU, LOGISTIC, TANH, SOFTMAX,
-// LOG_SOFTMAX. Reference kernels are the float32 ones of TFLite's
+// Activation builtins: RELU family, LEAKY_RELU, ELU, LOGISTIC, TANH,
+// HARD_SWISH, GELU, SOFTMAX, LOG_SOFTMAX. Reference kernels are the float32 ones of TFLite's
 // activations.cc; versions follow tools/versioning/op_version.cc.
 #include <cmath>
 
@@ -104,6 +104,40 @@ TFLC_REGISTER_OP(tanh, {.code = OpCode::TANH,
                         .version = version_logistic,
                         .runtime_versions = {"1.14.0", "1.14.0", "2.3.0"},
                         .quant = {.output = QuantSpec::Output::kFixed, .fixed_scale_int8 = 1.0f / 128, .fixed_zero_point_int8 = 0, .fixed_scale_int16 = 1.0f / 32768, .int16 = true}});
+
+// reference_ops::HardSwish: x * relu6(x + 3) / 6. Kernels: float32, uint8,
+// int8 (no int16); always version 1.
+TFLC_REGISTER_OP(hard_swish, {.code = OpCode::HARD_SWISH,
+                              .infer = infer_float_activation,
+                              .eval = [](Graph& g, Op& op) {
+                                return eval_unary_float(g, op, [](float x) { return x * clamp_to(x + 3.f, 0.f, 6.f) / 6.f; });
+                              },
+                              .types = {{D::kFloat32}, {D::kUInt8, 1, true}, {D::kInt8, 1, true}},
+                              .runtime_versions = {"1.15.0"},
+                              .quant = {.output = QuantSpec::Output::kOwnRange}});
+
+// gelu.cc: 0.5 x (1 + erf(x / sqrt 2)), or with approximate the tanh form
+// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). op_version.cc: int8 and
+// uint8 -> 2.
+float gelu(float x, bool approximate) {
+  if (approximate) {
+    constexpr float kSqrt2OverPi = 0.7978845608028654f;
+    return 0.5f * x * (1.f + std::tanh(kSqrt2OverPi * (x + 0.044715f * x * x * x)));
+  }
+  return 0.5f * x * (1.f + std::erf(x * 0.7071067811865476f));
+}
+
+TFLC_REGISTER_OP(gelu, {.code = OpCode::GELU,
+                        .infer = infer_float_activation,
+                        .eval = [](Graph& g, Op& op) {
+                          bool approximate = opts<tflite::GeluOptionsT>(op).approximate;
+                          return eval_unary_float(g, op, [approximate](float x) { return gelu(x, approximate); });
+                        },
+                        .options = tflite::GeluOptionsT{},
+                        .types = {{D::kFloat32}, {D::kUInt8, 2, true}, {D::kInt8, 2, true}},
+                        .version_by_type = {{D::kInt8, 2}, {D::kUInt8, 2}},
+                        .runtime_versions = {"2.9.0", "2.9.0"},
+                        .quant = {.output = QuantSpec::Output::kOwnRange}});
 
 // ------------------------------------------------------ SOFTMAX, LOG_SOFTMAX
 

@@ -25,6 +25,10 @@ Status fold_batch_norm(Graph& g);
 Status fuse_activation(Graph& g);
 Status cleanup_transpose_reshape(Graph& g);
 Status fuse_dilated_conv(Graph& g);
+Status fuse_softmax(Graph& g);
+Status fuse_mean(Graph& g);
+Status fuse_elementwise_activations(Graph& g);
+Status fuse_pool(Graph& g);
 
 // The default sequence used by every frontend.
 Status run_pipeline(Model& m, const PipelineOptions& options);

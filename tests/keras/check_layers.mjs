@@ -48,6 +48,13 @@ for (const name of fs.readdirSync(dir).sort()) {
       run = path.join(d, 'model.resized.tflite');
       fs.writeFileSync(run, resizedCopy(fs.readFileSync(out), ins.map((i) => i.shape), [c.output.shape]));
     }
+    // case.ops: the exact op list of the main subgraph (fusions), from tflite_analyze.
+    if (c.ops) {
+      const text = execFileSync(path.join(path.dirname(converter), 'tflite_analyze'), [out], {stdio: 'pipe'}).toString();
+      const main = text.split(/\nSubgraph#/)[1] || '';
+      const got = [...main.split('\nTensors of')[0].matchAll(/^  Op#\d+ (\w+)\(/gm)].map((m) => m[1]);
+      if (JSON.stringify(got) !== JSON.stringify(c.ops)) throw new Error(`ops ${got.join(',')} != ${c.ops.join(',')}`);
+    }
     const {outputs} = await runModel(run, ins);
     const y = outputs[0];
     if (JSON.stringify(y.shape) !== JSON.stringify(c.output.shape))
@@ -55,7 +62,7 @@ for (const name of fs.readdirSync(dir).sort()) {
     let err = 0, ref = 0;
     c.output.data.forEach((v, i) => { err = Math.max(err, Math.abs(y.data[i] - v)); ref = Math.max(ref, Math.abs(v)); });
     if (!(err <= c.tol * Math.max(1, ref))) throw new Error(`max abs error ${err}`);
-    console.log(`PASS ${name} (max err ${err.toExponential(2)})`);
+    console.log(`PASS ${name} (max err ${err.toExponential(2)}, tol ${c.tol}${c.ops ? `, ops ${c.ops.join(',')}` : ''})`);
     passed++;
   } catch (e) {
     console.log(`FAIL ${name}: ${(e.stderr ? e.stderr.toString() : e.message).trim().split('\n')[0]}`);

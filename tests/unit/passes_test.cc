@@ -201,5 +201,95 @@ TEST(EliminateDeadOps, RemovesUnusedChains) {
   EXPECT_EQ(g.ops[0]->code, OpCode::RELU6);
 }
 
+
+// y = SUM(x, [1]) / n on x [4, 16].
+Graph sum_div(float n) {
+  Graph g;
+  TensorId x = act(g, "x", {4, 16}), s = act(g, "s", {4}), y = act(g, "y", {4});
+  g.add_op(OpCode::SUM, {x, ci(g, "axes", {1})}, {s});
+  g.add_op(OpCode::DIV, {s, cf(g, "n", {}, {n})}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  return g;
+}
+
+TEST(FuseMean, SumOverCountIsMean) {
+  Graph g = sum_div(16);
+  ASSERT_TRUE(fuse_mean(g).ok());
+  ASSERT_EQ(g.ops.size(), 1u);
+  EXPECT_EQ(g.ops[0]->code, OpCode::MEAN);
+}
+
+TEST(FuseMean, OtherDivisorStays) {
+  Graph g = sum_div(15);
+  ASSERT_TRUE(fuse_mean(g).ok());
+  EXPECT_EQ(g.ops.size(), 2u);
+}
+
+// 1 / (1 + exp(-x)) on x [8]; `leak` also makes exp(-x) a graph output.
+Graph logistic_graph(float one, bool leak) {
+  Graph g;
+  TensorId x = act(g, "x", {8}), n = act(g, "n", {8}), e = act(g, "e", {8}), d = act(g, "d", {8}),
+           y = act(g, "y", {8});
+  g.add_op(OpCode::NEG, {x}, {n});
+  g.add_op(OpCode::EXP, {n}, {e});
+  g.add_op(OpCode::ADD, {e, cf(g, "one", {}, {1})}, {d});
+  g.add_op(OpCode::DIV, {cf(g, "num", {}, {one}), d}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  if (leak) g.outputs.push_back(e);
+  return g;
+}
+
+TEST(FuseElementwiseActivations, LogisticWrittenOut) {
+  Graph g = logistic_graph(1, false);
+  ASSERT_TRUE(fuse_elementwise_activations(g).ok());
+  ASSERT_EQ(g.ops.size(), 1u);
+  EXPECT_EQ(g.ops[0]->code, OpCode::LOGISTIC);
+  EXPECT_EQ(g.ops[0]->inputs, std::vector<TensorId>{g.inputs[0]});
+}
+
+TEST(FuseElementwiseActivations, NearMissStays) {
+  Graph g = logistic_graph(1.001f, false);  // 1.001 / (1 + exp(-x))
+  ASSERT_TRUE(fuse_elementwise_activations(g).ok());
+  EXPECT_EQ(g.ops.size(), 4u);
+}
+
+TEST(FuseElementwiseActivations, IntermediateWithAnotherUseStays) {
+  Graph g = logistic_graph(1, true);
+  ASSERT_TRUE(fuse_elementwise_activations(g).ok());
+  EXPECT_EQ(g.ops.size(), 4u);
+}
+
+// x [2, 8]: EXP(x) / SUM(EXP(x), [axis], keep_dims); `leak` gives EXP a third use.
+Graph softmax_graph(int32_t axis, bool leak) {
+  Graph g;
+  TensorId x = act(g, "x", {2, 8}), e = act(g, "e", {2, 8});
+  TensorId s = act(g, "s", axis == 1 ? Shape{2, 1} : Shape{1, 8}), y = act(g, "y", {2, 8});
+  g.add_op(OpCode::EXP, {x}, {e});
+  g.add_op(OpCode::SUM, {e, ci(g, "axes", {axis})}, {s}, tflite::ReducerOptionsT{.keep_dims = true});
+  g.add_op(OpCode::DIV, {e, s}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+  if (leak) g.outputs.push_back(e);
+  return g;
+}
+
+TEST(FuseSoftmax, LastAxis) {
+  Graph g = softmax_graph(1, false);
+  ASSERT_TRUE(fuse_softmax(g).ok());
+  ASSERT_EQ(g.ops.size(), 1u);
+  EXPECT_EQ(g.ops[0]->code, OpCode::SOFTMAX);
+}
+
+TEST(FuseSoftmax, OtherAxisOrSharedExpStays) {
+  Graph g = softmax_graph(0, false);
+  ASSERT_TRUE(fuse_softmax(g).ok());
+  EXPECT_EQ(g.ops.size(), 3u);
+  Graph h = softmax_graph(1, true);
+  ASSERT_TRUE(fuse_softmax(h).ok());
+  EXPECT_EQ(h.ops.size(), 3u);
+}
+
 }  // namespace
 }  // namespace tflc

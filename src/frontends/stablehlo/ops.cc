@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "frontends/stablehlo/hlo_context.h"
+#include "ops/erf.h"
 #include "ops/op_util.h"
 
 namespace tflc {
@@ -669,7 +670,7 @@ Ints concat(std::initializer_list<Ints> parts) {
   return out;
 }
 
-// dot_general -> FULLY_CONNECTED (no batch dims) or BATCH_MATMUL, with
+// dot_general -> FULLY_CONNECTED (no batch dims, constant weights) or BATCH_MATMUL, with
 // TRANSPOSE/RESHAPE to [M, K] x [K, N] (folded when constant).
 Outs lower_dot_general(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2));
@@ -720,7 +721,10 @@ Outs lower_dot_general(HloContext& ctx) {
     }
     return one(ctx.reshape(z, out));
   }
-  if (d.lb.empty()) {
+  // FULLY_CONNECTED when the weights are constant (their [N, K] transpose
+  // folds); otherwise BATCH_MATMUL, which reads [K, N] as it is, as TF's
+  // legalization does.
+  if (d.lb.empty() && ctx.in_t(1).is_const()) {
     ASSIGN_OR_RETURN(x, ctx.reshape(x, {M, K}));
     ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), concat({rf, d.rc})));
     ASSIGN_OR_RETURN(w, ctx.reshape(w, {N, K}));
@@ -728,9 +732,10 @@ Outs lower_dot_general(HloContext& ctx) {
     ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::FULLY_CONNECTED, {x, w, kNoTensor}, o));
     return one(ctx.reshape(y, out));
   }
-  ASSIGN_OR_RETURN(x, ctx.reshape(x, {B, M, K}));
+  const bool batched = !d.lb.empty();
+  ASSIGN_OR_RETURN(x, ctx.reshape(x, batched ? Shape{B, M, K} : Shape{M, K}));
   ASSIGN_OR_RETURN(TensorId y, ctx.transpose(ctx.in(1), concat({d.rb, d.rc, rf})));
-  ASSIGN_OR_RETURN(y, ctx.reshape(y, {B, K, N}));
+  ASSIGN_OR_RETURN(y, ctx.reshape(y, batched ? Shape{B, K, N} : Shape{K, N}));
   tflite::BatchMatMulOptionsT o;
   ASSIGN_OR_RETURN(TensorId z, ctx.emit1(OpCode::BATCH_MATMUL, {x, y}, o));
   return one(ctx.reshape(z, out));
@@ -2145,6 +2150,13 @@ Outs lower_custom_call(HloContext& ctx) {
   return ctx.refuse("custom_call @" + (t ? t->s : std::string("?")));
 }
 
+// chlo.erf (jax.lax.erf, the exact GELU): TF's float32 rational function.
+Outs lower_erf(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  if (ctx.in_t(0).dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors (float32 only)");
+  return one(emit_erf(ctx, ctx.in(0)));
+}
+
 Outs lower_top_k(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(1));
   ASSIGN_OR_RETURN(int64_t k, ctx.int_attr("k"));
@@ -2191,6 +2203,7 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.rsqrt", unary(OpCode::RSQRT)},
       {"stablehlo.tanh", unary(OpCode::TANH)},
       {"stablehlo.logistic", unary(OpCode::LOGISTIC)},
+      {"chlo.erf", lower_erf},
       {"stablehlo.sine", unary(OpCode::SIN)},
       {"stablehlo.cosine", unary(OpCode::COS)},
       {"stablehlo.floor", unary(OpCode::FLOOR)},

@@ -5,6 +5,7 @@
 // integers -> MUL). What the kernels still cannot run is legalized or
 // refused by IrBuilder from the op records (ops/constraints.h).
 #include "frontends/graphdef/tf_ops/elementwise.h"
+#include "ops/erf.h"
 
 namespace tflc {
 
@@ -157,39 +158,13 @@ TFLC_REGISTER_TF_OP(round, {{"Round"}, lower_round});
 TFLC_REGISTER_TF_OP(square, {{"Square"}, lower_square});
 TFLC_REGISTER_TF_OP(abs, {{"Abs"}, lower_abs});
 
-// Erf has no TFLite builtin. TF's CPU kernel evaluates Eigen's
-// generic_fast_erf_float: clamp x to [-4, 4], then x * P(x^2) / Q(x^2) with
-// an odd degree-13 numerator and even degree-8 denominator. We build that
-// same rational function from MINIMUM/MAXIMUM/MUL/ADD/DIV, so the result is
-// what TF computes (to float rounding), not a further approximation.
+// Erf has no TFLite builtin: Eigen's rational function, as TF's CPU kernel
+// (ops/erf.h).
 Outs lower_erf(TfNodeContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_inputs(1));
   if (in_dtype(ctx, 0) != DType::kFloat32)
     return unsupported("not supported yet: Erf on " + dtype_name(in_dtype(ctx, 0)) + " tensors (float32 only)");
-  static const float kAlpha[] = {-2.72614225801306e-10f, 2.77068142495902e-08f, -2.10102402082508e-06f,
-                                 -5.69250639462346e-05f, -7.34990630326855e-04f, -2.95459980854025e-03f,
-                                 -1.60960333262415e-02f};  // x^13 ... x^1
-  static const float kBeta[] = {-1.45660718464996e-05f, -2.13374055278905e-04f, -1.68282697438203e-03f,
-                                -7.37332916720468e-03f, -1.42647390514189e-02f};  // x^8 ... x^0
-  int k = 0;
-  auto c = [&](float v) { return ctx.const_f32_scalar(v, "erf_c" + std::to_string(k++)); };
-  ASSIGN_OR_RETURN(TensorId lo, ctx.emit1(OpCode::MINIMUM, {ctx.in(0), c(4.f)}));
-  ASSIGN_OR_RETURN(TensorId x, ctx.emit1(OpCode::MAXIMUM, {lo, c(-4.f)}));
-  ASSIGN_OR_RETURN(TensorId x2, ctx.emit1(OpCode::MUL, {x, x}));
-  // Horner steps p = x2 * p + coef, as Eigen's pmadd chain.
-  auto horner = [&](const float* coef, int n) -> Expected<TensorId> {
-    ASSIGN_OR_RETURN(TensorId p, ctx.emit1(OpCode::MUL, {x2, c(coef[0])}));
-    ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::ADD, {p, c(coef[1])}));
-    for (int i = 2; i < n; ++i) {
-      ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::MUL, {x2, p}));
-      ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::ADD, {p, c(coef[i])}));
-    }
-    return p;
-  };
-  ASSIGN_OR_RETURN(TensorId p, horner(kAlpha, 7));
-  ASSIGN_OR_RETURN(p, ctx.emit1(OpCode::MUL, {x, p}));
-  ASSIGN_OR_RETURN(TensorId q, horner(kBeta, 5));
-  return one(ctx.emit1(OpCode::DIV, {p, q}));
+  return one(emit_erf(ctx, ctx.in(0)));
 }
 
 TFLC_REGISTER_TF_OP(erf, {{"Erf"}, lower_erf});
