@@ -210,6 +210,10 @@ def masked_sequence_cases():
                        zero_output_for_mask=True))], 5, False),
         ('mask_seq_bidir_gru_fixed', 'Masking', [('Bidirectional', dict(units=2, reset_after=True))], 6, True),
         ('mask_seq_bidir_lstm_unknown', 'Embedding', [('Bidirectional', dict(units=3))], 7, False),
+        # Dense passes the mask on (supports_masking), as Keras's Dense does.
+        ('mask_seq_lstm_dense_fixed', 'Embedding', [('LSTM', dict(units=4)), ('Dense', dict(units=2))], 6, True),
+        ('mask_seq_lstm_dense_gru_unknown', 'Masking',
+         [('LSTM', dict(units=3)), ('Dense', dict(units=4)), ('GRU', dict(units=2, reset_after=True))], 6, False),
         ('mask_seq_bidir_then_lstm_unknown', 'Embedding',
          [('Bidirectional', dict(units=2, reset_after=True)), ('LSTM', dict(units=3, return_sequences=False))],
          6, False),
@@ -233,7 +237,12 @@ def masked_sequence_cases():
         y = x
         for k, (cls, extra) in enumerate(rnns):
             lname = 'rnn%d' % k
-            if cls == 'Bidirectional':
+            if cls == 'Dense':
+                k_, b_ = r(y.shape[-1], extra['units']), r(extra['units'])
+                out = np.tanh(y @ k_ + b_)
+                layers.append(('Dense', dict(name=lname, units=extra['units'], activation='tanh', use_bias=True),
+                               [('kernel', k_), ('bias', b_)]))
+            elif cls == 'Bidirectional':
                 # Bidirectional(GRU) for reset_after configs, else Bidirectional(LSTM).
                 inner = 'GRU' if 'reset_after' in extra else 'LSTM'
                 rcfg = dict(base, name='inner', **extra)
