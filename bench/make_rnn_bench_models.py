@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # The Keras models of bench/rnn_bench.mjs: one LSTM and one GRU (random
 # weights, units U over F features, batch 1, last output), each in the
-# forms the converter gives them:
+# forms the converter gives them, once with the last output and once with
+# return_sequences (names with _seq):
 #   lstm_fused_T     fixed length T: one UNIDIRECTIONAL_SEQUENCE_LSTM
 #   lstm_unrolled_T  the same LSTM with return_state=True (a Functional model
 #                    that outputs only the sequence output), which the fused op
@@ -34,20 +35,22 @@ def main():
         u = (rng.standard_normal((U, g * U)) / np.sqrt(U)).astype(np.float32)
         b = (rng.standard_normal((2, g * U) if cell == 'GRU' else (g * U,)) * 0.1).astype(np.float32)
         weights = [('kernel', w), ('recurrent_kernel', u), ('bias', b)]
-        name = cell.lower()
-        cfg = dict(base, name=name, **extra)
-        if cell == 'LSTM':
-            scfg = dict(cfg, return_state=True)
-            write_functional(os.path.join(out, 'lstm_while.h5'), [('x', [None, F], 'float32')],
-                             ('LSTM', scfg, [['x', 0, 0, {}]]), weights, batch=1)
-            for t in lengths:
-                write_h5(os.path.join(out, 'lstm_fused_%d.h5' % t), 'LSTM', cfg, [t, F], weights, batch=1)
-                write_functional(os.path.join(out, 'lstm_unrolled_%d.h5' % t), [('x', [t, F], 'float32')],
-                                 ('LSTM', scfg, [['x', 0, 0, {}]]), weights, batch=1)
-        else:
-            write_h5(os.path.join(out, 'gru_while.h5'), 'GRU', cfg, [None, F], weights, batch=1)
-            for t in lengths:
-                write_h5(os.path.join(out, 'gru_unrolled_%d.h5' % t), 'GRU', cfg, [t, F], weights, batch=1)
+        for seq in (False, True):
+            name = cell.lower() + ('_seq' if seq else '')
+            cfg = dict(base, name=cell.lower(), return_sequences=seq, **extra)
+            p = lambda form: os.path.join(out, '%s_%s.h5' % (name, form))  # noqa: E731
+            if cell == 'LSTM':
+                scfg = dict(cfg, return_state=True)
+                write_functional(p('while'), [('x', [None, F], 'float32')], ('LSTM', scfg, [['x', 0, 0, {}]]),
+                                 weights, batch=1)
+                for t in lengths:
+                    write_h5(p('fused_%d' % t), 'LSTM', cfg, [t, F], weights, batch=1)
+                    write_functional(p('unrolled_%d' % t), [('x', [t, F], 'float32')],
+                                     ('LSTM', scfg, [['x', 0, 0, {}]]), weights, batch=1)
+            else:
+                write_h5(p('while'), 'GRU', cfg, [None, F], weights, batch=1)
+                for t in lengths:
+                    write_h5(p('unrolled_%d' % t), 'GRU', cfg, [t, F], weights, batch=1)
     print('make_rnn_bench_models.py: U=%d F=%d lengths %s -> %s' % (U, F, lengths, out))
 
 

@@ -43,10 +43,11 @@ const convert = (name) => {
                  {stdio: ['ignore', 'ignore', 'inherit']});
   return out;
 };
-// The WHILE model at length T: a copy whose input and output declare [1, T, F] / [1, U].
-const whileAt = (name, T) => {
+// The WHILE model at length T: a copy whose input and output declare
+// [1, T, F] and [1, U] (or [1, T, U] for a sequence output).
+const whileAt = (name, T, seq) => {
   const out = path.join(dir, `${name}_${T}.tflite`);
-  fs.writeFileSync(out, resizedCopy(fs.readFileSync(convert(name)), [[1, T, F]], [[1, U]]));
+  fs.writeFileSync(out, resizedCopy(fs.readFileSync(convert(name)), [[1, T, F]], [seq ? [1, T, U] : [1, U]]));
   return out;
 };
 
@@ -121,8 +122,13 @@ async function timeRuntime2(file, x, T) {
 }
 
 const maxDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-const cell = (r, ref) => r.error ? `cannot load: ${r.error}`
-    : `${r.ms.toFixed(3)}` + (ref && r !== ref ? ` (Δ ${maxDiff(r.y, ref.y).toExponential(1)})` : '');
+// A time whose output is off by more than 1e-4 is marked wrong.
+const cell = (r, ref) => {
+  if (r.error) return `cannot load: ${r.error}`;
+  const d = ref && r !== ref ? maxDiff(r.y, ref.y) : null;
+  return (d !== null && !(d <= 1e-4) ? `**wrong output** ${r.ms.toFixed(3)}` : `${r.ms.toFixed(3)}`) +
+         (d !== null ? ` (Δ ${d.toExponential(1)})` : '');
+};
 
 await loadLiteRtNode();  // the wasm runtime itself, before any load is timed
 print(`| model | T | form | LiteRT.js ms | runtime2 ms | LiteRT.js loadAndCompile ms | file KB |`);
@@ -130,19 +136,21 @@ print(`|---|---|---|---|---|---|---|`);
 let seed = 1;
 for (const T of lengths) {
   const x = Float32Array.from({length: T * F}, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1);
-  for (const [cellName, forms] of [
-      ['LSTM', [['unrolled', convert(`lstm_unrolled_${T}`)], ['fused', convert(`lstm_fused_${T}`)],
-                ['WHILE', whileAt('lstm_while', T)]]],
-      ['GRU', [['unrolled', convert(`gru_unrolled_${T}`)], ['WHILE', whileAt('gru_while', T)]]]]) {
+  for (const [cellName, forms] of [false, true].flatMap((seq) => {
+    const s = seq ? '_seq' : '', what = seq ? ', return_sequences' : '';
+    return [[`LSTM${what}`, [['unrolled', convert(`lstm${s}_unrolled_${T}`)], ['fused', convert(`lstm${s}_fused_${T}`)],
+                              ['WHILE', whileAt(`lstm${s}_while`, T, seq)]]],
+            [`GRU${what}`, [['unrolled', convert(`gru${s}_unrolled_${T}`)], ['WHILE', whileAt(`gru${s}_while`, T, seq)]]]];
+  })) {
     let refL = null, ref2 = null;
     for (const [form, file] of forms) {
       const l = await timeLiteRt(file, x, T);
       const r2 = await timeRuntime2(file, x, T);
       if (form === 'unrolled') refL = l, ref2 = r2;
       const kb = (fs.statSync(file).size / 1024).toFixed(0);
-      print(`| ${cellName} ${U} units, ${F} features | ${T} | ${form} | ${cell(l, refL)} | ${cell(r2, ref2)} | ${l.error ? '-' : l.loadMs.toFixed(1)} | ${kb} |`);
+      print(`| ${cellName} | ${T} | ${form} | ${cell(l, refL)} | ${cell(r2, ref2)} | ${l.error ? '-' : l.loadMs.toFixed(1)} | ${kb} |`);
     }
   }
 }
-print(`\nmedian of ${runs} runs after ${warmup} warm-up runs; Δ = max |y - y(unrolled)| in the same runtime; ` +
+print(`\n${U} units, ${F} features, batch 1; median of ${runs} runs after ${warmup} warm-up runs; Δ = max |y - y(unrolled)| in the same runtime; ` +
             `load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; models in ${dir}`);
