@@ -181,6 +181,102 @@ def masked_cases():
         yield name, in_shape, in_dtype, [front_layer, rnn_layer], feed, y, not known
 
 
+def masked_sequence_cases():
+    """return_sequences on a masked sequence, batch 2 with a different mask per
+    row. Keras (backend rnn, CPU): a masked step keeps h and c and outputs the
+    carried h, or zeros with zero_output_for_mask, which Bidirectional forces
+    to return_sequences; the sequence output passes the mask on, so a stacked
+    RNN masks the same steps."""
+    base = dict(activation='tanh', recurrent_activation='sigmoid', use_bias=True, return_sequences=True,
+                return_state=False, go_backwards=False, stateful=False, unroll=False)
+    V, E = 7, F
+    ids = np.array([[3, 1, 0, 2, 0, 5, 4], [0, 6, 2, 0, 0, 1, 3]])
+    # name, front, [(class, extra config)], T, known length
+    specs = [
+        ('mask_seq_embedding_simple_fixed', 'Embedding', [('SimpleRNN', dict(units=3))], 6, True),
+        ('mask_seq_masking_gru_unknown', 'Masking', [('GRU', dict(units=3, reset_after=True))], 6, False),
+        ('mask_seq_stacked_lstm_fixed', 'Embedding',
+         [('LSTM', dict(units=4)), ('LSTM', dict(units=3, return_sequences=False))], 7, True),
+        ('mask_seq_stacked_lstm_unknown', 'Embedding',
+         [('LSTM', dict(units=4)), ('LSTM', dict(units=3, return_sequences=False))], 7, False),
+        ('mask_seq_stacked_gru_lstm_seq_unknown', 'Masking',
+         [('GRU', dict(units=3, reset_after=False)), ('LSTM', dict(units=2))], 5, False),
+        ('mask_seq_zero_output_lstm_backwards_unknown', 'Embedding',
+         [('LSTM', dict(units=3, go_backwards=True, zero_output_for_mask=True))], 6, False),
+        ('mask_seq_zero_output_simple_last_fixed', 'Masking',
+         [('SimpleRNN', dict(units=3, return_sequences=False, zero_output_for_mask=True))], 5, True),
+        ('mask_seq_zero_output_gru_last_backwards_unknown', 'Embedding',
+         [('GRU', dict(units=2, reset_after=True, return_sequences=False, go_backwards=True,
+                       zero_output_for_mask=True))], 5, False),
+        ('mask_seq_bidir_gru_fixed', 'Masking', [('Bidirectional', dict(units=2, reset_after=True))], 6, True),
+        ('mask_seq_bidir_lstm_unknown', 'Embedding', [('Bidirectional', dict(units=3))], 7, False),
+        # Dense passes the mask on (supports_masking), as Keras's Dense does.
+        ('mask_seq_lstm_dense_fixed', 'Embedding', [('LSTM', dict(units=4)), ('Dense', dict(units=2))], 6, True),
+        ('mask_seq_lstm_dense_gru_unknown', 'Masking',
+         [('LSTM', dict(units=3)), ('Dense', dict(units=4)), ('GRU', dict(units=2, reset_after=True))], 6, False),
+        ('mask_seq_bidir_then_lstm_unknown', 'Embedding',
+         [('Bidirectional', dict(units=2, reset_after=True)), ('LSTM', dict(units=3, return_sequences=False))],
+         6, False),
+    ]
+    for name, front, rnns, T, known in specs:
+        if front == 'Embedding':
+            tid = ids[:, :T]
+            table = r(V, E)
+            x = table[tid]
+            mask = tid != 0
+            layers = [('Embedding', dict(name='emb', input_dim=V, output_dim=E, mask_zero=True),
+                       [('embeddings', table)])]
+            feed, in_shape, in_dtype = tid.astype(np.float64), [T if known else None], 'int32'
+        else:
+            x = r(2, T, F)
+            x[0, [1, T - 1]] = 0.0  # masked steps, one at the end
+            x[1, [0, 2]] = 0.0
+            mask = np.any(x != 0.0, -1)
+            layers = [('Masking', dict(name='masking', mask_value=0.0), [])]
+            feed, in_shape, in_dtype = x, [T if known else None, F], 'float32'
+        y = x
+        for k, (cls, extra) in enumerate(rnns):
+            lname = 'rnn%d' % k
+            if cls == 'Dense':
+                k_, b_ = r(y.shape[-1], extra['units']), r(extra['units'])
+                out = np.tanh(y @ k_ + b_)
+                layers.append(('Dense', dict(name=lname, units=extra['units'], activation='tanh', use_bias=True),
+                               [('kernel', k_), ('bias', b_)]))
+            elif cls == 'Bidirectional':
+                # Bidirectional(GRU) for reset_after configs, else Bidirectional(LSTM).
+                inner = 'GRU' if 'reset_after' in extra else 'LSTM'
+                rcfg = dict(base, name='inner', **extra)
+                fw, bw = rnn_weights_in(inner, rcfg, y.shape[-1]), rnn_weights_in(inner, rcfg, y.shape[-1])
+                keep = mask[:, :, None]  # zero_output_for_mask = return_sequences
+                fseq = run(inner, rcfg, y, *fw, mask=mask)[0]
+                bseq = run(inner, rcfg, y, *bw, go_backwards=True, mask=mask)[0][:, ::-1]
+                out = np.concatenate([np.where(keep, fseq, 0), np.where(keep, bseq, 0)], -1)
+                weights = [('forward_inner/' + n, v) for n, v in zip(('kernel', 'recurrent_kernel', 'bias'), fw)] + \
+                          [('backward_inner/' + n, v) for n, v in zip(('kernel', 'recurrent_kernel', 'bias'), bw)]
+                layers.append(('Bidirectional', dict(name=lname, layer={'class_name': inner, 'config': rcfg},
+                                                     merge_mode='concat'), weights))
+            else:
+                rcfg = dict(base, name=lname, **extra)
+                w, u, b = rnn_weights_in(cls, rcfg, y.shape[-1])
+                seq, h, _ = run(cls, rcfg, y, w, u, b, go_backwards=rcfg['go_backwards'], mask=mask)
+                zero = rcfg.get('zero_output_for_mask', False)
+                order = mask[:, ::-1] if rcfg['go_backwards'] else mask  # seq is in processing order
+                if rcfg['return_sequences']:
+                    out = np.where(order[:, :, None], seq, 0) if zero else seq
+                else:
+                    out = np.where(order[:, -1:], h, 0) if zero else h
+                layers.append((cls, rcfg, [('kernel', w), ('recurrent_kernel', u), ('bias', b)]))
+            y = out
+        yield name, in_shape, in_dtype, layers, feed, y, True
+
+
+def rnn_weights_in(cell, cfg, fin):
+    n, g = cfg['units'], {'SimpleRNN': 1, 'GRU': 3, 'LSTM': 4}[cell]
+    w, u = r(fin, g * n), r(n, g * n)
+    b = r(2, g * n) if cell == 'GRU' and cfg.get('reset_after') else r(g * n)
+    return w, u, b
+
+
 def main():
     out = sys.argv[1]
     n = 0
@@ -193,7 +289,7 @@ def main():
                        'output': {'shape': list(y.shape), 'data': [float(v) for v in np.ravel(y)]},
                        'tol': 1e-5, 'resize': True}, f)
         n += 1
-    for name, in_shape, in_dtype, layers, x, y, resize in masked_cases():
+    for name, in_shape, in_dtype, layers, x, y, resize in list(masked_cases()) + list(masked_sequence_cases()):
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)
         write_sequential(os.path.join(d, 'model.h5'), in_shape, in_dtype, layers)
@@ -203,15 +299,9 @@ def main():
                        'tol': 1e-5, 'resize': resize}, f)
         n += 1
     # Refused, not approximated: a masked sequence into a layer that ignores
-    # masks here, and a masked return_sequences.
-    base = dict(name='rnn', activation='tanh', recurrent_activation='sigmoid', use_bias=True, return_state=False,
-                go_backwards=False, stateful=False, unroll=False, units=2)
+    # masks here.
     emb = ('Embedding', dict(name='emb', input_dim=4, output_dim=F, mask_zero=True), [('embeddings', r(4, F))])
-    w, u, b = rnn_weights('SimpleRNN', base)
     for name, layer, want in [
-            ('refuse_masked_sequences', ('SimpleRNN', dict(base, return_sequences=True),
-                                         [('kernel', w), ('recurrent_kernel', u), ('bias', b)]),
-             'return_sequences=True on a masked sequence'),
             ('refuse_masked_flatten', ('Flatten', dict(name='flat'), []), 'a Flatten layer on a masked sequence')]:
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)

@@ -546,11 +546,14 @@ class KerasImporter {
       masked = masked || it != masks_.end();
     }
     static const std::set<std::string> kReadsMask = {"SimpleRNN", "GRU", "LSTM", "Bidirectional"};
-    static const std::set<std::string> kPassesMask = {"Dropout", "SpatialDropout1D", "GaussianNoise",
-                                                      "GaussianDropout", "AlphaDropout", "Activation"};
+    // Dense acts on the last axis alone and passes the mask on, as Keras's
+    // Dense (supports_masking) does.
+    static const std::set<std::string> kPassesMask = {"Dropout",         "SpatialDropout1D", "GaussianNoise",
+                                                      "GaussianDropout", "AlphaDropout",     "Activation",
+                                                      "Dense"};
     if (masked && !kReadsMask.count(cls) && !kPassesMask.count(cls)) {
       std::string why = "not supported yet: a " + cls + " layer on a masked sequence (Embedding mask_zero=True or "
-                        "Masking upstream); masks reach recurrent layers and Dropout/Activation only";
+                        "Masking upstream); masks reach recurrent layers and Dense/Dropout/Activation only";
       unknown_.insert(cls + " ('" + full + "': " + why + ")");
       trace_mapping_ = NodeMapping::kUnsupported;
       trace_detail_ = why;

@@ -94,7 +94,17 @@ async function describe(modelPath) {
   return r;
 }
 
-module.exports = {runModel, describe};
+// A model kept loaded, for repeated runs (bench/rnn_bench.mjs): {model, tf};
+// the caller calls model.modelRunner.cleanUp().
+async function load(modelPath) {
+  await init();
+  const buf = fs.readFileSync(modelPath);
+  const model = await tflite.loadTFLiteModel(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),
+                                             {numThreads: 1});
+  return {model, tf};
+}
+
+module.exports = {runModel, describe, load};
 
 if (require.main === module) {
   (async () => {

@@ -20,6 +20,10 @@
 // SimpleRNN unroll over a fixed sequence length; over an unknown length they
 // become a WHILE loop (the first step, then one iteration per step), as TF
 // emits a WHILE for them.
+// A mask (Embedding mask_zero, Masking) makes a masked step keep h and c;
+// the step's output is the carried h, or zero with zero_output_for_mask
+// (which Bidirectional sets for return_sequences), as Keras's backend rnn
+// computes on CPU. A sequence output passes the mask on.
 #include <algorithm>
 
 #include "frontends/keras/layer_registry.h"
@@ -50,6 +54,10 @@ struct RnnSpec {
   bool use_bias = true, return_sequences = false, return_state = false, go_backwards = false;
   bool reset_after = false;  // GRU
   bool keras3 = false;       // Keras 3 changed hard_sigmoid
+  // On a masked sequence, the output at a masked step is zero instead of
+  // the carried h (Keras's RNN zero_output_for_mask, default False;
+  // Bidirectional sets it to return_sequences).
+  bool zero_output_for_mask = false;
 };
 
 Expected<RnnSpec> read_spec(const std::string& cls, const json& c, const std::string& layer) {
@@ -74,6 +82,7 @@ Expected<RnnSpec> read_spec(const std::string& cls, const json& c, const std::st
   // Keras 2.0-2.2 defaulted to False, tf.keras 2 and Keras 3 to True; files
   // always state it when the key exists, and Keras 1 has no reset_after.
   s.reset_after = flag("reset_after", false);
+  s.zero_output_for_mask = flag("zero_output_for_mask", false);
   if (flag("stateful", false))
     return unsupported("not supported yet: stateful " + cls + " (state carried across calls)");
   if (c.contains("time_major") && flag("time_major", false)) return unsupported("not supported yet: time_major " + cls);
@@ -520,6 +529,31 @@ Expected<TensorId> pack_steps(KerasLayerContext& ctx, const RnnResult& r, bool r
   return ctx.emit1(OpCode::PACK, steps, tflite::PackOptionsT{.values_count = static_cast<int>(steps.size()), .axis = 1});
 }
 
+// zero_output_for_mask on a sequence output y [B, T, u]: the rows whose
+// mask [B, T] is false become zero. `reverse`: y is in go_backwards order.
+Expected<TensorId> zero_masked_rows(KerasLayerContext& ctx, TensorId y, TensorId mask, bool reverse) {
+  if (reverse) {
+    ASSIGN_OR_RETURN(mask, reverse_time(ctx, mask));
+  }
+  ASSIGN_OR_RETURN(TensorId m, ctx.emit1(OpCode::EXPAND_DIMS, {mask, ctx.const_i32_scalar(-1, "mask_axis")}));
+  return ctx.emit1(OpCode::SELECT_V2, {m, y, ctx.const_f32_scalar(0.f, "masked_zero")});
+}
+
+// zero_output_for_mask on the last output h [B, u]: zero where the last step
+// processed (the first one for go_backwards) is masked.
+Expected<TensorId> zero_if_last_masked(KerasLayerContext& ctx, TensorId h, TensorId mask, bool go_backwards) {
+  tflite::StridedSliceOptionsT sl;
+  sl.begin_mask = 1;
+  sl.end_mask = 1;
+  sl.shrink_axis_mask = 2;
+  ASSIGN_OR_RETURN(TensorId m, ctx.emit1(OpCode::STRIDED_SLICE, {mask, ctx.const_i32({0, go_backwards ? 0 : -1}, "last_step"),
+                                                                ctx.const_i32({0, 0}, "last_step_end"),
+                                                                ctx.const_i32({1, 1}, "last_step_strides")},
+                                         sl));
+  ASSIGN_OR_RETURN(m, ctx.emit1(OpCode::EXPAND_DIMS, {m, ctx.const_i32_scalar(-1, "mask_axis")}));
+  return ctx.emit1(OpCode::SELECT_V2, {m, h, ctx.const_f32_scalar(0.f, "masked_zero")});
+}
+
 // A constant input sequence takes the unroll: it folds to a constant through
 // the elementwise kernels, while the sequence op's state inputs never fold.
 bool fusable_lstm(KerasLayerContext& ctx, const RnnSpec& s, bool has_initial_state) {
@@ -620,14 +654,22 @@ Outs lower_rnn(KerasLayerContext& ctx) {
     ASSIGN_OR_RETURN(LayerOut f, fused_lstm(ctx, s, rw, ctx.in(0), false, ""));
     return std::vector<TensorId>{s.return_sequences ? f.seq : f.h};
   }
+  // On a masked sequence, a masked step keeps h (and c), so its output is
+  // the carried h unless zero_output_for_mask; the mask goes on with the
+  // sequence output (Keras's RNN.compute_mask).
   TensorId mask = ctx.input_mask(0);
-  if (mask != kNoTensor && s.return_sequences)
-    return unsupported("not supported yet: return_sequences=True on a masked sequence (Embedding mask_zero=True "
-                       "or Masking upstream)");
+  const bool zero_masked = mask != kNoTensor && s.zero_output_for_mask;
   ASSIGN_OR_RETURN(RnnResult r, unroll(ctx, s, rw, ctx.in(0), h0, c0, "", mask));
   std::vector<TensorId> out;
   if (s.return_sequences) {
     ASSIGN_OR_RETURN(TensorId y, pack_steps(ctx, r, false));
+    if (zero_masked) {
+      ASSIGN_OR_RETURN(y, zero_masked_rows(ctx, y, mask, s.go_backwards));
+    }
+    out.push_back(y);
+    if (mask != kNoTensor) ctx.set_output_mask(mask);
+  } else if (zero_masked) {
+    ASSIGN_OR_RETURN(TensorId y, zero_if_last_masked(ctx, r.h, mask, s.go_backwards));
     out.push_back(y);
   } else {
     out.push_back(r.h);
@@ -687,16 +729,20 @@ Outs lower_bidirectional(KerasLayerContext& ctx) {
     yf = fs.return_sequences ? lf.seq : lf.h;
     yb = bs.return_sequences ? lb.seq : lb.h;
   } else {
+    // Bidirectional forces zero_output_for_mask = return_sequences on both
+    // copies; both sequences are in input order here, as the mask is.
     TensorId mask = ctx.input_mask(0);
-    if (mask != kNoTensor && fs.return_sequences)
-      return unsupported("not supported yet: return_sequences=True on a masked sequence (Embedding mask_zero=True "
-                         "or Masking upstream)");
     ASSIGN_OR_RETURN(f, unroll(ctx, fs, fw, ctx.in(0), fh0, fc0, "fw/", mask));
     ASSIGN_OR_RETURN(b, unroll(ctx, bs, bw, ctx.in(0), bh0, bc0, "bw/", mask));
     yf = f.h, yb = b.h;
     if (fs.return_sequences) {
       ASSIGN_OR_RETURN(yf, pack_steps(ctx, f, fs.go_backwards));
       ASSIGN_OR_RETURN(yb, pack_steps(ctx, b, bs.go_backwards));
+      if (mask != kNoTensor) {
+        ASSIGN_OR_RETURN(yf, zero_masked_rows(ctx, yf, mask, false));
+        ASSIGN_OR_RETURN(yb, zero_masked_rows(ctx, yb, mask, false));
+        ctx.set_output_mask(mask);
+      }
     }
   }
   std::vector<TensorId> out;
