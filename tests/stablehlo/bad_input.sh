@@ -64,6 +64,8 @@ rm -f "$T/missing_file.mlir"; "$BIN" --stablehlo_file="$T/nope.mlir" --output_fi
 # Found by fuzz_stablehlo: it once read past the index constant.
 check scatter_updates_past_indices "the updates' scatter dimensions do not match the indices' shape" \
   "$(cat "$(dirname "$0")/../fuzz_regressions/fuzz_stablehlo/scatter_updates_past_indices.mlir")"
+check reduce_window_result_rank "has a result of rank 1 for an operand of rank 2" \
+  "$(cat "$(dirname "$0")/../fuzz_regressions/fuzz_stablehlo/reduce_window_result_rank.mlir")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1138,6 +1138,22 @@ Outs lower_reduce_window(HloContext& ctx) {
     return ctx.bad("needs window, stride, padding and dilations per dimension");
   for (int d = 0; d < r; ++d)
     if (win[d] < 1 || strides[d] < 1 || win_d[d] < 1 || base_d[d] < 1) return ctx.bad("has a window, stride or dilation below 1");
+  constexpr int64_t kMaxDim = int64_t{1} << 31;
+  for (int d = 0; d < r; ++d)
+    if (win[d] > kMaxDim || strides[d] > kMaxDim || win_d[d] > kMaxDim || base_d[d] > kMaxDim ||
+        std::abs(pad[2 * d]) > kMaxDim || std::abs(pad[2 * d + 1]) > kMaxDim)
+      return ctx.bad("has a window, stride, dilation or padding past 2^31");
+  // The result type must be the window count StableHLO defines per dimension.
+  const Shape out = ctx.result_shape(0);
+  if (static_cast<int>(out.size()) != r) return ctx.bad("has a result of rank " + std::to_string(out.size()) + " for an operand of rank " + std::to_string(r));
+  for (int d = 0; d < r; ++d) {
+    const int64_t padded = (x.shape[d] > 0 ? (x.shape[d] - 1) * base_d[d] + 1 : 0) + pad[2 * d] + pad[2 * d + 1];
+    const int64_t window = (win[d] - 1) * win_d[d] + 1;
+    const int64_t want = padded < window ? 0 : (padded - window) / strides[d] + 1;
+    if (out[d] != want)
+      return ctx.bad("result dimension " + std::to_string(d) + " is " + std::to_string(out[d]) + ", but the window fits " +
+                     std::to_string(want) + " times");
+  }
   auto unrolled = [&]() { return reduce_window_unrolled(ctx, *red, win, strides, pad, win_d, base_d); };
   // Pool builtins: float max or add with an identity init, no dilation and
   // no negative padding.
