@@ -2,6 +2,7 @@
 #include "api/evaluate.h"
 
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
@@ -214,6 +215,9 @@ bool wants_snapshots(const ConvertOptions& o) {
 // --dump_graphviz_video).
 Expected<Model> convert_to_model(const ConvertOptions& o, std::vector<GraphSnapshot>* snaps = nullptr) {
   ScopedMemoryBudget budget(o.memory_budget_mb);
+  // Damaged files are reported in our words; protobuf's own log lines
+  // ("[libprotobuf ERROR ...] invalid UTF-8") never reach stderr.
+  google::protobuf::LogSilencer quiet;
   std::string runtime;
   if (!o.target_runtime.empty()) {
     ASSIGN_OR_RETURN(runtime, parse_target_runtime(o.target_runtime));
@@ -309,6 +313,7 @@ Expected<std::string> attach_metadata(std::string tflite, const ConvertOptions& 
 
 Expected<std::vector<std::string>> saved_model_signature_keys(const std::string& saved_model_dir,
                                                               const std::vector<std::string>& tags) {
+  google::protobuf::LogSilencer quiet;
   return list_saved_model_signatures(saved_model_dir, tags);
 }
 
@@ -397,6 +402,7 @@ void add_model_ops(Evaluation& e, const Model& m) {
 
 Expected<Evaluation> evaluate(const ConvertOptions& o) {
   ScopedMemoryBudget budget(o.memory_budget_mb);
+  google::protobuf::LogSilencer quiet;
   Evaluation e;
   e.source_format = !o.saved_model_dir.empty()                                  ? "saved_model"
                     : !o.keras_model_file.empty() || !o.keras_model_content.empty() ? "keras"

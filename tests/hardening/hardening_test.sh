@@ -129,6 +129,7 @@ case_ dense_empty_kernel   1 "dense.*kernel.*\[0, 3\]" --keras_model_file=dense_
 case_ splat_4e9            1 "Const node 'big'.*float32 constant of shape \[4000000000\] declares 16000000000 bytes from 1 stored value.*2 GB" $G=splat_4e9.pbtxt
 case_ splat_zeros          1 "Const node 'zeros'.*int32 constant of shape.*2 GB" $G=splat_zeros.pbtxt --output_arrays=zeros
 case_ splat_string         1 "Const node 's'.*string constant.*2 GB" $G=splat_string.pbtxt --output_arrays=s
+case_ bad_utf8_pb          1 "bad_utf8.pb' is not a valid GraphDef" $G=bad_utf8.pb
 case_ empty_op             1 "node 'y' has no op type" $G=empty_op.pbtxt
 case_ control_op           1 "node 'y' has op type 'Foo\\\\x0a\\\\x1b\[31mBar'" $G=control_op.pbtxt
 case_ control_name         1 "node 'y\\\\x0aerror: fake\\\\x1b\[2J' has control characters" $G=control_name.pbtxt

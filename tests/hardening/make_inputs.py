@@ -153,6 +153,8 @@ def graphdef_cases(p):
     # One string repeated 2^28 times.
     open(p("splat_string.pbtxt"), "w").write(
         PLACEHOLDER + const_node("s", "DT_STRING", [1 << 28], "string_val", ['"%s"' % ("a" * 64)]) + relu)
+    # A node name that is not UTF-8 (protobuf logged its own line for it).
+    open(p("bad_utf8.pb"), "wb").write(b"\x0a\x03\x0a\x01\xff")
     # An empty op type; an op type and a node name holding control bytes.
     open(p("empty_op.pbtxt"), "w").write(PLACEHOLDER + 'node { name: "y" op: "" input: "x" }\n')
     open(p("control_op.pbtxt"), "w").write(PLACEHOLDER + 'node { name: "y" op: "Foo\\n\\033[31mBar" input: "x" }\n')
