@@ -66,6 +66,8 @@ check scatter_updates_past_indices "the updates' scatter dimensions do not match
   "$(cat "$(dirname "$0")/../fuzz_regressions/fuzz_stablehlo/scatter_updates_past_indices.mlir")"
 check reduce_window_result_rank "has a result of rank 1 for an operand of rank 2" \
   "$(cat "$(dirname "$0")/../fuzz_regressions/fuzz_stablehlo/reduce_window_result_rank.mlir")"
+check op_without_result_types "stablehlo.scatter has 1 results but its type lists 0" \
+  "$(cat "$(dirname "$0")/../fuzz_regressions/fuzz_stablehlo/op_without_result_types.mlir")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -545,6 +545,9 @@ class Importer {
   }
 
   Status lower_op(const mlir::Op& op, Graph& g, Env& env, int depth, const std::string& where) {
+    if (op.result_types.size() != op.results.size())
+      return invalid_input(where + ": " + op.name + " has " + std::to_string(op.results.size()) + " results but its type lists " +
+                           std::to_string(op.result_types.size()) + "; fix the op's type");
     std::vector<TensorId> ins;
     for (const auto& v : op.operands) {
       ASSIGN_OR_RETURN(TensorId id, lookup(env, v, where));
