@@ -9,64 +9,19 @@
 
 #include "ir/dump.h"
 #include "ops/op_util.h"
+#include "loop_graphs.h"
 #include "passes/passes.h"
 #include "tflite/writer.h"
 
 namespace tflc {
 namespace {
 
-TensorId value(Graph& g, const std::string& name, DType dtype = DType::kFloat32, Shape shape = {2}) {
-  Tensor t;
-  t.name = name;
-  t.dtype = dtype;
-  t.shape = std::move(shape);
-  return g.add_tensor(std::move(t));
-}
+using test::body;
+using test::value;
 
-std::shared_ptr<Graph> body(const std::string& name) {
-  auto g = std::make_shared<Graph>();
-  g->name = name;
-  g->role = SubgraphRole::kBody;
-  return g;
-}
-
-// cond(i, acc) = i < 3
-std::shared_ptr<Graph> while_cond() {
-  auto g = body("while_cond");
-  TensorId i = value(*g, "cond/i", DType::kInt32, {}), acc = value(*g, "cond/acc");
-  TensorId three = g->add_const("cond/three", DType::kInt32, {}, to_bytes(std::vector<int32_t>{3}));
-  TensorId r = value(*g, "cond/less", DType::kBool, {});
-  g->add_op(OpCode::LESS, {i, three}, {r});
-  g->inputs = {i, acc};
-  g->outputs = {r};
-  return g;
-}
-
-// body(i, acc) = (i + 1, acc * 2)
-std::shared_ptr<Graph> while_body() {
-  auto g = body("while_body");
-  TensorId i = value(*g, "body/i", DType::kInt32, {}), acc = value(*g, "body/acc");
-  TensorId one = g->add_const("body/one", DType::kInt32, {}, to_bytes(std::vector<int32_t>{1}));
-  TensorId two = g->add_const("body/two", DType::kFloat32, {}, to_bytes(std::vector<float>{2}));
-  TensorId i1 = value(*g, "body/i1", DType::kInt32, {}), acc2 = value(*g, "body/acc2");
-  g->add_op(OpCode::ADD, {i, one}, {i1});
-  g->add_op(OpCode::MUL, {acc, two}, {acc2});
-  g->inputs = {i, acc};
-  g->outputs = {i1, acc2};
-  return g;
-}
-
-// then(acc) = acc + 1, else(acc) = acc - 1
-std::shared_ptr<Graph> branch(const std::string& name, OpCode code) {
-  auto g = body(name);
-  TensorId acc = value(*g, name + "/acc");
-  TensorId one = g->add_const(name + "/one", DType::kFloat32, {}, to_bytes(std::vector<float>{1}));
-  TensorId r = value(*g, name + "/r");
-  g->add_op(code, {acc, one}, {r});
-  g->inputs = {acc};
-  g->outputs = {r};
-  return g;
-}
+std::shared_ptr<Graph> while_cond() { return test::count_cond("while_cond", "cond/"); }
+std::shared_ptr<Graph> while_body() { return test::double_step("while_body", "body/"); }
+std::shared_ptr<Graph> branch(const std::string& name, OpCode code) { return test::one_branch(name, code, name + "/", "acc"); }
 
 // main(x): (i, acc) = while i < 3: (i + 1, acc * 2) from (0, x);
 //          y = if sum(acc) > 0: acc + 1 else acc - 1;  returns (y, i)

@@ -9,63 +9,17 @@
 #include <memory>
 
 #include "ops/op_util.h"
+#include "loop_graphs.h"
 #include "quant/stages.h"
 
 namespace tflc {
 namespace {
 
-TensorId value(Graph& g, const std::string& name, DType dtype = DType::kFloat32, Shape shape = {2}) {
-  Tensor t;
-  t.name = name;
-  t.dtype = dtype;
-  t.shape = std::move(shape);
-  return g.add_tensor(std::move(t));
-}
+using test::value;
 
-std::shared_ptr<Graph> body(const std::string& name) {
-  auto g = std::make_shared<Graph>();
-  g->name = name;
-  g->role = SubgraphRole::kBody;
-  return g;
-}
-
-// cond(i, acc) = i < 3
-std::shared_ptr<Graph> cond() {
-  auto g = body("cond");
-  TensorId i = value(*g, "i", DType::kInt32, {}), acc = value(*g, "acc");
-  TensorId three = g->add_const("three", DType::kInt32, {}, to_bytes(std::vector<int32_t>{3}));
-  TensorId r = value(*g, "less", DType::kBool, {});
-  g->add_op(OpCode::LESS, {i, three}, {r});
-  g->inputs = {i, acc};
-  g->outputs = {r};
-  return g;
-}
-
-// step(i, acc) = (i + 1, acc * 2)
-std::shared_ptr<Graph> step() {
-  auto g = body("step");
-  TensorId i = value(*g, "i", DType::kInt32, {}), acc = value(*g, "acc");
-  TensorId one = g->add_const("one", DType::kInt32, {}, to_bytes(std::vector<int32_t>{1}));
-  TensorId two = g->add_const("two", DType::kFloat32, {}, to_bytes(std::vector<float>{2}));
-  TensorId i1 = value(*g, "i1", DType::kInt32, {}), acc2 = value(*g, "acc2");
-  g->add_op(OpCode::ADD, {i, one}, {i1});
-  g->add_op(OpCode::MUL, {acc, two}, {acc2});
-  g->inputs = {i, acc};
-  g->outputs = {i1, acc2};
-  return g;
-}
-
-// branch(v) = v + 1 (ADD) or v - 1 (SUB)
-std::shared_ptr<Graph> branch(const std::string& name, OpCode code) {
-  auto g = body(name);
-  TensorId v = value(*g, "v");
-  TensorId one = g->add_const("one", DType::kFloat32, {}, to_bytes(std::vector<float>{1}));
-  TensorId r = value(*g, "r");
-  g->add_op(code, {v, one}, {r});
-  g->inputs = {v};
-  g->outputs = {r};
-  return g;
-}
+std::shared_ptr<Graph> cond() { return test::count_cond("cond", ""); }
+std::shared_ptr<Graph> step() { return test::double_step("step", ""); }
+std::shared_ptr<Graph> branch(const std::string& name, OpCode code) { return test::one_branch(name, code, "", "v"); }
 
 // main(x, p): a = loop(x); b = p ? a + 1 : a - 1; y = loop(b), where both
 // loops run 3 times (acc * 2) and share their cond and body subgraphs.
@@ -154,16 +108,24 @@ TEST(QuantControlFlow, FullIntegerQuantizesBodiesBehindFloatBoundaries) {
   ASSERT_TRUE(st.ok()) << st.message();
   for (const Graph* g : {lm.s.get(), lm.then_b.get(), lm.else_b.get()}) {
     // The interface the IF/WHILE passes through stays float32 ...
-    for (TensorId id : g->inputs)
-      if (g->t(id).name == "acc" || g->t(id).name == "v") EXPECT_EQ(g->t(id).dtype, DType::kFloat32) << g->name;
-    for (TensorId id : g->outputs)
-      if (g->t(id).name != "i1") EXPECT_EQ(g->t(id).dtype, DType::kFloat32) << g->name;
+    for (TensorId id : g->inputs) {
+      if (g->t(id).name == "acc" || g->t(id).name == "v") {
+        EXPECT_EQ(g->t(id).dtype, DType::kFloat32) << g->name;
+      }
+    }
+    for (TensorId id : g->outputs) {
+      if (g->t(id).name != "i1") {
+        EXPECT_EQ(g->t(id).dtype, DType::kFloat32) << g->name;
+      }
+    }
     // ... and the op inside runs on int8 between a QUANTIZE and a DEQUANTIZE.
     EXPECT_EQ(count_ops(*g, OpCode::QUANTIZE), 1) << g->name;
     EXPECT_EQ(count_ops(*g, OpCode::DEQUANTIZE), 1) << g->name;
-    for (const auto& op : g->ops)
-      if (op->code == OpCode::MUL || op->code == OpCode::SUB || (op->code == OpCode::ADD && g != lm.s.get()))
+    for (const auto& op : g->ops) {
+      if (op->code == OpCode::MUL || op->code == OpCode::SUB || (op->code == OpCode::ADD && g != lm.s.get())) {
         EXPECT_EQ(g->t(op->outputs[0]).dtype, DType::kInt8) << g->name << " " << op_name(op->code);
+      }
+    }
   }
   // The condition has no float op; the loops and the IF keep float operands.
   EXPECT_EQ(count_ops(*lm.c, OpCode::QUANTIZE), 0);
