@@ -266,7 +266,9 @@ TEST(StablehloOps, DynamicUpdateSliceClampsTheStart) {
   ASSERT_TRUE(u.ok()) << u.status().message();
   EXPECT_EQ(count_ops(*u, OpCode::DYNAMIC_UPDATE_SLICE), 1);
   for (const auto& op : u->subgraphs[0].ops)
-    if (!op->dead && op->code == OpCode::DYNAMIC_UPDATE_SLICE) EXPECT_EQ(u->subgraphs[0].t(op->inputs[0]).dtype, DType::kInt64);
+    if (!op->dead && op->code == OpCode::DYNAMIC_UPDATE_SLICE) {
+      EXPECT_EQ(u->subgraphs[0].t(op->inputs[0]).dtype, DType::kInt64);
+    }
 }
 
 TEST(StablehloOps, Uint64AsInt64Bits) {
