@@ -176,22 +176,28 @@ def bcast(name, value, shape):
             '%%%s = stablehlo.broadcast_in_dim %%%s_s, dims = [] : (tensor<f32>) -> %s' % (name, name, t(shape))]
 
 
+def shifted_exp_sum(s, r):
+    """jax.nn.(log_)softmax's common part over the last axis of s: %3 = x - max
+    (with initial=-inf), %4 = exp(%3), %6 = sum(%4) broadcast back to r."""
+    return ['%ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>',
+            '%zero = stablehlo.constant dense<0.000000e+00> : tensor<f32>',
+            '%%0 = stablehlo.reduce(%%arg0 init: %%ninf) applies stablehlo.maximum across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
+            '%ninf3 = stablehlo.broadcast_in_dim %ninf, dims = [] : (tensor<f32>) -> tensor<3xf32>',
+            '%m = stablehlo.maximum %0, %ninf3 : tensor<3xf32>',
+            '%1 = stablehlo.broadcast_in_dim %m, dims = [0] : (tensor<3xf32>) -> ' + t(r),
+            '%%2 = stablehlo.broadcast_in_dim %%1, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
+            '%3 = stablehlo.subtract %arg0, %2 : ' + t(s),
+            '%4 = stablehlo.exponential %3 : ' + t(s),
+            '%%5 = stablehlo.reduce(%%4 init: %%zero) applies stablehlo.add across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
+            '%6 = stablehlo.broadcast_in_dim %5, dims = [0] : (tensor<3xf32>) -> ' + t(r)]
+
+
 def softmax_jax():
     # jax.nn.softmax(x, axis=-1): exp(x - stop_gradient(max(x, initial=-inf))) / sum, keepdims
     s, r = (3, 8), (3, 1)
-    lines = ['%ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>',
-             '%zero = stablehlo.constant dense<0.000000e+00> : tensor<f32>',
-             '%%0 = stablehlo.reduce(%%arg0 init: %%ninf) applies stablehlo.maximum across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
-             '%ninf3 = stablehlo.broadcast_in_dim %ninf, dims = [] : (tensor<f32>) -> tensor<3xf32>',
-             '%m = stablehlo.maximum %0, %ninf3 : tensor<3xf32>',
-             '%1 = stablehlo.broadcast_in_dim %m, dims = [0] : (tensor<3xf32>) -> ' + t(r),
-             '%%2 = stablehlo.broadcast_in_dim %%1, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
-             '%3 = stablehlo.subtract %arg0, %2 : ' + t(s),
-             '%4 = stablehlo.exponential %3 : ' + t(s),
-             '%%5 = stablehlo.reduce(%%4 init: %%zero) applies stablehlo.add across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
-             '%6 = stablehlo.broadcast_in_dim %5, dims = [0] : (tensor<3xf32>) -> ' + t(r),
-             '%%7 = stablehlo.broadcast_in_dim %%6, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
-             '%8 = stablehlo.divide %4, %7 : ' + t(s)]
+    lines = shifted_exp_sum(s, r) + [
+        '%%7 = stablehlo.broadcast_in_dim %%6, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
+        '%8 = stablehlo.divide %4, %7 : ' + t(s)]
     def ref(x):
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
@@ -201,20 +207,10 @@ def softmax_jax():
 def log_softmax_jax():
     # jax.nn.log_softmax: shifted - log(sum(exp(shifted), keepdims)), max with initial=-inf
     s, r = (3, 8), (3, 1)
-    lines = ['%ninf = stablehlo.constant dense<0xFF800000> : tensor<f32>',
-             '%zero = stablehlo.constant dense<0.000000e+00> : tensor<f32>',
-             '%%0 = stablehlo.reduce(%%arg0 init: %%ninf) applies stablehlo.maximum across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
-             '%ninf3 = stablehlo.broadcast_in_dim %ninf, dims = [] : (tensor<f32>) -> tensor<3xf32>',
-             '%m = stablehlo.maximum %0, %ninf3 : tensor<3xf32>',
-             '%1 = stablehlo.broadcast_in_dim %m, dims = [0] : (tensor<3xf32>) -> ' + t(r),
-             '%%2 = stablehlo.broadcast_in_dim %%1, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
-             '%3 = stablehlo.subtract %arg0, %2 : ' + t(s),
-             '%4 = stablehlo.exponential %3 : ' + t(s),
-             '%%5 = stablehlo.reduce(%%4 init: %%zero) applies stablehlo.add across dimensions = [1] : (%s, tensor<f32>) -> tensor<3xf32>' % t(s),
-             '%6 = stablehlo.broadcast_in_dim %5, dims = [0] : (tensor<3xf32>) -> ' + t(r),
-             '%7 = stablehlo.log %6 : ' + t(r),
-             '%%8 = stablehlo.broadcast_in_dim %%7, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
-             '%9 = stablehlo.subtract %3, %8 : ' + t(s)]
+    lines = shifted_exp_sum(s, r) + [
+        '%7 = stablehlo.log %6 : ' + t(r),
+        '%%8 = stablehlo.broadcast_in_dim %%7, dims = [0, 1] : (%s) -> %s' % (t(r), t(s)),
+        '%9 = stablehlo.subtract %3, %8 : ' + t(s)]
     def ref(x):
         sh = x - x.max(axis=-1, keepdims=True)
         return sh - np.log(np.exp(sh).sum(axis=-1, keepdims=True))
