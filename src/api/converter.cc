@@ -133,6 +133,7 @@ Expected<Model> import_model(const ConvertOptions& o, ImportTrace* trace = nullp
     ho.entry_function = o.entry_function;
     if (!o.signature_name.empty()) ho.signature_name = o.signature_name;
     ho.fold_budget = o.fold_budget;
+    ho.trace = trace;
     return import_stablehlo(ho);
   }
   if (!o.saved_model_dir.empty()) {
@@ -385,19 +386,6 @@ void add_trace(Evaluation& e, const ImportTrace& trace) {
   }
 }
 
-// The builtins of a converted model, as op "evaluations" (Keras, StableHLO).
-void add_model_ops(Evaluation& e, const Model& m) {
-  std::map<std::string, int> counts;
-  for (const auto& g : m.subgraphs)
-    for (const auto& op : g.ops)
-      if (!op->dead) ++counts[op->code == OpCode::CUSTOM ? op->custom_code : op_name(op->code)];
-  for (const auto& [name, n] : counts) {
-    bool flex = name.rfind("Flex", 0) == 0;
-    e.ops.push_back({name, flex ? "flex" : "builtin", n, {name}, {}, {}});
-    (flex ? e.flex : e.builtin) += n;
-  }
-}
-
 }  // namespace
 
 Expected<Evaluation> evaluate(const ConvertOptions& o) {
@@ -413,11 +401,10 @@ Expected<Evaluation> evaluate(const ConvertOptions& o) {
             : !o.keras_model_file.empty() ? o.keras_model_file
                                           : o.stablehlo_file;
   if (e.model.empty()) e.model = "(model content)";
-  e.per_source_op = e.source_format != "stablehlo";
   ImportTrace trace;
   // Flex ops are lowered in any case, so that what follows them is tried too
   // (with --allow_custom_ops they have a fallback already: custom ops).
-  auto imported = import_model(o, e.per_source_op ? &trace : nullptr, /*force_select=*/!o.allow_custom_ops);
+  auto imported = import_model(o, &trace, /*force_select=*/!o.allow_custom_ops);
   // A model that cannot be read (no file, not a GraphDef...) has nothing to
   // report: that is an error. A model read with ops that fail is the report.
   if (!imported.ok() && (imported.status().kind() == ErrorKind::kUsage ||
@@ -441,18 +428,6 @@ Expected<Evaluation> evaluate(const ConvertOptions& o) {
       WriteOptions wo;
       wo.exclude_conversion_metadata = o.exclude_conversion_metadata;
       failed = write_tflite(model, wo).status();
-    }
-    if (!e.per_source_op && failed.ok()) add_model_ops(e, model);
-  }
-  // StableHLO stops at its first failing op; its message names it.
-  if (e.source_format == "stablehlo" && !failed.ok()) {
-    const std::string& m = failed.message();
-    size_t at = m.find("stablehlo.");
-    if (failed.kind() == ErrorKind::kUnsupported && at != std::string::npos) {
-      size_t end = at + 10;
-      while (end < m.size() && (std::isalnum(static_cast<unsigned char>(m[end])) || m[end] == '_')) ++end;
-      e.ops.push_back({m.substr(at, end - at), "unsupported", 1, {}, {m}, {}});
-      ++e.unsupported;
     }
   }
   const auto& ops = o.quantize.supported_ops;

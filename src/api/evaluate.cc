@@ -35,10 +35,6 @@ std::string describe(const OpEvaluation& o) {
 
 std::string evaluation_text(const Evaluation& e) {
   std::string out = "=== " + escape_controls(e.model) + " (" + e.source_format + ") ===\n\n";
-  if (!e.per_source_op) {
-    out += "Per-source-op mapping is reported for GraphDefs, SavedModels and Keras layers; for StableHLO\n"
-           "the builtins of the converted model are listed, or the first op that fails.\n\n";
-  }
   size_t width = 7;
   for (const auto& o : e.ops) width = std::max(width, o.op.size());
   auto pad = [](std::string s, size_t w) { return s.size() < w ? s + std::string(w - s.size(), ' ') : s; };
@@ -52,11 +48,9 @@ std::string evaluation_text(const Evaluation& e) {
              (o.nodes.size() > shown.size() ? ", ... (" + std::to_string(o.nodes.size()) + ")" : "") + "\n";
     }
   }
-  if (e.per_source_op) {
-    out += std::string(e.source_format == "keras" ? "\nLayer calls: " : "\nNodes: ") + std::to_string(e.builtin) +
-           " builtin, " + std::to_string(e.flex) + " Flex, " + std::to_string(e.custom) + " custom, " + std::to_string(e.unsupported) + " unsupported, " +
-           std::to_string(e.unchecked) + " unchecked\n";
-  }
+  out += std::string(e.source_format == "keras" ? "\nLayer calls: " : e.source_format == "stablehlo" ? "\nOps: " : "\nNodes: ") +
+         std::to_string(e.builtin) + " builtin, " + std::to_string(e.flex) + " Flex, " + std::to_string(e.custom) +
+         " custom, " + std::to_string(e.unsupported) + " unsupported, " + std::to_string(e.unchecked) + " unchecked\n";
   out += "\nConverts with the flags given: " + std::string(e.converts ? "yes" : "no") + "\n";
   if (!e.converts && !e.error.empty()) {
     std::string first = e.error.substr(0, e.error.find('\n'));
@@ -91,7 +85,6 @@ std::string evaluation_json(const Evaluation& e) {
   nlohmann::ordered_json j;
   j["model"] = e.model;
   j["source_format"] = e.source_format;
-  j["per_source_op"] = e.per_source_op;
   nlohmann::ordered_json ops = nlohmann::ordered_json::array();
   for (const auto& o : e.ops) {
     nlohmann::ordered_json x;

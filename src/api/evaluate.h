@@ -27,11 +27,8 @@ struct OpEvaluation {
 struct Evaluation {
   std::string source_format;  // graphdef, saved_model, keras, stablehlo
   std::string model;          // the path given
-  // Per source node (GraphDef, SavedModel) or Keras layer call (op = the
-  // layer class). For StableHLO, `ops` lists the builtins of the converted
-  // model (op = the builtin), or the first op that fails (the frontend stops
-  // there).
-  bool per_source_op = false;
+  // Per source node (GraphDef, SavedModel), Keras layer call (op = the
+  // layer class) or StableHLO op (op = its name, "stablehlo.add").
   std::vector<OpEvaluation> ops;
   int builtin = 0, flex = 0, custom = 0, unsupported = 0, unchecked = 0;  // node counts
   bool converts = false;  // with the flags given

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The analyzer report on every corpus GraphDef, SavedModel and Keras file, checked
+"""The analyzer report on every corpus GraphDef, SavedModel, Keras and StableHLO file, checked
 against what conversion then does (issue 11):
   - the report says it converts  <=>  tflite_convert succeeds;
   - when it fails, every op type reported flex/custom/unsupported is named in
@@ -47,7 +47,13 @@ def models(conv, corpus):
             p = os.path.join(root, f)
             if f == "saved_model.pb" or os.path.getsize(p) > 200 * 1024 * 1024:
                 continue
-            if f.endswith((".h5", ".keras")) and "inputs_and_outputs" not in f:
+            if f.endswith(".mlir"):
+                # Interpreter tests have no @main: their first function.
+                text = open(p, errors="replace").read()
+                m = None if "func.func @main(" in text or "func.func public @main(" in text else \
+                    re.search(r"func\.func (?:public |private )?@([A-Za-z0-9_]+)\(", text)
+                out.append(("stablehlo", p, [m.group(1)] if m else []))
+            elif f.endswith((".h5", ".keras")) and "inputs_and_outputs" not in f:
                 out.append(("keras", p, []))
             elif f.endswith(".pb") or (f.endswith(".pbtxt") and "node {" in open(p, errors="replace").read(65536)):
                 out.append(("graphdef", p, []))
@@ -57,6 +63,8 @@ def models(conv, corpus):
 def flags(kind, path, keys):
     if kind == "graphdef":
         return ["--enable_v1_converter", "--graph_def_file=" + path]
+    if kind == "stablehlo":
+        return ["--stablehlo_file=" + path] + (["--entry_function=" + keys[0]] if keys else [])
     if kind == "keras":
         return ["--keras_model_file=" + path]
     return ["--saved_model_dir=" + path] + (["--signature_keys=" + ",".join(keys)] if keys else [])
@@ -72,7 +80,8 @@ def main():
     out_file = os.path.join(tmp, "m.tflite")
     failures, rows, checked, not_graphdefs, unreadable = [], [], 0, 0, []
     for kind, path, keys in models(conv, corpus):
-        name = os.path.relpath(path, corpus) + (" [%d signatures]" % len(keys) if keys else "")
+        name = os.path.relpath(path, corpus) + (
+            "" if not keys else " @" + keys[0] if kind == "stablehlo" else " [%d signatures]" % len(keys))
         rc, text, err = run([conv, "--analyze", "--json"] + flags(kind, path, keys))
         if rc != 0:
             # A model that cannot be read is an error for --analyze; conversion must fail too.
@@ -94,6 +103,7 @@ def main():
             problems.append("report converts=%s, conversion exit %d (%s)" % (rep["converts"], crc, cerr.strip()[:200]))
         if crc != 0:
             failing = set(re.findall(r"^\ttf\.([A-Za-z0-9_]+)\(", cerr, re.M))
+            failing |= set(re.findall(r"\b((?:stablehlo|chlo)\.[a-z0-9_]+) at ", cerr))
             reported_bad = {o["op"] for o in rep["ops"] if o["mapping"] in ("flex", "custom", "unsupported")}
             for op in sorted(reported_bad):
                 # A Flex op whose input comes from another Flex op is not tried
@@ -135,10 +145,11 @@ def main():
         print("not read (conversion fails the same way): " + u)
     for f in failures:
         print("FAIL " + f)
-    print("analyze_corpus: %d models checked (%d GraphDef, %d SavedModel, %d Keras; %d .pb files were not "
-          "GraphDefs, %d models not read), %d failures" %
+    print("analyze_corpus: %d models checked (%d GraphDef, %d SavedModel, %d Keras, %d StableHLO; %d .pb files "
+          "were not GraphDefs, %d models not read), %d failures" %
           (checked, sum(r[1] == "graphdef" for r in rows), sum(r[1] == "saved_model" for r in rows),
-           sum(r[1] == "keras" for r in rows), not_graphdefs, len(unreadable), len(failures)))
+           sum(r[1] == "keras" for r in rows), sum(r[1] == "stablehlo" for r in rows), not_graphdefs,
+           len(unreadable), len(failures)))
     return 1 if failures else 0
 
 

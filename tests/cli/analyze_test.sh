@@ -152,6 +152,43 @@ else
   echo "SKIP SavedModel fixtures: no cases directory given"
 fi
 
+# --- StableHLO: one row per op, every refusal listed --------------------------
+cat >"$T/hlo_ok.mlir" <<'EOF'
+func.func @main(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %w = stablehlo.constant dense<0.5> : tensor<4x3xf32>
+  %0 = stablehlo.dot_general %x, %w, contracting_dims = [1] x [0] : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  %1 = stablehlo.tanh %0 : tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}
+EOF
+# Two ops without a lowering, one after an op fed by the first: both named.
+cat >"$T/hlo_bad.mlir" <<'EOF'
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = stablehlo.abs %x : tensor<4xf32>
+  %1 = stablehlo.no_such_op %0 : tensor<4xf32>
+  %2 = stablehlo.add %1, %0 : tensor<4xf32>
+  %3 = stablehlo.other_missing_op %2 : tensor<4xf32>
+  return %3 : tensor<4xf32>
+}
+EOF
+"$CONV" --stablehlo_file="$T/hlo_ok.mlir" --analyze --json >"$T/h1.json" 2>"$T/err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(jget "$T/h1.json" '",".join("%s=%s:%s" % (o["op"], o["mapping"], "+".join(o["builtins"])) for o in j["ops"])')" = \
+     "stablehlo.constant=builtin:,stablehlo.dot_general=builtin:FULLY_CONNECTED,stablehlo.tanh=builtin:TANH" ] &&
+   [ "$(jget "$T/h1.json" 'j["converts"], j["counts"]["builtin"]')" = "True 3" ]; then
+  ok "StableHLO MLP: one row per op with its builtin, converts"
+else bad "StableHLO MLP: rc=$rc $(head -c 600 "$T/h1.json") $(cat "$T/err")"; fi
+"$CONV" --stablehlo_file="$T/hlo_bad.mlir" --analyze --json >"$T/h2.json" 2>"$T/err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(jget "$T/h2.json" '",".join("%s=%s" % (o["op"], o["mapping"]) for o in j["ops"])')" = \
+     "stablehlo.abs=builtin,stablehlo.no_such_op=unsupported,stablehlo.add=unchecked,stablehlo.other_missing_op=unsupported" ] &&
+   [ "$(jget "$T/h2.json" 'j["converts"], j["counts"]["unsupported"], j["counts"]["unchecked"], j["ops"][1]["nodes"]')" = "False 2 1 ['%1 at 3:3']" ]; then
+  ok "StableHLO refusals: each op with its location, the op after them unchecked"
+else bad "StableHLO refusals: rc=$rc $(head -c 900 "$T/h2.json") $(cat "$T/err")"; fi
+"$CONV" --stablehlo_file="$T/hlo_bad.mlir" --output_file="$T/h.tflite" >/dev/null 2>"$T/err"; rc=$?
+if [ $rc -eq 1 ] && [ "$(grep -c '' "$T/err")" -eq 1 ] && grep -qF "2 StableHLO ops: stablehlo.no_such_op at $T/hlo_bad.mlir:3:3; stablehlo.other_missing_op at $T/hlo_bad.mlir:5:3" "$T/err" &&
+   [ ! -e "$T/h.tflite" ]; then
+  ok "StableHLO conversion names both ops the report lists"
+else bad "StableHLO conversion: rc=$rc $(cat "$T/err")"; fi
+
 # --- usage --------------------------------------------------------------------
 "${A[@]}" --graph_def_file="$T/builtin.pbtxt" --output_file="$T/x.tflite" >/dev/null 2>"$T/err"; rc=$?
 if [ $rc -eq 2 ] && [ "$(grep -c '' "$T/err")" -eq 1 ] && [ ! -e "$T/x.tflite" ]; then ok "--analyze with --output_file: usage error"

@@ -519,7 +519,7 @@ class KerasImporter {
       for (size_t k = ops_before; k < g_.ops.size(); ++k)
         if (!g_.ops[k]->dead)
           t.builtins.push_back(g_.ops[k]->code == OpCode::CUSTOM ? g_.ops[k]->custom_code : op_name(g_.ops[k]->code));
-      if (t.builtins.empty()) t.detail = "no op (folded or forwarded)";
+      if (t.builtins.empty()) t.detail = "folded or forwarded";
     }
     opt_.trace->nodes.push_back(std::move(t));
     return r;

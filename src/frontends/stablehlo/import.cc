@@ -13,6 +13,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "frontends/graphdef/import.h"
 #include "frontends/stablehlo/hlo_context.h"
 #include "frontends/stablehlo/stablehlo.h"
 #include "ops/op_util.h"
@@ -372,7 +373,9 @@ class Importer {
     }
     if (!refusals_.empty()) {
       std::string list;
-      for (const auto& r : refusals_) list += (list.empty() ? "" : "; ") + r;
+      const std::string lead = "not supported yet: ";
+      for (const auto& r : refusals_)
+        list += (list.empty() ? "" : "; ") + (r.rfind(lead, 0) == 0 ? r.substr(lead.size()) : r);
       if (refusals_.size() == 1) return unsupported(refusals_[0]);
       return unsupported("not supported yet: " + std::to_string(refusals_.size()) + " StableHLO ops: " + list);
     }
@@ -437,11 +440,9 @@ class Importer {
   }
 
   Status refuse(const std::string& message, const mlir::Op& op, Graph& g, Env& env) {
-    std::string m = message;
-    if (m.rfind("not supported yet: ", 0) == 0 && refusals_.empty()) {
-      // keep the first message whole
-    }
-    if (refusals_.size() < kMaxRefusals) refusals_.push_back(m);
+    if (refusals_.size() < kMaxRefusals) refusals_.push_back(message);
+    refused_ = &op;
+    refusal_ = message;
     return placeholder(op, g, env);
   }
 
@@ -544,7 +545,35 @@ class Importer {
     return ok_status();
   }
 
+  // lower_untraced, and the op's outcome into the trace (--analyze).
   Status lower_op(const mlir::Op& op, Graph& g, Env& env, int depth, const std::string& where) {
+    const size_t ops_before = g.ops.size();
+    unchecked_ = nullptr;
+    Status s = lower_untraced(op, g, env, depth, where);
+    if (!o_.trace) return s;
+    NodeTrace t;
+    t.node = (op.results.empty() ? "" : op.results[0] + " ") + "at " + std::to_string(op.line) + ":" + std::to_string(op.col);
+    t.op = op.name;
+    if (!s.ok()) {
+      t.mapping = NodeMapping::kUnsupported;
+      t.detail = s.message();
+    } else if (refused_ == &op) {
+      t.mapping = NodeMapping::kUnsupported;
+      t.detail = refusal_;
+    } else if (unchecked_ == &op) {
+      t.mapping = NodeMapping::kUnchecked;
+      t.detail = "has a lowering, not tried: an operand comes from an op that is not lowered";
+    } else {
+      for (size_t k = ops_before; k < g.ops.size(); ++k)
+        if (!g.ops[k]->dead)
+          t.builtins.push_back(g.ops[k]->code == OpCode::CUSTOM ? g.ops[k]->custom_code : op_name(g.ops[k]->code));
+      if (t.builtins.empty()) t.detail = op.operands.empty() ? "a constant tensor" : "folded or forwarded";
+    }
+    o_.trace->nodes.push_back(std::move(t));
+    return s;
+  }
+
+  Status lower_untraced(const mlir::Op& op, Graph& g, Env& env, int depth, const std::string& where) {
     if (op.result_types.size() != op.results.size())
       return invalid_input(where + ": " + op.name + " has " + std::to_string(op.results.size()) + " results but its type lists " +
                            std::to_string(op.result_types.size()) + "; fix the op's type");
@@ -553,10 +582,14 @@ class Importer {
       ASSIGN_OR_RETURN(TensorId id, lookup(env, v, where));
       ins.push_back(id);
     }
-    for (TensorId id : ins)
-      if (g.t(id).name == "unlowered") return placeholder(op, g, env);  // already reported
+    // An op without a lowering is listed even after an unlowered operand.
     const HloLowering* rec = find_hlo_lowering(op.name);
     if (!rec) return refuse("not supported yet: " + op.name + " at " + where, op, g, env);
+    for (TensorId id : ins)
+      if (g.t(id).name == "unlowered") {  // already reported
+        unchecked_ = &op;
+        return placeholder(op, g, env);
+      }
     for (size_t k = 0; k < op.result_types.size(); ++k) {
       auto t = tensor_of(op.result_types[k], op.name + "'s result");
       if (!t.ok()) return refuse(t.status().message(), op, g, env);
@@ -674,6 +707,11 @@ class Importer {
   const StablehloImportOptions& o_;
   std::string file_;
   std::vector<std::string> refusals_;
+  // For the trace: the op last refused (and why), or left unlowered because
+  // an operand is.
+  const mlir::Op* refused_ = nullptr;
+  std::string refusal_;
+  const mlir::Op* unchecked_ = nullptr;
   std::vector<TensorId> checked_;  // check_outputs: the checked values
 };
 

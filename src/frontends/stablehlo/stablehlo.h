@@ -14,6 +14,8 @@
 
 namespace tflc {
 
+struct ImportTrace;  // frontends/graphdef/import.h
+
 struct StablehloImportOptions {
   std::string path;     // read when `content` is empty; names the source in messages
   std::string content;  // the MLIR text itself
@@ -32,6 +34,8 @@ struct StablehloImportOptions {
   // inputs, named after their values without the '%', so the runtime
   // computes what the converter would otherwise fold.
   bool constants_as_inputs = false;
+  // Records each op's outcome (op = the StableHLO op name) for --analyze.
+  ImportTrace* trace = nullptr;
 };
 
 Expected<Model> import_stablehlo(const StablehloImportOptions& options);
