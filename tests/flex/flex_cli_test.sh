@@ -80,6 +80,12 @@ else bad "tan_branches int8: rc=$rc $(head -c 400 "$T/err") $(grep -E 'Op#|T#' "
 qp() { grep -E "\((h|y_int8|x_quantized)\) " "$1" | sed -E 's/^ *T#[0-9]+//' | sort; }
 if [ -n "$(qp "$T/an")" ] && [ "$(qp "$T/an")" = "$(qp "$T/any")" ]; then ok "builtin branch qparams equal the branch converted alone"
 else bad "branch qparams differ: $(qp "$T/an") vs $(qp "$T/any")"; fi
+if [ -d "$REPO/tests/e2e/node_modules/@litertjs" ]; then
+  if node "$REPO/tests/e2e/flex_int8_cut.mjs" "$T/tby.tflite"; then ok "int8 builtin branch matches float in LiteRT.js (tolerance 0.05)"
+  else bad "int8 builtin branch in LiteRT.js"; fi
+else
+  echo "SKIP LiteRT.js int8 run: tests/e2e/node_modules missing"
+fi
 
 "${TB[@]}" --output_arrays=y,mix,z --supported_ops=TFLITE_BUILTINS_INT8,SELECT_TF_OPS --inference_input_type=int8 --optimizations=DEFAULT \
   --representative_dataset="$T/rep2.npy" --output_file="$T/o.tflite" 2>/dev/null
