@@ -233,7 +233,9 @@ Expected<Model> convert_to_model(const ConvertOptions& o, std::vector<GraphSnaps
   popt.fold_budget = o.fold_budget;
   RETURN_IF_ERROR(run_pipeline(model, popt));
   snap("AFTER_PASSES", false);
-  RETURN_IF_ERROR(quantize(model, o.quantize));
+  std::vector<std::string> notes;
+  RETURN_IF_ERROR(quantize(model, o.quantize, &notes));
+  for (const std::string& n : notes) std::cerr << n << "\n";
   snap("AFTER_QUANTIZATION", false);
   if (!runtime.empty()) {
     RETURN_IF_ERROR(cap_op_versions(model, runtime, o.target_runtime));

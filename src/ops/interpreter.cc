@@ -11,6 +11,8 @@ thread_local SubgraphValueObserver* t_observer = nullptr;
 ScopedSubgraphObserver::ScopedSubgraphObserver(SubgraphValueObserver* o) : previous_(t_observer) { t_observer = o; }
 ScopedSubgraphObserver::~ScopedSubgraphObserver() { t_observer = previous_; }
 
+bool runs_only_in_runtime(const Op& op) { return op.code == OpCode::CUSTOM; }
+
 Graph scratch_copy(const Graph& g) {
   Graph s;
   s.name = g.name;
@@ -80,13 +82,34 @@ Expected<std::vector<Tensor>> run_subgraph(const Graph& g, const std::vector<con
     t.unknown_rank = false;
     if (t_observer) t_observer->seen(g, s.inputs[i], t);
   }
-  for (auto& op : s.ops) {
-    RETURN_IF_ERROR(run_op(s, *op, true, what).with_context("in subgraph '" + g.name + "'"));
+  const bool skip = t_observer && t_observer->skips_custom_ops();
+  std::vector<const Op*> originals;  // g's live ops, in the scratch copy's order
+  for (const auto& op : g.ops)
+    if (!op->dead) originals.push_back(op.get());
+  std::vector<bool> no_value(s.tensors.size(), false);  // outputs of skipped ops
+  for (size_t k = 0; k < s.ops.size(); ++k) {
+    Op& op = *s.ops[k];
+    if (skip) {
+      bool dependent = runs_only_in_runtime(op);
+      for (TensorId i : op.inputs) dependent |= i >= 0 && no_value[static_cast<size_t>(i)];
+      if (dependent) {
+        for (TensorId o : op.outputs)
+          if (o >= 0) no_value[static_cast<size_t>(o)] = true;
+        t_observer->skipped(g, *originals[k]);
+        continue;
+      }
+    }
+    RETURN_IF_ERROR(run_op(s, op, true, what).with_context("in subgraph '" + g.name + "'"));
     if (t_observer)
-      for (TensorId o : op->outputs) t_observer->seen(g, o, s.t(o));
+      for (TensorId o : op.outputs) t_observer->seen(g, o, s.t(o));
   }
   std::vector<Tensor> out;
   for (TensorId o : s.outputs) {
+    if (o >= 0 && no_value[static_cast<size_t>(o)]) {
+      t_observer->cut(g);
+      return unsupported("not supported yet: " + what + " subgraph '" + g.name + "': output '" + s.t(o).name +
+                         "' depends on a Flex or custom op, which only the runtime runs");
+    }
     if (!s.t(o).data) return internal_error("subgraph '" + g.name + "' output '" + s.t(o).name + "' has no value");
     out.push_back(s.t(o));
   }

@@ -27,7 +27,20 @@ class SubgraphValueObserver {
   // `g` is the subgraph as its caller holds it (not the scratch copy), so
   // tensor ids are g's.
   virtual void seen(const Graph& g, TensorId id, const Tensor& value) = 0;
+  // Calibration: CUSTOM ops (Flex and custom ops run only in the runtime)
+  // and the ops that depend on their outputs are skipped instead of failing;
+  // their outputs stay without values. A subgraph whose outputs then lack a
+  // value fails, after cut(g), so that its caller can tell why.
+  virtual bool skips_custom_ops() const { return false; }
+  // `op` (g's own op, not the scratch copy's) was skipped: it is CUSTOM or
+  // depends on one.
+  virtual void skipped(const Graph& g, const Op& op) {}
+  virtual void cut(const Graph& g) {}
 };
+
+// True for the ops calibration cannot run because only the runtime can:
+// Flex ops and custom ops (CUSTOM has no reference kernel).
+bool runs_only_in_runtime(const Op& op);
 
 // Installs an observer for the current thread while in scope.
 class ScopedSubgraphObserver {

@@ -1,13 +1,18 @@
 // Calibration: runs the float model over the representative dataset on the
 // ops' reference kernels (OpSchema::eval, the ones constant folding uses) and
-// records each float tensor's min/max, inside IF/WHILE bodies too.
+// records each float tensor's min/max, inside IF/WHILE bodies too. Flex and
+// custom ops run only in the runtime: they and every op computed from their
+// outputs are skipped, and those tensors get no range at all (a range from
+// some samples or some loop iterations only would be a wrong one).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "ops/interpreter.h"
 #include "ops/op_util.h"
@@ -115,30 +120,58 @@ void record(const Tensor& t, Range& r) {
   r.seen |= seen;
 }
 
+// The ops skipped because they are CUSTOM or depend on one (each op once,
+// over all samples, iterations and subgraphs).
+struct Skipped {
+  std::set<const Op*> ops;
+  std::set<std::string> runtime_only;  // custom codes
+  void add(const Op& op) {
+    ops.insert(&op);
+    if (runs_only_in_runtime(op)) runtime_only.insert(op.custom_code);
+  }
+};
+
 // Ranges of the tensors inside called subgraphs, by subgraph: a body shared
 // by several IF/WHILE ops accumulates every call, iteration and branch.
 class BodyRanges : public SubgraphValueObserver {
  public:
+  explicit BodyRanges(Skipped& skipped) : skipped_(skipped) {}
   void seen(const Graph& g, TensorId id, const Tensor& value) override {
     std::vector<Range>& r = ranges_[&g];
     if (r.size() < g.tensors.size()) r.resize(g.tensors.size());
     if (id >= 0 && static_cast<size_t>(id) < r.size()) record(value, r[static_cast<size_t>(id)]);
   }
+  bool skips_custom_ops() const override { return true; }
+  void skipped(const Graph&, const Op& op) override { skipped_.add(op); }
+  void cut(const Graph&) override { cut_ = true; }
+  // True once per body run that stopped at an output computed from a CUSTOM op.
+  bool take_cut() { return std::exchange(cut_, false); }
   const std::vector<Range>* of(const Graph& g) const {
     auto it = ranges_.find(&g);
     return it == ranges_.end() ? nullptr : &it->second;
   }
 
  private:
+  Skipped& skipped_;
+  bool cut_ = false;
   std::unordered_map<const Graph*, std::vector<Range>> ranges_;
 };
 
-// Stores the recorded ranges as tensor.quant->min/max.
-void apply_ranges(Graph& g, const std::vector<Range>& ranges) {
+// `g` and every subgraph it calls, transitively.
+void add_with_callees(const Graph* g, std::set<const Graph*>& out) {
+  if (!out.insert(g).second) return;
+  for (const auto& op : g->ops)
+    for (const auto& c : op->callees) add_with_callees(c.get(), out);
+}
+
+// Stores the recorded ranges as tensor.quant->min/max; tensors in
+// `no_range` (without a value in some sample) get none.
+void apply_ranges(Graph& g, const std::vector<Range>& ranges, const std::vector<bool>& no_range = {}) {
   for (size_t i = 0; i < g.tensors.size() && i < ranges.size(); ++i) {
     Tensor& t = g.tensors[i];
     const Range& r = ranges[i];
     if (!r.seen || t.is_const() || t.dtype != DType::kFloat32) continue;
+    if (i < no_range.size() && no_range[i]) continue;
     // A range recorded by FakeQuant (QAT) or given by --mean_values wins.
     if (t.quant && (!t.quant->min.empty() || !t.quant->scale.empty())) continue;
     auto q = std::make_shared<QuantParams>();
@@ -176,9 +209,18 @@ class Progress {
 };
 
 // Runs one subgraph over every sample; ranges are indexed by tensor id.
+// CUSTOM ops and the ops computed from their outputs (also an IF/WHILE whose
+// body output is) are skipped: their outputs are marked in `no_range`, the
+// subgraphs such an IF/WHILE calls are added to `dropped`.
 Status run_samples(const Graph& g, const std::vector<std::pair<std::string, TensorId>>& inputs, SampleSource& src,
-                   std::vector<Range>& ranges, Progress& progress, int64_t& done) {
+                   std::vector<Range>& ranges, std::vector<bool>& no_range, BodyRanges& bodies, Skipped& skipped,
+                   std::set<const Graph*>& dropped, Progress& progress, int64_t& done) {
   Graph s = scratch_copy(g);
+  std::vector<const Op*> originals;  // g's live ops, in the scratch copy's order
+  for (const auto& op : g.ops)
+    if (!op->dead) originals.push_back(op.get());
+  std::vector<bool> inferred(s.ops.size(), false);  // an op skipped so far has not had its shapes inferred
+  std::vector<bool> no_value(s.tensors.size());
   std::vector<TensorId> variables;
   for (size_t i = 0; i < s.tensors.size(); ++i)
     if (s.tensors[i].is_variable && !s.tensors[i].data && s.tensors[i].has_static_shape())
@@ -222,9 +264,31 @@ Status run_samples(const Graph& g, const std::vector<std::pair<std::string, Tens
       Tensor& t = s.t(v);
       t.data = make_buffer(std::string(static_cast<size_t>(t.num_elements() * dtype_size(t.dtype)), '\0'));
     }
-    for (auto& op : s.ops) {
-      RETURN_IF_ERROR(run_op(s, *op, reinfer, "calibrating"));
-      for (TensorId o : op->outputs) record(s.t(o), ranges[static_cast<size_t>(o)]);
+    no_value.assign(s.tensors.size(), false);
+    for (size_t k = 0; k < s.ops.size(); ++k) {
+      Op& op = *s.ops[k];
+      bool skip = runs_only_in_runtime(op);
+      for (TensorId i : op.inputs) skip |= i >= 0 && no_value[static_cast<size_t>(i)];
+      if (!skip) {
+        bodies.take_cut();
+        Status st = run_op(s, op, reinfer || !inferred[k], "calibrating");
+        inferred[k] = true;
+        if (!st.ok()) {
+          if (!bodies.take_cut()) return st;
+          skip = true;  // a body output depends on a CUSTOM op: its ranges are dropped
+          for (const auto& c : op.callees) add_with_callees(c.get(), dropped);
+        }
+      }
+      if (skip) {
+        skipped.add(*originals[k]);
+        for (TensorId o : op.outputs) {
+          if (o < 0) continue;
+          no_value[static_cast<size_t>(o)] = no_range[static_cast<size_t>(o)] = true;
+          s.t(o).data.reset();
+        }
+        continue;
+      }
+      for (TensorId o : op.outputs) record(s.t(o), ranges[static_cast<size_t>(o)]);
     }
     progress.update(++done);
   }
@@ -302,20 +366,54 @@ Status calibrate(Model& m, SampleSource& src, const CalibrateOptions& o) {
       return internal_error("signature names subgraph " + std::to_string(r.subgraph) + ", which does not exist");
 
   std::vector<std::vector<Range>> ranges(m.subgraphs.size());
-  for (size_t i = 0; i < m.subgraphs.size(); ++i) ranges[i].resize(m.subgraphs[i].tensors.size());
+  std::vector<std::vector<bool>> no_range(m.subgraphs.size());
+  for (size_t i = 0; i < m.subgraphs.size(); ++i) {
+    ranges[i].resize(m.subgraphs[i].tensors.size());
+    no_range[i].resize(m.subgraphs[i].tensors.size());
+  }
   Progress progress(o.show_progress && src.size().has_value(), src.size().value_or(0) * static_cast<int64_t>(runs.size()));
   int64_t done = 0;
-  BodyRanges bodies;  // IF/WHILE bodies run through run_subgraph, which reports here
+  Skipped skipped;
+  std::set<const Graph*> dropped;  // bodies that stopped at a CUSTOM op's value: no ranges at all
+  BodyRanges bodies(skipped);      // IF/WHILE bodies run through run_subgraph, which reports here
   ScopedSubgraphObserver observe(&bodies);
   for (size_t r = 0; r < runs.size(); ++r) {
     size_t sg = static_cast<size_t>(runs[r].subgraph);
-    RETURN_IF_ERROR(run_samples(m.subgraphs[sg], runs[r].inputs, src, ranges[sg], progress, done));
+    RETURN_IF_ERROR(run_samples(m.subgraphs[sg], runs[r].inputs, src, ranges[sg], no_range[sg], bodies, skipped,
+                                dropped, progress, done));
   }
 
-  for (size_t sg = 0; sg < m.subgraphs.size(); ++sg) apply_ranges(m.subgraphs[sg], ranges[sg]);
+  for (size_t sg = 0; sg < m.subgraphs.size(); ++sg) apply_ranges(m.subgraphs[sg], ranges[sg], no_range[sg]);
   ASSIGN_OR_RETURN(std::vector<Graph*> graphs, m.all_subgraphs());
   for (Graph* g : graphs)
-    if (const std::vector<Range>* r = bodies.of(*g)) apply_ranges(*g, *r);
+    if (const std::vector<Range>* r = bodies.of(*g); r && !dropped.count(g)) apply_ranges(*g, *r);
+
+  if (o.report) {
+    // The float ops left without ranges: the skipped ones and every op of a
+    // dropped body (CUSTOM ops themselves are named apart).
+    std::set<const Op*> left = skipped.ops;
+    for (const Graph* g : dropped)
+      for (const auto& op : g->ops)
+        if (!op->dead) left.insert(op.get());
+    std::set<std::string> names;
+    int64_t count = 0;
+    for (const Graph* g : graphs)
+      for (const auto& op : g->ops) {
+        if (op->dead || runs_only_in_runtime(*op) || !left.count(op.get())) continue;
+        bool touches_float = false;
+        for (TensorId t : op->inputs) touches_float |= t >= 0 && g->t(t).dtype == DType::kFloat32;
+        for (TensorId t : op->outputs) touches_float |= t >= 0 && g->t(t).dtype == DType::kFloat32;
+        if (!touches_float) continue;
+        ++count;
+        names.insert(op_name(op->code));
+      }
+    for (const Graph* g : dropped)
+      for (const auto& op : g->ops)
+        if (!op->dead && runs_only_in_runtime(*op)) skipped.runtime_only.insert(op->custom_code);
+    o.report->runtime_only_ops.assign(skipped.runtime_only.begin(), skipped.runtime_only.end());
+    o.report->dependent_ops.assign(names.begin(), names.end());
+    o.report->dependent_count = count;
+  }
   return ok_status();
 }
 

@@ -172,7 +172,29 @@ bool has_recorded_ranges(const Model& m) {
   return false;
 }
 
-Status quantize(Model& m, const QuantizeOptions& o) {
+namespace {
+
+std::string join_names(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& n : v) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// What calibration could not run, in one sentence ("" when it ran everything).
+std::string runtime_only_sentence(const CalibrationReport& r) {
+  if (r.runtime_only_ops.empty()) return "";
+  const bool one = r.runtime_only_ops.size() == 1;
+  std::string s = "calibration cannot run the Flex/custom op" + std::string(one ? " " : "s ") +
+                  join_names(r.runtime_only_ops) + " (only the runtime can), so " + (one ? "it stays" : "they stay") +
+                  " float";
+  if (r.dependent_count == 0) return s + " and no other op depends on " + (one ? "its" : "their") + " outputs";
+  return s + ", and so do the " + std::to_string(r.dependent_count) + " op(s) that depend on " +
+         (one ? "its" : "their") + " outputs (" + join_names(r.dependent_ops) + "), which have no recorded range";
+}
+
+}  // namespace
+
+Status quantize(Model& m, const QuantizeOptions& o, std::vector<std::string>* notes) {
   ASSIGN_OR_RETURN(QuantMode mode, choose_quant_mode(o, has_recorded_ranges(m) || o.default_ranges.has_value()));
   if (o.default_ranges && !is_integer_mode(mode))
     return usage_error("--default_ranges_min and --default_ranges_max go with an integer --inference_type "
@@ -194,8 +216,10 @@ Status quantize(Model& m, const QuantizeOptions& o) {
   }
   RETURN_IF_ERROR(absorb_fake_quant(m));
   RETURN_IF_ERROR(apply_input_stats(m, o));
+  CalibrationReport report;
   CalibrateOptions co;
   co.show_progress = o.show_progress;
+  co.report = &report;
   if (!o.representative_dataset.empty()) {
     ASSIGN_OR_RETURN(Dataset data, read_representative_dataset(o.representative_dataset));
     RETURN_IF_ERROR(calibrate(m, data, co).with_context("calibration"));
@@ -208,7 +232,10 @@ Status quantize(Model& m, const QuantizeOptions& o) {
   io.int16_activations = is_16x8_mode(mode);
   io.input_type = o.inference_input_type;
   io.output_type = o.inference_output_type;
-  return quantize_integer(m, io).with_context(quant_mode_name(mode) + std::string(" quantization"));
+  io.no_range_reason = runtime_only_sentence(report);
+  RETURN_IF_ERROR(quantize_integer(m, io).with_context(quant_mode_name(mode) + std::string(" quantization")));
+  if (notes && !io.no_range_reason.empty()) notes->push_back(io.no_range_reason);
+  return ok_status();
 }
 
 }  // namespace tflc

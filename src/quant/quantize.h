@@ -42,7 +42,9 @@ bool has_recorded_ranges(const Model& m);
 // before ranges are looked at). Sorted names; Flex ops by custom code.
 std::vector<std::string> ops_without_integer_kernel(const Model& m, bool int16_activations);
 
-// Rewrites the float model in place for the chosen mode.
-Status quantize(Model& m, const QuantizeOptions& o);
+// Rewrites the float model in place for the chosen mode. `notes` gets the
+// lines worth telling the user on success (ops that stayed float because
+// calibration cannot run the Flex/custom ops they depend on).
+Status quantize(Model& m, const QuantizeOptions& o, std::vector<std::string>* notes = nullptr);
 
 }  // namespace tflc

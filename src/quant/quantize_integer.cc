@@ -441,9 +441,10 @@ Status quantize_integer(Model& m, const IntegerQuantOptions& o) {
   if (!failed.empty() && !o.allow_float) {
     std::string list;
     for (const auto& f : failed) list += (list.empty() ? "'" : ", '") + f + "'";
-    return unsupported("Quantization not yet supported for op: " + list +
-                       " (an op has no integer kernel or a tensor has no recorded range; allow float fallback "
-                       "with --supported_ops=TFLITE_BUILTINS)");
+    return unsupported("Quantization not yet supported for op: " + list + " (" +
+                       (o.no_range_reason.empty() ? "an op has no integer kernel or a tensor has no recorded range"
+                                                  : o.no_range_reason) +
+                       "; allow float fallback with --supported_ops=TFLITE_BUILTINS)");
   }
   for (auto& q : quantizers) RETURN_IF_ERROR(q->apply());
   return ok_status();

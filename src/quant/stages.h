@@ -1,6 +1,7 @@
 // The quantization stages, one file each; quantize.cc chains them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,17 @@ struct Dataset {
 Expected<Dataset> read_representative_dataset(const std::string& path);
 
 // --- calibration (calibrate.cc) ---
+// What calibration could not run. Flex and custom ops run only in the
+// runtime, so their outputs, and every value computed from them, get no
+// range (never a guessed one); integer quantization leaves those ops float.
+struct CalibrationReport {
+  std::vector<std::string> runtime_only_ops;  // sorted custom codes (FlexUnique, ...)
+  std::vector<std::string> dependent_ops;     // sorted names of the float ops left without ranges
+  int64_t dependent_count = 0;                // how many such ops (each op once)
+};
 struct CalibrateOptions {
   bool show_progress = false;
+  CalibrationReport* report = nullptr;  // filled when given
 };
 // Runs every signature subgraph over the samples on the reference kernels
 // and records each float tensor's min/max in tensor.quant->min/max, also
@@ -51,6 +61,8 @@ struct IntegerQuantOptions {
   bool allow_float = true;        // float fallback for ops with no integer kernel
   bool int16_activations = false; // 16x8
   DType input_type = DType::kFloat32, output_type = DType::kFloat32;
+  // Why ops lack ranges, for the integer-only refusal (calibration's report).
+  std::string no_range_reason;
 };
 // Quantizes every tensor from its recorded range (calibration or FakeQuant).
 Status quantize_integer(Model& m, const IntegerQuantOptions& o);
