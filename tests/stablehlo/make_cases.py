@@ -3,8 +3,8 @@
 # MLIR, hex dense weights), with NumPy references: an MLP with a softmax,
 # a CNN (convolution, bias, relu, a reduce_window max pool, flatten, dense),
 # a while loop with a counter and an accumulator, an average pool as
-# reduce_window add / count, a gather (x[idx]) with dynamic_slice, and the
-# transposed convolutions (lhs_dilate, as jax.lax.conv_transpose), the
+# reduce_window add / count, a gather (x[idx]) with dynamic_slice,
+# transposed convolutions (lhs_dilate, as jax.lax.conv_transpose), and the
 # expanded softmax, log-softmax, GELU (tanh and erf), logistic, hard-swish
 # and layer norm that the fusion passes must turn into builtins (a case's
 # 'ops' is the exact op list expected). Debian's python3 + numpy only.
