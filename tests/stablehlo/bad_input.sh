@@ -69,5 +69,47 @@ check reduce_window_result_rank "has a result of rank 1 for an operand of rank 2
 check op_without_result_types "stablehlo.scatter has 1 results but its type lists 0" \
   "$(cat "$(dirname "$0")/../fuzz_regressions/fuzz_stablehlo/op_without_result_types.mlir")"
 
+conv_t() {  # a transposed convolution with extra window attributes $1, groups $2, kernel $3, result $4
+  printf 'func.func @main(%%a: tensor<1x4x4x2xf32>, %%k: tensor<%s>) -> tensor<%s> {
+  %%0 = stablehlo.convolution(%%a, %%k) dim_numbers = [b, 0, 1, f]x[0, 1, i, o]->[b, 0, 1, f], window = {pad = [[1, 1], [1, 1]], lhs_dilate = [2, 2]%s} {batch_group_count = 1 : i64, feature_group_count = %s : i64} : (tensor<1x4x4x2xf32>, tensor<%s>) -> tensor<%s>
+  return %%0 : tensor<%s>
+}
+' "$3" "$4" "$1" "$2" "$3" "$4" "$4"
+}
+check conv_t_groups "stablehlo.convolution at $T/conv_t_groups.mlir:2:3: a transposed convolution with feature_group_count 2" \
+  "$(conv_t '' 2 2x2x1x2xf32 1x7x7x2xf32)"
+check conv_t_rhs_dilate "not supported yet: stablehlo.convolution at $T/conv_t_rhs_dilate.mlir:2:3: a convolution with both lhs_dilate and rhs_dilate" \
+  "$(conv_t ', rhs_dilate = [2, 2]' 1 2x2x2x2xf32 1x6x6x2xf32)"
+check conv_t_strides "a convolution with both lhs_dilate and window strides" \
+  "$(conv_t ', stride = [2, 2]' 1 2x2x2x2xf32 1x4x4x2xf32)"
+check select_and_scatter "not supported yet: stablehlo.select_and_scatter at $T/select_and_scatter.mlir:2:3" 'func.func @main(%a: tensor<4xf32>, %s: tensor<2xf32>, %i: tensor<f32>) -> tensor<4xf32> {
+  %0 = "stablehlo.select_and_scatter"(%a, %s, %i) ({
+  ^bb0(%x: tensor<f32>, %y: tensor<f32>):
+    %c = stablehlo.compare GE, %x, %y : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    stablehlo.return %c : tensor<i1>
+  }, {
+  ^bb0(%x: tensor<f32>, %y: tensor<f32>):
+    %d = stablehlo.add %x, %y : tensor<f32>
+    stablehlo.return %d : tensor<f32>
+  }) {window_dimensions = array<i64: 2>, window_strides = array<i64: 2>} : (tensor<4xf32>, tensor<2xf32>, tensor<f32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+'
+check rng_bit_generator "not supported yet: stablehlo.rng_bit_generator at $T/rng_bit_generator.mlir:2:3" 'func.func @main(%a: tensor<2xui64>) -> (tensor<2xui64>, tensor<4xui32>) {
+  %s, %o = stablehlo.rng_bit_generator %a, algorithm = DEFAULT : (tensor<2xui64>) -> (tensor<2xui64>, tensor<4xui32>)
+  return %s, %o : tensor<2xui64>, tensor<4xui32>
+}
+'
+check lgamma "not supported yet: chlo.lgamma at $T/lgamma.mlir:2:3" 'func.func @main(%a: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = chlo.lgamma %a : tensor<3xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+'
+check next_after "not supported yet: chlo.next_after at $T/next_after.mlir:2:3" 'func.func @main(%a: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = chlo.next_after %a, %a : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,8 @@
 # MLIR, hex dense weights), with NumPy references: an MLP with a softmax,
 # a CNN (convolution, bias, relu, a reduce_window max pool, flatten, dense),
 # a while loop with a counter and an accumulator, an average pool as
-# reduce_window add / count, a gather (x[idx]) with dynamic_slice, and the
+# reduce_window add / count, a gather (x[idx]) with dynamic_slice,
+# transposed convolutions (lhs_dilate, as jax.lax.conv_transpose), and the
 # expanded softmax, log-softmax, GELU (tanh and erf), logistic, hard-swish
 # and layer norm that the fusion passes must turn into builtins (a case's
 # 'ops' is the exact op list expected). Debian's python3 + numpy only.
@@ -382,6 +383,42 @@ def pool_case(kind):
     return module([t((1, 9, 9, 2))], t((1, o, o, 2)), body + f'    return %y : {t((1, o, o, 2))}\n'), [x], \
         win.sum(axis=0) / cnt, 1e-5, ['AVERAGE_POOL_2D']
 
+def conv_transpose(layout, s, pad, reverse_kernel, ops, N=1, H=5, W=4, C=3, F=2, KH=3, KW=2):
+    # jax.lax.conv_transpose's form: lhs_dilate = stride, the given padding;
+    # the reference is the dilated-input convolution done directly.
+    x = rng.standard_normal((N, H, W, C)).astype(np.float32)  # NHWC
+    k = (rng.standard_normal((KH, KW, C, F)) * 0.5).astype(np.float32)  # HWIO
+    xd = np.zeros((N, (H - 1) * s[0] + 1, (W - 1) * s[1] + 1, C), np.float32)
+    xd[:, ::s[0], ::s[1], :] = x
+    kk = k[::-1, ::-1] if reverse_kernel else k  # the kernel the convolution sees
+    lo = [pad[0][0], pad[1][0]]
+    hi = [pad[0][1], pad[1][1]]
+    xp = np.pad(xd, ((0, 0), (max(lo[0], 0), max(hi[0], 0)), (max(lo[1], 0), max(hi[1], 0)), (0, 0)))
+    xp = xp[:, max(-lo[0], 0):xp.shape[1] - max(-hi[0], 0), max(-lo[1], 0):xp.shape[2] - max(-hi[1], 0)]
+    OH, OW = xp.shape[1] - KH + 1, xp.shape[2] - KW + 1
+    y = np.zeros((N, OH, OW, F), np.float64)
+    for i in range(OH):
+        for j in range(OW):
+            y[:, i, j] = np.tensordot(xp[:, i:i + KH, j:j + KW, :], kk, axes=3)
+    if layout == 'nchw':  # input NCHW, kernel OIHW, output NCHW
+        xin, kin, yout = x.transpose(0, 3, 1, 2), k.transpose(3, 2, 0, 1), y.transpose(0, 3, 1, 2)
+        dn, rdims = '[b, f, 0, 1]x[o, i, 0, 1]->[b, f, 0, 1]', '2, 3'
+    else:
+        xin, kin, yout = x, k, y
+        dn, rdims = '[b, 0, 1, f]x[0, 1, i, o]->[b, 0, 1, f]', '0, 1'
+    xin, kin = np.ascontiguousarray(xin), np.ascontiguousarray(kin)
+    body = f'    %k = stablehlo.constant {dense(kin)} : {t(kin.shape)}\n'
+    kname = '%k'
+    if reverse_kernel:
+        body += f'    %kr = stablehlo.reverse %k, dims = [{rdims}] : {t(kin.shape)}\n'
+        kname = '%kr'
+    body += (f'    %0 = stablehlo.convolution(%arg0, {kname}) dim_numbers = {dn}, window = {{stride = [1, 1], '
+             f'pad = [[{lo[0]}, {hi[0]}], [{lo[1]}, {hi[1]}]], lhs_dilate = [{s[0]}, {s[1]}], rhs_dilate = [1, 1]}} '
+             f'{{batch_group_count = 1 : i64, feature_group_count = 1 : i64}} : ({t(xin.shape)}, {t(kin.shape)}) -> {t(yout.shape)}\n'
+             f'    return %0 : {t(yout.shape)}\n')
+    return module([t(xin.shape)], t(yout.shape), body), [xin], yout.astype(np.float32), 1e-4, ops
+
+
 def main():
     out = sys.argv[1]
     cases = [('mlp', mlp), ('cnn', cnn), ('while_loop', while_loop), ('avg_pool', avg_pool),
@@ -391,6 +428,12 @@ def main():
              ('near_gelu', near_gelu), ('softmax_axis0', softmax_axis0),
              ('pool_max_same', lambda: pool_case('max_same')), ('pool_avg_valid', lambda: pool_case('avg_valid')),
              ('pool_avg_same', lambda: pool_case('avg_same')),
+             # transposed convolutions: kernel flipped by stablehlo.reverse or not,
+             # SAME-like, VALID-like, asymmetric and over-wide (zero rows) padding
+             ('conv_t_same_rev', lambda: conv_transpose('nhwc', (2, 2), ((2, 1), (1, 1)), True, ['TRANSPOSE_CONV'])),
+             ('conv_t_valid', lambda: conv_transpose('nhwc', (2, 2), ((2, 2), (1, 1)), False, ['TRANSPOSE_CONV'])),
+             ('conv_t_nchw', lambda: conv_transpose('nchw', (2, 3), ((1, 2), (0, 1)), True, ['TRANSPOSE', 'TRANSPOSE_CONV', 'SLICE', 'TRANSPOSE'])),
+             ('conv_t_crop_pad', lambda: conv_transpose('nhwc', (3, 1), ((0, 3), (2, -1)), False, ['TRANSPOSE_CONV', 'SLICE', 'PAD'])),
              # for tests/stablehlo/check_quant.mjs: weights of >= 1024 elements,
              # which the quantizer quantizes (as TF's, smaller ones stay float)
              ('quant_mlp', lambda: mlp(B=4, I=64, H=128, O=10)), ('quant_cnn', lambda: cnn(C=8, F=16, O=10))]

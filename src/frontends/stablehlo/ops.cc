@@ -1666,6 +1666,95 @@ Expected<ConvLayout> conv_layout(const mlir::Attr& list, char batch_char, char f
   return l;
 }
 
+// y [b, s0, s1, f] moved to the output's layout.
+Outs to_output_layout(HloContext& ctx, TensorId y, const ConvLayout& out) {
+  Ints where(4);
+  where[out.batch] = 0;
+  where[out.spatial[0]] = 1;
+  where[out.spatial[1]] = 2;
+  where[out.feature] = 3;
+  return one(ctx.transpose(y, where));
+}
+
+// lhs_dilate s (JAX's conv_transpose): y[o] = sum_k xd[o + k - lo] K[k], xd
+// being x with s-1 zeros between elements. TRANSPOSE_CONV VALID computes
+// full[o] = sum over i*s + k' = o of x[i] W[k'], of length (n-1)*s + k; with
+// W = K reversed spatially, y[o] = full[o + k-1-lo]. So: TRANSPOSE_CONV VALID
+// (output cut at the bottom by its output_shape), then a SLICE for the top
+// crop and a zero PAD where lo or hi exceed k-1 (rows of padding only).
+Outs lower_transposed_convolution(HloContext& ctx, const ConvLayout& in, const ConvLayout& ker, const ConvLayout& out,
+                                  const Ints& stride, const Ints& pad, const Ints& lhs_dilate, const Ints& rhs_dilate) {
+  if (std::any_of(stride.begin(), stride.end(), [](int64_t v) { return v != 1; }))
+    return ctx.refuse("a convolution with both lhs_dilate and window strides");
+  if (std::any_of(rhs_dilate.begin(), rhs_dilate.end(), [](int64_t v) { return v != 1; }))
+    return ctx.refuse("a convolution with both lhs_dilate and rhs_dilate (TRANSPOSE_CONV has no dilation)");
+  const int64_t groups = ctx.op().attr("feature_group_count") ? *ctx.int_attr("feature_group_count") : 1;
+  const int64_t batch_groups = ctx.op().attr("batch_group_count") ? *ctx.int_attr("batch_group_count") : 1;
+  if (groups != 1) return ctx.refuse("a transposed convolution with feature_group_count " + std::to_string(groups));
+  if (batch_groups != 1) return ctx.refuse("batch_group_count > 1");
+  if (ctx.in_t(0).dtype != DType::kFloat32) return ctx.refuse("on " + dtype_name(ctx.in_t(0).dtype) + " tensors");
+  const Shape xs = ctx.in_t(0).shape, ks = ctx.in_t(1).shape;
+  const int64_t batch = xs[in.batch], cout = ks[ker.batch];
+  if (xs[in.feature] != ks[ker.feature]) return ctx.bad("has input features that differ from the kernel's");
+  int64_t full[2], keep[2], top[2], bottom[2];
+  for (int k = 0; k < 2; ++k) {
+    const int64_t n = xs[in.spatial[static_cast<size_t>(k)]], kk = ks[ker.spatial[static_cast<size_t>(k)]];
+    full[k] = (n - 1) * lhs_dilate[static_cast<size_t>(k)] + kk;
+    top[k] = kk - 1 - pad[2 * static_cast<size_t>(k)];          // > 0 crop, < 0 zero rows
+    bottom[k] = kk - 1 - pad[2 * static_cast<size_t>(k) + 1];
+    if (full[k] - top[k] - bottom[k] < 1) return ctx.refuse("a transposed convolution with an empty output");
+    // Cut by output_shape only at stride 1 and while the output is >= the
+    // kernel (TRANSPOSE_CONV VALID keeps pad 0 then); XNNPACK's deconvolution
+    // reads a shorter output at stride > 1 as an adjustment, so SLICE there.
+    keep[k] = full[k] - std::max<int64_t>(bottom[k], 0);
+    if (keep[k] < kk || lhs_dilate[static_cast<size_t>(k)] != 1) keep[k] = full[k];
+  }
+  // TFLite's SAME for output h: pad total (ceil(h/s)-1)*s + k - h, top half
+  // rounded down. When that is exactly our crop, no SLICE is needed.
+  bool same = true;
+  for (int k = 0; k < 2; ++k) {
+    const int64_t n = xs[in.spatial[static_cast<size_t>(k)]], st = lhs_dilate[static_cast<size_t>(k)];
+    const int64_t h = full[k] - top[k] - bottom[k];
+    same = same && top[k] >= 0 && bottom[k] >= 0 && (h + st - 1) / st == n && top[k] == (top[k] + bottom[k]) / 2;
+  }
+  if (same) {
+    for (int k = 0; k < 2; ++k) {
+      keep[k] = full[k] - top[k] - bottom[k];
+      full[k] = keep[k];
+      top[k] = bottom[k] = 0;
+    }
+  }
+  ASSIGN_OR_RETURN(TensorId x, ctx.transpose(ctx.in(0), {in.batch, in.spatial[0], in.spatial[1], in.feature}));
+  ASSIGN_OR_RETURN(TensorId w, ctx.transpose(ctx.in(1), {ker.batch, ker.spatial[0], ker.spatial[1], ker.feature}));
+  ASSIGN_OR_RETURN(w, ctx.emit1(OpCode::REVERSE_V2, {w, ctx.const_i32({1, 2}, "axis")}));
+  tflite::TransposeConvOptionsT o;
+  o.padding = same ? tflite::Padding::SAME : tflite::Padding::VALID;
+  o.stride_h = static_cast<int32_t>(lhs_dilate[0]);
+  o.stride_w = static_cast<int32_t>(lhs_dilate[1]);
+  TensorId shape = ctx.const_i32({static_cast<int32_t>(batch), static_cast<int32_t>(keep[0]),
+                                  static_cast<int32_t>(keep[1]), static_cast<int32_t>(cout)}, "output_shape");
+  ASSIGN_OR_RETURN(TensorId y, ctx.emit1(OpCode::TRANSPOSE_CONV, {shape, w, x, kNoTensor}, o));
+  const int64_t h = full[0] - top[0] - bottom[0], wd = full[1] - top[1] - bottom[1];
+  const int64_t t0 = std::max<int64_t>(top[0], 0), t1 = std::max<int64_t>(top[1], 0);
+  const int64_t sh = keep[0] - t0 - std::max<int64_t>(bottom[0] - (full[0] - keep[0]), 0);
+  const int64_t sw = keep[1] - t1 - std::max<int64_t>(bottom[1] - (full[1] - keep[1]), 0);
+  if (t0 || t1 || sh != keep[0] || sw != keep[1]) {
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::SLICE, {y, ctx.const_i32({0, static_cast<int32_t>(t0), static_cast<int32_t>(t1), 0}, "begin"),
+                                                  ctx.const_i32({static_cast<int32_t>(batch), static_cast<int32_t>(sh),
+                                                                 static_cast<int32_t>(sw), static_cast<int32_t>(cout)}, "size")}));
+  }
+  if (top[0] < 0 || top[1] < 0 || bottom[0] < 0 || bottom[1] < 0) {
+    auto neg = [](int64_t v) { return static_cast<int32_t>(std::max<int64_t>(-v, 0)); };
+    std::vector<int32_t> p = {0, 0, neg(top[0]), neg(bottom[0]), neg(top[1]), neg(bottom[1]), 0, 0};
+    ASSIGN_OR_RETURN(y, ctx.emit1(OpCode::PAD, {y, ctx.constant(DType::kInt32, {4, 2}, to_bytes(p), "paddings")}));
+  }
+  const Shape ys = ctx.graph().t(y).shape;
+  const Shape& rs = ctx.result_shape(0);
+  if (ys.size() != 4 || rs.size() != 4 || ys[1] != h || ys[2] != wd || rs[out.spatial[0]] != h || rs[out.spatial[1]] != wd)
+    return ctx.bad("has a result shape its window does not give");
+  return to_output_layout(ctx, y, out);
+}
+
 Outs lower_convolution(HloContext& ctx) {
   RETURN_IF_ERROR(ctx.expect_operands(2));
   RETURN_IF_ERROR(need_static(ctx));
@@ -1703,9 +1792,9 @@ Outs lower_convolution(HloContext& ctx) {
   const Ints reverse = wints("reverse", "window_reversal", Ints(ns, 0));
   if (stride.size() != ns || pad.size() != 2 * ns || lhs_dilate.size() != ns || rhs_dilate.size() != ns)
     return ctx.bad("has a window attribute of the wrong length");
-  if (std::any_of(lhs_dilate.begin(), lhs_dilate.end(), [](int64_t v) { return v != 1; }))
-    return ctx.refuse("a convolution with lhs_dilate (a transposed convolution)");
   if (std::any_of(reverse.begin(), reverse.end(), [](int64_t v) { return v != 0; })) return ctx.refuse("window reversal");
+  if (std::any_of(lhs_dilate.begin(), lhs_dilate.end(), [](int64_t v) { return v != 1; }))
+    return lower_transposed_convolution(ctx, in, ker, out, stride, pad, lhs_dilate, rhs_dilate);
   if (std::any_of(pad.begin(), pad.end(), [](int64_t v) { return v < 0; })) return ctx.refuse("negative convolution padding");
   const int64_t groups = ctx.op().attr("feature_group_count") ? *ctx.int_attr("feature_group_count") : 1;
   const int64_t batch_groups = ctx.op().attr("batch_group_count") ? *ctx.int_attr("batch_group_count") : 1;
