@@ -419,6 +419,17 @@ def conv_transpose(layout, s, pad, reverse_kernel, ops, N=1, H=5, W=4, C=3, F=2,
     return module([t(xin.shape)], t(yout.shape), body), [xin], yout.astype(np.float32), 1e-4, ops
 
 
+def round_afz():
+    # halves away from zero (ROUND, half to even, would give 2 for 2.5),
+    # and the float just below 0.5, which |x| + 0.5 would round up
+    s = (2, 8)
+    x = np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999997, -0.49999997,
+                  3.7, -3.2, 0.0, -0.0, 1e8, -1e8, 12345.5, 8388607.5], np.float32).reshape(s)
+    body = '    %%0 = stablehlo.round_nearest_afz %%arg0 : %s\n    return %%0 : %s\n' % (t(s), t(s))
+    ref = np.sign(x.astype(np.float64)) * np.floor(np.abs(x.astype(np.float64)) + 0.5)
+    return module([t(s)], t(s), body), [x], ref, 0, None
+
+
 def main():
     out = sys.argv[1]
     cases = [('mlp', mlp), ('cnn', cnn), ('while_loop', while_loop), ('avg_pool', avg_pool),
@@ -428,6 +439,7 @@ def main():
              ('near_gelu', near_gelu), ('softmax_axis0', softmax_axis0),
              ('pool_max_same', lambda: pool_case('max_same')), ('pool_avg_valid', lambda: pool_case('avg_valid')),
              ('pool_avg_same', lambda: pool_case('avg_same')),
+             ('round_afz', round_afz),
              # transposed convolutions: kernel flipped by stablehlo.reverse or not,
              # SAME-like, VALID-like, asymmetric and over-wide (zero rows) padding
              ('conv_t_same_rev', lambda: conv_transpose('nhwc', (2, 2), ((2, 1), (1, 1)), True, ['TRANSPOSE_CONV'])),

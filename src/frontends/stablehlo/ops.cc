@@ -1922,6 +1922,29 @@ Outs lower_sign(HloContext& ctx) {
   return one(modular(ctx, OpCode::SUB, {pos, neg}));
 }
 
+// round_nearest_afz (halves away from zero; ROUND rounds them to even):
+// floor(|x|) plus one where the exact fraction |x| - floor(|x|) is >= 0.5
+// (|x| + 0.5 would round 0.49999997 up), with x's sign put back. A zero
+// stays itself (-0 too); NaN and inf pass through.
+Outs lower_round_nearest_afz(HloContext& ctx) {
+  RETURN_IF_ERROR(ctx.expect_operands(1));
+  const DType dt = ctx.in_t(0).dtype;
+  if (dt != DType::kFloat32) return ctx.refuse("on " + dtype_name(dt) + " tensors");
+  TensorId x = ctx.in(0);
+  TensorId zero = ctx.scalar(dt, 0, "zero");
+  ASSIGN_OR_RETURN(TensorId a, ctx.emit1(OpCode::ABS, {x}));
+  ASSIGN_OR_RETURN(TensorId f, ctx.emit1(OpCode::FLOOR, {a}));
+  ASSIGN_OR_RETURN(TensorId frac, ctx.emit1(OpCode::SUB, {a, f}));
+  ASSIGN_OR_RETURN(TensorId up, ctx.emit1(OpCode::GREATER_EQUAL, {frac, ctx.scalar(dt, 0.5, "half")}));
+  ASSIGN_OR_RETURN(up, ctx.cast(up, dt));
+  ASSIGN_OR_RETURN(TensorId r, ctx.emit1(OpCode::ADD, {f, up}));
+  ASSIGN_OR_RETURN(TensorId neg, ctx.emit1(OpCode::LESS, {x, zero}));
+  ASSIGN_OR_RETURN(TensorId minus_r, ctx.emit1(OpCode::NEG, {r}));
+  ASSIGN_OR_RETURN(TensorId signed_r, ctx.emit1(OpCode::SELECT_V2, {neg, minus_r, r}));
+  ASSIGN_OR_RETURN(TensorId is_zero, ctx.emit1(OpCode::EQUAL, {x, zero}));
+  return one(ctx.emit1(OpCode::SELECT_V2, {is_zero, x, signed_r}));
+}
+
 // shift_right_arithmetic: an amount outside [0, bits) fills with the sign
 // bit; RIGHT_SHIFT clamps large amounts to bits - 1 (the same) but
 // negative ones to 0, so those are made 31 first.
@@ -2314,6 +2337,7 @@ const std::map<std::string, HloLowering>& table() {
       {"stablehlo.floor", unary(OpCode::FLOOR)},
       {"stablehlo.ceil", unary(OpCode::CEIL)},
       {"stablehlo.round_nearest_even", unary(OpCode::ROUND)},
+      {"stablehlo.round_nearest_afz", lower_round_nearest_afz},
       {"stablehlo.compare", lower_compare},
       {"stablehlo.select", lower_select},
       {"stablehlo.clamp", lower_clamp},
