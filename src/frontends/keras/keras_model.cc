@@ -407,6 +407,7 @@ class KerasImporter {
   Expected<std::vector<TensorId>> lower_nested(const std::string& name, const std::string& cls, const json& config,
                                                const std::vector<TensorId>& ins, const Scope& scope) {
     if (scope.size() >= 64) return invalid_input("models nested deeper than 64 levels");
+    if (scope.empty() && file_.format == "h5") RETURN_IF_ERROR(resolve_nested_weights(name, config));
     Scope inner = scope;
     inner.push_back(name);
     ASSIGN_OR_RETURN(std::vector<Output> outs, build_model(cls, config, inner, &ins));
@@ -417,16 +418,23 @@ class KerasImporter {
 
   // The weights of layer `name` inside `scope`. .keras files key nested
   // layers "outer/inner"; Keras 2 .h5 files keep one group per top-level
-  // layer, so an inner layer's weights are the entries of the outermost
-  // model's list whose names ("inner_fc/kernel:0", or with the model's name
-  // in front) are under the layer's name.
+  // layer, so an inner layer's weights come from the outermost model's list:
+  // by name (resolve_nested_weights fills the cache first), else below.
   const std::vector<KerasArray>& weights_for(const Scope& scope, const std::string& name) {
     static const std::vector<KerasArray> kNone;
+    if (!scope.empty() && file_.format == "h5") {
+      auto cached = scoped_weights_.find(join(scope, name));
+      if (cached != scoped_weights_.end()) return cached->second;
+    }
     auto w = file_.weights.find(join(scope, name));
     if (w != file_.weights.end()) return w->second;
     if (scope.empty() || file_.format != "h5") return kNone;
-    auto cached = scoped_weights_.find(join(scope, name));
-    if (cached != scoped_weights_.end()) return cached->second;
+    return scoped_weights_.emplace(join(scope, name), name_filtered(scope, name)).first->second;
+  }
+
+  // The entries of the outermost model's list whose names ("inner_fc/
+  // kernel:0", or with the model's name in front) are under the layer's name.
+  std::vector<KerasArray> name_filtered(const Scope& scope, const std::string& name) const {
     auto top = file_.weights.find(scope[0]);
     std::vector<KerasArray> list;
     if (top != file_.weights.end()) list = top->second;
@@ -458,7 +466,136 @@ class KerasImporter {
       std::vector<KerasArray> narrowed = filter(list, scope[i]);
       if (!narrowed.empty()) list = std::move(narrowed);
     }
-    return scoped_weights_.emplace(join(scope, name), filter(list, name)).first->second;
+    return filter(list, name);
+  }
+
+  // A layer inside a nested model of an .h5 file, with the weights it takes.
+  struct Leaf {
+    Scope scope;
+    std::string name, cls;
+    const json* config = nullptr;
+    std::vector<KerasWeightSpec> spec;
+    bool frozen = false;  // trainable false here or on an enclosing model
+  };
+
+  // The layers of a nested model in Keras's order (its `layers` list; a
+  // deeper model's layers in its place). *all_known: every class has a
+  // weight spec; else *first_unknown names one.
+  Status collect_leaves(const json& body, const Scope& scope, bool frozen, int depth, std::vector<Leaf>* out,
+                        std::string* first_unknown) {
+    if (depth > 64) return invalid_input("models nested deeper than 64 levels");
+    static const json kEmpty = json::array();
+    const json& layers = body.is_array() ? body
+                         : body.is_object() && body.contains("layers") && body["layers"].is_array() ? body["layers"]
+                                                                                                    : kEmpty;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const json& l = layers[i];
+      if (!l.is_object() || !l.contains("config")) continue;  // reported when the model is built
+      const std::string cls = l.value("class_name", "");
+      const json& c = l["config"];
+      std::string name = c.is_object() && c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
+                         : l.contains("name") && l["name"].is_string()                 ? l["name"].get<std::string>()
+                                                                                       : cls + "_" + std::to_string(i);
+      const bool fz = frozen || (c.is_object() && c.contains("trainable") && c["trainable"].is_boolean() &&
+                                 !c["trainable"].get<bool>());
+      if (is_model_class(cls)) {
+        Scope inner = scope;
+        inner.push_back(name);
+        RETURN_IF_ERROR(collect_leaves(c, inner, fz, depth + 1, out, first_unknown));
+        continue;
+      }
+      if (cls == "InputLayer") continue;
+      Leaf leaf{scope, name, cls, &c, {}, fz};
+      KerasWeightSpecFn fn = find_keras_weight_spec(cls);
+      if (!fn || !c.is_object()) {
+        if (first_unknown->empty()) *first_unknown = cls + " layer '" + join(scope, name) + "'";
+      } else {
+        ASSIGN_OR_RETURN(leaf.spec, fn(c, nullptr));
+      }
+      out->push_back(std::move(leaf));
+    }
+    return ok_status();
+  }
+
+  // The weights of every layer inside top-level nested model `name` of an
+  // .h5 file. By name first; when names do not resolve (a layer gets another
+  // count than it takes, or two layers claim one array: a renamed or rebuilt
+  // model, TF name scopes), by Keras 2's loading order, as load_weights
+  // does: the group's weight_names in order against the nested model's
+  // legacy weight order, i.e. every layer's trainable weights in layer
+  // order, then every layer's non-trainable ones (a frozen layer's all).
+  Status resolve_nested_weights(const std::string& name, const json& body) {
+    if (!resolved_.insert(name).second) return ok_status();
+    Scope scope{name};
+    const json* cfg = &body;
+    bool frozen = false;
+    std::vector<Leaf> leaves;
+    std::string first_unknown;
+    RETURN_IF_ERROR(collect_leaves(*cfg, scope, frozen, 0, &leaves, &first_unknown));
+    std::vector<std::vector<KerasArray>> by_name;
+    std::set<std::string> claimed;
+    bool names_ok = true;
+    for (const Leaf& l : leaves) {
+      by_name.push_back(name_filtered(l.scope, l.name));
+      if (!first_unknown.empty()) continue;
+      if (by_name.back().size() != l.spec.size()) names_ok = false;
+      for (const auto& a : by_name.back())
+        if (!claimed.insert(a.name).second) names_ok = false;
+    }
+    // A class without a spec keeps the name matching (its lowering checks).
+    if (names_ok || !first_unknown.empty()) {
+      for (size_t i = 0; i < leaves.size(); ++i)
+        scoped_weights_[join(leaves[i].scope, leaves[i].name)] = std::move(by_name[i]);
+      return ok_status();
+    }
+    auto top = file_.weights.find(name);
+    static const std::vector<KerasArray> kNone;
+    const std::vector<KerasArray>& list = top == file_.weights.end() ? kNone : top->second;
+    size_t total = 0;
+    for (const Leaf& l : leaves) total += l.spec.size();
+    if (total != list.size())
+      return invalid_input("nested model '" + name + "': its weight names do not match its layers, and by Keras's "
+                           "loading order its layers take " + std::to_string(total) + " weights but the file has " +
+                           std::to_string(list.size()) + "; the file's weights do not follow the model's layers");
+    auto trainable_count = [](const Leaf& l) {
+      size_t t = 0;
+      if (!l.frozen)
+        while (t < l.spec.size() && l.spec[t].trainable) ++t;
+      return t;
+    };
+    std::vector<std::vector<KerasArray>> got(leaves.size());
+    size_t pos = 0;
+    for (size_t i = 0; i < leaves.size(); ++i)
+      for (size_t k = 0, t = trainable_count(leaves[i]); k < t; ++k) got[i].push_back(list[pos++]);
+    for (size_t i = 0; i < leaves.size(); ++i)
+      for (size_t k = trainable_count(leaves[i]); k < leaves[i].spec.size(); ++k) got[i].push_back(list[pos++]);
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      const std::string full = join(leaves[i].scope, leaves[i].name);
+      RETURN_IF_ERROR(check_weight_shapes(full, leaves[i].cls, leaves[i].spec, got[i]));
+      positional_.insert(full);
+      scoped_weights_[full] = std::move(got[i]);
+    }
+    return ok_status();
+  }
+
+  // One line for the first array whose shape is not what the layer takes
+  // (-1 in `spec`: any size).
+  static Status check_weight_shapes(const std::string& full, const std::string& cls,
+                                    const std::vector<KerasWeightSpec>& spec, const std::vector<KerasArray>& got) {
+    for (size_t k = 0; k < spec.size() && k < got.size(); ++k) {
+      const auto& want = spec[k].shape;
+      const auto& have = got[k].shape;
+      bool fits = want.size() == have.size();
+      for (size_t d = 0; fits && d < want.size(); ++d) fits = want[d] < 0 || want[d] == have[d];
+      if (!fits) {
+        std::string w;
+        for (int64_t d : want) w += (w.empty() ? "" : ", ") + (d < 0 ? std::string("?") : std::to_string(d));
+        return invalid_input(cls + " layer '" + full + "': weight #" + std::to_string(k) + " ('" + got[k].name +
+                             "'), matched by Keras's loading order, has shape " + shape_str(have) +
+                             " but the layer takes [" + w + "]; the file's weights do not follow the model's layers");
+      }
+    }
+    return ok_status();
   }
 
   Expected<TensorId> make_input(const std::string& name, const json& c, bool is_input_layer) {
@@ -579,7 +716,14 @@ class KerasImporter {
       trace_detail_ = "not a Keras layer class this converter reads";
       return poison(full);
     }
-    KerasLayerContext ctx(g_, full, cls, config, weights_for(scope, name), std::move(ins), opt_.fold_budget);
+    const std::vector<KerasArray>& weights = weights_for(scope, name);
+    // Weights matched by position: now that the input is known, all dims.
+    if (positional_.count(full) && !ins.empty())
+      if (KerasWeightSpecFn spec_fn = find_keras_weight_spec(cls)) {
+        ASSIGN_OR_RETURN(std::vector<KerasWeightSpec> spec, spec_fn(config, &g_.t(ins[0])));
+        RETURN_IF_ERROR(check_weight_shapes(full, cls, spec, weights));
+      }
+    KerasLayerContext ctx(g_, full, cls, config, weights, std::move(ins), opt_.fold_budget);
     ctx.set_keras_version(file_.keras_version);
     ctx.set_input_masks(in_masks);
     if (call) ctx.set_call_args(call->input_names, call->kwargs);
@@ -635,6 +779,8 @@ class KerasImporter {
   Graph g_;
   SignatureDef sig_;
   std::map<std::string, std::vector<KerasArray>> scoped_weights_;  // H5 inner layers' weights
+  std::set<std::string> resolved_;    // top-level nested models whose weights are matched
+  std::set<std::string> positional_;  // inner layers whose weights came by Keras's loading order
   std::set<TensorId> poisoned_;
   std::map<TensorId, TensorId> masks_;  // a layer output -> its Keras mask (bool [batch, time])
   std::set<std::string> unknown_;

@@ -15,7 +15,29 @@ std::map<std::string, KerasLowerFn>& table() {
   return t;
 }
 
+std::map<std::string, KerasWeightSpecFn>& spec_table() {
+  static std::map<std::string, KerasWeightSpecFn> t;
+  return t;
+}
+
 }  // namespace
+
+bool register_keras_weight_spec(std::vector<std::string> classes, KerasWeightSpecFn fn) {
+  for (const auto& c : classes) {
+    TFLC_CHECK(spec_table().count(c) == 0);
+    spec_table()[c] = fn;
+  }
+  return true;
+}
+
+KerasWeightSpecFn find_keras_weight_spec(const std::string& class_name) {
+  auto it = spec_table().find(class_name);
+  return it == spec_table().end() ? nullptr : it->second;
+}
+
+Expected<std::vector<KerasWeightSpec>> keras_no_weights(const nlohmann::json&, const Tensor*) {
+  return std::vector<KerasWeightSpec>{};
+}
 
 bool register_keras_layer(KerasLayerRecord record) {
   for (const auto& c : record.classes) {

@@ -112,10 +112,27 @@ struct KerasLayerRecord {
 };
 
 bool register_keras_layer(KerasLayerRecord record);
+
+// The weights a layer takes, in its own order (Keras 2's trainable ones
+// first, then the non-trainable ones), from its config and, when known, its
+// input (else input-sized dimensions are -1). Used to hand out a nested
+// model's .h5 weights by Keras's loading order when their names do not
+// match the layers; a class without one cannot be matched that way.
+struct KerasWeightSpec {
+  std::vector<int64_t> shape;  // -1: not known without the input
+  bool trainable = true;
+};
+using KerasWeightSpecFn = Expected<std::vector<KerasWeightSpec>> (*)(const nlohmann::json& config, const Tensor* input);
+bool register_keras_weight_spec(std::vector<std::string> classes, KerasWeightSpecFn fn);
+KerasWeightSpecFn find_keras_weight_spec(const std::string& class_name);
+// For layers without weights.
+Expected<std::vector<KerasWeightSpec>> keras_no_weights(const nlohmann::json& config, const Tensor* input);
 KerasLowerFn find_keras_layer(const std::string& class_name);
 std::vector<std::string> all_keras_layers();
 
 #define TFLC_REGISTER_KERAS_LAYER(ident, ...) \
   static const bool ident##_keras_registered = ::tflc::register_keras_layer(__VA_ARGS__)
+#define TFLC_REGISTER_KERAS_WEIGHTS(ident, ...) \
+  static const bool ident##_keras_weights_registered = ::tflc::register_keras_weight_spec(__VA_ARGS__)
 
 }  // namespace tflc

@@ -177,7 +177,59 @@ Outs lower_batch_norm(KerasLayerContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
+int64_t channels(const Tensor* x) { return x && !x->unknown_rank && !x->shape.empty() ? x->shape.back() : -1; }
+
+std::vector<int64_t> kernel_hw(const nlohmann::json& c) {
+  auto k = c.find("kernel_size");
+  if (k != c.end() && k->is_number_integer()) return {k->get<int64_t>(), k->get<int64_t>()};
+  if (k != c.end() && k->is_array() && k->size() == 2 && (*k)[0].is_number_integer() && (*k)[1].is_number_integer())
+    return {(*k)[0].get<int64_t>(), (*k)[1].get<int64_t>()};
+  return {-1, -1};
+}
+
+Expected<std::vector<KerasWeightSpec>> conv2d_weights(const nlohmann::json& c, const Tensor* x) {
+  const int64_t filters = c.value("filters", int64_t{-1}), groups = c.value("groups", int64_t{1});
+  const int64_t in = channels(x);
+  std::vector<int64_t> k = kernel_hw(c);
+  std::vector<KerasWeightSpec> w{{{k[0], k[1], in < 0 || groups <= 0 ? -1 : in / groups, filters}}};
+  if (c.value("use_bias", true)) w.push_back({{filters}});
+  return w;
+}
+
+Expected<std::vector<KerasWeightSpec>> depthwise_weights(const nlohmann::json& c, const Tensor* x) {
+  const int64_t dm = c.value("depth_multiplier", int64_t{1}), in = channels(x);
+  std::vector<int64_t> k = kernel_hw(c);
+  std::vector<KerasWeightSpec> w{{{k[0], k[1], in, dm}}};
+  if (c.value("use_bias", true)) w.push_back({{in < 0 ? -1 : in * dm}});
+  return w;
+}
+
+// gamma, beta (trainable), moving_mean, moving_variance, on the axis' size.
+Expected<std::vector<KerasWeightSpec>> batch_norm_weights(const nlohmann::json& c, const Tensor* x) {
+  int64_t n = -1;
+  auto a = c.find("axis");
+  const nlohmann::json* ax = a == c.end() ? nullptr : a->is_array() && a->size() == 1 ? &(*a)[0] : &*a;
+  if (x && !x->unknown_rank && (!ax || ax->is_number_integer())) {
+    int64_t i = ax ? ax->get<int64_t>() : -1;
+    if (i < 0) i += x->rank();
+    if (i >= 0 && i < x->rank()) n = x->shape[i];
+  }
+  std::vector<KerasWeightSpec> w;
+  if (c.value("scale", true)) w.push_back({{n}});
+  if (c.value("center", true)) w.push_back({{n}});
+  w.push_back({{n}, false});
+  w.push_back({{n}, false});
+  return w;
+}
+
 TFLC_REGISTER_KERAS_LAYER(conv2d, {{"Conv2D"}, lower_conv2d});
+TFLC_REGISTER_KERAS_WEIGHTS(conv2d, {"Conv2D"}, conv2d_weights);
+TFLC_REGISTER_KERAS_WEIGHTS(depthwise, {"DepthwiseConv2D"}, depthwise_weights);
+TFLC_REGISTER_KERAS_WEIGHTS(batch_norm, {"BatchNormalization"}, batch_norm_weights);
+TFLC_REGISTER_KERAS_WEIGHTS(conv2d_no_weights, {"MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D",
+                                                "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D",
+                                                "GlobalMaxPool2D", "ZeroPadding2D"},
+                            keras_no_weights);
 TFLC_REGISTER_KERAS_LAYER(depthwise, {{"DepthwiseConv2D"}, lower_depthwise});
 TFLC_REGISTER_KERAS_LAYER(pool2d, {{"MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D"}, lower_pool2d});
 TFLC_REGISTER_KERAS_LAYER(global_pool2d, {{"GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D",

@@ -155,7 +155,22 @@ Outs lower_rescaling(KerasLayerContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
+// The input's last dimension, or -1.
+int64_t last_dim(const Tensor* x) { return x && !x->unknown_rank && !x->shape.empty() ? x->shape.back() : -1; }
+
+Expected<std::vector<KerasWeightSpec>> dense_weights(const nlohmann::json& c, const Tensor* x) {
+  const int64_t units = c.value("units", int64_t{-1});
+  std::vector<KerasWeightSpec> w{{{last_dim(x), units}}};
+  if (c.value("use_bias", true)) w.push_back({{units}});
+  return w;
+}
+
 TFLC_REGISTER_KERAS_LAYER(dense, {{"Dense"}, lower_dense});
+TFLC_REGISTER_KERAS_WEIGHTS(dense, {"Dense"}, dense_weights);
+TFLC_REGISTER_KERAS_WEIGHTS(no_weights, {"Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
+                                         "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+                                         "Softmax", "ReLU", "LeakyReLU", "Flatten", "Reshape", "Rescaling"},
+                            keras_no_weights);
 TFLC_REGISTER_KERAS_LAYER(activation, {{"Activation"}, lower_activation});
 TFLC_REGISTER_KERAS_LAYER(identity, {{"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                                       "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization"},

@@ -63,6 +63,8 @@ Outs lower_concatenate(KerasLayerContext& ctx) {
 
 TFLC_REGISTER_KERAS_LAYER(merge, {{"Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average"}, lower_merge});
 TFLC_REGISTER_KERAS_LAYER(concatenate, {{"Concatenate"}, lower_concatenate});
+TFLC_REGISTER_KERAS_WEIGHTS(merge, {"Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate"},
+                            keras_no_weights);
 
 }  // namespace
 }  // namespace tflc
