@@ -112,6 +112,37 @@ def cases():
            ('model/batch_normalization/moving_mean:0', mm), ('model/batch_normalization/moving_variance:0', mv)]
     y = bn(conv_valid(x, kc, bc), g, be, mm, mv).reshape(1, -1) @ kd + bd
     yield 'nested_scoped_conv_bn', cfg, [('input_1', []), ('block', blk)], x, y, None
+    # (5) Conv1D + LayerNormalization + GRU + Dense inside, renamed as a
+    # rebuilt model saves them (every weight trainable: layer order).
+    x = r(1, 6, 2)
+    kc, bc, g, be = r(2, 2, 3), r(3), r(3), r(3)
+    kl, rl, bl, kd, bd = r(3, 12) * 0.5, r(4, 12) * 0.5, r(2, 12) * 0.5, r(4, 2), r(2)
+    inner = functional('seqenc', [6, 2], [
+        ('Conv1D', 'conv', {'filters': 3, 'kernel_size': [2], 'strides': [1], 'padding': 'valid',
+                            'data_format': 'channels_last', 'dilation_rate': [1], 'groups': 1,
+                            'activation': 'linear', 'use_bias': True}),
+        ('LayerNormalization', 'ln', {'axis': [2], 'epsilon': 1e-3, 'center': True, 'scale': True}),
+        ('GRU', 'rnn', {'units': 4, 'activation': 'tanh', 'recurrent_activation': 'sigmoid', 'use_bias': True,
+                         'return_sequences': False, 'return_state': False, 'go_backwards': False,
+                        'stateful': False, 'unroll': False, 'time_major': False, 'reset_after': True,
+                        'implementation': 2}),
+        ('Dense', 'out', {'units': 2, 'activation': 'linear', 'use_bias': True})])
+    cfg = seq([inner], [6, 2])
+    ws = [('conv1d_5/kernel:0', kc), ('conv1d_5/bias:0', bc), ('layer_normalization_2/gamma:0', g),
+          ('layer_normalization_2/beta:0', be), ('gru_3/gru_cell_3/kernel:0', kl),
+          ('gru_3/gru_cell_3/recurrent_kernel:0', rl), ('gru_3/gru_cell_3/bias:0', bl),
+          ('dense_9/kernel:0', kd), ('dense_9/bias:0', bd)]
+    xs = x[0].astype(np.float64)
+    c1 = np.stack([xs[t] @ kc[0] + xs[t + 1] @ kc[1] for t in range(5)]) + bc
+    mu, var = c1.mean(-1, keepdims=True), c1.var(-1, keepdims=True)
+    ln = (c1 - mu) / np.sqrt(var + 1e-3) * g + be
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    h = np.zeros(4)
+    for t in range(5):
+        xi, hi = ln[t] @ kl + bl[0], h @ rl + bl[1]
+        z, rr = sig(xi[:4] + hi[:4]), sig(xi[4:8] + hi[4:8])
+        h = z * h + (1 - z) * np.tanh(xi[8:] + rr * hi[8:])
+    yield 'nested_renamed_conv1d_ln_gru', cfg, [('input_1', []), ('seqenc', ws)], x, (h @ kd + bd)[None], None
     # (3) top-level layer names with '/'.
     x = r(1, 4)
     k1, b1, k2, b2 = r(4, 6), r(6), r(6, 2), r(2)

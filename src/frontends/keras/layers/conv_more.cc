@@ -315,7 +315,21 @@ Outs lower_conv3d(KerasLayerContext& ctx) {
 
 // Keras 1's Convolution1D/3D (other config keys and kernel layouts) are left
 // unregistered, so they are reported rather than misread.
+// kernel [k, in, filters], bias [filters].
+Expected<std::vector<KerasWeightSpec>> conv1d_weights(const nlohmann::json& c, const Tensor* x) {
+  const int64_t filters = c.value("filters", int64_t{-1});
+  auto k = c.find("kernel_size");
+  const int64_t kw = k != c.end() && k->is_array() && k->size() == 1 && (*k)[0].is_number_integer() ? (*k)[0].get<int64_t>()
+                     : k != c.end() && k->is_number_integer()                                      ? k->get<int64_t>()
+                                                                                                   : -1;
+  const int64_t in = x && !x->unknown_rank && x->rank() == 3 ? x->shape[2] : -1;
+  std::vector<KerasWeightSpec> w{{{kw, in, filters}}};
+  if (c.value("use_bias", true)) w.push_back({{filters}});
+  return w;
+}
+
 TFLC_REGISTER_KERAS_LAYER(conv1d, {{"Conv1D"}, lower_conv1d});
+TFLC_REGISTER_KERAS_WEIGHTS(conv1d, {"Conv1D"}, conv1d_weights);
 TFLC_REGISTER_KERAS_LAYER(conv2d_transpose, {{"Conv2DTranspose"}, lower_conv2d_transpose});
 TFLC_REGISTER_KERAS_LAYER(separable, {{"SeparableConv1D", "SeparableConv2D"},
                                       lower_separable});

@@ -147,7 +147,25 @@ Outs lower_normalization(KerasLayerContext& ctx) {
   return std::vector<TensorId>{y};
 }
 
+// gamma, beta: one dimension per normalized axis (its size known here for
+// the usual last axis only).
+Expected<std::vector<KerasWeightSpec>> layer_norm_weights(const nlohmann::json& c, const Tensor* x) {
+  auto a = c.find("axis");
+  const nlohmann::json* one = a == c.end() ? nullptr : a->is_array() && a->size() == 1 ? &(*a)[0] : &*a;
+  const bool known = x && !x->unknown_rank && x->rank() > 0;
+  const bool last = !one || (one->is_number_integer() && (one->get<int64_t>() == -1 ||
+                                                          (known && one->get<int64_t>() == x->rank() - 1)));
+  const size_t rank = a != c.end() && a->is_array() && !a->empty() ? a->size() : 1;
+  std::vector<int64_t> shape(rank, -1);
+  if (last && rank == 1 && known) shape[0] = x->shape.back();
+  std::vector<KerasWeightSpec> w;
+  if (c.value("scale", true)) w.push_back({shape});
+  if (c.value("center", true)) w.push_back({shape});
+  return w;
+}
+
 TFLC_REGISTER_KERAS_LAYER(layer_norm, {{"LayerNormalization"}, lower_layer_norm});
+TFLC_REGISTER_KERAS_WEIGHTS(layer_norm, {"LayerNormalization"}, layer_norm_weights);
 TFLC_REGISTER_KERAS_LAYER(normalization, {{"Normalization"}, lower_normalization});
 
 }  // namespace

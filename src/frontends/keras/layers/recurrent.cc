@@ -796,7 +796,26 @@ Outs lower_time_distributed(KerasLayerContext& ctx) {
   return dense(inner);
 }
 
+// kernel [in, G·u], recurrent_kernel [u, G·u], bias [G·u] ([2, 3u] for a
+// GRU with reset_after): the Keras 2 fused form.
+Expected<std::vector<KerasWeightSpec>> rnn_weights_of(const std::string& cls, const json& c, const Tensor* x) {
+  ASSIGN_OR_RETURN(RnnSpec s, read_spec(cls, c, c.value("name", cls)));
+  const int64_t gu = gates(s.cell) * s.units;
+  const int64_t in = x && !x->unknown_rank && x->rank() == 3 ? x->shape[2] : -1;
+  std::vector<KerasWeightSpec> w{{{in, gu}}, {{s.units, gu}}};
+  if (s.use_bias) w.push_back({s.cell == Cell::kGru && s.reset_after ? std::vector<int64_t>{2, gu} : std::vector<int64_t>{gu}});
+  return w;
+}
+Expected<std::vector<KerasWeightSpec>> lstm_weights(const json& c, const Tensor* x) { return rnn_weights_of("LSTM", c, x); }
+Expected<std::vector<KerasWeightSpec>> gru_weights(const json& c, const Tensor* x) { return rnn_weights_of("GRU", c, x); }
+Expected<std::vector<KerasWeightSpec>> simple_rnn_weights(const json& c, const Tensor* x) {
+  return rnn_weights_of("SimpleRNN", c, x);
+}
+
 TFLC_REGISTER_KERAS_LAYER(rnn, {{"SimpleRNN", "GRU", "LSTM"}, lower_rnn});
+TFLC_REGISTER_KERAS_WEIGHTS(lstm, {"LSTM"}, lstm_weights);
+TFLC_REGISTER_KERAS_WEIGHTS(gru, {"GRU"}, gru_weights);
+TFLC_REGISTER_KERAS_WEIGHTS(simple_rnn, {"SimpleRNN"}, simple_rnn_weights);
 TFLC_REGISTER_KERAS_LAYER(bidirectional, {{"Bidirectional"}, lower_bidirectional});
 TFLC_REGISTER_KERAS_LAYER(time_distributed, {{"TimeDistributed"}, lower_time_distributed});
 

@@ -343,6 +343,14 @@ Outs lower_lambda(KerasLayerContext& ctx) {
                      "' holds Python bytecode and cannot be converted; replace it with built-in layers");
 }
 
+TFLC_REGISTER_KERAS_WEIGHTS(reshaping, {"Permute", "RepeatVector", "UpSampling1D", "UpSampling2D", "UpSampling3D",
+                                         "ZeroPadding1D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D",
+                                         "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "MaxPooling3D",
+                                         "MaxPool3D", "AveragePooling3D", "AvgPool3D", "GlobalAveragePooling1D",
+                                         "GlobalAvgPool1D", "GlobalMaxPooling1D", "GlobalMaxPool1D",
+                                         "GlobalAveragePooling3D", "GlobalAvgPool3D", "GlobalMaxPooling3D",
+                                         "GlobalMaxPool3D"},
+                            keras_no_weights);
 TFLC_REGISTER_KERAS_LAYER(permute, {{"Permute"}, lower_permute});
 TFLC_REGISTER_KERAS_LAYER(repeat_vector, {{"RepeatVector"}, lower_repeat_vector});
 TFLC_REGISTER_KERAS_LAYER(upsampling2d, {{"UpSampling2D"}, lower_upsampling2d});
