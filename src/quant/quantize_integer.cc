@@ -389,7 +389,12 @@ class IntegerQuantizer {
         if (q) {
           p = std::make_shared<QuantParams>(*g_.t(id).quant);
         } else {
-          if (!has_range(g_.t(id))) return invalid_input("model output '" + g_.t(id).name + "' has no recorded range");
+          if (!has_range(g_.t(id))) {
+            if (o_.no_range_reason.empty())
+              return invalid_input("model output '" + g_.t(id).name + "' has no recorded range");
+            return invalid_input("model output '" + g_.t(id).name + "' has no recorded range: " + o_.no_range_reason +
+                                 "; keep --inference_output_type=float32 for this model");
+          }
           p = activation_params(g_.t(id));
         }
         if (want == DType::kUInt8) p->zero_point[0] += 128;

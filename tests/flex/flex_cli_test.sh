@@ -73,6 +73,15 @@ if [ $rc -eq 0 ] && [ "$(grep -c '' "$T/err")" -eq 2 ] &&
    grep -qE "T#10\(h_dequantized\) .*FLOAT32" "$T/an" && grep -qE "FlexAddV2\(T#10, T#1\)" "$T/an"; then
   ok "int8 with a Flex op feeding builtins: dependents float, DEQUANTIZE before them"
 else bad "tan_branches int8: rc=$rc $(head -c 400 "$T/err") $(grep -E 'Op#|T#' "$T/an" | head -20)"; fi
+# An int8 model output computed from a Flex op's value has no range: one
+# line that says why, and what to keep.
+"${TB[@]}" --output_arrays=rt --supported_ops=TFLITE_BUILTINS,SELECT_TF_OPS --optimizations=DEFAULT \
+  --representative_dataset="$T/rep2.npy" --inference_output_type=INT8 --output_file="$T/tbo.tflite" >/dev/null 2>"$T/err"
+rc=$?
+if [ $rc -ne 0 ] && [ "$(grep -c 'error' "$T/err")" -eq 1 ] && grep -qF "model output 'rt' has no recorded range: calibration cannot run the Flex/custom op FlexTan" "$T/err" &&
+   grep -qF -- "keep --inference_output_type=float32" "$T/err" && [ ! -e "$T/tbo.tflite" ]; then
+  ok "int8 output fed by a Flex op: refused, naming the Flex op"
+else bad "int8 output from Flex: rc=$rc $(cat "$T/err")"; fi
 # The int8 builtin branch matches the same branch converted alone (no Flex op):
 # the Flex op changes no range of the tensors it does not feed.
 "${TB[@]}" --output_arrays=y --optimizations=DEFAULT --representative_dataset="$T/rep2.npy" --output_file="$T/tby.tflite" 2>/dev/null
