@@ -27,6 +27,7 @@ Status cleanup_transpose_reshape(Graph& g);
 Status fuse_dilated_conv(Graph& g);
 Status fuse_softmax(Graph& g);
 Status fuse_mean(Graph& g);
+Status fuse_leaky_relu(Graph& g);
 Status fuse_elementwise_activations(Graph& g);
 Status fuse_pool(Graph& g);
 

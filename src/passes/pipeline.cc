@@ -21,6 +21,7 @@ Status run_pipeline(Model& m, const PipelineOptions& options) {
     RETURN_IF_ERROR(fuse_softmax(g).with_context("softmax fusion"));
     RETURN_IF_ERROR(fuse_mean(g).with_context("mean fusion"));
     RETURN_IF_ERROR(fuse_pool(g).with_context("pool fusion"));
+    RETURN_IF_ERROR(fuse_leaky_relu(g).with_context("leaky ReLU matching"));
     RETURN_IF_ERROR(fuse_elementwise_activations(g).with_context("activation matching"));
     RETURN_IF_ERROR(fuse_activation(g).with_context("activation fusion"));
     RETURN_IF_ERROR(eliminate_dead_ops(g));

@@ -419,6 +419,28 @@ def conv_transpose(layout, s, pad, reverse_kernel, ops, N=1, H=5, W=4, C=3, F=2,
     return module([t(xin.shape)], t(yout.shape), body), [xin], yout.astype(np.float32), 1e-4, ops
 
 
+def leaky_case(form, alpha, ops):
+    # jax.nn.leaky_relu: jnp.where(x >= 0, x, a * x); also max(x, a * x),
+    # and near misses that must stay expanded (a > 1, a threshold not 0)
+    s = (4, 16)
+    b = 'tensor<4x16xi1>'
+    lines = bcast('a', alpha, s) + bcast('zero', 1.0 if form == 'gt_one' else 0.0, s) + [
+        '%0 = stablehlo.multiply %a, %arg0 : ' + t(s)]
+    if form == 'max':
+        lines.append('%1 = stablehlo.maximum %arg0, %0 : ' + t(s))
+        ref = lambda x: np.maximum(x, np.float32(alpha) * x)
+    elif form == 'lt':
+        lines += ['%%c = stablehlo.compare LT, %%arg0, %%zero, FLOAT : (%s, %s) -> %s' % (t(s), t(s), b),
+                  '%1 = stablehlo.select %c, %0, %arg0 : ' + '%s, %s' % (b, t(s))]
+        ref = lambda x: np.where(x < 0, np.float32(alpha) * x, x)
+    else:
+        thr = 1.0 if form == 'gt_one' else 0.0
+        lines += ['%%c = stablehlo.compare GE, %%arg0, %%zero, FLOAT : (%s, %s) -> %s' % (t(s), t(s), b),
+                  '%1 = stablehlo.select %c, %arg0, %0 : ' + '%s, %s' % (b, t(s))]
+        ref = lambda x: np.where(x >= thr, x, np.float32(alpha) * x)
+    return unary_case(s, lines, '%1', ref, ops, 1e-6)
+
+
 def round_afz():
     # halves away from zero (ROUND, half to even, would give 2 for 2.5),
     # and the float just below 0.5, which |x| + 0.5 would round up
@@ -440,6 +462,11 @@ def main():
              ('pool_max_same', lambda: pool_case('max_same')), ('pool_avg_valid', lambda: pool_case('avg_valid')),
              ('pool_avg_same', lambda: pool_case('avg_same')),
              ('round_afz', round_afz),
+             ('leaky_relu_jax', lambda: leaky_case('ge', 0.01, ['LEAKY_RELU'])),
+             ('leaky_relu_lt', lambda: leaky_case('lt', 0.2, ['LEAKY_RELU'])),
+             ('leaky_relu_max', lambda: leaky_case('max', 0.1, ['LEAKY_RELU'])),
+             ('near_leaky_max', lambda: leaky_case('max', 1.5, ['MUL', 'MAXIMUM'])),
+             ('near_leaky_threshold', lambda: leaky_case('gt_one', 0.1, ['MUL', 'GREATER_EQUAL', 'SELECT_V2'])),
              # transposed convolutions: kernel flipped by stablehlo.reverse or not,
              # SAME-like, VALID-like, asymmetric and over-wide (zero rows) padding
              ('conv_t_same_rev', lambda: conv_transpose('nhwc', (2, 2), ((2, 1), (1, 1)), True, ['TRANSPOSE_CONV'])),
