@@ -1842,13 +1842,7 @@ Outs lower_convolution(HloContext& ctx) {
   } else {
     return ctx.refuse("a grouped convolution (feature_group_count " + std::to_string(groups) + ")");
   }
-  // y is [b, s0, s1, f]; put each in the output's position.
-  Ints where(4);
-  where[out.batch] = 0;
-  where[out.spatial[0]] = 1;
-  where[out.spatial[1]] = 2;
-  where[out.feature] = 3;
-  return one(ctx.transpose(y, where));
+  return to_output_layout(ctx, y, out);
 }
 
 // ---------------------------------------------------------------- control flow
