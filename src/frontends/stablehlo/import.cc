@@ -548,7 +548,7 @@ class Importer {
   // lower_untraced, and the op's outcome into the trace (--analyze).
   Status lower_op(const mlir::Op& op, Graph& g, Env& env, int depth, const std::string& where) {
     const size_t ops_before = g.ops.size();
-    unchecked_ = nullptr;
+    refused_ = unchecked_ = nullptr;  // a called function's ops are lowered once per call
     Status s = lower_untraced(op, g, env, depth, where);
     if (!o_.trace) return s;
     NodeTrace t;
